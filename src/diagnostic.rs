@@ -1,0 +1,212 @@
+//! Diagnostics: what is wrong with a file, where, and what to do about it.
+//!
+//! A [`Diagnostic`] names the file, the line and column (1-based, columns
+//! counted in characters), says what is wrong and, where it can, what to do.
+//! Every piece of untrusted text in it (file names, quoted keys and values,
+//! the quoted source line) has been sanitised before it gets here, so a
+//! diagnostic can be printed to a terminal as it is.
+
+use std::fmt;
+use std::ops::Range;
+
+use crate::sanitize;
+
+/// How bad it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The file cannot be used as it is.
+    Error,
+    /// The file is usable, but the reader should know something.
+    Warning,
+}
+
+/// One finding in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file, as given on the command line (sanitised).
+    pub file: String,
+    /// 1-based line; 0 when the finding is about the whole file.
+    pub line: usize,
+    /// 1-based column in characters; 0 when about the whole file.
+    pub column: usize,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+    /// The offending source line, sanitised, for context.
+    pub snippet: Option<String>,
+}
+
+impl Diagnostic {
+    /// A finding about the whole file.
+    pub fn whole_file(
+        file: &str,
+        severity: Severity,
+        message: String,
+        hint: Option<String>,
+    ) -> Self {
+        Self {
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            severity,
+            message,
+            hint,
+            snippet: None,
+        }
+    }
+
+    /// The one-line form with the source line and a caret under the column,
+    /// as printed by `brief check`.
+    pub fn render_with_snippet(&self) -> String {
+        let mut out = self.to_string();
+        if let Some(snippet) = &self.snippet {
+            let number = self.line.to_string();
+            let pad = " ".repeat(number.len());
+            let caret_pad: String = snippet
+                .chars()
+                .take(self.column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            out.push_str(&format!("\n {number} | {snippet}\n {pad} | {caret_pad}^"));
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        if self.line == 0 {
+            write!(f, "{}: {label}: {}", self.file, self.message)?;
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {label}: {}",
+                self.file, self.line, self.column, self.message
+            )?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, " — {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Maps byte offsets in a source text to lines and columns.
+#[derive(Debug)]
+pub struct LineIndex<'s> {
+    source: &'s str,
+    starts: Vec<usize>,
+}
+
+impl<'s> LineIndex<'s> {
+    /// Indexes `source`.
+    pub fn new(source: &'s str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        Self { source, starts }
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.source.len());
+        let line = self.starts.partition_point(|start| *start <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = self
+            .source
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0)
+            + 1;
+        (line, column)
+    }
+
+    /// The text of a 1-based line, sanitised, without its newline.
+    pub fn line_text(&self, line: usize) -> String {
+        let Some(start) = self.starts.get(line.wrapping_sub(1)).copied() else {
+            return String::new();
+        };
+        let end = self
+            .starts
+            .get(line)
+            .map(|next| next - 1)
+            .unwrap_or(self.source.len());
+        let text = self.source.get(start..end).unwrap_or("");
+        sanitize::line(text.trim_end_matches('\r'))
+    }
+
+    /// A diagnostic at the start of `span`.
+    pub fn diagnostic(
+        &self,
+        file: &str,
+        span: Range<usize>,
+        severity: Severity,
+        message: String,
+        hint: Option<String>,
+    ) -> Diagnostic {
+        let (line, column) = self.position(span.start);
+        Diagnostic {
+            file: file.to_owned(),
+            line,
+            column,
+            severity,
+            message,
+            hint,
+            snippet: Some(self.line_text(line)),
+        }
+    }
+}
+
+/// Quotes untrusted text for a message: sanitised, cut to a sensible length,
+/// in backticks.
+pub fn quote(text: &str) -> String {
+    let clean = sanitize::line(text);
+    let cut = crate::text::truncate(&clean, 60);
+    format!("`{cut}`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters() {
+        let index = LineIndex::new("a = 1\nüber = 2\n");
+        assert_eq!(index.position(0), (1, 1));
+        assert_eq!(index.position(6), (2, 1));
+        // "über" is 5 bytes: the '=' after "über " is at character 6.
+        assert_eq!(index.position(12), (2, 6));
+    }
+
+    #[test]
+    fn display_is_file_line_column() {
+        let d = Diagnostic {
+            file: "b.toml".into(),
+            line: 3,
+            column: 1,
+            severity: Severity::Error,
+            message: "unknown key `sumary`".into(),
+            hint: Some("did you mean `summary`?".into()),
+            snippet: Some("sumary = \"x\"".into()),
+        };
+        assert_eq!(
+            d.to_string(),
+            "b.toml:3:1: error: unknown key `sumary` — did you mean `summary`?"
+        );
+        assert!(
+            d.render_with_snippet()
+                .ends_with(" 3 | sumary = \"x\"\n   | ^")
+        );
+    }
+
+    #[test]
+    fn quotes_are_sanitised() {
+        assert_eq!(quote("a\u{1b}]0;x\u{7}"), "`a␛]0;x␇`");
+    }
+}

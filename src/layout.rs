@@ -1,0 +1,923 @@
+//! The layout engine: a briefing laid out as styled lines at one width.
+//!
+//! Both outputs use it: `brief print` writes the lines as plain text, the
+//! reader draws the visible ones with a theme. Lines are stored compactly
+//! (one string for all text, style runs and line records as offsets), each
+//! line tagged with the part of the briefing and the block it came from, so
+//! the reader can follow sections (scroll-spy) and remember a position that
+//! survives a change of width. Styles are roles ([`Role`]) plus inline
+//! emphasis; turning roles into colours is the theme's job, not this one's.
+
+use crate::glyphs::Glyphs;
+use crate::model::{self, Block, Briefing, Chart, Fact, Inline, InlineStyle, Part, Source};
+use crate::text::{self, StyledLine};
+
+/// What a piece of laid-out text is, for the theme to style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Running text.
+    Text,
+    /// The classification banner.
+    Banner,
+    /// The briefing's title.
+    Title,
+    /// Its subtitle.
+    Subtitle,
+    /// Date, audience, authors; fact notes.
+    Meta,
+    /// A label such as BOTTOM LINE or SOURCES.
+    Label,
+    /// The bottom line's text.
+    BottomLine,
+    /// The bar that sets the bottom line apart.
+    SummaryBar,
+    /// A section heading.
+    SectionHeading,
+    /// A heading inside a section body.
+    Heading,
+    /// The bar of a block quote.
+    QuoteBar,
+    /// Quoted text.
+    Quote,
+    /// A list bullet or number.
+    Bullet,
+    /// Preformatted text.
+    Code,
+    /// A thematic break.
+    Rule,
+    /// A key fact's label.
+    FactLabel,
+    /// A key fact's value.
+    FactValue,
+    /// A source marker such as `[ft]`.
+    Marker,
+    /// A chart's title.
+    ChartTitle,
+    /// A chart's bar.
+    Bar,
+    /// A chart's value.
+    BarValue,
+    /// A source's id in the sources list.
+    SourceId,
+}
+
+/// A role and inline emphasis: everything the theme needs to style a piece.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Style {
+    /// What the text is.
+    pub role: Role,
+    /// Emphasis within it.
+    pub inline: InlineStyle,
+}
+
+impl Style {
+    /// A role with no inline emphasis.
+    pub const fn role(role: Role) -> Self {
+        Self {
+            role,
+            inline: InlineStyle::PLAIN,
+        }
+    }
+}
+
+/// Where a line came from: the part of the briefing and the index of the
+/// top-level block within it (the position a reader returns to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Anchor {
+    /// Title block, summary, a section or the sources.
+    pub part: Part,
+    /// Top-level block index within the part; 0 for headings and front matter.
+    pub block: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct LineRecord {
+    text_start: u32,
+    span_start: u32,
+    anchor: Anchor,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct SpanRecord {
+    end: u32,
+    style: Style,
+}
+
+/// Laid-out lines, stored compactly.
+#[derive(Debug, Clone, Default)]
+pub struct Lines {
+    width: usize,
+    text: String,
+    spans: Vec<SpanRecord>,
+    lines: Vec<LineRecord>,
+}
+
+impl Lines {
+    /// An empty set of lines for `width` columns.
+    pub fn new(width: usize) -> Self {
+        Self {
+            width,
+            ..Self::default()
+        }
+    }
+
+    /// The width the lines were laid out for.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Number of lines.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// True if there are no lines.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The styled pieces of line `index` (empty past the end).
+    pub fn line(&self, index: usize) -> impl Iterator<Item = (&str, Style)> + '_ {
+        let (text_range, span_range) = match self.lines.get(index) {
+            Some(record) => {
+                let next = self.lines.get(index + 1);
+                let text_end = next.map_or(self.text.len(), |n| n.text_start as usize);
+                let span_end = next.map_or(self.spans.len(), |n| n.span_start as usize);
+                (
+                    record.text_start as usize..text_end,
+                    record.span_start as usize..span_end,
+                )
+            }
+            None => (0..0, 0..0),
+        };
+        let mut at = text_range.start;
+        self.spans[span_range].iter().map(move |span| {
+            let piece = &self.text[at..span.end as usize];
+            at = span.end as usize;
+            (piece, span.style)
+        })
+    }
+
+    /// The plain text of line `index`.
+    pub fn plain(&self, index: usize) -> String {
+        self.line(index).map(|(t, _)| t).collect()
+    }
+
+    /// Where line `index` came from.
+    pub fn anchor(&self, index: usize) -> Option<Anchor> {
+        self.lines.get(index).map(|l| l.anchor)
+    }
+
+    /// Appends one line of styled pieces.
+    pub fn push(&mut self, pieces: &[(String, Style)], anchor: Anchor) {
+        self.lines.push(LineRecord {
+            text_start: self.text.len() as u32,
+            span_start: self.spans.len() as u32,
+            anchor,
+        });
+        for (text, style) in pieces {
+            if text.is_empty() {
+                continue;
+            }
+            self.text.push_str(text);
+            self.spans.push(SpanRecord {
+                end: self.text.len() as u32,
+                style: *style,
+            });
+        }
+    }
+
+    /// Appends an empty line.
+    pub fn blank(&mut self, anchor: Anchor) {
+        self.push(&[], anchor);
+    }
+
+    /// Appends every line of `other`.
+    pub fn extend(&mut self, other: &Lines) {
+        for index in 0..other.len() {
+            let pieces: Vec<(String, Style)> =
+                other.line(index).map(|(t, s)| (t.to_owned(), s)).collect();
+            let anchor = other.anchor(index).unwrap_or(Anchor {
+                part: Part::Front,
+                block: 0,
+            });
+            self.push(&pieces, anchor);
+        }
+    }
+
+    /// Wraps styled text into lines.
+    fn wrap(
+        &mut self,
+        spans: &[(&str, Style)],
+        first_indent: &[(&str, Style)],
+        rest_indent: &[(&str, Style)],
+        anchor: Anchor,
+    ) {
+        for line in text::wrap(spans, self.width, first_indent, rest_indent) {
+            self.push(&line, anchor);
+        }
+    }
+
+    /// Plain text of all lines, newline-terminated, trailing spaces trimmed.
+    pub fn to_plain_text(&self) -> String {
+        let mut out = String::with_capacity(self.text.len() + self.lines.len());
+        for index in 0..self.len() {
+            let line = self.plain(index);
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// What to put into the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Drawing characters.
+    pub glyphs: Glyphs,
+    /// Put each section's facts and charts after its body (for `brief
+    /// print`); the reader shows them in the sidebar instead.
+    pub facts_inline: bool,
+    /// Draw a rule under each heading in a body, so headings stand out in
+    /// plain text where there is no bold.
+    pub underline_headings: bool,
+}
+
+/// A briefing laid out at one width, with an index of where each part and
+/// each body heading starts.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// The lines.
+    pub lines: Lines,
+    /// `(part, first line)`, in order.
+    pub parts: Vec<(Part, usize)>,
+    /// `(section index, block index of the heading, line)`, in order.
+    pub headings: Vec<(usize, usize, usize)>,
+}
+
+impl Document {
+    /// The part that line `index` belongs to.
+    pub fn part_at(&self, index: usize) -> Part {
+        let position = self.parts.partition_point(|(_, start)| *start <= index);
+        self.parts
+            .get(position.saturating_sub(1))
+            .map_or(Part::Front, |(part, _)| *part)
+    }
+
+    /// The first line of `part`, if the document has it.
+    pub fn line_of_part(&self, part: Part) -> Option<usize> {
+        self.parts.iter().find(|(p, _)| *p == part).map(|(_, l)| *l)
+    }
+
+    /// The first line laid out from `anchor` (or the nearest block before it).
+    pub fn line_of_anchor(&self, anchor: Anchor) -> Option<usize> {
+        let start = self.line_of_part(anchor.part)?;
+        let mut best = start;
+        for index in start..self.lines.len() {
+            match self.lines.anchor(index) {
+                Some(a) if a.part != anchor.part => break,
+                Some(a) if a.block <= anchor.block => {
+                    if a.block == anchor.block {
+                        return Some(index);
+                    }
+                    best = index;
+                }
+                Some(_) => break,
+                None => break,
+            }
+        }
+        Some(best)
+    }
+}
+
+/// Lays out a whole briefing at `width` columns (at least 1).
+pub fn document(briefing: &Briefing, width: usize, options: Options) -> Document {
+    let width = width.max(1);
+    let glyphs = options.glyphs;
+    let mut doc = Document {
+        lines: Lines::new(width),
+        ..Document::default()
+    };
+    let front = Anchor {
+        part: Part::Front,
+        block: 0,
+    };
+    doc.parts.push((Part::Front, 0));
+    title_block(&mut doc.lines, briefing, glyphs, front);
+
+    if !briefing.summary.is_empty() {
+        let anchor = Anchor {
+            part: Part::Summary,
+            block: 0,
+        };
+        doc.lines.blank(anchor);
+        doc.parts.push((Part::Summary, doc.lines.len()));
+        doc.lines.wrap(
+            &[("BOTTOM LINE", Style::role(Role::Label))],
+            &[],
+            &[],
+            anchor,
+        );
+        let bar = format!("{} ", glyphs.summary_bar);
+        let indent = [(bar.as_str(), Style::role(Role::SummaryBar))];
+        blocks(
+            &mut doc.lines,
+            &briefing.summary,
+            Part::Summary,
+            &indent,
+            Role::BottomLine,
+            options,
+            &mut Vec::new(),
+        );
+        if options.facts_inline && !briefing.facts.is_empty() {
+            doc.lines.blank(anchor);
+            doc.lines
+                .wrap(&[("Key facts", Style::role(Role::Label))], &[], &[], anchor);
+            facts_into(
+                &mut doc.lines,
+                briefing,
+                &briefing.facts,
+                &[],
+                anchor,
+                glyphs,
+            );
+        }
+    }
+
+    for (number, section) in briefing.sections.iter().enumerate() {
+        let part = Part::Section(number);
+        let anchor = Anchor { part, block: 0 };
+        doc.lines.blank(anchor);
+        doc.parts.push((part, doc.lines.len()));
+        let heading = format!("{}  {}", number + 1, section.title.to_uppercase());
+        doc.lines.wrap(
+            &[(heading.as_str(), Style::role(Role::SectionHeading))],
+            &[],
+            &[],
+            anchor,
+        );
+        if !section.body.is_empty() {
+            doc.lines.blank(anchor);
+        }
+        let mut heading_lines = Vec::new();
+        blocks(
+            &mut doc.lines,
+            &section.body,
+            part,
+            &[],
+            Role::Text,
+            options,
+            &mut heading_lines,
+        );
+        doc.headings.extend(
+            heading_lines
+                .into_iter()
+                .map(|(block, line)| (number, block, line)),
+        );
+        let end = Anchor {
+            part,
+            block: section.body.len() as u32,
+        };
+        if options.facts_inline && (!section.facts.is_empty() || !section.charts.is_empty()) {
+            doc.lines.blank(end);
+            doc.lines
+                .wrap(&[("Key facts", Style::role(Role::Label))], &[], &[], end);
+            facts_into(
+                &mut doc.lines,
+                briefing,
+                &section.facts,
+                &section.charts,
+                end,
+                glyphs,
+            );
+        }
+        if options.facts_inline && !section.sources.is_empty() {
+            doc.lines.blank(end);
+            let mut pieces = vec![("Sources: ", Style::role(Role::Meta))];
+            let markers: Vec<String> = section
+                .sources
+                .iter()
+                .filter_map(|i| briefing.sources.get(*i))
+                .map(|s| format!("[{}]", s.id))
+                .collect();
+            let joined = markers.join(" ");
+            pieces.push((joined.as_str(), Style::role(Role::Marker)));
+            doc.lines.wrap(&pieces, &[], &[], end);
+        }
+    }
+
+    if !briefing.sources.is_empty() {
+        let anchor = Anchor {
+            part: Part::Sources,
+            block: 0,
+        };
+        doc.lines.blank(anchor);
+        doc.parts.push((Part::Sources, doc.lines.len()));
+        doc.lines.wrap(
+            &[("SOURCES", Style::role(Role::SectionHeading))],
+            &[],
+            &[],
+            anchor,
+        );
+        doc.lines.blank(anchor);
+        for source in &briefing.sources {
+            source_entry(&mut doc.lines, source, anchor);
+        }
+    }
+    doc
+}
+
+fn title_block(lines: &mut Lines, briefing: &Briefing, glyphs: Glyphs, anchor: Anchor) {
+    if let Some(classification) = &briefing.classification {
+        let banner = classification.to_uppercase();
+        lines.wrap(
+            &[(banner.as_str(), Style::role(Role::Banner))],
+            &[],
+            &[],
+            anchor,
+        );
+    }
+    lines.wrap(
+        &[(briefing.title.as_str(), Style::role(Role::Title))],
+        &[],
+        &[],
+        anchor,
+    );
+    if let Some(subtitle) = &briefing.subtitle {
+        lines.wrap(
+            &[(subtitle.as_str(), Style::role(Role::Subtitle))],
+            &[],
+            &[],
+            anchor,
+        );
+    }
+    let mut meta = Vec::new();
+    if let Some(date) = &briefing.date {
+        meta.push(format!("As of {}", date.display()));
+    }
+    if let Some(audience) = &briefing.audience {
+        meta.push(format!("For {audience}"));
+    }
+    if !briefing.authors.is_empty() {
+        meta.push(format!("By {}", briefing.authors.join(", ")));
+    }
+    if !meta.is_empty() {
+        let separator = format!(" {} ", glyphs.dot);
+        let joined = meta.join(&separator);
+        lines.wrap(
+            &[(joined.as_str(), Style::role(Role::Meta))],
+            &[],
+            &[],
+            anchor,
+        );
+    }
+}
+
+/// Lays out blocks; records `(block index, line)` of every heading.
+fn blocks(
+    lines: &mut Lines,
+    blocks: &[Block],
+    part: Part,
+    indent: &[(&str, Style)],
+    role: Role,
+    options: Options,
+    headings: &mut Vec<(usize, usize)>,
+) {
+    let glyphs = options.glyphs;
+    for (index, block) in blocks.iter().enumerate() {
+        let anchor = Anchor {
+            part,
+            block: index as u32,
+        };
+        if index > 0 {
+            let blank: Vec<(String, Style)> = indent
+                .iter()
+                .map(|(t, s)| (t.trim_end().to_owned(), *s))
+                .collect();
+            lines.push(&blank, anchor);
+        }
+        if matches!(block, Block::Heading { .. }) {
+            headings.push((index, lines.len()));
+        }
+        block_lines(lines, block, indent, indent, role, glyphs, 0, anchor);
+        if let (Block::Heading { text, .. }, true) = (block, options.underline_headings) {
+            let cells = model::plain_text(text);
+            let rule = glyphs.rule.repeat(text::width(&cells).min(lines.width()));
+            lines.wrap(
+                &[(rule.as_str(), Style::role(Role::Rule))],
+                indent,
+                indent,
+                anchor,
+            );
+        }
+    }
+}
+
+/// Lays out one block with the given indents.
+#[allow(clippy::too_many_arguments)]
+fn block_lines(
+    lines: &mut Lines,
+    block: &Block,
+    first_indent: &[(&str, Style)],
+    rest_indent: &[(&str, Style)],
+    role: Role,
+    glyphs: Glyphs,
+    depth: usize,
+    anchor: Anchor,
+) {
+    match block {
+        Block::Paragraph(inlines) => {
+            let spans = styled(inlines, role);
+            lines.wrap(&spans, first_indent, rest_indent, anchor);
+        }
+        Block::Heading { text, .. } => {
+            let spans = styled(text, Role::Heading);
+            lines.wrap(&spans, first_indent, rest_indent, anchor);
+        }
+        Block::Code(code) => {
+            let code_indent: Vec<(&str, Style)> = rest_indent
+                .iter()
+                .copied()
+                .chain(std::iter::once(("  ", Style::role(Role::Code))))
+                .collect();
+            let first: Vec<(&str, Style)> = first_indent
+                .iter()
+                .copied()
+                .chain(std::iter::once(("  ", Style::role(Role::Code))))
+                .collect();
+            lines.wrap(
+                &[(code.as_str(), Style::role(Role::Code))],
+                &first,
+                &code_indent,
+                anchor,
+            );
+        }
+        Block::Rule => {
+            let used: usize = first_indent.iter().map(|(t, _)| text::width(t)).sum();
+            let rule = glyphs
+                .rule
+                .repeat(lines.width().saturating_sub(used).min(40));
+            lines.wrap(
+                &[(rule.as_str(), Style::role(Role::Rule))],
+                first_indent,
+                rest_indent,
+                anchor,
+            );
+        }
+        Block::Quote(inner) => {
+            let bar = format!("{} ", glyphs.quote_bar);
+            let mut first: Vec<(&str, Style)> = first_indent.to_vec();
+            first.push((bar.as_str(), Style::role(Role::QuoteBar)));
+            let mut rest: Vec<(&str, Style)> = rest_indent.to_vec();
+            rest.push((bar.as_str(), Style::role(Role::QuoteBar)));
+            let blank: Vec<(String, Style)> = rest
+                .iter()
+                .map(|(t, s)| (t.trim_end().to_owned(), *s))
+                .collect();
+            for (i, block) in inner.iter().enumerate() {
+                if i > 0 {
+                    lines.push(&blank, anchor);
+                }
+                let head = if i == 0 { &first } else { &rest };
+                block_lines(
+                    lines,
+                    block,
+                    head,
+                    &rest,
+                    Role::Quote,
+                    glyphs,
+                    depth,
+                    anchor,
+                );
+            }
+        }
+        Block::List { start, items } => {
+            for (i, item) in items.iter().enumerate() {
+                let marker = match start {
+                    Some(n) => format!("{}. ", n + i as u64),
+                    None if depth == 0 => format!("{} ", glyphs.bullet),
+                    None => format!("{} ", glyphs.sub_bullet),
+                };
+                let pad = " ".repeat(text::width(&marker));
+                let first: Vec<(&str, Style)> = (if i == 0 { first_indent } else { rest_indent })
+                    .iter()
+                    .copied()
+                    .chain(std::iter::once((
+                        marker.as_str(),
+                        Style::role(Role::Bullet),
+                    )))
+                    .collect();
+                let rest: Vec<(&str, Style)> = rest_indent
+                    .iter()
+                    .copied()
+                    .chain(std::iter::once((pad.as_str(), Style::role(Role::Text))))
+                    .collect();
+                for (j, block) in item.iter().enumerate() {
+                    let head = if j == 0 { &first } else { &rest };
+                    block_lines(lines, block, head, &rest, role, glyphs, depth + 1, anchor);
+                }
+            }
+        }
+    }
+}
+
+fn styled(inlines: &[Inline], role: Role) -> Vec<(&str, Style)> {
+    inlines
+        .iter()
+        .map(|i| {
+            (
+                i.text.as_str(),
+                Style {
+                    role,
+                    inline: i.style,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The marker shown for a cited source.
+pub fn marker(briefing: &Briefing, source: Option<usize>) -> Option<String> {
+    source
+        .and_then(|i| briefing.sources.get(i))
+        .map(|s| format!("[{}]", s.id))
+}
+
+/// Lays out facts and charts at `width`: the sidebar's content, and what
+/// `brief print` puts after each section.
+pub fn facts(
+    briefing: &Briefing,
+    facts: &[Fact],
+    charts: &[Chart],
+    width: usize,
+    glyphs: Glyphs,
+    anchor: Anchor,
+) -> Lines {
+    let mut lines = Lines::new(width.max(1));
+    facts_into(&mut lines, briefing, facts, charts, anchor, glyphs);
+    lines
+}
+
+fn facts_into(
+    lines: &mut Lines,
+    briefing: &Briefing,
+    facts: &[Fact],
+    charts: &[Chart],
+    anchor: Anchor,
+    glyphs: Glyphs,
+) {
+    let indent = [("  ", Style::role(Role::Text))];
+    for fact in facts {
+        lines.wrap(
+            &[(fact.label.as_str(), Style::role(Role::FactLabel))],
+            &[],
+            &indent,
+            anchor,
+        );
+        let mut pieces = vec![(fact.value.as_str(), Style::role(Role::FactValue))];
+        let marker = marker(briefing, fact.source);
+        if let Some(marker) = &marker {
+            pieces.push((" ", Style::role(Role::Text)));
+            pieces.push((marker.as_str(), Style::role(Role::Marker)));
+        }
+        lines.wrap(&pieces, &indent, &indent, anchor);
+        let mut meta = Vec::new();
+        if let Some(as_of) = &fact.as_of {
+            meta.push(format!("as of {as_of}"));
+        }
+        if let Some(note) = &fact.note {
+            meta.push(note.clone());
+        }
+        if !meta.is_empty() {
+            let joined = meta.join(&format!(" {} ", glyphs.dot));
+            lines.wrap(
+                &[(joined.as_str(), Style::role(Role::Meta))],
+                &indent,
+                &indent,
+                anchor,
+            );
+        }
+    }
+    for (i, chart) in charts.iter().enumerate() {
+        if i > 0 || !facts.is_empty() {
+            lines.blank(anchor);
+        }
+        chart_into(lines, briefing, chart, anchor, glyphs);
+    }
+}
+
+fn chart_into(
+    lines: &mut Lines,
+    briefing: &Briefing,
+    chart: &Chart,
+    anchor: Anchor,
+    glyphs: Glyphs,
+) {
+    let mut title = chart.title.clone();
+    if let Some(unit) = &chart.unit {
+        title.push_str(", ");
+        title.push_str(unit);
+    }
+    let marker = marker(briefing, chart.source);
+    let mut pieces = vec![(title.as_str(), Style::role(Role::ChartTitle))];
+    if let Some(marker) = &marker {
+        pieces.push((" ", Style::role(Role::Text)));
+        pieces.push((marker.as_str(), Style::role(Role::Marker)));
+    }
+    lines.wrap(&pieces, &[], &[], anchor);
+
+    let width = lines.width();
+    let values: Vec<String> = chart.points.iter().map(|p| format_value(p.value)).collect();
+    let label_width = chart
+        .points
+        .iter()
+        .map(|p| text::width(&p.label))
+        .max()
+        .unwrap_or(0)
+        .min(width / 3);
+    let value_width = values.iter().map(|v| text::width(v)).max().unwrap_or(0);
+    let largest = chart
+        .points
+        .iter()
+        .map(|p| p.value.abs())
+        .fold(0.0_f64, f64::max);
+    // " label bar value": one space before, between label and bar, before value.
+    let bar_room = width.saturating_sub(label_width + value_width + 3);
+    for (point, value) in chart.points.iter().zip(&values) {
+        if bar_room < 2 {
+            let spans = [
+                (point.label.as_str(), Style::role(Role::Text)),
+                (" ", Style::role(Role::Text)),
+                (value.as_str(), Style::role(Role::BarValue)),
+            ];
+            lines.wrap(
+                &spans,
+                &[(" ", Style::role(Role::Text))],
+                &[(" ", Style::role(Role::Text))],
+                anchor,
+            );
+            continue;
+        }
+        let eighths = if largest > 0.0 {
+            ((point.value.abs() / largest) * (bar_room * 8) as f64).round() as usize
+        } else {
+            0
+        };
+        let bar = glyphs.bar(eighths.min(bar_room * 8));
+        let bar_cells = text::width(&bar);
+        let label = text::pad_to(&point.label, label_width);
+        let gap = " ".repeat(bar_room - bar_cells + 1);
+        let line: StyledLine<Style> = vec![
+            (" ".to_owned(), Style::role(Role::Text)),
+            (label, Style::role(Role::Text)),
+            (" ".to_owned(), Style::role(Role::Text)),
+            (bar, Style::role(Role::Bar)),
+            (gap, Style::role(Role::Text)),
+            (value.clone(), Style::role(Role::BarValue)),
+        ];
+        lines.push(&line, anchor);
+    }
+}
+
+/// A chart value as written: `3.7`, `9`, `-0.25`.
+pub fn format_value(value: f64) -> String {
+    let rounded = (value * 1000.0).round() / 1000.0;
+    format!("{rounded}")
+}
+
+fn source_entry(lines: &mut Lines, source: &Source, anchor: Anchor) {
+    let marker = format!("[{}] ", source.id);
+    let mut text = source.title.clone();
+    if let Some(publisher) = &source.publisher {
+        text.push_str(", ");
+        text.push_str(publisher);
+    }
+    if let Some(date) = &source.date {
+        text.push_str(", ");
+        text.push_str(&date.display());
+    }
+    let mut pieces = vec![
+        (marker.as_str(), Style::role(Role::SourceId)),
+        (text.as_str(), Style::role(Role::Text)),
+    ];
+    let url;
+    if let Some(address) = &source.url {
+        url = format!(" {address}");
+        pieces.push((
+            url.as_str(),
+            Style {
+                role: Role::Text,
+                inline: InlineStyle::ADDRESS,
+            },
+        ));
+    }
+    lines.wrap(&pieces, &[], &[("    ", Style::role(Role::Text))], anchor);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loader::load_str;
+
+    const SAMPLE: &str = r#"
+title = "Alibaba's Liège hub"
+classification = "OFFICIAL"
+summary = "Belgium's service *watches* the hub."
+[[facts]]
+label = "Investment"
+value = "€100 million"
+source = "ft"
+[[sections]]
+title = "Trade deficit"
+body = """
+The deficit widened.
+
+### Figures
+
+- 2021
+  - nested
+- 2022
+
+> A quote.
+"""
+sources = ["ft"]
+[[sections.charts]]
+title = "Belgian trade deficit"
+unit = "€ bn"
+source = "ft"
+points = [ { label = "2021", value = 3.7 }, { label = "2022", value = 9.1 } ]
+[[sources]]
+id = "ft"
+title = "Financial Times report"
+"#;
+
+    fn plain(width: usize, facts_inline: bool) -> Vec<String> {
+        let briefing = load_str("t.toml", SAMPLE).expect("valid sample");
+        let doc = document(
+            &briefing,
+            width,
+            Options {
+                glyphs: Glyphs::UNICODE,
+                facts_inline,
+                underline_headings: facts_inline,
+            },
+        );
+        (0..doc.lines.len()).map(|i| doc.lines.plain(i)).collect()
+    }
+
+    #[test]
+    fn the_document_reads_in_order() {
+        let lines = plain(40, true);
+        let text = lines.join("\n");
+        for expected in [
+            "OFFICIAL",
+            "Alibaba's Liège hub",
+            "BOTTOM LINE",
+            "▌ Belgium's service watches the hub.",
+            "1  TRADE DEFICIT",
+            "Figures",
+            "• 2021",
+            "  ◦ nested",
+            "│ A quote.",
+            "Key facts",
+            " 2021 ████████████▎                  3.7",
+            " 2022 ██████████████████████████████ 9.1",
+            "Sources: [ft]",
+            "SOURCES",
+            "[ft] Financial Times report",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn no_line_is_wider_than_the_width() {
+        for width in [1, 2, 5, 13, 40, 80] {
+            for line in plain(width, true) {
+                assert!(text::width(&line) <= width, "{line:?} wider than {width}");
+            }
+        }
+    }
+
+    #[test]
+    fn parts_and_headings_are_indexed() {
+        let briefing = load_str("t.toml", SAMPLE).expect("valid sample");
+        let doc = document(
+            &briefing,
+            40,
+            Options {
+                glyphs: Glyphs::UNICODE,
+                facts_inline: false,
+                underline_headings: false,
+            },
+        );
+        let section_line = doc
+            .line_of_part(Part::Section(0))
+            .expect("section laid out");
+        assert_eq!(doc.lines.plain(section_line), "1  TRADE DEFICIT");
+        assert_eq!(doc.part_at(section_line + 1), Part::Section(0));
+        let (_, block, line) = doc.headings[0];
+        assert_eq!(block, 1);
+        assert_eq!(doc.lines.plain(line), "Figures");
+    }
+}

@@ -1,0 +1,17 @@
+//! brief: a terminal reader for policy briefings.
+//!
+//! The library holds everything but the process entry point: the briefing
+//! model and its loader, the text layout engine shared by the reader and
+//! `brief print`, and the reader itself.
+
+pub mod check;
+pub mod cli;
+pub mod diagnostic;
+pub mod glyphs;
+pub mod layout;
+pub mod loader;
+pub mod markdown;
+pub mod model;
+pub mod print;
+pub mod sanitize;
+pub mod text;

@@ -1,0 +1,903 @@
+//! Loading a briefing file: bytes → TOML → validated [`Briefing`].
+//!
+//! The loader reads at most [`MAX_FILE_SIZE`] bytes, insists on UTF-8, parses
+//! TOML with its spans kept (toml's `DeTable`, the same parser serde uses),
+//! and walks the tree against the format-1 schema. It does not stop at the
+//! first problem: every unknown key, missing or mistyped field, duplicate id
+//! and dangling source reference becomes a [`Diagnostic`] with line and
+//! column, so an analyst fixes a file in one pass. (A serde derive stops at
+//! the first error, which is why the schema is walked here instead.)
+//! Text is sanitised as it enters the model; bodies go through
+//! [`crate::markdown`].
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Read;
+use std::ops::Range;
+use std::path::Path;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, LineIndex, Severity, quote};
+use crate::markdown;
+use crate::model::{Block, Briefing, Chart, Date, Fact, Point, Section, Source};
+use crate::sanitize::{self, Findings, Mode};
+
+/// Files larger than this are refused before they are read.
+pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// Why a briefing could not be loaded. Every variant carries diagnostics
+/// ready to print.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .diagnostics.first().map(ToString::to_string).unwrap_or_default())]
+pub struct LoadError {
+    /// All problems found, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The name a path is shown by in messages: as given, sanitised.
+pub fn display_name(path: &Path) -> String {
+    sanitize::line(&path.to_string_lossy())
+}
+
+/// Reads and validates the briefing at `path`.
+pub fn load_path(path: &Path) -> Result<Briefing, LoadError> {
+    let name = display_name(path);
+    let bytes = read_limited(path, &name)?;
+    let source = decode_utf8(bytes, &name)?;
+    load_str(&name, &source)
+}
+
+/// Reads a file, refusing it before reading if it is too large.
+fn read_limited(path: &Path, name: &str) -> Result<Vec<u8>, LoadError> {
+    let fail = |message: String, hint: Option<String>| LoadError {
+        diagnostics: vec![Diagnostic::whole_file(name, Severity::Error, message, hint)],
+    };
+    let io_fail = |error: std::io::Error| {
+        let hint = match error.kind() {
+            std::io::ErrorKind::NotFound => Some("check the path".to_owned()),
+            std::io::ErrorKind::PermissionDenied => Some("check the file's permissions".to_owned()),
+            _ => None,
+        };
+        fail(format!("cannot read the file: {error}"), hint)
+    };
+    let file = File::open(path).map_err(io_fail)?;
+    let metadata = file.metadata().map_err(io_fail)?;
+    if metadata.is_dir() {
+        return Err(fail(
+            "is a folder, not a briefing file".to_owned(),
+            Some("give a .toml file, or open the folder as a library".to_owned()),
+        ));
+    }
+    let too_large = |size: u64| {
+        fail(
+            format!(
+                "the file is {}, over the {} MiB limit for a briefing",
+                human_size(size),
+                MAX_FILE_SIZE / (1024 * 1024)
+            ),
+            Some("split it into several briefings".to_owned()),
+        )
+    };
+    if metadata.len() > MAX_FILE_SIZE {
+        return Err(too_large(metadata.len()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    // Read one byte past the limit so a file that grows (or a device with no
+    // size) is still refused without being read whole.
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_fail)?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+fn human_size(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// Turns bytes into text, or says where the first non-UTF-8 byte is.
+fn decode_utf8(bytes: Vec<u8>, name: &str) -> Result<String, LoadError> {
+    String::from_utf8(bytes).map_err(|error| {
+        let valid_up_to = error.utf8_error().valid_up_to();
+        let bytes = error.into_bytes();
+        let prefix = String::from_utf8_lossy(&bytes[..valid_up_to]);
+        let index = LineIndex::new(&prefix);
+        let (line, column) = index.position(prefix.len());
+        let byte = bytes.get(valid_up_to).copied().unwrap_or(0);
+        LoadError {
+            diagnostics: vec![Diagnostic {
+                file: name.to_owned(),
+                line,
+                column,
+                severity: Severity::Error,
+                message: format!("the file is not valid UTF-8 (byte 0x{byte:02X})"),
+                hint: Some("save it as UTF-8 in your editor".to_owned()),
+                snippet: Some(index.line_text(line)),
+            }],
+        }
+    })
+}
+
+/// Validates briefing text; `name` is used in diagnostics.
+pub fn load_str(name: &str, source: &str) -> Result<Briefing, LoadError> {
+    let index = LineIndex::new(source);
+    let (root, syntax_errors) = DeTable::parse_recoverable(source);
+    if !syntax_errors.is_empty() {
+        let diagnostics = syntax_errors
+            .iter()
+            .take(20)
+            .map(|error| {
+                let span = error.span().unwrap_or(0..0);
+                let message = sanitize::line(error.message().trim());
+                index.diagnostic(
+                    name,
+                    span,
+                    Severity::Error,
+                    format!("TOML syntax: {message}"),
+                    Some("see docs/briefing-format.md for the file's shape".to_owned()),
+                )
+            })
+            .collect();
+        return Err(LoadError { diagnostics });
+    }
+    let mut checker = Checker {
+        name,
+        index: &index,
+        diagnostics: Vec::new(),
+        findings: Findings::default(),
+    };
+    let briefing = checker.briefing(root.get_ref(), root.span());
+    let Checker {
+        mut diagnostics,
+        findings,
+        ..
+    } = checker;
+    if diagnostics.is_empty() {
+        let mut briefing = briefing;
+        briefing.notices = notices(findings);
+        Ok(briefing)
+    } else {
+        diagnostics.sort_by_key(|d| (d.line, d.column));
+        Err(LoadError { diagnostics })
+    }
+}
+
+/// What the reader is told about text that had to be made safe.
+fn notices(findings: Findings) -> Vec<String> {
+    let mut notices = Vec::new();
+    if findings.bidi {
+        notices.push(
+            "this briefing contains bidirectional control characters; they are shown as [RLO]-style marks and do not reorder the text".to_owned(),
+        );
+    }
+    if findings.controls {
+        notices.push(
+            "this briefing contains control characters; they are shown as visible symbols such as ␛".to_owned(),
+        );
+    }
+    if findings.invisible {
+        notices.push(
+            "this briefing contains invisible characters; they are shown as marks such as [ZWSP]"
+                .to_owned(),
+        );
+    }
+    notices
+}
+
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "subtitle",
+    "date",
+    "classification",
+    "audience",
+    "authors",
+    "tags",
+    "summary",
+    "facts",
+    "sections",
+    "sources",
+];
+const FACT_KEYS: &[&str] = &["label", "value", "as_of", "source", "note"];
+const SECTION_KEYS: &[&str] = &["id", "title", "body", "sources", "facts", "charts"];
+const CHART_KEYS: &[&str] = &["title", "unit", "source", "points"];
+const POINT_KEYS: &[&str] = &["label", "value"];
+const SOURCE_KEYS: &[&str] = &["id", "title", "publisher", "date", "url"];
+
+type Table<'i> = DeTable<'i>;
+
+/// Walks a parsed file against the schema, collecting diagnostics.
+struct Checker<'a> {
+    name: &'a str,
+    index: &'a LineIndex<'a>,
+    diagnostics: Vec<Diagnostic>,
+    findings: Findings,
+}
+
+/// A source reference waiting to be resolved once all sources are known.
+struct SourceIds {
+    by_id: HashMap<String, usize>,
+}
+
+impl<'a> Checker<'a> {
+    fn error(&mut self, span: Range<usize>, message: String, hint: Option<String>) {
+        let diagnostic = self
+            .index
+            .diagnostic(self.name, span, Severity::Error, message, hint);
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn briefing(&mut self, root: &Table<'_>, span: Range<usize>) -> Briefing {
+        self.unknown_keys(root, TOP_KEYS, "at the top level");
+        let sources = self.sources(root);
+        let ids = SourceIds {
+            by_id: sources
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id.clone(), i))
+                .collect(),
+        };
+        let here = "at the top level";
+        let title = self.required_text(root, "title", here, span.start..span.start);
+        let summary = self
+            .optional_string(root, "summary", here)
+            .map(|(text, _)| self.markdown(&text))
+            .unwrap_or_default();
+        let facts = self
+            .tables(root, "facts", here)
+            .into_iter()
+            .enumerate()
+            .map(|(i, (table, span))| {
+                self.fact(table, span, &format!("briefing fact {}", i + 1), &ids)
+            })
+            .collect();
+        let section_tables = self.tables(root, "sections", here);
+        if section_tables.is_empty() && !root.contains_key("sections") {
+            self.error(
+                span.start..span.start,
+                "the briefing has no sections".to_owned(),
+                Some("add at least one [[sections]] table with a title".to_owned()),
+            );
+        }
+        let mut sections = Vec::with_capacity(section_tables.len());
+        let mut seen_ids: HashMap<String, usize> = HashMap::new();
+        for (i, (table, table_span)) in section_tables.into_iter().enumerate() {
+            let section = self.section(table, table_span.clone(), i + 1, &ids, &mut seen_ids);
+            sections.push(section);
+        }
+        Briefing {
+            title: title.unwrap_or_default(),
+            subtitle: self.optional_text(root, "subtitle", here),
+            date: self.date(root, "date", here),
+            classification: self.optional_text(root, "classification", here),
+            audience: self.optional_text(root, "audience", here),
+            authors: self.string_list(root, "authors", here),
+            tags: self.string_list(root, "tags", here),
+            summary,
+            facts,
+            sections,
+            sources,
+            notices: Vec::new(),
+        }
+    }
+
+    fn markdown(&mut self, text: &str) -> Vec<Block> {
+        let (blocks, found) = markdown::parse(text);
+        self.findings.merge(found);
+        blocks
+    }
+
+    fn clean(&mut self, text: &str) -> String {
+        let (clean, found) = sanitize::sanitize_with_findings(text, Mode::Line);
+        self.findings.merge(found);
+        clean.into_owned()
+    }
+
+    fn unknown_keys(&mut self, table: &Table<'_>, allowed: &[&str], place: &str) {
+        for key in table.keys() {
+            let name = key.get_ref().as_ref();
+            if allowed.contains(&name) {
+                continue;
+            }
+            let hint = match suggest(name, allowed) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("the keys allowed here are: {}", allowed.join(", ")),
+            };
+            self.error(
+                key.span(),
+                format!("unknown key {} {place}", quote(name)),
+                Some(hint),
+            );
+        }
+    }
+
+    /// A string field's raw value and span, after checking its type.
+    fn optional_string(
+        &mut self,
+        table: &Table<'_>,
+        key: &str,
+        place: &str,
+    ) -> Option<(String, Range<usize>)> {
+        let value = table.get(key)?;
+        match value.get_ref() {
+            DeValue::String(s) => Some((s.to_string(), value.span())),
+            other => {
+                let hint = quote_hint(key, other);
+                self.error(
+                    value.span(),
+                    format!("`{key}` {place} must be a string, not {}", type_name(other)),
+                    Some(hint),
+                );
+                None
+            }
+        }
+    }
+
+    fn optional_text(&mut self, table: &Table<'_>, key: &str, place: &str) -> Option<String> {
+        let (raw, _) = self.optional_string(table, key, place)?;
+        Some(self.clean(&raw))
+    }
+
+    /// A required, non-blank string field, sanitised.
+    fn required_text(
+        &mut self,
+        table: &Table<'_>,
+        key: &str,
+        place: &str,
+        table_span: Range<usize>,
+    ) -> Option<String> {
+        if !table.contains_key(key) {
+            self.error(
+                table_span,
+                format!("missing `{key}` {place}"),
+                Some(format!("add `{key} = \"…\"`")),
+            );
+            return None;
+        }
+        let (raw, span) = self.optional_string(table, key, place)?;
+        if raw.trim().is_empty() {
+            self.error(
+                span,
+                format!("`{key}` {place} is empty"),
+                Some(format!("write the {key}, or remove the entry")),
+            );
+            return None;
+        }
+        Some(self.clean(raw.trim()))
+    }
+
+    fn string_list(&mut self, table: &Table<'_>, key: &str, place: &str) -> Vec<String> {
+        self.string_list_spanned(table, key, place)
+            .into_iter()
+            .map(|(s, _)| self.clean(&s))
+            .collect()
+    }
+
+    fn string_list_spanned(
+        &mut self,
+        table: &Table<'_>,
+        key: &str,
+        place: &str,
+    ) -> Vec<(String, Range<usize>)> {
+        let Some(value) = table.get(key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = value.get_ref() else {
+            self.error(
+                value.span(),
+                format!(
+                    "`{key}` {place} must be a list of strings, not {}",
+                    type_name(value.get_ref())
+                ),
+                Some(format!("write `{key} = [\"…\", \"…\"]`")),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::String(s) => out.push((s.to_string(), item.span())),
+                other => self.error(
+                    item.span(),
+                    format!(
+                        "`{key}` {place} must hold only strings; this is {}",
+                        type_name(other)
+                    ),
+                    Some("put the entry in quotes".to_owned()),
+                ),
+            }
+        }
+        out
+    }
+
+    /// An array of tables (`[[key]]` or `key = [{…}]`).
+    fn tables<'t, 'i>(
+        &mut self,
+        table: &'t Table<'i>,
+        key: &str,
+        place: &str,
+    ) -> Vec<(&'t Table<'i>, Range<usize>)> {
+        let Some(value) = table.get(key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = value.get_ref() else {
+            self.error(
+                value.span(),
+                format!(
+                    "`{key}` {place} must be a list of tables, not {}",
+                    type_name(value.get_ref())
+                ),
+                Some(format!("write each entry as a [[{key}]] table")),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::Table(t) => out.push((t, item.span())),
+                other => self.error(
+                    item.span(),
+                    format!(
+                        "each entry of `{key}` {place} must be a table, not {}",
+                        type_name(other)
+                    ),
+                    Some(format!("write each entry as a [[{key}]] table")),
+                ),
+            }
+        }
+        out
+    }
+
+    fn date(&mut self, table: &Table<'_>, key: &str, place: &str) -> Option<Date> {
+        let value = table.get(key)?;
+        let example = format!("write a date without quotes: `{key} = 2023-10-12`");
+        match value.get_ref() {
+            DeValue::Datetime(dt) => match (dt.date, dt.time) {
+                (Some(d), None) => Some(Date {
+                    year: d.year,
+                    month: d.month,
+                    day: d.day,
+                }),
+                _ => {
+                    self.error(
+                        value.span(),
+                        format!("`{key}` {place} must be a date without a time"),
+                        Some(example),
+                    );
+                    None
+                }
+            },
+            other => {
+                self.error(
+                    value.span(),
+                    format!("`{key}` {place} must be a date, not {}", type_name(other)),
+                    Some(example),
+                );
+                None
+            }
+        }
+    }
+
+    fn source_ref(&mut self, table: &Table<'_>, place: &str, ids: &SourceIds) -> Option<usize> {
+        let (raw, span) = self.optional_string(table, "source", place)?;
+        self.resolve_source(&raw, span, place, ids)
+    }
+
+    fn resolve_source(
+        &mut self,
+        id: &str,
+        span: Range<usize>,
+        place: &str,
+        ids: &SourceIds,
+    ) -> Option<usize> {
+        if let Some(index) = ids.by_id.get(id) {
+            return Some(*index);
+        }
+        let known: Vec<&str> = ids.by_id.keys().map(String::as_str).collect();
+        let hint = match suggest(id, &known) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None if known.is_empty() => {
+                "add a [[sources]] table with this id, title and publisher".to_owned()
+            }
+            None => {
+                let mut sorted = known.clone();
+                sorted.sort_unstable();
+                format!(
+                    "the sources are: {}; or add a [[sources]] table with this id",
+                    sorted.join(", ")
+                )
+            }
+        };
+        self.error(
+            span,
+            format!("{place} cites unknown source {}", quote(id)),
+            Some(hint),
+        );
+        None
+    }
+
+    fn fact(
+        &mut self,
+        table: &Table<'_>,
+        span: Range<usize>,
+        place: &str,
+        ids: &SourceIds,
+    ) -> Fact {
+        let place = format!("in {place}");
+        self.unknown_keys(table, FACT_KEYS, &place);
+        let label = self.required_text(table, "label", &place, span.clone());
+        let value = self.required_text(table, "value", &place, span);
+        let as_of = match table.get("as_of").map(|v| v.get_ref()) {
+            Some(DeValue::Datetime(_)) => self.date(table, "as_of", &place).map(|d| d.display()),
+            _ => self.optional_text(table, "as_of", &place),
+        };
+        Fact {
+            label: label.unwrap_or_default(),
+            value: value.unwrap_or_default(),
+            as_of,
+            source: self.source_ref(table, &place, ids),
+            note: self.optional_text(table, "note", &place),
+        }
+    }
+
+    fn section(
+        &mut self,
+        table: &Table<'_>,
+        span: Range<usize>,
+        number: usize,
+        ids: &SourceIds,
+        seen: &mut HashMap<String, usize>,
+    ) -> Section {
+        let place = format!("in section {number}");
+        self.unknown_keys(table, SECTION_KEYS, &place);
+        let title = self.required_text(table, "title", &place, span.clone());
+        let id = match self.optional_string(table, "id", &place) {
+            Some((raw, id_span)) => {
+                if raw.trim().is_empty() {
+                    self.error(
+                        id_span.clone(),
+                        format!("`id` {place} is empty"),
+                        Some("write an id such as `trade-deficit`, or remove the line".to_owned()),
+                    );
+                } else if let Some(bad) = raw.chars().find(|c| !is_id_char(*c)) {
+                    self.error(
+                        id_span.clone(),
+                        format!(
+                            "`id` {place} contains {}, which ids may not",
+                            quote(&bad.to_string())
+                        ),
+                        Some("use only letters, digits, `-`, `_` and `.`".to_owned()),
+                    );
+                }
+                Some((raw, id_span))
+            }
+            None => title.as_deref().map(|t| {
+                (
+                    slug(t, number),
+                    table_key_span(table, "title").unwrap_or(span.clone()),
+                )
+            }),
+        };
+        let id = match id {
+            Some((id, id_span)) => {
+                let (line, _) = self.index.position(id_span.start);
+                if let Some(first_line) = seen.get(&id) {
+                    let explicit = table.contains_key("id");
+                    let hint = if explicit {
+                        format!("line {first_line} uses it already; give each section its own id")
+                    } else {
+                        format!(
+                            "the id is made from the title, and line {first_line} has it already; add an `id = \"…\"` to tell them apart"
+                        )
+                    };
+                    self.error(
+                        id_span,
+                        format!("duplicate section id {}", quote(&id)),
+                        Some(hint),
+                    );
+                } else {
+                    seen.insert(id.clone(), line);
+                }
+                self.clean(&id)
+            }
+            None => format!("section-{number}"),
+        };
+        let body = self
+            .optional_string(table, "body", &place)
+            .map(|(text, _)| self.markdown(&text))
+            .unwrap_or_default();
+        let sources = self
+            .string_list_spanned(table, "sources", &place)
+            .into_iter()
+            .filter_map(|(id, span)| {
+                self.resolve_source(&id, span, &format!("section {number}"), ids)
+            })
+            .collect();
+        let facts = self
+            .tables(table, "facts", &place)
+            .into_iter()
+            .enumerate()
+            .map(|(i, (t, s))| self.fact(t, s, &format!("fact {} of section {number}", i + 1), ids))
+            .collect();
+        let charts = self
+            .tables(table, "charts", &place)
+            .into_iter()
+            .enumerate()
+            .map(|(i, (t, s))| {
+                self.chart(t, s, &format!("chart {} of section {number}", i + 1), ids)
+            })
+            .collect();
+        Section {
+            id,
+            title: title.unwrap_or_default(),
+            body,
+            sources,
+            facts,
+            charts,
+        }
+    }
+
+    fn chart(
+        &mut self,
+        table: &Table<'_>,
+        span: Range<usize>,
+        what: &str,
+        ids: &SourceIds,
+    ) -> Chart {
+        let place = format!("in {what}");
+        self.unknown_keys(table, CHART_KEYS, &place);
+        let title = self.required_text(table, "title", &place, span.clone());
+        let unit = self.optional_text(table, "unit", &place);
+        let source = self.source_ref(table, &place, ids);
+        let mut points = Vec::new();
+        match table.get("points") {
+            None => self.error(
+                span,
+                format!("missing `points` {place}"),
+                Some("add `points = [ { label = \"2021\", value = 3.7 } ]`".to_owned()),
+            ),
+            Some(value) => {
+                let point_tables = self.tables(table, "points", &place);
+                if point_tables.is_empty() && matches!(value.get_ref(), DeValue::Array(_)) {
+                    self.error(
+                        value.span(),
+                        format!("{what} has no points"),
+                        Some("add at least one `{ label = \"…\", value = 1.0 }`".to_owned()),
+                    );
+                }
+                for (i, (point, point_span)) in point_tables.into_iter().enumerate() {
+                    let place = format!("in point {} of {what}", i + 1);
+                    self.unknown_keys(point, POINT_KEYS, &place);
+                    let label = self.required_text(point, "label", &place, point_span.clone());
+                    let value = self.number(point, "value", &place, point_span);
+                    if let (Some(label), Some(value)) = (label, value) {
+                        points.push(Point { label, value });
+                    }
+                }
+            }
+        }
+        Chart {
+            title: title.unwrap_or_default(),
+            unit,
+            source,
+            points,
+        }
+    }
+
+    fn number(
+        &mut self,
+        table: &Table<'_>,
+        key: &str,
+        place: &str,
+        table_span: Range<usize>,
+    ) -> Option<f64> {
+        let Some(value) = table.get(key) else {
+            self.error(
+                table_span,
+                format!("missing `{key}` {place}"),
+                Some(format!("add `{key} = 1.0`")),
+            );
+            return None;
+        };
+        let number = match value.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .ok()
+                .map(|n| n as f64),
+            DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+            other => {
+                let hint = if let DeValue::String(s) = other {
+                    format!(
+                        "write the number without quotes: `{key} = {}`",
+                        sanitize::line(s)
+                    )
+                } else {
+                    format!("write a number: `{key} = 3.7`")
+                };
+                self.error(
+                    value.span(),
+                    format!("`{key}` {place} must be a number, not {}", type_name(other)),
+                    Some(hint),
+                );
+                return None;
+            }
+        };
+        match number {
+            Some(n) if n.is_finite() => Some(n),
+            _ => {
+                self.error(
+                    value.span(),
+                    format!("`{key}` {place} is not a finite number"),
+                    Some("use a finite number; `inf` and `nan` cannot be drawn".to_owned()),
+                );
+                None
+            }
+        }
+    }
+
+    fn sources(&mut self, root: &Table<'_>) -> Vec<Source> {
+        let mut sources = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (i, (table, span)) in self
+            .tables(root, "sources", "at the top level")
+            .into_iter()
+            .enumerate()
+        {
+            let place = format!("in source {}", i + 1);
+            self.unknown_keys(table, SOURCE_KEYS, &place);
+            let id_span = table_key_span(table, "id").unwrap_or(span.clone());
+            let id = self.required_text(table, "id", &place, span.clone());
+            if let Some(id) = &id {
+                let (line, _) = self.index.position(id_span.start);
+                if let Some(bad) = id.chars().find(|c| !is_id_char(*c)) {
+                    self.error(
+                        id_span.clone(),
+                        format!(
+                            "`id` {place} contains {}, which ids may not",
+                            quote(&bad.to_string())
+                        ),
+                        Some("use only letters, digits, `-`, `_` and `.`".to_owned()),
+                    );
+                }
+                if let Some(first_line) = seen.get(id) {
+                    self.error(
+                        id_span,
+                        format!("duplicate source id {}", quote(id)),
+                        Some(format!(
+                            "line {first_line} uses it already; give each source its own id"
+                        )),
+                    );
+                } else {
+                    seen.insert(id.clone(), line);
+                }
+            }
+            let title = self.required_text(table, "title", &place, span);
+            sources.push(Source {
+                id: id.unwrap_or_default(),
+                title: title.unwrap_or_default(),
+                publisher: self.optional_text(table, "publisher", &place),
+                date: self.date(table, "date", &place),
+                url: self.optional_text(table, "url", &place),
+            });
+        }
+        sources
+    }
+}
+
+fn table_key_span(table: &Table<'_>, key: &str) -> Option<Range<usize>> {
+    table.get(key).map(Spanned::span)
+}
+
+fn is_id_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '-' | '_' | '.')
+}
+
+/// The id made from a title: lower case, letters and digits kept, every run
+/// of anything else one `-`.
+pub fn slug(title: &str, number: usize) -> String {
+    let mut out = String::with_capacity(title.len());
+    let mut dash = false;
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    if out.is_empty() {
+        format!("section-{number}")
+    } else {
+        out
+    }
+}
+
+/// The closest allowed name, if one is close enough to be a likely typo.
+fn suggest<'k>(name: &str, allowed: &[&'k str]) -> Option<&'k str> {
+    let lower = name.to_lowercase();
+    allowed
+        .iter()
+        .map(|candidate| (strsim::damerau_levenshtein(&lower, candidate), *candidate))
+        .filter(|(distance, candidate)| *distance <= (candidate.chars().count() / 3).max(1))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+fn type_name(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a number with a decimal point",
+        DeValue::Boolean(_) => "true/false",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "a list",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn quote_hint(key: &str, value: &DeValue<'_>) -> String {
+    match value {
+        DeValue::Integer(i) => format!("put it in quotes: `{key} = \"{}\"`", i.as_str()),
+        DeValue::Float(f) => format!("put it in quotes: `{key} = \"{}\"`", f.as_str()),
+        DeValue::Datetime(d) => format!("put it in quotes: `{key} = \"{d}\"`"),
+        _ => format!("write `{key} = \"…\"`"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title = \"T\"\n[[sections]]\ntitle = \"Only\"\nbody = \"Text.\"\n";
+
+    fn errors(source: &str) -> Vec<String> {
+        match load_str("b.toml", source) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.diagnostics.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn minimal_briefing_loads() {
+        let b = load_str("b.toml", MINIMAL).expect("valid");
+        assert_eq!(b.title, "T");
+        assert_eq!(b.sections[0].id, "only");
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_closest() {
+        let e = errors("title = \"T\"\nsumary = \"x\"\n[[sections]]\ntitle = \"S\"\n");
+        assert_eq!(
+            e,
+            ["b.toml:2:1: error: unknown key `sumary` at the top level — did you mean `summary`?"]
+        );
+    }
+
+    #[test]
+    fn every_error_is_reported() {
+        let e =
+            errors("title = \"\"\n[[sections]]\ntitel = \"S\"\n[[sections.facts]]\nlabel = 3\n");
+        assert_eq!(e.len(), 5, "{e:#?}");
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("Trade deficit (2022)", 1), "trade-deficit-2022");
+        assert_eq!(slug("Lüttich: Überblick", 1), "lüttich-überblick");
+        assert_eq!(slug("!!!", 4), "section-4");
+    }
+
+    #[test]
+    fn string_dates_get_a_hint() {
+        let e = errors("title = \"T\"\ndate = \"2023-10-12\"\n[[sections]]\ntitle = \"S\"\n");
+        assert!(
+            e[0].contains("must be a date, not a string — write a date without quotes"),
+            "{e:?}"
+        );
+    }
+}

@@ -1,0 +1,246 @@
+//! The briefing model: what a valid briefing file means, after loading.
+//!
+//! Every string here has been sanitised (see [`crate::sanitize`]) and every
+//! cross-reference resolved to an index, so code that reads a [`Briefing`]
+//! needs no further checks. Building a model from a file is the loader's job
+//! ([`crate::loader`]); this module owns only the shapes.
+
+/// A loaded, validated briefing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Briefing {
+    /// Required title.
+    pub title: String,
+    /// Optional subtitle.
+    pub subtitle: Option<String>,
+    /// The "as of" date.
+    pub date: Option<Date>,
+    /// Handling marking shown as a banner.
+    pub classification: Option<String>,
+    /// Who the briefing is for.
+    pub audience: Option<String>,
+    /// Who wrote it.
+    pub authors: Vec<String>,
+    /// Free keywords.
+    pub tags: Vec<String>,
+    /// The bottom line up front.
+    pub summary: Vec<Block>,
+    /// Briefing-wide key facts.
+    pub facts: Vec<Fact>,
+    /// The sections, in reading order; at least one.
+    pub sections: Vec<Section>,
+    /// The sources that facts, charts and sections cite.
+    pub sources: Vec<Source>,
+    /// Things the reader should be told about the text itself (for instance
+    /// that it held bidirectional controls, now shown as stand-ins).
+    pub notices: Vec<String>,
+}
+
+/// A calendar date, as written in the file (`2023-10-12`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    /// Year, e.g. 2023.
+    pub year: u16,
+    /// Month, 1–12.
+    pub month: u8,
+    /// Day, 1–31.
+    pub day: u8,
+}
+
+impl Date {
+    /// `12 Oct 2023`: unambiguous for readers in every country.
+    pub fn display(&self) -> String {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let month = MONTHS
+            .get(usize::from(self.month).saturating_sub(1))
+            .copied()
+            .unwrap_or("?");
+        format!("{} {} {}", self.day, month, self.year)
+    }
+
+    /// `2023-10-12`.
+    pub fn iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A key fact: a label and a figure or short statement.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fact {
+    /// What the figure is.
+    pub label: String,
+    /// The figure or short statement.
+    pub value: String,
+    /// When it was true.
+    pub as_of: Option<String>,
+    /// Index into [`Briefing::sources`].
+    pub source: Option<usize>,
+    /// A short qualification.
+    pub note: Option<String>,
+}
+
+/// A figure drawn as bars.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Chart {
+    /// What is measured.
+    pub title: String,
+    /// Unit of the values, e.g. `€ bn`.
+    pub unit: Option<String>,
+    /// Index into [`Briefing::sources`].
+    pub source: Option<usize>,
+    /// The bars, in order; at least one, all finite.
+    pub points: Vec<Point>,
+}
+
+/// One bar of a chart.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Point {
+    /// The bar's label, e.g. a year.
+    pub label: String,
+    /// The value; always finite.
+    pub value: f64,
+}
+
+/// A section of the briefing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Section {
+    /// Unique id (given, or made from the title).
+    pub id: String,
+    /// The section heading.
+    pub title: String,
+    /// The body as blocks.
+    pub body: Vec<Block>,
+    /// Indexes into [`Briefing::sources`].
+    pub sources: Vec<usize>,
+    /// The section's key facts.
+    pub facts: Vec<Fact>,
+    /// The section's charts.
+    pub charts: Vec<Chart>,
+}
+
+impl Section {
+    /// The headings inside the body: `(index of the block, level, text)`.
+    pub fn headings(&self) -> impl Iterator<Item = (usize, u8, String)> + '_ {
+        self.body
+            .iter()
+            .enumerate()
+            .filter_map(|(index, block)| match block {
+                Block::Heading { level, text } => Some((index, *level, plain_text(text))),
+                _ => None,
+            })
+    }
+}
+
+/// A cited source.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Source {
+    /// The id that facts, charts and sections cite.
+    pub id: String,
+    /// Title of the source.
+    pub title: String,
+    /// Who published it.
+    pub publisher: Option<String>,
+    /// When.
+    pub date: Option<Date>,
+    /// Where; shown, never opened.
+    pub url: Option<String>,
+}
+
+/// A block of body text, from CommonMark.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// Running text.
+    Paragraph(Vec<Inline>),
+    /// A heading inside a body (an outline child).
+    Heading {
+        /// 1–6 as in Markdown.
+        level: u8,
+        /// The heading text.
+        text: Vec<Inline>,
+    },
+    /// A bulleted or numbered list.
+    List {
+        /// The first number of a numbered list; `None` for bullets.
+        start: Option<u64>,
+        /// Each item is a sequence of blocks (nested lists included).
+        items: Vec<Vec<Block>>,
+    },
+    /// A block quote.
+    Quote(Vec<Block>),
+    /// Preformatted text, kept line by line.
+    Code(String),
+    /// A thematic break.
+    Rule,
+}
+
+/// A run of text with one inline style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inline {
+    /// The text; `\n` is a hard line break.
+    pub text: String,
+    /// How it is set.
+    pub style: InlineStyle,
+}
+
+/// Inline emphasis, as a small set of flags.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct InlineStyle(u8);
+
+impl InlineStyle {
+    /// No emphasis.
+    pub const PLAIN: Self = Self(0);
+    /// `*emphasis*`.
+    pub const EMPHASIS: Self = Self(1);
+    /// `**strong**`.
+    pub const STRONG: Self = Self(2);
+    /// `` `code` ``.
+    pub const CODE: Self = Self(4);
+    /// A link's text.
+    pub const LINK: Self = Self(8);
+    /// A link's address, shown after its text.
+    pub const ADDRESS: Self = Self(16);
+    /// `~~struck~~` text.
+    pub const STRIKE: Self = Self(32);
+
+    /// True if all flags of `other` are set.
+    pub fn contains(self, other: Self) -> bool {
+        self.0 & other.0 == other.0 && other.0 != 0
+    }
+
+    /// Both sets of flags.
+    pub fn with(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+}
+
+/// The text of inlines without styles.
+pub fn plain_text(inlines: &[Inline]) -> String {
+    inlines.iter().map(|i| i.text.replace('\n', " ")).collect()
+}
+
+/// Where a place in the briefing belongs: the title block, the bottom line,
+/// a section, or the sources list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Part {
+    /// Title, banner, date.
+    Front,
+    /// The summary (bottom line).
+    Summary,
+    /// Section by index.
+    Section(usize),
+    /// The sources list at the end.
+    Sources,
+}
+
+impl Briefing {
+    /// Number of facts, briefing-wide and in sections.
+    pub fn fact_count(&self) -> usize {
+        self.facts.len() + self.sections.iter().map(|s| s.facts.len()).sum::<usize>()
+    }
+
+    /// Number of charts in all sections.
+    pub fn chart_count(&self) -> usize {
+        self.sections.iter().map(|s| s.charts.len()).sum()
+    }
+}

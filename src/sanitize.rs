@@ -1,0 +1,251 @@
+//! The one sanitising step for untrusted text.
+//!
+//! Every string that came from a file (briefing, keymap, file name, an error
+//! quoting either) passes through [`sanitize`] after all decoding (TOML
+//! escapes, Markdown) and before it reaches a widget, a title, stdout or an
+//! error message. Afterwards the string holds no character a terminal would
+//! obey: C0 and C1 controls, DEL, bidirectional controls and invisible format
+//! characters are replaced by visible stand-ins, and a grapheme that would be
+//! drawn with zero width gets a dotted circle to lean on. This module owns
+//! that mapping and nothing else; it never drops a visible character.
+
+use std::borrow::Cow;
+
+use ratatui::buffer::CellWidth;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// What the sanitiser found, so the caller can warn the reader.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Findings {
+    /// Control characters (C0 other than tab and newline, DEL, C1) were replaced.
+    pub controls: bool,
+    /// Bidirectional controls were replaced.
+    pub bidi: bool,
+    /// Invisible format characters (zero-width space, BOM, separators…) were replaced.
+    pub invisible: bool,
+}
+
+impl Findings {
+    /// Merges the findings of another string into these.
+    pub fn merge(&mut self, other: Findings) {
+        self.controls |= other.controls;
+        self.bidi |= other.bidi;
+        self.invisible |= other.invisible;
+    }
+
+    /// True when anything was replaced.
+    pub fn any(self) -> bool {
+        self.controls || self.bidi || self.invisible
+    }
+}
+
+/// How newlines and tabs are treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A one-line field (a title, a label, a key): newline and tab become a space.
+    Line,
+    /// Running text that keeps its line structure (code blocks): newline is
+    /// kept, tab is expanded to the next multiple of four columns.
+    Block,
+}
+
+/// The name shown for a bidirectional control, or `None` if `c` is not one.
+pub fn bidi_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{202A}' => "LRE",
+        '\u{202B}' => "RLE",
+        '\u{202C}' => "PDF",
+        '\u{202D}' => "LRO",
+        '\u{202E}' => "RLO",
+        '\u{2066}' => "LRI",
+        '\u{2067}' => "RLI",
+        '\u{2068}' => "FSI",
+        '\u{2069}' => "PDI",
+        '\u{200E}' => "LRM",
+        '\u{200F}' => "RLM",
+        '\u{061C}' => "ALM",
+        _ => return None,
+    })
+}
+
+/// The name shown for an invisible format character, or `None`.
+fn invisible_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{200B}' => "ZWSP",
+        '\u{2060}' => "WJ",
+        '\u{2061}'..='\u{2064}' => "INV",
+        '\u{FEFF}' => "BOM",
+        '\u{2028}' => "LSEP",
+        '\u{2029}' => "PSEP",
+        '\u{206A}'..='\u{206F}' => "FMT",
+        '\u{FFF9}'..='\u{FFFB}' => "ANN",
+        '\u{180E}' => "MVS",
+        _ => return None,
+    })
+}
+
+/// True for a character that must never reach the terminal as itself.
+fn is_unsafe(c: char) -> bool {
+    let u = c as u32;
+    u < 0x20
+        || (0x7F..=0x9F).contains(&u)
+        || bidi_name(c).is_some()
+        || invisible_name(c).is_some()
+        || c == '\u{00AD}'
+}
+
+/// Sanitises `input` for display; see the module documentation.
+pub fn sanitize(input: &str, mode: Mode) -> Cow<'_, str> {
+    sanitize_with_findings(input, mode).0
+}
+
+/// Sanitises `input` and reports what was replaced.
+pub fn sanitize_with_findings(input: &str, mode: Mode) -> (Cow<'_, str>, Findings) {
+    let mut findings = Findings::default();
+    let needs_char_pass = input.chars().any(is_unsafe);
+    if !needs_char_pass {
+        // No control characters: only zero-width graphemes can need work.
+        if input.is_ascii() || !has_zero_width_grapheme(input) {
+            return (Cow::Borrowed(input), findings);
+        }
+        return (Cow::Owned(lean_zero_width(input)), findings);
+    }
+    let mut out = String::with_capacity(input.len() + 8);
+    let mut column = 0usize;
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        let u = c as u32;
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => continue,
+            '\n' if mode == Mode::Block => {
+                out.push('\n');
+                column = 0;
+                continue;
+            }
+            '\n' | '\r' if mode == Mode::Line => out.push(' '),
+            '\t' => {
+                let spaces = match mode {
+                    Mode::Line => 1,
+                    Mode::Block => 4 - column % 4,
+                };
+                out.extend(std::iter::repeat_n(' ', spaces));
+                column += spaces;
+                continue;
+            }
+            '\u{00AD}' => {
+                // A soft hyphen is only a hyphenation hint; terminals disagree
+                // on its width, so it is left out rather than guessed at.
+                continue;
+            }
+            _ if u < 0x20 => {
+                findings.controls = true;
+                // U+2400.. are the Control Pictures: ␀ ␁ … ␛ … ␟
+                out.push(char::from_u32(0x2400 + u).unwrap_or('?'));
+            }
+            '\u{7F}' => {
+                findings.controls = true;
+                out.push('␡');
+            }
+            _ if (0x80..=0x9F).contains(&u) => {
+                findings.controls = true;
+                out.push_str(&format!("<{u:02X}>"));
+            }
+            _ => {
+                if let Some(name) = bidi_name(c) {
+                    findings.bidi = true;
+                    out.push('[');
+                    out.push_str(name);
+                    out.push(']');
+                } else if let Some(name) = invisible_name(c) {
+                    findings.invisible = true;
+                    out.push('[');
+                    out.push_str(name);
+                    out.push(']');
+                } else {
+                    out.push(c);
+                }
+            }
+        }
+        column += 1;
+    }
+    if !out.is_ascii() && has_zero_width_grapheme(&out) {
+        out = lean_zero_width(&out);
+    }
+    (Cow::Owned(out), findings)
+}
+
+/// True if some grapheme cluster of `s` would be drawn with zero width
+/// (a combining mark with nothing to combine with, a lone joiner).
+fn has_zero_width_grapheme(s: &str) -> bool {
+    s.graphemes(true)
+        .any(|g| g != "\n" && g.cell_width() == 0 && !g.is_empty())
+}
+
+/// Puts a dotted circle before every zero-width grapheme so it shows.
+fn lean_zero_width(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 6);
+    for g in s.graphemes(true) {
+        if g != "\n" && g.cell_width() == 0 {
+            out.push('◌');
+        }
+        out.push_str(g);
+    }
+    out
+}
+
+/// Sanitises a one-line string into an owned `String`.
+pub fn line(input: &str) -> String {
+    sanitize(input, Mode::Line).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed_unchanged() {
+        let s = "Lüttich — „Zeit der Naivität“ 中文 👩‍👩‍👧";
+        assert!(matches!(sanitize(s, Mode::Line), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escape_sequences_become_visible() {
+        let (out, found) = sanitize_with_findings("a\u{1b}[31mred\u{7}", Mode::Line);
+        assert_eq!(out, "a␛[31mred␇");
+        assert!(found.controls);
+    }
+
+    #[test]
+    fn c1_and_del_become_visible() {
+        assert_eq!(sanitize("x\u{9b}y\u{7f}", Mode::Line), "x<9B>y␡");
+    }
+
+    #[test]
+    fn bidi_controls_are_named() {
+        let (out, found) = sanitize_with_findings("abc\u{202E}def\u{2066}", Mode::Line);
+        assert_eq!(out, "abc[RLO]def[LRI]");
+        assert!(found.bidi);
+    }
+
+    #[test]
+    fn right_to_left_letters_stay() {
+        assert_eq!(sanitize("שלום مرحبا", Mode::Line), "שלום مرحبا");
+    }
+
+    #[test]
+    fn newlines_depend_on_mode() {
+        assert_eq!(sanitize("a\nb\tc", Mode::Line), "a b c");
+        assert_eq!(sanitize("a\nb\tc", Mode::Block), "a\nb   c");
+    }
+
+    #[test]
+    fn lone_combining_mark_gets_a_base() {
+        assert_eq!(sanitize("\u{301}x", Mode::Line), "◌\u{301}x");
+    }
+
+    #[test]
+    fn combining_mark_on_a_letter_is_kept() {
+        let s = "e\u{301}";
+        assert_eq!(sanitize(s, Mode::Line), s);
+    }
+}
