@@ -4,6 +4,7 @@
 //! model and its loader, the text layout engine shared by the reader and
 //! `brief print`, and the reader itself.
 
+pub mod action;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
