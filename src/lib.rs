@@ -5,14 +5,19 @@
 //! `brief print`, and the reader itself.
 
 pub mod action;
+pub mod app;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod glyphs;
+pub mod keymap;
 pub mod layout;
 pub mod loader;
 pub mod markdown;
 pub mod model;
 pub mod print;
 pub mod sanitize;
+pub mod terminal;
 pub mod text;
+pub mod theme;
+pub mod ui;

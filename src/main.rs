@@ -9,11 +9,17 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use brief::app::library::LibraryState;
+use brief::app::{App, Settings};
 use brief::check;
 use brief::cli::{Cli, Command};
 use brief::glyphs::Glyphs;
+use brief::keymap::{self, Keymap};
 use brief::loader;
 use brief::print;
+use brief::terminal;
+use brief::theme::{ColorMode, Theme};
+use ratatui::layout::Rect;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -22,8 +28,103 @@ fn main() -> ExitCode {
         Some(Command::Check { paths, keymap: _ }) => run_check(&paths),
         Some(Command::Print { file, width }) => run_print(&file, width.map(usize::from), glyphs),
         None => {
-            let path = cli.path.unwrap_or_else(|| PathBuf::from("briefings"));
-            run_print(&path, None, glyphs)
+            let path = cli
+                .path
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("briefings"));
+            run_reader(&cli, &path, glyphs)
+        }
+    }
+}
+
+/// Opens the reader on a file or a folder. Problems found before the
+/// screen is taken go to stderr; after that, to the status line.
+fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() || dumb {
+        // No screen to draw on: give the plain text instead of a broken one.
+        if path.is_dir() {
+            return run_check(&[path.to_path_buf()]);
+        }
+        return run_print(path, None, glyphs);
+    }
+    let user_keymap = keymap::user_keymap_path(cli.keymap.as_deref());
+    let (keymap, keymap_errors) = Keymap::load(user_keymap.as_deref());
+    let settings = Settings {
+        keymap,
+        keymap_errors,
+        theme: Theme::new(ColorMode::detect(
+            cli.no_color,
+            std::env::var("NO_COLOR").ok().as_deref(),
+        )),
+        glyphs,
+    };
+    let (width, height) = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
+    let area = Rect::new(0, 0, width, height);
+    let mut app = if path.is_dir() {
+        let library = match LibraryState::open(path) {
+            Ok(library) => library,
+            Err(error) => {
+                eprintln!(
+                    "brief: cannot read the folder {}: {error}",
+                    loader::display_name(path)
+                );
+                return ExitCode::from(1);
+            }
+        };
+        match library.entries.len() {
+            0 => {
+                eprintln!(
+                    "brief: no briefings (.toml files) in {} — give a briefing file or a folder that holds some",
+                    loader::display_name(path)
+                );
+                return ExitCode::from(1);
+            }
+            1 if library.entries[0].briefing.is_ok() => {
+                let entry = &library.entries[0];
+                match &entry.briefing {
+                    Ok(briefing) => {
+                        App::with_briefing(settings, (**briefing).clone(), entry.name.clone(), area)
+                    }
+                    Err(_) => App::with_library(settings, library, area),
+                }
+            }
+            _ => App::with_library(settings, library, area),
+        }
+    } else {
+        match loader::load_path(path) {
+            Ok(briefing) => {
+                let name = path
+                    .file_name()
+                    .map(|n| loader::display_name(Path::new(n)))
+                    .unwrap_or_default();
+                App::with_briefing(settings, briefing, name, area)
+            }
+            Err(error) => {
+                for d in &error.diagnostics {
+                    eprintln!("{}", d.render_with_snippet());
+                }
+                return ExitCode::from(1);
+            }
+        }
+    };
+    terminal::install_panic_hook();
+    if let Err(error) = terminal::watch_signals() {
+        eprintln!("brief: cannot watch for signals: {error}");
+        return ExitCode::from(1);
+    }
+    if let Err(error) = terminal::take() {
+        terminal::restore();
+        eprintln!("brief: cannot set up the terminal: {error}");
+        return ExitCode::from(1);
+    }
+    let result = terminal::run(&mut app);
+    terminal::restore();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("brief: the terminal failed: {error}");
+            ExitCode::from(1)
         }
     }
 }

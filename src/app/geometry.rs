@@ -1,0 +1,298 @@
+//! Where everything goes on the screen, for a given size and pane state.
+//!
+//! One pure function, [`Geometry::compute`], used both by `update` (to lay
+//! the document out at the reading pane's width and know its page height)
+//! and by the view (to draw): the two can never disagree. Wide windows get
+//! three panes, medium ones outline and reading pane with the sidebar as an
+//! overlay, narrow ones the reading pane alone with full-screen overlays.
+
+use ratatui::layout::Rect;
+
+/// Below this many columns the screen shows a "too small" notice.
+pub const MIN_WIDTH: u16 = 20;
+/// Below this many rows the screen shows a "too small" notice.
+pub const MIN_HEIGHT: u16 = 6;
+/// From this width on, all three panes fit side by side.
+pub const WIDE: u16 = 110;
+/// From this width on, outline and reading pane fit side by side.
+pub const MEDIUM: u16 = 60;
+/// Lines longer than this are hard to read; wider panes get a margin.
+pub const MAX_TEXT_WIDTH: u16 = 100;
+
+/// How much room there is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WidthClass {
+    /// Three panes.
+    Wide,
+    /// Outline and reading pane; the sidebar is an overlay.
+    Medium,
+    /// The reading pane alone; outline and sidebar are full-screen overlays.
+    Narrow,
+}
+
+impl WidthClass {
+    /// The class of a window `width` columns wide.
+    pub fn of(width: u16) -> Self {
+        if width >= WIDE {
+            WidthClass::Wide
+        } else if width >= MEDIUM {
+            WidthClass::Medium
+        } else {
+            WidthClass::Narrow
+        }
+    }
+}
+
+/// A pane that can be drawn over the reading pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    /// The list of keys (and keymap problems).
+    Help,
+    /// The outline, when it is not docked.
+    Outline,
+    /// The key-facts sidebar, when it is not docked.
+    Facts,
+}
+
+/// Which panes the reader wants, before the window size has its say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Panes {
+    /// The outline is wanted (toggled with `o`).
+    pub outline: bool,
+    /// The sidebar is wanted (toggled with `f`).
+    pub facts: bool,
+    /// Reading pane only (`z`).
+    pub reading_only: bool,
+    /// An overlay is open.
+    pub overlay: Option<Overlay>,
+}
+
+impl Default for Panes {
+    fn default() -> Self {
+        Self {
+            outline: true,
+            facts: true,
+            reading_only: false,
+            overlay: None,
+        }
+    }
+}
+
+/// The rectangles of one frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Geometry {
+    /// The whole window.
+    pub area: Rect,
+    /// True if the window is below the minimum size.
+    pub too_small: bool,
+    /// The size class.
+    pub class: WidthClass,
+    /// The header line (title, classification, date).
+    pub header: Rect,
+    /// The status line.
+    pub status: Rect,
+    /// The docked outline pane.
+    pub outline: Option<Rect>,
+    /// The reading pane, borders included.
+    pub reader: Rect,
+    /// The docked key-facts pane.
+    pub facts: Option<Rect>,
+    /// The open overlay and where it is drawn.
+    pub overlay: Option<(Overlay, Rect)>,
+}
+
+impl Geometry {
+    /// Lays out a window of `area` for `panes`.
+    pub fn compute(area: Rect, panes: Panes) -> Self {
+        let class = WidthClass::of(area.width);
+        let too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
+        let header = Rect::new(area.x, area.y, area.width, area.height.min(1));
+        let status = Rect::new(
+            area.x,
+            area.y + area.height.saturating_sub(1),
+            area.width,
+            area.height.min(1),
+        );
+        let body = Rect::new(
+            area.x,
+            area.y + 1,
+            area.width,
+            area.height.saturating_sub(2),
+        );
+        let mut geometry = Geometry {
+            area,
+            too_small,
+            class,
+            header,
+            status,
+            outline: None,
+            reader: body,
+            facts: None,
+            overlay: None,
+        };
+        if too_small {
+            return geometry;
+        }
+        let docked_outline = panes.outline && !panes.reading_only && class != WidthClass::Narrow;
+        let docked_facts = panes.facts && !panes.reading_only && class == WidthClass::Wide;
+        let mut reader = body;
+        if docked_outline {
+            let width = (area.width / 5).clamp(20, 30).min(area.width / 3);
+            geometry.outline = Some(Rect::new(body.x, body.y, width, body.height));
+            reader.x += width;
+            reader.width -= width;
+        }
+        if docked_facts {
+            let width = (area.width / 4).clamp(26, 36);
+            let width = width.min(reader.width / 2);
+            geometry.facts = Some(Rect::new(
+                reader.x + reader.width - width,
+                body.y,
+                width,
+                body.height,
+            ));
+            reader.width -= width;
+        }
+        geometry.reader = reader;
+        geometry.overlay = panes.overlay.map(|overlay| {
+            let rect = match (overlay, class) {
+                (Overlay::Help, WidthClass::Narrow) => body,
+                (Overlay::Help, _) => centered(body, 76, body.height.saturating_sub(2).max(3)),
+                (_, WidthClass::Narrow) => body,
+                (Overlay::Facts, _) => {
+                    let width = 36.min(body.width.saturating_sub(4));
+                    Rect::new(body.x + body.width - width, body.y, width, body.height)
+                }
+                (Overlay::Outline, _) => {
+                    let width = 30.min(body.width.saturating_sub(4));
+                    Rect::new(body.x, body.y, width, body.height)
+                }
+            };
+            (overlay, rect)
+        });
+        geometry
+    }
+
+    /// The text area inside the reading pane: borders and a one-column
+    /// margin off, no wider than [`MAX_TEXT_WIDTH`].
+    pub fn reader_text(&self) -> Rect {
+        text_area(self.reader)
+    }
+}
+
+/// The text area inside a bordered pane with a one-column margin.
+pub fn text_area(pane: Rect) -> Rect {
+    let inner = Rect::new(
+        pane.x.saturating_add(2),
+        pane.y.saturating_add(1),
+        pane.width.saturating_sub(4),
+        pane.height.saturating_sub(2),
+    );
+    Rect {
+        width: inner.width.min(MAX_TEXT_WIDTH),
+        ..inner
+    }
+}
+
+/// The inside of a bordered pane.
+pub fn inner(pane: Rect) -> Rect {
+    Rect::new(
+        pane.x.saturating_add(1),
+        pane.y.saturating_add(1),
+        pane.width.saturating_sub(2),
+        pane.height.saturating_sub(2),
+    )
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(width: u16, height: u16, panes: Panes) -> Geometry {
+        Geometry::compute(Rect::new(0, 0, width, height), panes)
+    }
+
+    #[test]
+    fn wide_windows_get_three_panes() {
+        let g = at(120, 40, Panes::default());
+        let (outline, facts) = (g.outline.expect("outline"), g.facts.expect("facts"));
+        assert_eq!(outline.x + outline.width, g.reader.x);
+        assert_eq!(g.reader.x + g.reader.width, facts.x);
+        assert_eq!(facts.x + facts.width, 120);
+    }
+
+    #[test]
+    fn medium_windows_fold_the_sidebar_away() {
+        let g = at(80, 24, Panes::default());
+        assert!(g.outline.is_some());
+        assert!(g.facts.is_none());
+    }
+
+    #[test]
+    fn narrow_windows_show_the_reading_pane_alone() {
+        let g = at(40, 20, Panes::default());
+        assert!(g.outline.is_none() && g.facts.is_none());
+        assert_eq!(g.reader.width, 40);
+        let overlay = at(
+            40,
+            20,
+            Panes {
+                overlay: Some(Overlay::Outline),
+                ..Panes::default()
+            },
+        );
+        assert_eq!(overlay.overlay.map(|(_, r)| r), Some(g.reader));
+    }
+
+    #[test]
+    fn tiny_windows_are_too_small() {
+        assert!(at(19, 20, Panes::default()).too_small);
+        assert!(at(40, 5, Panes::default()).too_small);
+        assert!(!at(20, 6, Panes::default()).too_small);
+    }
+
+    #[test]
+    fn every_rectangle_stays_inside_the_window() {
+        for width in 0..=220u16 {
+            for height in [0u16, 1, 5, 6, 7, 24, 60] {
+                for overlay in [
+                    None,
+                    Some(Overlay::Help),
+                    Some(Overlay::Outline),
+                    Some(Overlay::Facts),
+                ] {
+                    let g = at(
+                        width,
+                        height,
+                        Panes {
+                            overlay,
+                            ..Panes::default()
+                        },
+                    );
+                    let area = g.area;
+                    let mut rects = vec![g.header, g.status, g.reader];
+                    rects.extend(g.outline);
+                    rects.extend(g.facts);
+                    rects.extend(g.overlay.map(|(_, r)| r));
+                    for r in rects {
+                        assert!(
+                            r.x + r.width <= area.width && r.y + r.height <= area.height.max(1),
+                            "{r:?} outside {area:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

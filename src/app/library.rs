@@ -1,0 +1,172 @@
+//! The library: the briefings in a folder, to choose from.
+//!
+//! Owns the list of entries (each a loaded briefing or the first error that
+//! kept it from loading), the filter typed by the reader and the selection
+//! within the filtered list. A broken briefing stays in the list with its
+//! error; the others stay usable.
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use crate::check::briefing_files;
+use crate::diagnostic::Diagnostic;
+use crate::loader::{self, display_name};
+use crate::model::Briefing;
+
+/// One briefing file in the library.
+#[derive(Debug, Clone)]
+pub struct LibraryEntry {
+    /// Where it is.
+    pub path: PathBuf,
+    /// Its file name, sanitised.
+    pub name: String,
+    /// The briefing, or the first problem found in it.
+    pub briefing: Result<Rc<Briefing>, Diagnostic>,
+}
+
+impl LibraryEntry {
+    /// Loads the file at `path`.
+    pub fn load(path: &Path) -> Self {
+        let name = path
+            .file_name()
+            .map(|n| display_name(Path::new(n)))
+            .unwrap_or_else(|| display_name(path));
+        let briefing = loader::load_path(path).map(Rc::new).map_err(|error| {
+            error.diagnostics.into_iter().next().unwrap_or_else(|| {
+                Diagnostic::whole_file(
+                    &name,
+                    crate::diagnostic::Severity::Error,
+                    "cannot be read".to_owned(),
+                    None,
+                )
+            })
+        });
+        Self {
+            path: path.to_path_buf(),
+            name,
+            briefing,
+        }
+    }
+
+    /// The text the filter looks in: title, subtitle, file name, tags.
+    fn haystack(&self) -> String {
+        let mut text = self.name.clone();
+        if let Ok(b) = &self.briefing {
+            text.push('\n');
+            text.push_str(&b.title);
+            if let Some(subtitle) = &b.subtitle {
+                text.push('\n');
+                text.push_str(subtitle);
+            }
+            for tag in &b.tags {
+                text.push('\n');
+                text.push_str(tag);
+            }
+        }
+        text.to_lowercase()
+    }
+}
+
+/// The library screen's state.
+#[derive(Debug, Clone, Default)]
+pub struct LibraryState {
+    /// The folder shown, sanitised.
+    pub folder: String,
+    /// Every briefing file, sorted by name.
+    pub entries: Vec<LibraryEntry>,
+    /// What the reader typed to filter by.
+    pub filter: String,
+    /// True while the filter line takes typing.
+    pub filtering: bool,
+    /// Indexes into `entries` that pass the filter.
+    pub visible: Vec<usize>,
+    /// Index into `visible`.
+    pub selected: usize,
+}
+
+impl LibraryState {
+    /// Loads every briefing in `folder`.
+    pub fn open(folder: &Path) -> std::io::Result<Self> {
+        let entries = briefing_files(folder)?
+            .iter()
+            .map(|p| LibraryEntry::load(p))
+            .collect();
+        Ok(Self::from_entries(display_name(folder), entries))
+    }
+
+    /// A library of already loaded entries.
+    pub fn from_entries(folder: String, entries: Vec<LibraryEntry>) -> Self {
+        let mut state = Self {
+            folder,
+            entries,
+            ..Self::default()
+        };
+        state.apply_filter();
+        state
+    }
+
+    /// Recomputes the visible entries for the filter, keeping the
+    /// selection on the same entry where it is still visible.
+    pub fn apply_filter(&mut self) {
+        let previous = self.selected_entry_index();
+        let needle = self.filter.to_lowercase();
+        let words: Vec<&str> = needle.split_whitespace().collect();
+        self.visible = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                let hay = e.haystack();
+                words.iter().all(|w| hay.contains(w))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        self.selected = previous
+            .and_then(|p| self.visible.iter().position(|i| *i == p))
+            .unwrap_or(0);
+    }
+
+    /// The entry under the selection.
+    pub fn selected_entry(&self) -> Option<&LibraryEntry> {
+        self.selected_entry_index()
+            .and_then(|i| self.entries.get(i))
+    }
+
+    fn selected_entry_index(&self) -> Option<usize> {
+        self.visible.get(self.selected).copied()
+    }
+
+    /// Moves the selection by `delta`, staying in range.
+    pub fn select(&mut self, delta: isize) {
+        let last = self.visible.len().saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+    }
+
+    /// Selects the first (`false`) or last (`true`) entry.
+    pub fn select_end(&mut self, last: bool) {
+        self.selected = if last {
+            self.visible.len().saturating_sub(1)
+        } else {
+            0
+        };
+    }
+
+    /// Adds typed text to the filter.
+    pub fn type_char(&mut self, c: char) {
+        self.filter.push(c);
+        self.apply_filter();
+    }
+
+    /// Removes the last typed character.
+    pub fn backspace(&mut self) {
+        self.filter.pop();
+        self.apply_filter();
+    }
+
+    /// Clears the filter.
+    pub fn clear_filter(&mut self) {
+        self.filter.clear();
+        self.filtering = false;
+        self.apply_filter();
+    }
+}

@@ -1,0 +1,501 @@
+//! The application: one model, typed actions in, what changed out.
+//!
+//! [`App::handle`] is the single entry for everything that happens (a key, a
+//! resize); it resolves keys through the keymap to [`Action`]s and applies
+//! them to the library or the reader state. It never draws and never
+//! touches the terminal: it returns an [`Outcome`] saying whether a frame is
+//! needed or the program should quit or suspend. The view ([`crate::ui`])
+//! only reads the model.
+
+pub mod geometry;
+pub mod library;
+pub mod reader;
+
+use std::rc::Rc;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::layout::Rect;
+
+use crate::action::{Action, Context};
+use crate::diagnostic::Diagnostic;
+use crate::glyphs::Glyphs;
+use crate::keymap::{Key, Keymap};
+use crate::model::{Briefing, Part};
+use crate::theme::Theme;
+use geometry::Overlay;
+use library::LibraryState;
+use reader::{Focus, ReaderState};
+
+/// Something that happened, in terminal-independent form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// A key was pressed.
+    Key(KeyEvent),
+    /// The window is now this many columns and rows.
+    Resize(u16, u16),
+}
+
+/// What the event loop should do after an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing visible changed.
+    Idle,
+    /// Draw a frame.
+    Redraw,
+    /// Clear the screen and draw everything again.
+    FullRedraw,
+    /// Stop the process (terminal restored first) until resumed.
+    Suspend,
+    /// Leave.
+    Quit,
+}
+
+/// How serious a status-line message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Information.
+    Info,
+    /// Something the reader should know.
+    Warning,
+    /// Something failed.
+    Error,
+}
+
+/// A message in the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// How serious.
+    pub level: Level,
+    /// What to say (sanitised).
+    pub text: String,
+}
+
+/// Which screen is shown.
+#[derive(Debug, Clone)]
+pub enum Screen {
+    /// The list of briefings.
+    Library,
+    /// A briefing.
+    Reader(Box<ReaderState>),
+}
+
+/// The whole model.
+#[derive(Debug)]
+pub struct App {
+    /// Keys in force.
+    pub keymap: Keymap,
+    /// Problems found in the user's keymap (shown, never fatal).
+    pub keymap_errors: Vec<Diagnostic>,
+    /// How things look.
+    pub theme: Theme,
+    /// Drawing characters.
+    pub glyphs: Glyphs,
+    /// The library, if brief was opened on a folder.
+    pub library: Option<LibraryState>,
+    /// What is shown.
+    pub screen: Screen,
+    /// The status-line message, if any.
+    pub message: Option<Message>,
+    /// The help overlay is open on the library screen.
+    pub library_help: bool,
+    /// First line of the help overlay shown.
+    pub help_top: usize,
+    /// The window size.
+    pub area: Rect,
+}
+
+/// Settings the app is started with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Keys in force.
+    pub keymap: Keymap,
+    /// Problems found in the user's keymap.
+    pub keymap_errors: Vec<Diagnostic>,
+    /// How things look.
+    pub theme: Theme,
+    /// Drawing characters.
+    pub glyphs: Glyphs,
+}
+
+impl App {
+    /// An app showing the library `library`.
+    pub fn with_library(settings: Settings, library: LibraryState, area: Rect) -> Self {
+        let mut app = Self::empty(settings, area);
+        app.library = Some(library);
+        app.screen = Screen::Library;
+        app.startup_message();
+        app
+    }
+
+    /// An app reading one briefing.
+    pub fn with_briefing(settings: Settings, briefing: Briefing, name: String, area: Rect) -> Self {
+        let mut app = Self::empty(settings, area);
+        app.open(Rc::new(briefing), name);
+        app.startup_message();
+        app
+    }
+
+    fn empty(settings: Settings, area: Rect) -> Self {
+        Self {
+            keymap: settings.keymap,
+            keymap_errors: settings.keymap_errors,
+            theme: settings.theme,
+            glyphs: settings.glyphs,
+            library: None,
+            screen: Screen::Library,
+            message: None,
+            library_help: false,
+            help_top: 0,
+            area,
+        }
+    }
+
+    fn startup_message(&mut self) {
+        if let Some(first) = self.keymap_errors.first() {
+            let count = self.keymap_errors.len();
+            let more = if count > 1 {
+                format!(" (1 of {count}; ? lists all)")
+            } else {
+                " (? lists it)".to_owned()
+            };
+            self.message = Some(Message {
+                level: Level::Error,
+                text: format!("keymap: {first}{more}"),
+            });
+        }
+    }
+
+    fn open(&mut self, briefing: Rc<Briefing>, name: String) {
+        let notice = briefing.notices.first().cloned();
+        let reader = ReaderState::new(briefing, name, self.area, self.glyphs);
+        self.screen = Screen::Reader(Box::new(reader));
+        self.help_top = 0;
+        if let Some(notice) = notice {
+            self.message = Some(Message {
+                level: Level::Warning,
+                text: notice,
+            });
+        }
+    }
+
+    /// The reader, if a briefing is open.
+    pub fn reader(&self) -> Option<&ReaderState> {
+        match &self.screen {
+            Screen::Reader(reader) => Some(reader),
+            Screen::Library => None,
+        }
+    }
+
+    /// True if the help overlay is open.
+    pub fn help_open(&self) -> bool {
+        match &self.screen {
+            Screen::Reader(reader) => reader.panes.overlay == Some(Overlay::Help),
+            Screen::Library => self.library_help,
+        }
+    }
+
+    /// The context keys are looked up in now.
+    pub fn context(&self) -> Context {
+        match &self.screen {
+            Screen::Library => match &self.library {
+                Some(library) if library.filtering => Context::Search,
+                _ => Context::Library,
+            },
+            Screen::Reader(reader) => match reader.focus {
+                Focus::Outline => Context::Outline,
+                Focus::Reader => Context::Reader,
+                Focus::Facts => Context::Facts,
+            },
+        }
+    }
+
+    /// Applies one event.
+    pub fn handle(&mut self, event: Event) -> Outcome {
+        match event {
+            Event::Resize(width, height) => {
+                self.area = Rect::new(0, 0, width, height);
+                if let Screen::Reader(reader) = &mut self.screen {
+                    reader.relayout(self.area);
+                }
+                Outcome::Redraw
+            }
+            Event::Key(key) => {
+                if key.kind == KeyEventKind::Release {
+                    return Outcome::Idle;
+                }
+                self.handle_key(key)
+            }
+        }
+    }
+
+    fn handle_key(&mut self, event: KeyEvent) -> Outcome {
+        let key = Key::from_event(&event);
+        let context = self.context();
+        self.message = None;
+        if self.help_open() {
+            return self.help_key(&key);
+        }
+        if context == Context::Search {
+            return self.filter_key(&key, &event);
+        }
+        match self.keymap.resolve_with_global(context, &key) {
+            Some(action) => self.dispatch(action),
+            None => {
+                if let (Screen::Library, Some(c)) = (&self.screen, typed_char(&event)) {
+                    if let Some(library) = &mut self.library {
+                        library.filtering = true;
+                        library.type_char(c);
+                    }
+                    return Outcome::Redraw;
+                }
+                self.message = Some(Message {
+                    level: Level::Info,
+                    text: format!(
+                        "{} does nothing here; {} lists the keys",
+                        key,
+                        self.first_key(Context::Global, Action::Help)
+                    ),
+                });
+                Outcome::Redraw
+            }
+        }
+    }
+
+    /// The first key bound to `action` in `context`, for messages.
+    pub fn first_key(&self, context: Context, action: Action) -> String {
+        self.keymap
+            .keys(context, action)
+            .first()
+            .map_or_else(|| action.name().to_owned(), ToString::to_string)
+    }
+
+    fn help_key(&mut self, key: &Key) -> Outcome {
+        let action = self
+            .keymap
+            .resolve(Context::Reader, key)
+            .or_else(|| self.keymap.resolve(Context::Global, key));
+        match action {
+            Some(Action::Help | Action::Close | Action::Quit) => {
+                self.set_help(false);
+            }
+            Some(Action::ScrollDown) => self.help_top = self.help_top.saturating_add(1),
+            Some(Action::ScrollUp) => self.help_top = self.help_top.saturating_sub(1),
+            Some(Action::PageDown | Action::HalfPageDown) => {
+                self.help_top = self.help_top.saturating_add(10)
+            }
+            Some(Action::PageUp | Action::HalfPageUp) => {
+                self.help_top = self.help_top.saturating_sub(10)
+            }
+            Some(Action::Top) => self.help_top = 0,
+            Some(Action::Bottom) => self.help_top = usize::MAX / 2,
+            Some(Action::Suspend) => return Outcome::Suspend,
+            _ => return Outcome::Idle,
+        }
+        Outcome::Redraw
+    }
+
+    fn set_help(&mut self, open: bool) {
+        self.help_top = 0;
+        match &mut self.screen {
+            Screen::Reader(reader) => reader.set_help(open),
+            Screen::Library => self.library_help = open,
+        }
+    }
+
+    fn filter_key(&mut self, key: &Key, event: &KeyEvent) -> Outcome {
+        let action = self.keymap.resolve(Context::Search, key);
+        let Some(library) = &mut self.library else {
+            return Outcome::Idle;
+        };
+        match action {
+            Some(Action::Close) => library.clear_filter(),
+            Some(Action::Confirm) => library.filtering = false,
+            Some(Action::SelectNext) => library.select(1),
+            Some(Action::SelectPrev) => library.select(-1),
+            _ => match event.code {
+                KeyCode::Backspace => {
+                    library.backspace();
+                    if library.filter.is_empty() {
+                        library.filtering = false;
+                    }
+                }
+                _ => match typed_char(event) {
+                    Some(c) => library.type_char(c),
+                    None => return Outcome::Idle,
+                },
+            },
+        }
+        Outcome::Redraw
+    }
+
+    /// Applies an action to the screen shown.
+    pub fn dispatch(&mut self, action: Action) -> Outcome {
+        match action {
+            Action::Quit => return Outcome::Quit,
+            Action::Suspend => return Outcome::Suspend,
+            Action::Redraw => return Outcome::FullRedraw,
+            Action::Help => {
+                self.set_help(true);
+                return Outcome::Redraw;
+            }
+            _ => {}
+        }
+        match &mut self.screen {
+            Screen::Library => self.library_action(action),
+            Screen::Reader(_) => self.reader_action(action),
+        }
+    }
+
+    fn library_action(&mut self, action: Action) -> Outcome {
+        let Some(library) = &mut self.library else {
+            return Outcome::Idle;
+        };
+        match action {
+            Action::SelectNext | Action::ScrollDown => library.select(1),
+            Action::SelectPrev | Action::ScrollUp => library.select(-1),
+            Action::PageDown | Action::HalfPageDown => library.select(10),
+            Action::PageUp | Action::HalfPageUp => library.select(-10),
+            Action::Top => library.select_end(false),
+            Action::Bottom => library.select_end(true),
+            Action::Search => library.filtering = true,
+            Action::Close => {
+                if library.filter.is_empty() {
+                    return Outcome::Idle;
+                }
+                library.clear_filter();
+            }
+            Action::Open => {
+                let Some(entry) = library.selected_entry() else {
+                    return Outcome::Idle;
+                };
+                match &entry.briefing {
+                    Ok(briefing) => {
+                        let (briefing, name) = (Rc::clone(briefing), entry.name.clone());
+                        self.open(briefing, name);
+                    }
+                    Err(error) => {
+                        self.message = Some(Message {
+                            level: Level::Error,
+                            text: format!("{error} — run `brief check` on it for every error"),
+                        });
+                    }
+                }
+            }
+            _ => return Outcome::Idle,
+        }
+        Outcome::Redraw
+    }
+
+    fn reader_action(&mut self, action: Action) -> Outcome {
+        let has_library = self.library.is_some();
+        let Screen::Reader(reader) = &mut self.screen else {
+            return Outcome::Idle;
+        };
+        let page = reader.page_height as isize;
+        let half = (page / 2).max(1);
+        match action {
+            Action::Close => {
+                if !reader.close_overlay() {
+                    return Outcome::Idle;
+                }
+            }
+            Action::FocusNext => reader.cycle_focus(true),
+            Action::FocusPrev => reader.cycle_focus(false),
+            Action::NextSection => reader.step_part(true),
+            Action::PrevSection => reader.step_part(false),
+            Action::ScrollDown
+            | Action::ScrollUp
+            | Action::PageDown
+            | Action::PageUp
+            | Action::HalfPageDown
+            | Action::HalfPageUp
+            | Action::Top
+            | Action::Bottom => {
+                let delta = match action {
+                    Action::ScrollDown => 1,
+                    Action::ScrollUp => -1,
+                    Action::PageDown => page.saturating_sub(1).max(1),
+                    Action::PageUp => -(page.saturating_sub(1).max(1)),
+                    Action::HalfPageDown => half,
+                    Action::HalfPageUp => -half,
+                    Action::Top => isize::MIN / 2,
+                    _ => isize::MAX / 2,
+                };
+                match reader.focus {
+                    Focus::Outline => reader.select(delta.signum() * delta.abs().min(page)),
+                    Focus::Facts => reader.scroll_facts(delta),
+                    Focus::Reader => {
+                        if action == Action::Bottom {
+                            let last_page =
+                                reader.doc.lines.len().saturating_sub(reader.page_height);
+                            reader.go_to_line(last_page);
+                        } else {
+                            reader.scroll(delta);
+                        }
+                    }
+                }
+            }
+            Action::SelectNext => reader.select(1),
+            Action::SelectPrev => reader.select(-1),
+            Action::Open => {
+                reader.open_selected();
+                if reader.panes.overlay == Some(Overlay::Outline) {
+                    reader.close_overlay();
+                }
+                reader.focus = Focus::Reader;
+            }
+            Action::ToggleFacts => reader.toggle_facts(),
+            Action::ToggleOutline => reader.toggle_outline(),
+            Action::ReadingOnly => reader.toggle_reading_only(),
+            Action::Library => {
+                if has_library {
+                    self.screen = Screen::Library;
+                } else {
+                    self.message = Some(Message {
+                        level: Level::Info,
+                        text: "brief was opened on one file; open a folder to get a library"
+                            .to_owned(),
+                    });
+                }
+            }
+            Action::Search | Action::NextMatch | Action::PrevMatch => {
+                self.message = Some(Message {
+                    level: Level::Info,
+                    text: "search is not available yet".to_owned(),
+                });
+            }
+            action => {
+                if let Some(number) = action.section_number() {
+                    if !reader.go_to_part(Part::Section(number)) {
+                        let count = reader.briefing.sections.len();
+                        self.message = Some(Message {
+                            level: Level::Info,
+                            text: format!(
+                                "there is no section {}; this briefing has {count}",
+                                number + 1
+                            ),
+                        });
+                    }
+                } else {
+                    return Outcome::Idle;
+                }
+            }
+        }
+        Outcome::Redraw
+    }
+}
+
+/// The character a key types into a text line, if it types one.
+fn typed_char(event: &KeyEvent) -> Option<char> {
+    match event.code {
+        KeyCode::Char(c)
+            if !event
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                && !c.is_control() =>
+        {
+            Some(c)
+        }
+        _ => None,
+    }
+}

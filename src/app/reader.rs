@@ -1,0 +1,501 @@
+//! The reader's state: one open briefing, its layout and where the reader is.
+//!
+//! Owns scrolling, section jumps, the outline's entries and selection, the
+//! sidebar's content for the section being read (scroll-spy), focus and which
+//! panes are shown. Layout is redone only when the reading pane's width
+//! changes, keeping the reader on the same paragraph. Nothing here draws or
+//! touches the terminal.
+
+use std::rc::Rc;
+
+use ratatui::layout::Rect;
+
+use crate::app::geometry::{Geometry, Overlay, Panes, WidthClass, text_area};
+use crate::glyphs::Glyphs;
+use crate::layout::{self, Anchor, Document, Lines, Options};
+use crate::model::{Briefing, Part};
+
+/// A pane that can hold the keyboard focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The outline.
+    Outline,
+    /// The reading pane.
+    Reader,
+    /// The key-facts sidebar.
+    Facts,
+}
+
+/// One line of the outline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutlineEntry {
+    /// The text shown.
+    pub label: String,
+    /// The section number shown before it, if a section.
+    pub number: Option<usize>,
+    /// 0 for parts, 1 for headings inside a section.
+    pub depth: u8,
+    /// The part it belongs to.
+    pub part: Part,
+    /// Its first line in the current layout.
+    pub line: usize,
+}
+
+/// Width the sidebar is laid out at when it is not on screen.
+const HIDDEN_FACTS_WIDTH: usize = 30;
+
+/// Everything about the open briefing.
+#[derive(Debug, Clone)]
+pub struct ReaderState {
+    /// The briefing.
+    pub briefing: Rc<Briefing>,
+    /// Its file name, sanitised, for the header.
+    pub name: String,
+    /// The laid-out document at the reading pane's width.
+    pub doc: Document,
+    /// First line shown.
+    pub top: usize,
+    /// Rows of text in the reading pane.
+    pub page_height: usize,
+    /// The pane with the focus.
+    pub focus: Focus,
+    /// Which panes are wanted.
+    pub panes: Panes,
+    /// The current frame's rectangles.
+    pub geometry: Geometry,
+    /// The outline's entries for the current layout.
+    pub outline: Vec<OutlineEntry>,
+    /// The selected outline entry.
+    pub outline_selected: usize,
+    /// The sidebar's lines, for `facts_part`.
+    pub facts: Lines,
+    /// The part whose facts the sidebar shows.
+    pub facts_part: Part,
+    /// First sidebar line shown.
+    pub facts_top: usize,
+    /// Rows of text in the sidebar.
+    pub facts_height: usize,
+    /// Drawing characters.
+    pub glyphs: Glyphs,
+}
+
+impl ReaderState {
+    /// Opens `briefing` in a window of `area`.
+    pub fn new(briefing: Rc<Briefing>, name: String, area: Rect, glyphs: Glyphs) -> Self {
+        let panes = Panes::default();
+        let geometry = Geometry::compute(area, panes);
+        let mut state = Self {
+            briefing,
+            name,
+            doc: Document::default(),
+            top: 0,
+            page_height: 1,
+            focus: Focus::Reader,
+            panes,
+            geometry,
+            outline: Vec::new(),
+            outline_selected: 0,
+            facts: Lines::default(),
+            facts_part: Part::Front,
+            facts_top: 0,
+            facts_height: 1,
+            glyphs,
+        };
+        state.relayout(area);
+        state
+    }
+
+    /// Lays out again for a window of `area`, keeping the reader on the
+    /// same paragraph if the width changed.
+    pub fn relayout(&mut self, area: Rect) {
+        self.geometry = Geometry::compute(area, self.panes);
+        let text = self.geometry.reader_text();
+        self.page_height = usize::from(text.height).max(1);
+        let width = usize::from(text.width).max(1);
+        if width != self.doc.lines.width() || self.doc.lines.is_empty() {
+            let position = self.position();
+            self.doc = layout::document(
+                &self.briefing,
+                width,
+                Options {
+                    glyphs: self.glyphs,
+                    facts_inline: false,
+                    underline_headings: false,
+                },
+            );
+            self.outline = outline_entries(&self.briefing, &self.doc);
+            self.restore(position);
+            self.facts = Lines::default();
+        }
+        self.sync();
+    }
+
+    /// Where the reader is, independent of width: the block at the top and
+    /// how far into it, as a fraction.
+    pub fn position(&self) -> Option<(Anchor, f64)> {
+        let anchor = self.doc.lines.anchor(self.top)?;
+        let start = self.doc.line_of_anchor(anchor)?;
+        let length = self.block_length(start, anchor);
+        let into = (self.top - start) as f64 / length.max(1) as f64;
+        Some((anchor, into))
+    }
+
+    /// Goes back to a position taken with [`Self::position`].
+    pub fn restore(&mut self, position: Option<(Anchor, f64)>) {
+        let Some((anchor, into)) = position else {
+            self.top = 0;
+            return;
+        };
+        let Some(start) = self.doc.line_of_anchor(anchor) else {
+            self.top = 0;
+            return;
+        };
+        let length = self.block_length(start, anchor);
+        let offset = (into * length as f64).floor() as usize;
+        self.top = start + offset.min(length.saturating_sub(1));
+        self.clamp_top();
+    }
+
+    fn block_length(&self, start: usize, anchor: Anchor) -> usize {
+        (start..self.doc.lines.len())
+            .take_while(|i| self.doc.lines.anchor(*i) == Some(anchor))
+            .count()
+    }
+
+    /// The furthest the top line may go: the last page, or further if that
+    /// is needed to bring the last part's heading to the top.
+    pub fn max_top(&self) -> usize {
+        let len = self.doc.lines.len();
+        let last_page = len.saturating_sub(self.page_height);
+        let last_part = self.doc.parts.last().map_or(0, |(_, line)| *line);
+        last_page.max(last_part.min(len.saturating_sub(1)))
+    }
+
+    fn clamp_top(&mut self) {
+        self.top = self.top.min(self.max_top());
+    }
+
+    /// The part being read: the one at the top of the reading pane.
+    pub fn current_part(&self) -> Part {
+        self.doc.part_at(self.top)
+    }
+
+    /// The outline entry the reading position is in.
+    pub fn current_entry(&self) -> usize {
+        let after = self.outline.partition_point(|e| e.line <= self.top);
+        after.saturating_sub(1)
+    }
+
+    /// Keeps sidebar and outline in step with the reading position.
+    pub fn sync(&mut self) {
+        self.clamp_top();
+        let part = self.current_part();
+        let facts_rect = self.facts_rect();
+        let width = facts_rect.map_or(HIDDEN_FACTS_WIDTH, |r| {
+            usize::from(text_area(r).width).max(1)
+        });
+        self.facts_height = facts_rect.map_or(1, |r| usize::from(text_area(r).height).max(1));
+        if part != self.facts_part || width != self.facts.width() || self.facts.is_empty() {
+            if part != self.facts_part {
+                self.facts_top = 0;
+            }
+            self.facts_part = part;
+            self.facts = self.facts_lines(part, width);
+        }
+        self.facts_top = self
+            .facts_top
+            .min(self.facts.len().saturating_sub(self.facts_height));
+        if self.focus != Focus::Outline {
+            self.outline_selected = self.current_entry();
+        }
+        if !self.focus_visible(self.focus) {
+            self.focus = Focus::Reader;
+        }
+    }
+
+    fn facts_lines(&self, part: Part, width: usize) -> Lines {
+        let anchor = Anchor { part, block: 0 };
+        let briefing = &self.briefing;
+        match part {
+            Part::Front | Part::Summary => {
+                layout::facts(briefing, &briefing.facts, &[], width, self.glyphs, anchor)
+            }
+            Part::Section(i) => match briefing.sections.get(i) {
+                Some(section) => layout::facts(
+                    briefing,
+                    &section.facts,
+                    &section.charts,
+                    width,
+                    self.glyphs,
+                    anchor,
+                ),
+                None => Lines::new(width),
+            },
+            Part::Sources => Lines::new(width),
+        }
+    }
+
+    /// Where the sidebar is drawn now, if it is.
+    pub fn facts_rect(&self) -> Option<Rect> {
+        self.geometry.facts.or(match self.geometry.overlay {
+            Some((Overlay::Facts, rect)) => Some(rect),
+            _ => None,
+        })
+    }
+
+    /// Where the outline is drawn now, if it is.
+    pub fn outline_rect(&self) -> Option<Rect> {
+        self.geometry.outline.or(match self.geometry.overlay {
+            Some((Overlay::Outline, rect)) => Some(rect),
+            _ => None,
+        })
+    }
+
+    fn focus_visible(&self, focus: Focus) -> bool {
+        match focus {
+            Focus::Reader => true,
+            Focus::Outline => self.outline_rect().is_some(),
+            Focus::Facts => self.facts_rect().is_some(),
+        }
+    }
+
+    /// Moves the focus to the next (or previous) visible pane.
+    pub fn cycle_focus(&mut self, forward: bool) {
+        let order = [Focus::Outline, Focus::Reader, Focus::Facts];
+        let current = order.iter().position(|f| *f == self.focus).unwrap_or(1);
+        for step in 1..=order.len() {
+            let index = if forward {
+                (current + step) % order.len()
+            } else {
+                (current + order.len() * 2 - step) % order.len()
+            };
+            if self.focus_visible(order[index]) {
+                self.focus = order[index];
+                break;
+            }
+        }
+    }
+
+    /// Scrolls the reading pane by `delta` lines.
+    pub fn scroll(&mut self, delta: isize) {
+        self.top = self.top.saturating_add_signed(delta);
+        self.sync();
+    }
+
+    /// Scrolls the sidebar by `delta` lines.
+    pub fn scroll_facts(&mut self, delta: isize) {
+        self.facts_top = self.facts_top.saturating_add_signed(delta);
+        self.sync();
+    }
+
+    /// Puts line `line` at the top of the reading pane.
+    pub fn go_to_line(&mut self, line: usize) {
+        self.top = line;
+        self.sync();
+    }
+
+    /// Jumps to a part's first line.
+    pub fn go_to_part(&mut self, part: Part) -> bool {
+        match self.doc.line_of_part(part) {
+            Some(line) => {
+                self.go_to_line(line);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Jumps to the next (`forward`) or previous part.
+    pub fn step_part(&mut self, forward: bool) {
+        let current = self
+            .doc
+            .parts
+            .partition_point(|(_, line)| *line <= self.top);
+        let target = if forward {
+            self.doc.parts.get(current).map(|(_, l)| *l)
+        } else {
+            // Back to the start of this part if inside it, else the one before.
+            let this = current.saturating_sub(1);
+            match self.doc.parts.get(this) {
+                Some((_, line)) if *line < self.top => Some(*line),
+                _ => self.doc.parts.get(this.saturating_sub(1)).map(|(_, l)| *l),
+            }
+        };
+        if let Some(line) = target {
+            self.go_to_line(line);
+        }
+    }
+
+    /// Moves the outline selection by `delta`, staying in range.
+    pub fn select(&mut self, delta: isize) {
+        let last = self.outline.len().saturating_sub(1);
+        self.outline_selected = self.outline_selected.saturating_add_signed(delta).min(last);
+    }
+
+    /// Jumps to the selected outline entry.
+    pub fn open_selected(&mut self) {
+        if let Some(entry) = self.outline.get(self.outline_selected) {
+            let line = entry.line;
+            self.go_to_line(line);
+        }
+    }
+
+    /// Applies a change of wanted panes.
+    pub fn set_panes(&mut self, panes: Panes) {
+        self.panes = panes;
+        let area = self.geometry.area;
+        self.relayout(area);
+    }
+
+    /// Shows or hides the sidebar: docked where it fits, else as an overlay.
+    pub fn toggle_facts(&mut self) {
+        let mut panes = self.panes;
+        if self.geometry.class == WidthClass::Wide {
+            if panes.reading_only {
+                panes.reading_only = false;
+                panes.facts = true;
+            } else {
+                panes.facts = !panes.facts;
+            }
+            panes.overlay = None;
+        } else {
+            panes.overlay = toggle(panes.overlay, Overlay::Facts);
+        }
+        self.set_panes(panes);
+        if self.panes.overlay == Some(Overlay::Facts) {
+            self.focus = Focus::Facts;
+        }
+    }
+
+    /// Shows or hides the outline: docked where it fits, else as an overlay.
+    pub fn toggle_outline(&mut self) {
+        let mut panes = self.panes;
+        if self.geometry.class == WidthClass::Narrow {
+            panes.overlay = toggle(panes.overlay, Overlay::Outline);
+        } else {
+            if panes.reading_only {
+                panes.reading_only = false;
+                panes.outline = true;
+            } else {
+                panes.outline = !panes.outline;
+            }
+            panes.overlay = None;
+        }
+        self.set_panes(panes);
+        if self.panes.overlay == Some(Overlay::Outline) {
+            self.focus = Focus::Outline;
+        }
+    }
+
+    /// Reading pane alone, or the panes back.
+    pub fn toggle_reading_only(&mut self) {
+        let mut panes = self.panes;
+        panes.reading_only = !panes.reading_only;
+        if panes.reading_only {
+            panes.overlay = None;
+        }
+        self.set_panes(panes);
+    }
+
+    /// Closes the open overlay; false if there was none.
+    pub fn close_overlay(&mut self) -> bool {
+        if self.panes.overlay.is_none() {
+            return false;
+        }
+        let mut panes = self.panes;
+        panes.overlay = None;
+        self.set_panes(panes);
+        self.focus = Focus::Reader;
+        true
+    }
+
+    /// Opens or closes the help overlay.
+    pub fn set_help(&mut self, open: bool) {
+        let mut panes = self.panes;
+        panes.overlay = if open { Some(Overlay::Help) } else { None };
+        self.set_panes(panes);
+    }
+
+    /// How far through the document the bottom of the page is, in percent.
+    pub fn percent(&self) -> usize {
+        let len = self.doc.lines.len();
+        if len == 0 {
+            return 100;
+        }
+        ((self.top + self.page_height).min(len) * 100) / len
+    }
+
+    /// "2/5 Software risk" for the part being read.
+    pub fn part_label(&self) -> String {
+        let count = self.briefing.sections.len();
+        match self.current_part() {
+            Part::Front => "Title".to_owned(),
+            Part::Summary => "Bottom line".to_owned(),
+            Part::Section(i) => {
+                let title = self
+                    .briefing
+                    .sections
+                    .get(i)
+                    .map_or("", |s| s.title.as_str());
+                format!("{}/{count} {title}", i + 1)
+            }
+            Part::Sources => "Sources".to_owned(),
+        }
+    }
+}
+
+fn toggle(current: Option<Overlay>, overlay: Overlay) -> Option<Overlay> {
+    if current == Some(overlay) {
+        None
+    } else {
+        Some(overlay)
+    }
+}
+
+/// The outline of a laid-out briefing.
+pub fn outline_entries(briefing: &Briefing, doc: &Document) -> Vec<OutlineEntry> {
+    let mut entries = Vec::new();
+    let mut headings = doc.headings.iter().peekable();
+    for (part, line) in &doc.parts {
+        let (label, number) = match part {
+            Part::Front => continue,
+            Part::Summary => ("Bottom line".to_owned(), None),
+            Part::Section(i) => (
+                briefing
+                    .sections
+                    .get(*i)
+                    .map_or_else(String::new, |s| s.title.clone()),
+                Some(i + 1),
+            ),
+            Part::Sources => ("Sources".to_owned(), None),
+        };
+        entries.push(OutlineEntry {
+            label,
+            number,
+            depth: 0,
+            part: *part,
+            line: *line,
+        });
+        if let Part::Section(i) = part {
+            while let Some((section, block, heading_line)) = headings.next_if(|(s, _, _)| s == i) {
+                let label = briefing
+                    .sections
+                    .get(*section)
+                    .and_then(|s| s.body.get(*block))
+                    .map(|b| match b {
+                        crate::model::Block::Heading { text, .. } => crate::model::plain_text(text),
+                        _ => String::new(),
+                    })
+                    .unwrap_or_default();
+                entries.push(OutlineEntry {
+                    label,
+                    number: None,
+                    depth: 1,
+                    part: *part,
+                    line: *heading_line,
+                });
+            }
+        }
+    }
+    entries
+}

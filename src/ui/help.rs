@@ -1,0 +1,119 @@
+//! The help overlay, generated from the keymap in force and each action's
+//! description, with the keymap's problems listed first.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+
+use super::{pane, put_line};
+use crate::action::{Action, Context};
+use crate::app::App;
+use crate::app::geometry::text_area;
+use crate::text;
+
+/// One row of help: pieces and their kind.
+enum Row {
+    Heading(String),
+    Error(String),
+    Binding(String, &'static str),
+    Blank,
+}
+
+fn rows(app: &App) -> Vec<Row> {
+    let mut rows = Vec::new();
+    if !app.keymap_errors.is_empty() {
+        rows.push(Row::Heading(
+            "Keymap problems (defaults used for these)".to_owned(),
+        ));
+        for error in &app.keymap_errors {
+            rows.push(Row::Error(error.to_string()));
+        }
+        rows.push(Row::Blank);
+    }
+    for context in Context::ALL {
+        let bindings: Vec<(Action, String)> = app
+            .keymap
+            .bindings(context)
+            .filter(|(_, keys)| !keys.is_empty())
+            .map(|(action, keys)| {
+                let names: Vec<String> = keys.iter().map(ToString::to_string).collect();
+                (action, names.join(" "))
+            })
+            .collect();
+        if bindings.is_empty() {
+            continue;
+        }
+        rows.push(Row::Heading(context.title().to_owned()));
+        for (action, keys) in bindings {
+            rows.push(Row::Binding(keys, action.description()));
+        }
+        rows.push(Row::Blank);
+    }
+    rows
+}
+
+/// Number of rows the help has, for clamping its scroll position.
+pub fn help_line_count(app: &App) -> usize {
+    rows(app).len()
+}
+
+/// Draws the help overlay in `rect`.
+pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
+    let theme = &app.theme;
+    let close = app.first_key(Context::Global, Action::Close);
+    let title = format!("Keys {} {close} closes", app.glyphs.dot);
+    pane(&title, rect, true, theme, app.glyphs, buffer);
+    let area = text_area(rect);
+    let width = usize::from(area.width);
+    let height = usize::from(area.height);
+    let rows = rows(app);
+    let top = app.help_top.min(rows.len().saturating_sub(height));
+    let key_width = rows
+        .iter()
+        .filter_map(|r| match r {
+            Row::Binding(keys, _) => Some(text::width(keys)),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
+        .min(width / 2);
+    for (row, entry) in rows.iter().skip(top).take(height).enumerate() {
+        let y = area.y + row as u16;
+        match entry {
+            Row::Heading(title) => {
+                put_line(
+                    buffer,
+                    area.x,
+                    y,
+                    width,
+                    [(title.as_str(), theme.pane_title(false))],
+                );
+            }
+            Row::Error(message) => {
+                put_line(
+                    buffer,
+                    area.x,
+                    y,
+                    width,
+                    [(message.as_str(), theme.error())],
+                );
+            }
+            Row::Binding(keys, description) => {
+                let keys = text::pad_to(keys, key_width);
+                put_line(
+                    buffer,
+                    area.x,
+                    y,
+                    width,
+                    [
+                        ("  ", Style::default()),
+                        (keys.as_str(), theme.key()),
+                        ("  ", Style::default()),
+                        (*description, Style::default()),
+                    ],
+                );
+            }
+            Row::Blank => {}
+        }
+    }
+}

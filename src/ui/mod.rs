@@ -1,0 +1,164 @@
+//! The view: draws the model, reads nothing else.
+//!
+//! [`render`] takes the app by shared reference and a frame; it does no file
+//! access, no layout of the document (that happened in `update`) and
+//! touches only the lines on screen. Every string it draws is already
+//! sanitised and cut to fit with the width function in [`crate::text`].
+
+mod help;
+mod library;
+mod reader;
+mod status;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::symbols::border;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Widget};
+
+use crate::app::geometry::{Geometry, MIN_HEIGHT, MIN_WIDTH, Panes};
+use crate::app::{App, Screen};
+use crate::glyphs::Glyphs;
+use crate::text;
+use crate::theme::Theme;
+
+pub use help::help_line_count;
+
+/// Draws the whole screen.
+pub fn render(app: &App, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    let buffer = frame.buffer_mut();
+    let geometry = match &app.screen {
+        Screen::Reader(reader) => reader.geometry,
+        Screen::Library => Geometry::compute(area, Panes::default()),
+    };
+    if geometry.too_small || area != geometry.area {
+        too_small(area, buffer);
+        return;
+    }
+    match &app.screen {
+        Screen::Library => library::render(app, area, buffer),
+        Screen::Reader(state) => reader::render(app, state, buffer),
+    }
+    status::render(app, geometry.status, buffer);
+    if app.help_open() {
+        let rect = match &app.screen {
+            Screen::Reader(state) => state.geometry.overlay.map(|(_, r)| r),
+            Screen::Library => Geometry::compute(
+                area,
+                Panes {
+                    overlay: Some(crate::app::geometry::Overlay::Help),
+                    ..Panes::default()
+                },
+            )
+            .overlay
+            .map(|(_, r)| r),
+        };
+        if let Some(rect) = rect {
+            help::render(app, rect, buffer);
+        }
+    }
+}
+
+fn too_small(area: Rect, buffer: &mut Buffer) {
+    Clear.render(area, buffer);
+    let lines = [
+        "Terminal too small".to_owned(),
+        format!(
+            "{}x{}, needs {MIN_WIDTH}x{MIN_HEIGHT}",
+            area.width, area.height
+        ),
+    ];
+    for (row, line) in lines.iter().enumerate() {
+        let y = area.y + row as u16;
+        if y >= area.y + area.height {
+            break;
+        }
+        let shown = text::truncate(line, usize::from(area.width));
+        buffer.set_stringn(area.x, y, &shown, usize::from(area.width), Style::default());
+    }
+}
+
+/// The border characters for a pane.
+fn border_set(glyphs: Glyphs, focused: bool) -> border::Set<'static> {
+    match (glyphs.ascii, focused) {
+        (false, false) => border::PLAIN,
+        (false, true) => border::THICK,
+        (true, false) => border::Set {
+            top_left: "+",
+            top_right: "+",
+            bottom_left: "+",
+            bottom_right: "+",
+            vertical_left: "|",
+            vertical_right: "|",
+            horizontal_top: "-",
+            horizontal_bottom: "-",
+        },
+        (true, true) => border::Set {
+            top_left: "#",
+            top_right: "#",
+            bottom_left: "#",
+            bottom_right: "#",
+            vertical_left: "#",
+            vertical_right: "#",
+            horizontal_top: "=",
+            horizontal_bottom: "=",
+        },
+    }
+}
+
+/// Draws a pane's frame with its title; the focused pane has a heavy
+/// border and a reversed title, visible without colour.
+fn pane(
+    title: &str,
+    rect: Rect,
+    focused: bool,
+    theme: &Theme,
+    glyphs: Glyphs,
+    buffer: &mut Buffer,
+) {
+    Clear.render(rect, buffer);
+    let room = usize::from(rect.width.saturating_sub(4));
+    let title = text::truncate(title, room);
+    let block = Block::bordered()
+        .border_set(border_set(glyphs, focused))
+        .border_style(theme.border(focused))
+        .title(Line::from(Span::styled(
+            format!(" {title} "),
+            theme.pane_title(focused),
+        )));
+    if rect.width >= 2 && rect.height >= 2 {
+        block.render(rect, buffer);
+    }
+}
+
+/// Writes styled pieces on one row, cut at `width` columns; returns the
+/// columns used.
+fn put_line<'a>(
+    buffer: &mut Buffer,
+    x: u16,
+    y: u16,
+    width: usize,
+    pieces: impl IntoIterator<Item = (&'a str, Style)>,
+) -> usize {
+    let mut used = 0;
+    for (piece, style) in pieces {
+        if used >= width {
+            break;
+        }
+        let room = width - used;
+        let w = text::width(piece);
+        let shown;
+        let piece = if w > room {
+            shown = text::truncate(piece, room);
+            shown.as_str()
+        } else {
+            piece
+        };
+        let (end_x, _) = buffer.set_stringn(x + used as u16, y, piece, room, style);
+        used = usize::from(end_x - x);
+    }
+    used
+}
