@@ -158,6 +158,20 @@ impl Lines {
         })
     }
 
+    /// The whole text of line `index` (its pieces, joined).
+    pub fn line_text(&self, index: usize) -> &str {
+        match self.lines.get(index) {
+            Some(record) => {
+                let end = self
+                    .lines
+                    .get(index + 1)
+                    .map_or(self.text.len(), |n| n.text_start as usize);
+                &self.text[record.text_start as usize..end]
+            }
+            None => "",
+        }
+    }
+
     /// The plain text of line `index`.
     pub fn plain(&self, index: usize) -> String {
         self.line(index).map(|(t, _)| t).collect()
@@ -715,8 +729,9 @@ fn chart_into(
 ) {
     let mut title = chart.title.clone();
     if let Some(unit) = &chart.unit {
+        // A unit such as "€ bn" is one thing: never broken over two lines.
         title.push_str(", ");
-        title.push_str(unit);
+        title.push_str(&unit.replace(' ', "\u{a0}"));
     }
     let marker = marker(briefing, chart.source);
     let mut pieces = vec![(title.as_str(), Style::role(Role::ChartTitle))];

@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod model;
 pub mod print;
 pub mod sanitize;
+pub mod search;
 pub mod terminal;
 pub mod text;
 pub mod theme;

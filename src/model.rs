@@ -244,3 +244,99 @@ impl Briefing {
         self.sections.iter().map(|s| s.charts.len()).sum()
     }
 }
+
+/// All the text of blocks, one block per line.
+pub fn blocks_text(blocks: &[Block], out: &mut String) {
+    for block in blocks {
+        match block {
+            Block::Paragraph(inlines) | Block::Heading { text: inlines, .. } => {
+                out.push_str(&plain_text(inlines));
+                out.push('\n');
+            }
+            Block::List { items, .. } => {
+                for item in items {
+                    blocks_text(item, out);
+                }
+            }
+            Block::Quote(inner) => blocks_text(inner, out),
+            Block::Code(code) => {
+                out.push_str(code);
+                out.push('\n');
+            }
+            Block::Rule => {}
+        }
+    }
+}
+
+impl Fact {
+    /// The fact's text, for searching.
+    pub fn text(&self) -> String {
+        let mut out = format!("{} {}", self.label, self.value);
+        for extra in [&self.as_of, &self.note].into_iter().flatten() {
+            out.push(' ');
+            out.push_str(extra);
+        }
+        out
+    }
+}
+
+impl Chart {
+    /// The chart's text, for searching.
+    pub fn text(&self) -> String {
+        let mut out = self.title.clone();
+        if let Some(unit) = &self.unit {
+            out.push(' ');
+            out.push_str(unit);
+        }
+        for point in &self.points {
+            out.push(' ');
+            out.push_str(&point.label);
+        }
+        out
+    }
+}
+
+impl Briefing {
+    /// Every piece of text in the briefing, for filtering a library.
+    pub fn full_text(&self) -> String {
+        let mut out = String::new();
+        for line in [
+            Some(&self.title),
+            self.subtitle.as_ref(),
+            self.audience.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            out.push_str(line);
+            out.push('\n');
+        }
+        for tag in self.tags.iter().chain(&self.authors) {
+            out.push_str(tag);
+            out.push('\n');
+        }
+        blocks_text(&self.summary, &mut out);
+        for fact in &self.facts {
+            out.push_str(&fact.text());
+            out.push('\n');
+        }
+        for section in &self.sections {
+            out.push_str(&section.title);
+            out.push('\n');
+            blocks_text(&section.body, &mut out);
+            for fact in &section.facts {
+                out.push_str(&fact.text());
+                out.push('\n');
+            }
+            for chart in &section.charts {
+                out.push_str(&chart.text());
+                out.push('\n');
+            }
+        }
+        for source in &self.sources {
+            out.push_str(&source.title);
+            out.push('\n');
+        }
+        out
+    }
+}

@@ -12,6 +12,7 @@ use crate::check::briefing_files;
 use crate::diagnostic::Diagnostic;
 use crate::loader::{self, display_name};
 use crate::model::Briefing;
+use crate::search::Case;
 
 /// One briefing file in the library.
 #[derive(Debug, Clone)]
@@ -22,6 +23,10 @@ pub struct LibraryEntry {
     pub name: String,
     /// The briefing, or the first problem found in it.
     pub briefing: Result<Rc<Briefing>, Diagnostic>,
+    /// Everything the filter looks in: file name, title, full text.
+    text: String,
+    /// The same in lower case, for filters without capitals.
+    lower: String,
 }
 
 impl LibraryEntry {
@@ -41,29 +46,27 @@ impl LibraryEntry {
                 )
             })
         });
+        let mut text = name.clone();
+        if let Ok(b) = &briefing {
+            text.push('\n');
+            text.push_str(&b.full_text());
+        }
+        let lower = text.to_lowercase();
         Self {
             path: path.to_path_buf(),
             name,
             briefing,
+            text,
+            lower,
         }
     }
 
-    /// The text the filter looks in: title, subtitle, file name, tags.
-    fn haystack(&self) -> String {
-        let mut text = self.name.clone();
-        if let Ok(b) = &self.briefing {
-            text.push('\n');
-            text.push_str(&b.title);
-            if let Some(subtitle) = &b.subtitle {
-                text.push('\n');
-                text.push_str(subtitle);
-            }
-            for tag in &b.tags {
-                text.push('\n');
-                text.push_str(tag);
-            }
+    /// True if every word of `filter` occurs in the entry (smartcase).
+    fn matches(&self, filter: &str) -> bool {
+        match Case::for_query(filter) {
+            Case::Sensitive => filter.split_whitespace().all(|w| self.text.contains(w)),
+            Case::Insensitive => filter.split_whitespace().all(|w| self.lower.contains(w)),
         }
-        text.to_lowercase()
     }
 }
 
@@ -95,7 +98,14 @@ impl LibraryState {
     }
 
     /// A library of already loaded entries.
-    pub fn from_entries(folder: String, entries: Vec<LibraryEntry>) -> Self {
+    pub fn from_entries(folder: String, mut entries: Vec<LibraryEntry>) -> Self {
+        // Newest first; undated ones after, by title; broken ones last.
+        entries.sort_by(|a, b| match (&a.briefing, &b.briefing) {
+            (Ok(x), Ok(y)) => y.date.cmp(&x.date).then_with(|| x.title.cmp(&y.title)),
+            (Ok(_), Err(_)) => std::cmp::Ordering::Less,
+            (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+            (Err(_), Err(_)) => a.name.cmp(&b.name),
+        });
         let mut state = Self {
             folder,
             entries,
@@ -109,16 +119,12 @@ impl LibraryState {
     /// selection on the same entry where it is still visible.
     pub fn apply_filter(&mut self) {
         let previous = self.selected_entry_index();
-        let needle = self.filter.to_lowercase();
-        let words: Vec<&str> = needle.split_whitespace().collect();
+        let filter = self.filter.clone();
         self.visible = self
             .entries
             .iter()
             .enumerate()
-            .filter(|(_, e)| {
-                let hay = e.haystack();
-                words.iter().all(|w| hay.contains(w))
-            })
+            .filter(|(_, e)| e.matches(&filter))
             .map(|(i, _)| i)
             .collect();
         self.selected = previous

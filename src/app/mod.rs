@@ -7,6 +7,7 @@
 //! needed or the program should quit or suspend. The view ([`crate::ui`])
 //! only reads the model.
 
+pub mod find;
 pub mod geometry;
 pub mod library;
 pub mod reader;
@@ -22,7 +23,7 @@ use crate::glyphs::Glyphs;
 use crate::keymap::{Key, Keymap};
 use crate::model::{Briefing, Part};
 use crate::theme::Theme;
-use geometry::Overlay;
+use geometry::{Overlay, Panes};
 use library::LibraryState;
 use reader::{Focus, ReaderState};
 
@@ -201,6 +202,7 @@ impl App {
                 Some(library) if library.filtering => Context::Search,
                 _ => Context::Library,
             },
+            Screen::Reader(reader) if reader.search_editing() => Context::Search,
             Screen::Reader(reader) => match reader.focus {
                 Focus::Outline => Context::Outline,
                 Focus::Reader => Context::Reader,
@@ -236,7 +238,10 @@ impl App {
             return self.help_key(&key);
         }
         if context == Context::Search {
-            return self.filter_key(&key, &event);
+            return match self.screen {
+                Screen::Library => self.filter_key(&key, &event),
+                Screen::Reader(_) => self.search_key(&key, &event),
+            };
         }
         match self.keymap.resolve_with_global(context, &key) {
             Some(action) => self.dispatch(action),
@@ -278,20 +283,37 @@ impl App {
             Some(Action::Help | Action::Close | Action::Quit) => {
                 self.set_help(false);
             }
-            Some(Action::ScrollDown) => self.help_top = self.help_top.saturating_add(1),
-            Some(Action::ScrollUp) => self.help_top = self.help_top.saturating_sub(1),
-            Some(Action::PageDown | Action::HalfPageDown) => {
-                self.help_top = self.help_top.saturating_add(10)
-            }
-            Some(Action::PageUp | Action::HalfPageUp) => {
-                self.help_top = self.help_top.saturating_sub(10)
-            }
-            Some(Action::Top) => self.help_top = 0,
-            Some(Action::Bottom) => self.help_top = usize::MAX / 2,
+            Some(Action::ScrollDown) => self.scroll_help(1),
+            Some(Action::ScrollUp) => self.scroll_help(-1),
+            Some(Action::PageDown | Action::HalfPageDown) => self.scroll_help(10),
+            Some(Action::PageUp | Action::HalfPageUp) => self.scroll_help(-10),
+            Some(Action::Top) => self.scroll_help(isize::MIN / 2),
+            Some(Action::Bottom) => self.scroll_help(isize::MAX / 2),
             Some(Action::Suspend) => return Outcome::Suspend,
             _ => return Outcome::Idle,
         }
         Outcome::Redraw
+    }
+
+    /// Where the help overlay is drawn.
+    pub fn help_rect(&self) -> Option<Rect> {
+        let panes = Panes {
+            overlay: Some(Overlay::Help),
+            ..Panes::default()
+        };
+        geometry::Geometry::compute(self.area, panes)
+            .overlay
+            .map(|(_, rect)| rect)
+    }
+
+    fn scroll_help(&mut self, delta: isize) {
+        let Some(rect) = self.help_rect() else {
+            return;
+        };
+        let text = geometry::text_area(rect);
+        let rows = crate::ui::help_line_count(self, usize::from(text.width));
+        let last = rows.saturating_sub(usize::from(text.height));
+        self.help_top = self.help_top.saturating_add_signed(delta).min(last);
     }
 
     fn set_help(&mut self, open: bool) {
@@ -321,6 +343,58 @@ impl App {
                 }
                 _ => match typed_char(event) {
                     Some(c) => library.type_char(c),
+                    None => return Outcome::Idle,
+                },
+            },
+        }
+        Outcome::Redraw
+    }
+
+    fn search_key(&mut self, key: &Key, event: &KeyEvent) -> Outcome {
+        let action = self.keymap.resolve(Context::Search, key);
+        let Screen::Reader(reader) = &mut self.screen else {
+            return Outcome::Idle;
+        };
+        let query = reader
+            .search
+            .as_ref()
+            .map(|s| s.query.clone())
+            .unwrap_or_default();
+        match action {
+            Some(Action::Close) => reader.cancel_search(),
+            Some(Action::Confirm) => {
+                reader.confirm_search();
+                if let Some(search) = &reader.search
+                    && search.stops.is_empty()
+                {
+                    self.message = Some(Message {
+                        level: Level::Warning,
+                        text: format!("no match for “{}”", crate::sanitize::line(&search.query)),
+                    });
+                }
+            }
+            Some(Action::SelectNext) => {
+                reader.step_match(true);
+            }
+            Some(Action::SelectPrev) => {
+                reader.step_match(false);
+            }
+            _ => match event.code {
+                KeyCode::Backspace => {
+                    if query.is_empty() {
+                        reader.cancel_search();
+                    } else {
+                        let mut query = query;
+                        query.pop();
+                        reader.set_query(query);
+                    }
+                }
+                _ => match typed_char(event) {
+                    Some(c) => {
+                        let mut query = query;
+                        query.push(c);
+                        reader.set_query(query);
+                    }
                     None => return Outcome::Idle,
                 },
             },
@@ -395,7 +469,7 @@ impl App {
         let half = (page / 2).max(1);
         match action {
             Action::Close => {
-                if !reader.close_overlay() {
+                if !reader.close_overlay() && !reader.clear_search() {
                     return Outcome::Idle;
                 }
             }
@@ -458,10 +532,27 @@ impl App {
                     });
                 }
             }
-            Action::Search | Action::NextMatch | Action::PrevMatch => {
+            Action::Search => reader.start_search(),
+            Action::NextMatch | Action::PrevMatch => {
+                let forward = action == Action::NextMatch;
+                let text = match reader.step_match(forward) {
+                    None => "no search yet: / starts one".to_owned(),
+                    Some(wrapped) => {
+                        let describe = reader
+                            .search
+                            .as_ref()
+                            .map(|s| s.describe())
+                            .unwrap_or_default();
+                        match (wrapped, forward) {
+                            (true, true) => format!("{describe} (wrapped around to the top)"),
+                            (true, false) => format!("{describe} (wrapped around to the end)"),
+                            _ => describe,
+                        }
+                    }
+                };
                 self.message = Some(Message {
                     level: Level::Info,
-                    text: "search is not available yet".to_owned(),
+                    text,
                 });
             }
             action => {

@@ -11,22 +11,35 @@ use crate::app::App;
 use crate::app::geometry::text_area;
 use crate::text;
 
-/// One row of help: pieces and their kind.
+/// One row of help.
 enum Row {
     Heading(String),
     Error(String),
     Binding(String, &'static str),
+    /// A description on a row of its own, under its keys (narrow screens).
+    Description(&'static str),
     Blank,
 }
 
-fn rows(app: &App) -> Vec<Row> {
+/// Below this width a binding takes two rows: keys, then description.
+const TWO_ROWS_BELOW: usize = 56;
+
+fn rows(app: &App, width: usize) -> Vec<Row> {
     let mut rows = Vec::new();
     if !app.keymap_errors.is_empty() {
         rows.push(Row::Heading(
             "Keymap problems (defaults used for these)".to_owned(),
         ));
         for error in &app.keymap_errors {
-            rows.push(Row::Error(error.to_string()));
+            let lines = text::wrap(
+                &[(error.to_string().as_str(), ())],
+                width.max(1),
+                &[],
+                &[("  ", ())],
+            );
+            for line in lines {
+                rows.push(Row::Error(line.into_iter().map(|(t, _)| t).collect()));
+            }
         }
         rows.push(Row::Blank);
     }
@@ -46,15 +59,19 @@ fn rows(app: &App) -> Vec<Row> {
         rows.push(Row::Heading(context.title().to_owned()));
         for (action, keys) in bindings {
             rows.push(Row::Binding(keys, action.description()));
+            if width < TWO_ROWS_BELOW {
+                rows.push(Row::Description(action.description()));
+            }
         }
         rows.push(Row::Blank);
     }
     rows
 }
 
-/// Number of rows the help has, for clamping its scroll position.
-pub fn help_line_count(app: &App) -> usize {
-    rows(app).len()
+/// Number of rows the help has at `width` columns, for clamping its scroll
+/// position.
+pub fn help_line_count(app: &App, width: usize) -> usize {
+    rows(app, width).len()
 }
 
 /// Draws the help overlay in `rect`.
@@ -66,8 +83,9 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
     let area = text_area(rect);
     let width = usize::from(area.width);
     let height = usize::from(area.height);
-    let rows = rows(app);
+    let rows = rows(app, width);
     let top = app.help_top.min(rows.len().saturating_sub(height));
+    let two_rows = width < TWO_ROWS_BELOW;
     let key_width = rows
         .iter()
         .filter_map(|r| match r {
@@ -96,6 +114,27 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
                     y,
                     width,
                     [(message.as_str(), theme.error())],
+                );
+            }
+            Row::Binding(keys, _) if two_rows => {
+                put_line(
+                    buffer,
+                    area.x,
+                    y,
+                    width,
+                    [("  ", Style::default()), (keys.as_str(), theme.key())],
+                );
+            }
+            Row::Description(description) => {
+                put_line(
+                    buffer,
+                    area.x,
+                    y,
+                    width,
+                    [
+                        ("      ", Style::default()),
+                        (*description, Style::default()),
+                    ],
                 );
             }
             Row::Binding(keys, description) => {

@@ -43,22 +43,10 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         Screen::Reader(state) => reader::render(app, state, buffer),
     }
     status::render(app, geometry.status, buffer);
-    if app.help_open() {
-        let rect = match &app.screen {
-            Screen::Reader(state) => state.geometry.overlay.map(|(_, r)| r),
-            Screen::Library => Geometry::compute(
-                area,
-                Panes {
-                    overlay: Some(crate::app::geometry::Overlay::Help),
-                    ..Panes::default()
-                },
-            )
-            .overlay
-            .map(|(_, r)| r),
-        };
-        if let Some(rect) = rect {
-            help::render(app, rect, buffer);
-        }
+    if app.help_open()
+        && let Some(rect) = app.help_rect()
+    {
+        help::render(app, rect, buffer);
     }
 }
 

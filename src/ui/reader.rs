@@ -7,10 +7,12 @@ use ratatui::style::Style;
 
 use super::{pane, put_line};
 use crate::app::App;
+use crate::app::find::Stop;
 use crate::app::geometry::{Overlay, inner, text_area};
 use crate::app::reader::{Focus, ReaderState};
 use crate::layout::Lines;
 use crate::model::Part;
+use crate::search::{Match, Range};
 use crate::text;
 use crate::theme::Theme;
 
@@ -147,9 +149,28 @@ fn outline(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
         if focused && index == selected {
             style = style.patch(theme.selection());
         }
+        let hits = state.search.as_ref().map_or(0, |search| {
+            let end = state.outline.get(index + 1).map_or(usize::MAX, |e| e.line);
+            search.hits_between(entry.line, end)
+        });
+        let count = if hits > 0 {
+            format!(" {hits}")
+        } else {
+            String::new()
+        };
+        let count_width = text::width(&count);
         let text = format!("{marker} {label}");
-        let shown = text::pad_to(&text, width);
-        put_line(buffer, area.x, y, width, [(shown.as_str(), style)]);
+        let shown = text::pad_to(&text, width.saturating_sub(count_width));
+        put_line(
+            buffer,
+            area.x,
+            y,
+            width,
+            [
+                (shown.as_str(), style),
+                (count.as_str(), style.patch(theme.search_match())),
+            ],
+        );
     }
 }
 
@@ -159,7 +180,25 @@ fn reading(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
     let title = format!("Reading {} {}", app.glyphs.dot, state.part_label());
     pane(&title, rect, focused, theme, app.glyphs, buffer);
     let area = text_area(rect);
-    draw_lines(&state.doc.lines, state.top, area, theme, buffer);
+    let (matches, current) = match &state.search {
+        Some(search) => {
+            let current = match search.current_stop() {
+                Some(Stop::Text(i)) => Some(i),
+                _ => None,
+            };
+            (search.matches.as_slice(), current)
+        }
+        None => (&[][..], None),
+    };
+    draw_lines(
+        &state.doc.lines,
+        state.top,
+        area,
+        theme,
+        matches,
+        current,
+        buffer,
+    );
 }
 
 fn facts(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
@@ -190,18 +229,91 @@ fn facts(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
         }
         return;
     }
-    draw_lines(&state.facts, state.facts_top, area, theme, buffer);
+    draw_lines(
+        &state.facts,
+        state.facts_top,
+        area,
+        theme,
+        &state.facts_matches,
+        None,
+        buffer,
+    );
 }
 
-/// Draws laid-out lines from `top` into `area`: only the visible ones.
-fn draw_lines(lines: &Lines, top: usize, area: Rect, theme: &Theme, buffer: &mut Buffer) {
+/// Draws laid-out lines from `top` into `area`: only the visible ones,
+/// with search matches marked (the current one distinctly).
+#[allow(clippy::too_many_arguments)]
+fn draw_lines(
+    lines: &Lines,
+    top: usize,
+    area: Rect,
+    theme: &Theme,
+    matches: &[Match],
+    current: Option<usize>,
+    buffer: &mut Buffer,
+) {
     let width = usize::from(area.width);
-    for row in 0..usize::from(area.height) {
+    let height = usize::from(area.height);
+    // Matches that touch the visible lines (one may start above the top).
+    let mut first = matches.partition_point(|m| m.line() < top);
+    while first > 0
+        && matches[first - 1]
+            .ranges
+            .last()
+            .is_some_and(|r| r.line >= top)
+    {
+        first -= 1;
+    }
+    let last = matches.partition_point(|m| m.line() < top + height);
+    let mut marks: Vec<(Range, bool)> = Vec::new();
+    for (index, m) in matches.iter().enumerate().take(last).skip(first) {
+        let is_current = current == Some(index);
+        marks.extend(m.ranges.iter().map(|r| (*r, is_current)));
+    }
+    for row in 0..height {
         let index = top + row;
         if index >= lines.len() {
             break;
         }
-        let pieces = lines.line(index).map(|(t, s)| (t, theme.text(s)));
-        put_line(buffer, area.x, area.y + row as u16, width, pieces);
+        let y = area.y + row as u16;
+        let line_marks: Vec<(Range, bool)> = marks
+            .iter()
+            .copied()
+            .filter(|(r, _)| r.line == index)
+            .collect();
+        if line_marks.is_empty() {
+            let pieces = lines.line(index).map(|(t, s)| (t, theme.text(s)));
+            put_line(buffer, area.x, y, width, pieces);
+            continue;
+        }
+        let mut pieces: Vec<(&str, Style)> = Vec::new();
+        let mut offset = 0;
+        for (text, style) in lines.line(index) {
+            let base = theme.text(style);
+            let end = offset + text.len();
+            let mut at = offset;
+            while at < end {
+                let mark = line_marks.iter().find(|(r, _)| r.start <= at && at < r.end);
+                let next = match mark {
+                    Some((r, _)) => r.end.min(end),
+                    None => line_marks
+                        .iter()
+                        .map(|(r, _)| r.start)
+                        .filter(|s| *s > at)
+                        .min()
+                        .unwrap_or(end)
+                        .min(end),
+                };
+                let style = match mark {
+                    Some((_, true)) => base.patch(theme.current_match()),
+                    Some((_, false)) => base.patch(theme.search_match()),
+                    None => base,
+                };
+                pieces.push((&text[at - offset..next - offset], style));
+                at = next;
+            }
+            offset = end;
+        }
+        put_line(buffer, area.x, y, width, pieces);
     }
 }

@@ -64,8 +64,18 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
         })
         .collect();
 
-    let (left, style) = match &app.message {
-        Some(message) => {
+    let searching = app.reader().and_then(|r| r.search.as_ref());
+    let (left, style) = match (&app.message, searching) {
+        (_, Some(search)) if search.editing => {
+            let query = crate::sanitize::line(&search.query);
+            let count = if search.query.is_empty() {
+                String::new()
+            } else {
+                format!("   {}", search.describe())
+            };
+            (format!("/{query}_{count}"), theme.status())
+        }
+        (Some(message), _) => {
             let style = match message.level {
                 Level::Info => theme.status(),
                 Level::Warning => theme.warning().patch(theme.status()),
@@ -73,7 +83,11 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
             };
             (message.text.clone(), style)
         }
-        None => (position(app), theme.status()),
+        (None, Some(search)) => (
+            format!("{} {} {}", position(app), app.glyphs.dot, search.describe()),
+            theme.status(),
+        ),
+        (None, None) => (position(app), theme.status()),
     };
     let left = format!(" {left}");
     let left_width = text::width(&left);

@@ -1,0 +1,77 @@
+//! Whole screens on `TestBackend` at the sizes staff use (wide, 80x24, a
+//! 40-column phone), reviewed as insta snapshots.
+
+mod common;
+
+use common::{library, press, reader, screen, type_text};
+
+#[test]
+fn library_screens() {
+    for (width, height) in [(120, 40), (80, 24), (40, 20)] {
+        let app = library(width, height);
+        insta::assert_snapshot!(format!("library_{width}x{height}"), screen(&app));
+    }
+}
+
+#[test]
+fn library_filtered() {
+    let mut app = library(80, 24);
+    type_text(&mut app, "meeting");
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn reader_at_the_top() {
+    for (width, height) in [(120, 40), (80, 24), (40, 20)] {
+        let app = reader(width, height);
+        insta::assert_snapshot!(format!("reader_top_{width}x{height}"), screen(&app));
+    }
+}
+
+#[test]
+fn reader_mid_briefing() {
+    for (width, height) in [(120, 40), (80, 24), (40, 20)] {
+        let mut app = reader(width, height);
+        press(&mut app, "4 j j");
+        insta::assert_snapshot!(format!("reader_section4_{width}x{height}"), screen(&app));
+    }
+}
+
+#[test]
+fn help_overlay() {
+    for (width, height) in [(120, 40), (80, 24), (40, 20)] {
+        let mut app = reader(width, height);
+        press(&mut app, "?");
+        insta::assert_snapshot!(format!("help_{width}x{height}"), screen(&app));
+    }
+}
+
+#[test]
+fn narrow_overlays() {
+    let mut app = reader(40, 20);
+    press(&mut app, "2 o");
+    insta::assert_snapshot!("narrow_outline_40x20", screen(&app));
+    press(&mut app, "esc 4 f");
+    insta::assert_snapshot!("narrow_facts_40x20", screen(&app));
+}
+
+#[test]
+fn medium_facts_overlay() {
+    let mut app = reader(80, 24);
+    press(&mut app, "4 f");
+    insta::assert_snapshot!("medium_facts_80x24", screen(&app));
+}
+
+#[test]
+fn search_highlights_in_all_panes() {
+    let mut app = reader(120, 40);
+    press(&mut app, "/");
+    type_text(&mut app, "trade deficit");
+    insta::assert_snapshot!("search_typing_120x40", screen(&app));
+}
+
+#[test]
+fn too_small() {
+    let app = reader(19, 5);
+    insta::assert_snapshot!(screen(&app));
+}
