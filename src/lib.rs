@@ -18,6 +18,7 @@ pub mod model;
 pub mod print;
 pub mod sanitize;
 pub mod search;
+pub mod state;
 pub mod terminal;
 pub mod text;
 pub mod theme;

@@ -6,6 +6,7 @@
 //! changes, keeping the reader on the same paragraph. Nothing here draws or
 //! touches the terminal.
 
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use ratatui::layout::Rect;
@@ -16,6 +17,7 @@ use crate::glyphs::Glyphs;
 use crate::layout::{self, Anchor, Document, Lines, Options};
 use crate::model::{Briefing, Part};
 use crate::search::{self, Match};
+use crate::state::{BriefingState, Position};
 
 /// A pane that can hold the keyboard focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +87,10 @@ pub struct ReaderState {
     search_starts: Vec<u32>,
     /// Search matches in the sidebar's lines.
     pub facts_matches: Vec<Match>,
+    /// Ids of the parts read to the end (`summary`, section ids).
+    pub read: BTreeSet<String>,
+    /// The position changed since it was last saved.
+    pub unsaved: bool,
 }
 
 impl ReaderState {
@@ -111,6 +117,8 @@ impl ReaderState {
             search: None,
             search_starts: Vec::new(),
             facts_matches: Vec::new(),
+            read: BTreeSet::new(),
+            unsaved: false,
         };
         state.relayout(area);
         state
@@ -456,6 +464,128 @@ impl ReaderState {
                 format!("{}/{count} {title}", i + 1)
             }
             Part::Sources => "Sources".to_owned(),
+        }
+    }
+}
+
+/// Remembered state: position and read marks.
+impl ReaderState {
+    /// The id a part is remembered by.
+    pub fn part_key(&self, part: Part) -> String {
+        match part {
+            Part::Front => "front".to_owned(),
+            Part::Summary => "summary".to_owned(),
+            Part::Sources => "sources".to_owned(),
+            Part::Section(i) => self
+                .briefing
+                .sections
+                .get(i)
+                .map_or_else(|| "front".to_owned(), |s| format!("section:{}", s.id)),
+        }
+    }
+
+    fn part_of_key(&self, key: &str) -> Option<Part> {
+        match key {
+            "front" => Some(Part::Front),
+            "summary" => Some(Part::Summary),
+            "sources" => Some(Part::Sources),
+            _ => {
+                let id = key.strip_prefix("section:")?;
+                self.briefing
+                    .sections
+                    .iter()
+                    .position(|s| s.id == id)
+                    .map(Part::Section)
+            }
+        }
+    }
+
+    /// What to remember about this briefing now.
+    pub fn saved(&self) -> BriefingState {
+        let position = self.position().map(|(anchor, fraction)| Position {
+            part: self.part_key(anchor.part),
+            block: anchor.block,
+            fraction,
+        });
+        BriefingState {
+            position,
+            read: self.read.clone(),
+            ..BriefingState::default()
+        }
+    }
+
+    /// Goes back to a remembered position and read marks. Returns a notice
+    /// if the remembered place is gone from the briefing.
+    pub fn apply_saved(&mut self, state: &BriefingState) -> Option<String> {
+        let known: BTreeSet<String> = self
+            .briefing
+            .sections
+            .iter()
+            .map(|s| s.id.clone())
+            .chain(["summary".to_owned()])
+            .collect();
+        self.read = state.read.intersection(&known).cloned().collect();
+        let position = state.position.as_ref()?;
+        match self.part_of_key(&position.part) {
+            Some(part) => {
+                let anchor = Anchor {
+                    part,
+                    block: position.block,
+                };
+                self.restore(Some((anchor, position.fraction.clamp(0.0, 1.0))));
+                self.sync();
+                None
+            }
+            None => {
+                self.top = 0;
+                self.sync();
+                let name = position.part.strip_prefix("section:").unwrap_or(&position.part);
+                Some(format!(
+                    "the section you were reading ({}) is no longer in this briefing; starting at the top",
+                    crate::sanitize::line(name)
+                ))
+            }
+        }
+    }
+
+    /// The id a section is marked read by.
+    fn read_key(&self, part: Part) -> Option<String> {
+        match part {
+            Part::Summary => Some("summary".to_owned()),
+            Part::Section(i) => self.briefing.sections.get(i).map(|s| s.id.clone()),
+            Part::Front | Part::Sources => None,
+        }
+    }
+
+    /// True if the part has been read to its end.
+    pub fn is_read(&self, part: Part) -> bool {
+        self.read_key(part).is_some_and(|k| self.read.contains(&k))
+    }
+
+    /// Marks as read every part whose last line is now on screen. Called
+    /// after the reader moved, so opening a briefing marks nothing.
+    pub fn mark_seen(&mut self) {
+        let bottom = self.top + self.page_height;
+        let parts = self.doc.parts.clone();
+        for (index, (part, start)) in parts.iter().enumerate() {
+            let end = parts.get(index + 1).map_or(self.doc.lines.len(), |(_, l)| *l);
+            if *start < bottom && end <= bottom && end > self.top.min(end)
+                && let Some(key) = self.read_key(*part)
+            {
+                self.read.insert(key);
+            }
+        }
+    }
+
+    /// Marks the part being read as unread again.
+    pub fn mark_unread(&mut self) -> bool {
+        let part = self.current_part();
+        match self.read_key(part) {
+            Some(key) => {
+                self.unsaved = true;
+                self.read.remove(&key)
+            }
+            None => false,
         }
     }
 }
