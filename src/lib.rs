@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod glyphs;
+pub mod keymap;
 pub mod layout;
 pub mod loader;
 pub mod markdown;
