@@ -19,7 +19,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let glyphs = Glyphs::new(cli.ascii);
     match cli.command {
-        Some(Command::Check { paths, keymap: _ }) => run_check(&paths),
+        Some(Command::Check { paths, keymap }) => run_check(&paths, keymap.as_deref()),
         Some(Command::Print { file, width }) => run_print(&file, width.map(usize::from), glyphs),
         None => {
             let path = cli.path.unwrap_or_else(|| PathBuf::from("briefings"));
@@ -28,19 +28,35 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_check(paths: &[PathBuf]) -> ExitCode {
-    if paths.is_empty() {
+/// `brief check [--keymap PATH] [paths…]`: the keymap first, then the
+/// briefings; exit 1 if any of them is invalid.
+fn run_check(paths: &[PathBuf], keymap: Option<&Path>) -> ExitCode {
+    if paths.is_empty() && keymap.is_none() {
         eprintln!(
-            "brief check: name at least one briefing file or folder, e.g. `brief check briefings`"
+            "brief check: name at least one briefing file or folder, e.g. `brief check briefings`, or a keymap with `--keymap PATH`"
         );
         return ExitCode::from(2);
     }
     let stdout = io::stdout();
     let stderr = io::stderr();
-    match check::run(paths, &mut stdout.lock(), &mut stderr.lock()) {
-        Ok(summary) if summary.all_valid() => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::from(1),
-        Err(error) => exit_on_write_error(&error),
+    let (mut out, mut err) = (stdout.lock(), stderr.lock());
+    let mut valid = true;
+    if let Some(path) = keymap {
+        match check::run_keymap(path, &mut out, &mut err) {
+            Ok(ok) => valid &= ok,
+            Err(error) => return exit_on_write_error(&error),
+        }
+    }
+    if !paths.is_empty() {
+        match check::run(paths, &mut out, &mut err) {
+            Ok(summary) => valid &= summary.all_valid(),
+            Err(error) => return exit_on_write_error(&error),
+        }
+    }
+    if valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 
