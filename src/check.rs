@@ -1,14 +1,15 @@
 //! `brief check`: validate briefings (and a keymap) for analysts and CI.
 //!
-//! Owns finding the files behind the paths given, running the loader on each
-//! and reporting: an `ok` line with a short summary per valid briefing on
-//! stdout, every diagnostic of an invalid one on stderr. It never stops at
-//! the first bad file.
+//! Owns finding the files behind the paths given, running the loader (or
+//! the keymap reader) on each and reporting: an `ok` line with a short
+//! summary per valid file on stdout, every diagnostic of an invalid one on
+//! stderr. It never stops at the first bad file.
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::keymap;
 use crate::loader::{self, display_name};
 use crate::model::Briefing;
 
@@ -125,4 +126,31 @@ pub fn run(
         }
     }
     Ok(summary)
+}
+
+/// Checks the keymap at `path`, strictly: an `ok` line with the number of
+/// bindings it makes, or every diagnostic. Returns whether it is valid.
+pub fn run_keymap(path: &Path, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<bool> {
+    let report = keymap::inspect_file(path);
+    let name = display_name(path);
+    if report.diagnostics.is_empty() {
+        let n = report.bindings;
+        writeln!(
+            out,
+            "ok  {name}: keymap, {n} {}",
+            if n == 1 { "binding" } else { "bindings" }
+        )?;
+        return Ok(true);
+    }
+    for d in &report.diagnostics {
+        writeln!(err, "{}", d.render_with_snippet())?;
+    }
+    let count = report.diagnostics.len();
+    writeln!(
+        err,
+        "{name}: {count} {} — fix {} and run `brief check --keymap` again\n",
+        if count == 1 { "error" } else { "errors" },
+        if count == 1 { "it" } else { "them" },
+    )?;
+    Ok(false)
 }

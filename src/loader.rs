@@ -818,7 +818,7 @@ pub fn slug(title: &str, number: usize) -> String {
 }
 
 /// The closest allowed name, if one is close enough to be a likely typo.
-fn suggest<'k>(name: &str, allowed: &[&'k str]) -> Option<&'k str> {
+pub(crate) fn suggest<'k>(name: &str, allowed: &[&'k str]) -> Option<&'k str> {
     let lower = name.to_lowercase();
     allowed
         .iter()
@@ -828,7 +828,7 @@ fn suggest<'k>(name: &str, allowed: &[&'k str]) -> Option<&'k str> {
         .map(|(_, candidate)| candidate)
 }
 
-fn type_name(value: &DeValue<'_>) -> &'static str {
+pub(crate) fn type_name(value: &DeValue<'_>) -> &'static str {
     match value {
         DeValue::String(_) => "a string",
         DeValue::Integer(_) => "an integer",

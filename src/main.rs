@@ -14,7 +14,7 @@ use brief::app::{App, Settings};
 use brief::check;
 use brief::cli::{Cli, Command};
 use brief::glyphs::Glyphs;
-use brief::keymap::{self, Keymap};
+use brief::keymap::Keymap;
 use brief::loader;
 use brief::print;
 use brief::terminal;
@@ -25,7 +25,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let glyphs = Glyphs::new(cli.ascii);
     match cli.command {
-        Some(Command::Check { paths, keymap: _ }) => run_check(&paths),
+        Some(Command::Check { paths, keymap }) => run_check(&paths, keymap.as_deref()),
         Some(Command::Print { file, width }) => run_print(&file, width.map(usize::from), glyphs),
         None => {
             let path = cli
@@ -44,12 +44,12 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() || dumb {
         // No screen to draw on: give the plain text instead of a broken one.
         if path.is_dir() {
-            return run_check(&[path.to_path_buf()]);
+            return run_check(&[path.to_path_buf()], None);
         }
         return run_print(path, None, glyphs);
     }
-    let user_keymap = keymap::user_keymap_path(cli.keymap.as_deref());
-    let (keymap, keymap_errors) = Keymap::load(user_keymap.as_deref());
+    // The explicit --keymap, else the user's file in the usual places.
+    let (keymap, keymap_errors) = Keymap::load(cli.keymap.as_deref());
     let settings = Settings {
         keymap,
         keymap_errors,
@@ -129,19 +129,35 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
     }
 }
 
-fn run_check(paths: &[PathBuf]) -> ExitCode {
-    if paths.is_empty() {
+/// `brief check [--keymap PATH] [paths…]`: the keymap first, then the
+/// briefings; exit 1 if any of them is invalid.
+fn run_check(paths: &[PathBuf], keymap: Option<&Path>) -> ExitCode {
+    if paths.is_empty() && keymap.is_none() {
         eprintln!(
-            "brief check: name at least one briefing file or folder, e.g. `brief check briefings`"
+            "brief check: name at least one briefing file or folder, e.g. `brief check briefings`, or a keymap with `--keymap PATH`"
         );
         return ExitCode::from(2);
     }
     let stdout = io::stdout();
     let stderr = io::stderr();
-    match check::run(paths, &mut stdout.lock(), &mut stderr.lock()) {
-        Ok(summary) if summary.all_valid() => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::from(1),
-        Err(error) => exit_on_write_error(&error),
+    let (mut out, mut err) = (stdout.lock(), stderr.lock());
+    let mut valid = true;
+    if let Some(path) = keymap {
+        match check::run_keymap(path, &mut out, &mut err) {
+            Ok(ok) => valid &= ok,
+            Err(error) => return exit_on_write_error(&error),
+        }
+    }
+    if !paths.is_empty() {
+        match check::run(paths, &mut out, &mut err) {
+            Ok(summary) => valid &= summary.all_valid(),
+            Err(error) => return exit_on_write_error(&error),
+        }
+    }
+    if valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

@@ -250,8 +250,14 @@ mod tests {
 
     #[test]
     fn state_dir_follows_xdg_then_home() {
-        assert_eq!(default_dir(Some("/x"), Some("/h")), Some(PathBuf::from("/x/brief")));
-        assert_eq!(default_dir(Some(""), Some("/h")), Some(PathBuf::from("/h/.local/state/brief")));
+        assert_eq!(
+            default_dir(Some("/x"), Some("/h")),
+            Some(PathBuf::from("/x/brief"))
+        );
+        assert_eq!(
+            default_dir(Some(""), Some("/h")),
+            Some(PathBuf::from("/h/.local/state/brief"))
+        );
         assert_eq!(default_dir(None, None), None);
     }
 
@@ -260,9 +266,15 @@ mod tests {
         let dir = temp_dir("round");
         let store = Store::new(dir.clone());
         let briefing = Path::new("briefings/alibaba-liege.toml");
-        let mut state = BriefingState::default();
-        state.position = Some(Position { part: "section:trade-deficit".into(), block: 2, fraction: 0.5 });
-        state.read.insert("espionage".into());
+        let state = BriefingState {
+            position: Some(Position {
+                part: "section:trade-deficit".into(),
+                block: 2,
+                fraction: 0.5,
+            }),
+            read: ["espionage".to_owned()].into_iter().collect(),
+            ..BriefingState::default()
+        };
         store.save(briefing, &state).expect("saved");
         let (loaded, note) = store.load(briefing);
         assert_eq!(note, LoadNote::Fine);
@@ -271,7 +283,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(store.file_for(briefing)).expect("file").permissions().mode();
+            let mode = fs::metadata(store.file_for(briefing))
+                .expect("file")
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         let _ = fs::remove_dir_all(dir);

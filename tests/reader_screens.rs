@@ -75,3 +75,46 @@ fn too_small() {
     let app = reader(19, 5);
     insta::assert_snapshot!(screen(&app));
 }
+
+#[test]
+fn keymap_errors_are_shown_and_quit_still_works() {
+    let source = "[global]\nquit = \"qq\"\nhelpp = \"h\"\n[reader]\nscroll_down = [\"x\", \"x\"]\n";
+    let (keymap, errors) = brief::keymap::Keymap::with_overrides("my-keys.toml", source);
+    assert!(errors.len() >= 2, "{errors:?}");
+    let settings = brief::app::Settings {
+        keymap,
+        keymap_errors: errors,
+        ..common::settings()
+    };
+    let mut app = common::reader_with(settings, 80, 24);
+    let first = screen(&app);
+    assert!(first.contains("my-keys.toml:2:"), "{first}");
+    insta::assert_snapshot!("keymap_errors_status_80x24", first);
+    press(&mut app, "?");
+    insta::assert_snapshot!("keymap_errors_help_80x24", screen(&app));
+    press(&mut app, "esc");
+    assert_eq!(press(&mut app, "q"), brief::app::Outcome::Quit);
+}
+
+#[test]
+fn a_user_keymap_rebinds_keys_and_the_help_shows_it() {
+    let source = "[global]\nnext_section = \"J\"\nquit = [\"Q\"]\n";
+    let (keymap, errors) = brief::keymap::Keymap::with_overrides("mine.toml", source);
+    assert!(errors.is_empty(), "{errors:?}");
+    let settings = brief::app::Settings {
+        keymap,
+        ..common::settings()
+    };
+    let mut app = common::reader_with(settings, 120, 40);
+    press(&mut app, "J");
+    assert!(screen(&app).contains("Reading · Bottom line"));
+    assert_ne!(press(&mut app, "q"), brief::app::Outcome::Quit);
+    press(&mut app, "?");
+    let help = screen(&app);
+    assert!(
+        help.contains("J ") && help.contains("Go to the next section"),
+        "{help}"
+    );
+    press(&mut app, "esc");
+    assert_eq!(press(&mut app, "Q"), brief::app::Outcome::Quit);
+}

@@ -539,7 +539,10 @@ impl ReaderState {
             None => {
                 self.top = 0;
                 self.sync();
-                let name = position.part.strip_prefix("section:").unwrap_or(&position.part);
+                let name = position
+                    .part
+                    .strip_prefix("section:")
+                    .unwrap_or(&position.part);
                 Some(format!(
                     "the section you were reading ({}) is no longer in this briefing; starting at the top",
                     crate::sanitize::line(name)
@@ -568,8 +571,12 @@ impl ReaderState {
         let bottom = self.top + self.page_height;
         let parts = self.doc.parts.clone();
         for (index, (part, start)) in parts.iter().enumerate() {
-            let end = parts.get(index + 1).map_or(self.doc.lines.len(), |(_, l)| *l);
-            if *start < bottom && end <= bottom && end > self.top.min(end)
+            let end = parts
+                .get(index + 1)
+                .map_or(self.doc.lines.len(), |(_, l)| *l);
+            if *start < bottom
+                && end <= bottom
+                && end > self.top.min(end)
                 && let Some(key) = self.read_key(*part)
             {
                 self.read.insert(key);

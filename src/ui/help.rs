@@ -57,10 +57,36 @@ fn rows(app: &App, width: usize) -> Vec<Row> {
             continue;
         }
         rows.push(Row::Heading(context.title().to_owned()));
+        // "1 … 9" on one row when the section keys are the plain digits.
+        let digits: Vec<&String> = bindings
+            .iter()
+            .filter(|(a, _)| a.section_number().is_some())
+            .map(|(_, k)| k)
+            .collect();
+        let plain_digits = digits.len() == 9
+            && digits
+                .iter()
+                .enumerate()
+                .all(|(i, k)| **k == (i + 1).to_string());
+        let mut bindings = bindings;
+        if plain_digits {
+            let first = bindings
+                .iter()
+                .position(|(a, _)| a.section_number().is_some());
+            bindings.retain(|(a, _)| a.section_number().is_none());
+            if let Some(at) = first {
+                bindings.insert(at, (Action::Section1, "1-9".to_owned()));
+            }
+        }
         for (action, keys) in bindings {
-            rows.push(Row::Binding(keys, action.description()));
+            let description = if plain_digits && action == Action::Section1 {
+                "Go to that section"
+            } else {
+                action.description()
+            };
+            rows.push(Row::Binding(keys, description));
             if width < TWO_ROWS_BELOW {
-                rows.push(Row::Description(action.description()));
+                rows.push(Row::Description(description));
             }
         }
         rows.push(Row::Blank);
