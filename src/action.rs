@@ -173,6 +173,8 @@ actions! {
     PrevMatch = "prev_match", [Global];
     /// Return to the library of briefings
     Library = "library", [Global];
+    /// Mark the section being read as unread again
+    MarkUnread = "mark_unread", [Global];
     /// Redraw the whole screen
     Redraw = "redraw", [Global];
     /// Suspend brief (return with fg)

@@ -31,6 +31,8 @@ pub struct Glyphs {
     pub child: &'static str,
     /// Placed where text was cut.
     pub ellipsis: &'static str,
+    /// Marks a section as read.
+    pub check: &'static str,
 }
 
 impl Glyphs {
@@ -48,6 +50,7 @@ impl Glyphs {
         pointer: "▶",
         child: "·",
         ellipsis: "…",
+        check: "✓",
     };
 
     /// Printable ASCII only.
@@ -64,6 +67,7 @@ impl Glyphs {
         pointer: ">",
         child: "-",
         ellipsis: "...",
+        check: "+",
     };
 
     /// The set for `ascii`.

@@ -17,6 +17,7 @@ use brief::glyphs::Glyphs;
 use brief::keymap::Keymap;
 use brief::loader;
 use brief::print;
+use brief::state::Store;
 use brief::terminal;
 use brief::theme::{ColorMode, Theme};
 use ratatui::layout::Rect;
@@ -58,6 +59,8 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
             std::env::var("NO_COLOR").ok().as_deref(),
         )),
         glyphs,
+        store: Store::from_env(),
+        mouse: cli.mouse,
     };
     let (width, height) = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     let area = Rect::new(0, 0, width, height);
@@ -83,9 +86,13 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
             1 if library.entries[0].briefing.is_ok() => {
                 let entry = &library.entries[0];
                 match &entry.briefing {
-                    Ok(briefing) => {
-                        App::with_briefing(settings, (**briefing).clone(), entry.name.clone(), area)
-                    }
+                    Ok(briefing) => App::with_briefing(
+                        settings,
+                        (**briefing).clone(),
+                        entry.name.clone(),
+                        Some(entry.path.clone()),
+                        area,
+                    ),
                     Err(_) => App::with_library(settings, library, area),
                 }
             }
@@ -98,7 +105,7 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
                     .file_name()
                     .map(|n| loader::display_name(Path::new(n)))
                     .unwrap_or_default();
-                App::with_briefing(settings, briefing, name, area)
+                App::with_briefing(settings, briefing, name, Some(path.to_path_buf()), area)
             }
             Err(error) => {
                 for d in &error.diagnostics {
@@ -120,6 +127,9 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
     }
     let result = terminal::run(&mut app);
     terminal::restore();
+    if let Err(message) = app.save() {
+        eprintln!("brief: {message}");
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -88,6 +88,7 @@ fn convert(event: event::Event) -> Option<Event> {
     match event {
         event::Event::Key(key) => Some(Event::Key(key)),
         event::Event::Resize(width, height) => Some(Event::Resize(width, height)),
+        event::Event::Mouse(mouse) => Some(Event::Mouse(mouse)),
         _ => None,
     }
 }

@@ -5,6 +5,7 @@
 //! within the filtered list. A broken briefing stays in the list with its
 //! error; the others stay usable.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -13,6 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::loader::{self, display_name};
 use crate::model::Briefing;
 use crate::search::Case;
+use crate::state::Store;
 
 /// One briefing file in the library.
 #[derive(Debug, Clone)]
@@ -23,6 +25,8 @@ pub struct LibraryEntry {
     pub name: String,
     /// The briefing, or the first problem found in it.
     pub briefing: Result<Rc<Briefing>, Diagnostic>,
+    /// Sections read, if anything is remembered.
+    pub read: Option<usize>,
     /// Everything the filter looks in: file name, title, full text.
     text: String,
     /// The same in lower case, for filters without capitals.
@@ -56,6 +60,7 @@ impl LibraryEntry {
             path: path.to_path_buf(),
             name,
             briefing,
+            read: None,
             text,
             lower,
         }
@@ -113,6 +118,38 @@ impl LibraryState {
         };
         state.apply_filter();
         state
+    }
+
+    /// Reads how much of each briefing was read from the state store.
+    pub fn load_progress(&mut self, store: &Store) {
+        for entry in &mut self.entries {
+            if let Ok(briefing) = &entry.briefing {
+                let (state, _) = store.load(&entry.path);
+                let count = briefing
+                    .sections
+                    .iter()
+                    .filter(|s| state.read.contains(&s.id))
+                    .count();
+                entry.read = Some(count);
+            }
+        }
+    }
+
+    /// Updates one entry's progress after reading it.
+    pub fn set_progress(&mut self, path: Option<&Path>, read: &BTreeSet<String>) {
+        let Some(path) = path else {
+            return;
+        };
+        if let Some(entry) = self.entries.iter_mut().find(|e| e.path == path)
+            && let Ok(briefing) = &entry.briefing
+        {
+            let count = briefing
+                .sections
+                .iter()
+                .filter(|s| read.contains(&s.id))
+                .count();
+            entry.read = Some(count);
+        }
     }
 
     /// Recomputes the visible entries for the filter, keeping the

@@ -12,9 +12,12 @@ pub mod geometry;
 pub mod library;
 pub mod reader;
 
+use std::path::PathBuf;
 use std::rc::Rc;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use ratatui::layout::Rect;
 
 use crate::action::{Action, Context};
@@ -22,6 +25,7 @@ use crate::diagnostic::Diagnostic;
 use crate::glyphs::Glyphs;
 use crate::keymap::{Key, Keymap};
 use crate::model::{Briefing, Part};
+use crate::state::{LoadNote, Store};
 use crate::theme::Theme;
 use geometry::{Overlay, Panes};
 use library::LibraryState;
@@ -34,6 +38,8 @@ pub enum Event {
     Key(KeyEvent),
     /// The window is now this many columns and rows.
     Resize(u16, u16),
+    /// The mouse did something (only delivered with `--mouse`).
+    Mouse(MouseEvent),
 }
 
 /// What the event loop should do after an event.
@@ -103,6 +109,10 @@ pub struct App {
     pub help_top: usize,
     /// The window size.
     pub area: Rect,
+    /// Where state is remembered.
+    pub store: Option<Store>,
+    /// The mouse is on.
+    pub mouse: bool,
 }
 
 /// Settings the app is started with.
@@ -116,12 +126,19 @@ pub struct Settings {
     pub theme: Theme,
     /// Drawing characters.
     pub glyphs: Glyphs,
+    /// Where positions and read marks are remembered (none: not at all).
+    pub store: Option<Store>,
+    /// Let the mouse scroll and click.
+    pub mouse: bool,
 }
 
 impl App {
     /// An app showing the library `library`.
-    pub fn with_library(settings: Settings, library: LibraryState, area: Rect) -> Self {
+    pub fn with_library(settings: Settings, mut library: LibraryState, area: Rect) -> Self {
         let mut app = Self::empty(settings, area);
+        if let Some(store) = &app.store {
+            library.load_progress(store);
+        }
         app.library = Some(library);
         app.screen = Screen::Library;
         app.startup_message();
@@ -129,9 +146,15 @@ impl App {
     }
 
     /// An app reading one briefing.
-    pub fn with_briefing(settings: Settings, briefing: Briefing, name: String, area: Rect) -> Self {
+    pub fn with_briefing(
+        settings: Settings,
+        briefing: Briefing,
+        name: String,
+        path: Option<PathBuf>,
+        area: Rect,
+    ) -> Self {
         let mut app = Self::empty(settings, area);
-        app.open(Rc::new(briefing), name);
+        app.open(Rc::new(briefing), name, path);
         app.startup_message();
         app
     }
@@ -148,6 +171,8 @@ impl App {
             library_help: false,
             help_top: 0,
             area,
+            store: settings.store,
+            mouse: settings.mouse,
         }
     }
 
@@ -166,15 +191,71 @@ impl App {
         }
     }
 
-    fn open(&mut self, briefing: Rc<Briefing>, name: String) {
-        let notice = briefing.notices.first().cloned();
-        let reader = ReaderState::new(briefing, name, self.area, self.glyphs);
+    fn open(&mut self, briefing: Rc<Briefing>, name: String, path: Option<PathBuf>) {
+        let mut notice = briefing.notices.first().cloned();
+        let mut reader = ReaderState::new(briefing, name, self.area, self.glyphs);
+        if let (Some(store), Some(path)) = (&self.store, &path) {
+            let (saved, note) = store.load(path);
+            match note {
+                LoadNote::Fine => {}
+                LoadNote::SetAside(aside) => {
+                    notice = Some(format!(
+                        "the saved place for this briefing could not be read; it was kept as {} and reading starts at the top",
+                        crate::loader::display_name(&aside)
+                    ));
+                }
+                LoadNote::Unreadable(why) => notice = Some(crate::sanitize::line(&why)),
+            }
+            if let Some(gone) = reader.apply_saved(&saved) {
+                notice = Some(gone);
+            }
+        }
+        reader.path = path;
         self.screen = Screen::Reader(Box::new(reader));
         self.help_top = 0;
         if let Some(notice) = notice {
             self.message = Some(Message {
                 level: Level::Warning,
                 text: notice,
+            });
+        }
+    }
+
+    /// True if the reading position moved since it was last saved.
+    pub fn unsaved(&self) -> bool {
+        self.reader().is_some_and(|r| r.unsaved)
+    }
+
+    /// Remembers the open briefing's position and read marks. Returns
+    /// what went wrong, for the caller to show; never fatal.
+    pub fn save(&mut self) -> Result<(), String> {
+        let Screen::Reader(reader) = &mut self.screen else {
+            return Ok(());
+        };
+        let (Some(store), Some(path)) = (&self.store, &reader.path) else {
+            return Ok(());
+        };
+        // Whether it worked or not, do not try again until the next move:
+        // a failing disk must not be retried in a loop.
+        reader.unsaved = false;
+        let result = store.save(path, &reader.saved()).map_err(|error| {
+            format!(
+                "cannot save your place in {}: {error}",
+                crate::loader::display_name(store.dir())
+            )
+        });
+        if let Some(library) = &mut self.library {
+            library.set_progress(reader.path.as_deref(), &reader.read);
+        }
+        result
+    }
+
+    /// Saves, showing a failure in the status line.
+    pub fn save_and_report(&mut self) {
+        if let Err(text) = self.save() {
+            self.message = Some(Message {
+                level: Level::Error,
+                text,
             });
         }
     }
@@ -226,6 +307,78 @@ impl App {
                     return Outcome::Idle;
                 }
                 self.handle_key(key)
+            }
+            Event::Mouse(mouse) if self.mouse => self.handle_mouse(mouse),
+            Event::Mouse(_) => Outcome::Idle,
+        }
+    }
+
+    fn handle_mouse(&mut self, mouse: MouseEvent) -> Outcome {
+        const WHEEL_LINES: isize = 3;
+        let delta = match mouse.kind {
+            MouseEventKind::ScrollDown => WHEEL_LINES,
+            MouseEventKind::ScrollUp => -WHEEL_LINES,
+            MouseEventKind::Down(MouseButton::Left) => 0,
+            _ => return Outcome::Idle,
+        };
+        let (x, y) = (mouse.column, mouse.row);
+        let inside = |r: Rect| x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height;
+        if self.help_open() {
+            if delta != 0 {
+                self.scroll_help(delta);
+            }
+            return Outcome::Redraw;
+        }
+        match &mut self.screen {
+            Screen::Library => {
+                let Some(library) = &mut self.library else {
+                    return Outcome::Idle;
+                };
+                if delta != 0 {
+                    library.select(delta.signum());
+                    return Outcome::Redraw;
+                }
+                match crate::ui::library_entry_at(library, self.area, y) {
+                    Some(index) => {
+                        library.selected = index;
+                        self.library_action(Action::Open)
+                    }
+                    None => Outcome::Idle,
+                }
+            }
+            Screen::Reader(reader) => {
+                if let Some(rect) = reader.outline_rect().filter(|r| inside(*r)) {
+                    if delta != 0 {
+                        reader.select(delta.signum());
+                        return Outcome::Redraw;
+                    }
+                    let inner = geometry::inner(rect);
+                    if y < inner.y || y >= inner.y + inner.height {
+                        return Outcome::Idle;
+                    }
+                    let offset =
+                        reader::outline_offset(reader.outline_selected, usize::from(inner.height));
+                    let index = offset + usize::from(y - inner.y);
+                    if index < reader.outline.len() {
+                        reader.outline_selected = index;
+                        return self.reader_action(Action::Open);
+                    }
+                    return Outcome::Idle;
+                }
+                if let Some(rect) = reader.facts_rect().filter(|r| inside(*r)) {
+                    if delta != 0 {
+                        reader.scroll_facts(delta);
+                    }
+                    let _ = rect;
+                    return Outcome::Redraw;
+                }
+                if delta != 0 && inside(reader.geometry.reader) {
+                    reader.scroll(delta);
+                    reader.mark_seen();
+                    reader.unsaved = true;
+                    return Outcome::Redraw;
+                }
+                Outcome::Idle
             }
         }
     }
@@ -445,7 +598,8 @@ impl App {
                 match &entry.briefing {
                     Ok(briefing) => {
                         let (briefing, name) = (Rc::clone(briefing), entry.name.clone());
-                        self.open(briefing, name);
+                        let path = entry.path.clone();
+                        self.open(briefing, name, Some(path));
                     }
                     Err(error) => {
                         self.message = Some(Message {
@@ -461,6 +615,17 @@ impl App {
     }
 
     fn reader_action(&mut self, action: Action) -> Outcome {
+        let outcome = self.reader_action_inner(action);
+        if let Screen::Reader(reader) = &mut self.screen
+            && is_movement(action)
+        {
+            reader.mark_seen();
+            reader.unsaved = true;
+        }
+        outcome
+    }
+
+    fn reader_action_inner(&mut self, action: Action) -> Outcome {
         let has_library = self.library.is_some();
         let Screen::Reader(reader) = &mut self.screen else {
             return Outcome::Idle;
@@ -518,11 +683,24 @@ impl App {
                 }
                 reader.focus = Focus::Reader;
             }
+            Action::MarkUnread => {
+                let label = reader.part_label();
+                let text = if reader.mark_unread() {
+                    format!("{label} marked unread")
+                } else {
+                    format!("{label} was not marked read")
+                };
+                self.message = Some(Message {
+                    level: Level::Info,
+                    text,
+                });
+            }
             Action::ToggleFacts => reader.toggle_facts(),
             Action::ToggleOutline => reader.toggle_outline(),
             Action::ReadingOnly => reader.toggle_reading_only(),
             Action::Library => {
                 if has_library {
+                    self.save_and_report();
                     self.screen = Screen::Library;
                 } else {
                     self.message = Some(Message {
@@ -574,6 +752,26 @@ impl App {
         }
         Outcome::Redraw
     }
+}
+
+/// Actions that move the reading position.
+fn is_movement(action: Action) -> bool {
+    matches!(
+        action,
+        Action::ScrollDown
+            | Action::ScrollUp
+            | Action::PageDown
+            | Action::PageUp
+            | Action::HalfPageDown
+            | Action::HalfPageUp
+            | Action::Top
+            | Action::Bottom
+            | Action::NextSection
+            | Action::PrevSection
+            | Action::Open
+            | Action::NextMatch
+            | Action::PrevMatch
+    ) || action.section_number().is_some()
 }
 
 /// The character a key types into a text line, if it types one.

@@ -91,6 +91,8 @@ pub struct ReaderState {
     pub read: BTreeSet<String>,
     /// The position changed since it was last saved.
     pub unsaved: bool,
+    /// The briefing's file, where state is remembered by.
+    pub path: Option<std::path::PathBuf>,
 }
 
 impl ReaderState {
@@ -119,6 +121,7 @@ impl ReaderState {
             facts_matches: Vec::new(),
             read: BTreeSet::new(),
             unsaved: false,
+            path: None,
         };
         state.relayout(area);
         state
@@ -695,6 +698,16 @@ impl ReaderState {
             self.top = line.saturating_sub(self.page_height / 3);
         }
         self.sync();
+    }
+}
+
+/// The first outline entry shown in a pane `height` rows tall, so that the
+/// selection is visible. Used by the view and by mouse clicks.
+pub fn outline_offset(selected: usize, height: usize) -> usize {
+    if height == 0 || selected < height {
+        0
+    } else {
+        selected + 1 - height
     }
 }
 

@@ -25,6 +25,7 @@ use crate::text;
 use crate::theme::Theme;
 
 pub use help::help_line_count;
+pub use library::library_entry_at;
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame<'_>) {

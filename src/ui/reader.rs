@@ -128,6 +128,7 @@ fn outline(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
         let y = area.y + row as u16;
         let is_current = index == current;
         let marker = if is_current { app.glyphs.pointer } else { " " };
+        let read = entry.depth == 0 && state.is_read(entry.part);
         let mut label = String::new();
         if entry.depth > 0 {
             label.push_str("   ");
@@ -153,8 +154,12 @@ fn outline(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
             let end = state.outline.get(index + 1).map_or(usize::MAX, |e| e.line);
             search.hits_between(entry.line, end)
         });
+        // The right-hand column: match count while searching, else the
+        // read mark.
         let count = if hits > 0 {
             format!(" {hits}")
+        } else if read {
+            format!(" {}", app.glyphs.check)
         } else {
             String::new()
         };
@@ -168,7 +173,14 @@ fn outline(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
             width,
             [
                 (shown.as_str(), style),
-                (count.as_str(), style.patch(theme.search_match())),
+                (
+                    count.as_str(),
+                    if hits > 0 {
+                        style.patch(theme.search_match())
+                    } else {
+                        style
+                    },
+                ),
             ],
         );
     }

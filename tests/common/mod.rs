@@ -27,6 +27,8 @@ pub fn settings() -> Settings {
         keymap_errors: Vec::new(),
         theme: Theme::new(ColorMode::Monochrome),
         glyphs: Glyphs::UNICODE,
+        store: None,
+        mouse: false,
     }
 }
 
@@ -43,6 +45,7 @@ pub fn reader_with(settings: Settings, width: u16, height: u16) -> App {
         settings,
         briefing,
         "alibaba-liege.toml".to_owned(),
+        Some(path),
         Rect::new(0, 0, width, height),
     )
 }
