@@ -175,6 +175,12 @@ actions! {
     Library = "library", [Global];
     /// Mark the section being read as unread again
     MarkUnread = "mark_unread", [Global];
+    /// Write or edit your note on the section being read
+    Note = "note", [Global];
+    /// Go to the next section changed since you read it
+    NextChanged = "next_changed", [Global];
+    /// Write the one-page brief to a file
+    ExportBrief = "export_brief", [Global];
     /// Redraw the whole screen
     Redraw = "redraw", [Global];
     /// Suspend brief (return with fg)

@@ -56,5 +56,21 @@ pub enum Command {
         /// Wrap to this many columns [default: the terminal's width, or 80]
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         width: Option<u16>,
+        /// The one-page brief for a meeting: bottom line, key facts, charts,
+        /// your notes, sources
+        #[arg(long)]
+        brief: bool,
+        /// Format of the one-page brief
+        #[arg(long, value_enum, default_value_t = BriefFormat::Text, requires = "brief")]
+        format: BriefFormat,
     },
+}
+
+/// Formats of the one-page brief.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BriefFormat {
+    /// Plain text
+    Text,
+    /// CommonMark, for mail or a document
+    Markdown,
 }

@@ -33,6 +33,10 @@ pub struct Glyphs {
     pub ellipsis: &'static str,
     /// Marks a section as read.
     pub check: &'static str,
+    /// Marks a section changed since it was read.
+    pub changed: &'static str,
+    /// Marks a section with a note of the reader's.
+    pub note: &'static str,
 }
 
 impl Glyphs {
@@ -51,6 +55,8 @@ impl Glyphs {
         child: "·",
         ellipsis: "…",
         check: "✓",
+        changed: "*",
+        note: "✎",
     };
 
     /// Printable ASCII only.
@@ -68,6 +74,8 @@ impl Glyphs {
         child: "-",
         ellipsis: "...",
         check: "+",
+        changed: "*",
+        note: "n",
     };
 
     /// The set for `ascii`.

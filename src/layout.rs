@@ -220,7 +220,7 @@ impl Lines {
     }
 
     /// Wraps styled text into lines.
-    fn wrap(
+    pub fn wrap(
         &mut self,
         spans: &[(&str, Style)],
         first_indent: &[(&str, Style)],
@@ -441,7 +441,7 @@ pub fn document(briefing: &Briefing, width: usize, options: Options) -> Document
     doc
 }
 
-fn title_block(lines: &mut Lines, briefing: &Briefing, glyphs: Glyphs, anchor: Anchor) {
+pub fn title_block(lines: &mut Lines, briefing: &Briefing, glyphs: Glyphs, anchor: Anchor) {
     if let Some(classification) = &briefing.classification {
         let banner = classification.to_uppercase();
         lines.wrap(
@@ -488,7 +488,7 @@ fn title_block(lines: &mut Lines, briefing: &Briefing, glyphs: Glyphs, anchor: A
 }
 
 /// Lays out blocks; records `(block index, line)` of every heading.
-fn blocks(
+pub fn blocks(
     lines: &mut Lines,
     blocks: &[Block],
     part: Part,
@@ -720,7 +720,7 @@ fn facts_into(
     }
 }
 
-fn chart_into(
+pub fn chart_into(
     lines: &mut Lines,
     briefing: &Briefing,
     chart: &Chart,
@@ -794,13 +794,37 @@ fn chart_into(
     }
 }
 
+/// Appends a note of the reader's: a heading, then the text (kept as
+/// typed, sanitised here) set off by a bar.
+pub fn note(lines: &mut Lines, heading: &str, text: &str, glyphs: Glyphs, anchor: Anchor) {
+    if !lines.is_empty() {
+        lines.blank(anchor);
+    }
+    let heading = crate::sanitize::line(heading);
+    lines.wrap(
+        &[(heading.as_str(), Style::role(Role::Label))],
+        &[],
+        &[],
+        anchor,
+    );
+    let bar = format!("{} ", glyphs.quote_bar);
+    let indent = [(bar.as_str(), Style::role(Role::QuoteBar))];
+    let text = crate::sanitize::sanitize(text, crate::sanitize::Mode::Block);
+    lines.wrap(
+        &[(text.as_ref(), Style::role(Role::Text))],
+        &indent,
+        &indent,
+        anchor,
+    );
+}
+
 /// A chart value as written: `3.7`, `9`, `-0.25`.
 pub fn format_value(value: f64) -> String {
     let rounded = (value * 1000.0).round() / 1000.0;
     format!("{rounded}")
 }
 
-fn source_entry(lines: &mut Lines, source: &Source, anchor: Anchor) {
+pub fn source_entry(lines: &mut Lines, source: &Source, anchor: Anchor) {
     let marker = format!("[{}] ", source.id);
     let mut text = source.title.clone();
     if let Some(publisher) = &source.publisher {

@@ -12,10 +12,11 @@ use clap::Parser;
 use brief::app::library::LibraryState;
 use brief::app::{App, Settings};
 use brief::check;
-use brief::cli::{Cli, Command};
+use brief::cli::{BriefFormat, Cli, Command};
 use brief::glyphs::Glyphs;
 use brief::keymap::Keymap;
 use brief::loader;
+use brief::onepage;
 use brief::print;
 use brief::state::Store;
 use brief::terminal;
@@ -27,7 +28,15 @@ fn main() -> ExitCode {
     let glyphs = Glyphs::new(cli.ascii);
     match cli.command {
         Some(Command::Check { paths, keymap }) => run_check(&paths, keymap.as_deref()),
-        Some(Command::Print { file, width }) => run_print(&file, width.map(usize::from), glyphs),
+        Some(Command::Print {
+            file,
+            width,
+            brief: true,
+            format,
+        }) => run_brief(&file, width.map(usize::from), format, glyphs),
+        Some(Command::Print { file, width, .. }) => {
+            run_print(&file, width.map(usize::from), glyphs)
+        }
         None => {
             let path = cli
                 .path
@@ -61,6 +70,7 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
         glyphs,
         store: Store::from_env(),
         mouse: cli.mouse,
+        export_dir: PathBuf::from("."),
     };
     let (width, height) = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     let area = Rect::new(0, 0, width, height);
@@ -193,6 +203,39 @@ fn run_print(path: &Path, width: Option<usize>, glyphs: Glyphs) -> ExitCode {
     });
     let mut out = io::BufWriter::new(stdout.lock());
     match print::write(&briefing, width, glyphs, &mut out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => exit_on_write_error(&error),
+    }
+}
+
+/// `brief print --brief`: the one-page brief, with the reader's notes.
+fn run_brief(path: &Path, width: Option<usize>, format: BriefFormat, glyphs: Glyphs) -> ExitCode {
+    let briefing = match loader::load_path(path) {
+        Ok(briefing) => briefing,
+        Err(error) => {
+            for d in &error.diagnostics {
+                eprintln!("{}", d.render_with_snippet());
+            }
+            return ExitCode::from(1);
+        }
+    };
+    let notes = Store::from_env()
+        .map(|store| store.load(path).0.notes)
+        .unwrap_or_default();
+    let entries = onepage::note_entries(&briefing, &notes);
+    let format = match format {
+        BriefFormat::Text => onepage::Format::Text,
+        BriefFormat::Markdown => onepage::Format::Markdown,
+    };
+    let text = onepage::render(
+        &briefing,
+        &entries,
+        format,
+        width.unwrap_or(print::DEFAULT_WIDTH),
+        glyphs,
+    );
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => exit_on_write_error(&error),
     }

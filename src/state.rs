@@ -10,7 +10,7 @@
 //! Positions are anchored to a section id and a paragraph, not to a line,
 //! so they survive another terminal width and an edited briefing.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -47,6 +47,87 @@ pub struct BriefingState {
     /// Ids of the sections read to the end (and `summary`).
     #[serde(default)]
     pub read: BTreeSet<String>,
+    /// The user's notes, by section id (`summary` for the bottom line).
+    #[serde(default)]
+    pub notes: BTreeMap<String, Note>,
+    /// A fingerprint of each section's content when it was last read.
+    #[serde(default)]
+    pub fingerprints: BTreeMap<String, String>,
+    /// Section ids the reader has seen listed: the ones present when the
+    /// briefing was first opened, and every one read since.
+    #[serde(default)]
+    pub known: BTreeSet<String>,
+}
+
+/// A note the user attached to a section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    /// The text, as typed (newlines kept).
+    pub text: String,
+    /// The section's title when the note was written, so an orphaned note
+    /// can say where it belonged.
+    #[serde(default)]
+    pub section_title: String,
+    /// Seconds since 1970 when last changed.
+    #[serde(default)]
+    pub updated: u64,
+}
+
+/// Changes one reader made, applied on top of what is on disk so that two
+/// readers open at once never drop each other's notes or marks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Changes {
+    /// The new position, if it moved.
+    pub position: Option<Position>,
+    /// Sections newly read, with their fingerprints.
+    pub read: BTreeMap<String, String>,
+    /// Sections marked unread.
+    pub unread: BTreeSet<String>,
+    /// Notes written (`Some`) or deleted (`None`).
+    pub notes: BTreeMap<String, Option<Note>>,
+    /// Section ids to add to the known set.
+    pub known: BTreeSet<String>,
+}
+
+impl Changes {
+    /// True if there is nothing to write.
+    pub fn is_empty(&self) -> bool {
+        *self == Changes::default()
+    }
+
+    /// Applies these changes to a state loaded from disk.
+    pub fn apply(&self, state: &mut BriefingState) {
+        if let Some(position) = &self.position {
+            state.position = Some(position.clone());
+        }
+        for (id, fingerprint) in &self.read {
+            state.read.insert(id.clone());
+            state.fingerprints.insert(id.clone(), fingerprint.clone());
+            state.known.insert(id.clone());
+        }
+        for id in &self.unread {
+            state.read.remove(id);
+        }
+        for (id, note) in &self.notes {
+            match note {
+                Some(note) => {
+                    state.notes.insert(id.clone(), note.clone());
+                }
+                None => {
+                    state.notes.remove(id);
+                }
+            }
+        }
+        state.known.extend(self.known.iter().cloned());
+    }
+}
+
+/// Seconds since 1970, for note times.
+pub fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// What happened when state was loaded.
@@ -147,6 +228,33 @@ impl Store {
         result
     }
 
+    /// Applies `changes` to the briefing's state on disk: read, change,
+    /// write, all under the lock, so concurrent readers merge rather than
+    /// overwrite. A corrupt file on disk is set aside first (and said).
+    pub fn update(&self, briefing: &Path, changes: &Changes) -> io::Result<LoadNote> {
+        create_private_dir(&self.dir)?;
+        let file = self.file_for(briefing);
+        let lock = self.lock(&file)?;
+        let (mut state, note) = self.load(briefing);
+        if let LoadNote::Unreadable(why) = &note {
+            // Never overwrite what could not be read: it may be the user's.
+            return Err(io::Error::other(why.clone()));
+        }
+        changes.apply(&mut state);
+        state.version = VERSION;
+        if state.path.is_empty() {
+            state.path = fs::canonicalize(briefing)
+                .unwrap_or_else(|_| briefing.to_path_buf())
+                .to_string_lossy()
+                .into_owned();
+        }
+        let text = toml::to_string(&state)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+        let result = write_atomically(&file, text.as_bytes());
+        drop(lock);
+        result.map(|()| note)
+    }
+
     /// Takes the exclusive lock that guards one state file.
     fn lock(&self, file: &Path) -> io::Result<File> {
         let lock_path = file.with_extension("lock");
@@ -226,6 +334,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(&temp);
     }
     result
+}
+
+/// A short, stable fingerprint of some bytes (not a security hash).
+pub fn fingerprint(bytes: &[u8]) -> String {
+    format!("{:016x}", fnv1a(bytes))
 }
 
 /// FNV-1a, 64 bits: a stable file name for a path (not a security hash).

@@ -89,6 +89,7 @@ fn convert(event: event::Event) -> Option<Event> {
         event::Event::Key(key) => Some(Event::Key(key)),
         event::Event::Resize(width, height) => Some(Event::Resize(width, height)),
         event::Event::Mouse(mouse) => Some(Event::Mouse(mouse)),
+        event::Event::Paste(text) => Some(Event::Paste(text)),
         _ => None,
     }
 }

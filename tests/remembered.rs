@@ -158,7 +158,7 @@ fn scrolling_through_marks_sections_read_and_u_unmarks() {
     let briefing = common::root().join("briefings/alibaba-liege.toml");
     let mut app = open(&briefing, &dir, 120, 40);
     assert!(
-        app.reader().is_some_and(|r| r.read.is_empty()),
+        app.reader().is_some_and(|r| r.marks.read.is_empty()),
         "opening marks nothing"
     );
     press(&mut app, "1");

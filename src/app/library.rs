@@ -5,10 +5,10 @@
 //! within the filtered list. A broken briefing stays in the list with its
 //! error; the others stay usable.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+use crate::app::marks::Marks;
 use crate::check::briefing_files;
 use crate::diagnostic::Diagnostic;
 use crate::loader::{self, display_name};
@@ -27,6 +27,8 @@ pub struct LibraryEntry {
     pub briefing: Result<Rc<Briefing>, Diagnostic>,
     /// Sections read, if anything is remembered.
     pub read: Option<usize>,
+    /// Sections changed since they were read.
+    pub changed: usize,
     /// Everything the filter looks in: file name, title, full text.
     text: String,
     /// The same in lower case, for filters without capitals.
@@ -61,6 +63,7 @@ impl LibraryEntry {
             name,
             briefing,
             read: None,
+            changed: 0,
             text,
             lower,
         }
@@ -125,18 +128,20 @@ impl LibraryState {
         for entry in &mut self.entries {
             if let Ok(briefing) = &entry.briefing {
                 let (state, _) = store.load(&entry.path);
+                let marks = Marks::from_state(briefing, &state);
                 let count = briefing
                     .sections
                     .iter()
-                    .filter(|s| state.read.contains(&s.id))
+                    .filter(|s| marks.read.contains(&s.id))
                     .count();
                 entry.read = Some(count);
+                entry.changed = marks.changed_count();
             }
         }
     }
 
     /// Updates one entry's progress after reading it.
-    pub fn set_progress(&mut self, path: Option<&Path>, read: &BTreeSet<String>) {
+    pub fn set_progress(&mut self, path: Option<&Path>, marks: &Marks) {
         let Some(path) = path else {
             return;
         };
@@ -146,9 +151,10 @@ impl LibraryState {
             let count = briefing
                 .sections
                 .iter()
-                .filter(|s| read.contains(&s.id))
+                .filter(|s| marks.read.contains(&s.id))
                 .count();
             entry.read = Some(count);
+            entry.changed = marks.changed_count();
         }
     }
 

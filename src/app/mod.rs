@@ -7,9 +7,11 @@
 //! needed or the program should quit or suspend. The view ([`crate::ui`])
 //! only reads the model.
 
+pub mod editor;
 pub mod find;
 pub mod geometry;
 pub mod library;
+pub mod marks;
 pub mod reader;
 
 use std::path::PathBuf;
@@ -27,6 +29,7 @@ use crate::keymap::{Key, Keymap};
 use crate::model::{Briefing, Part};
 use crate::state::{LoadNote, Store};
 use crate::theme::Theme;
+use editor::EditOutcome;
 use geometry::{Overlay, Panes};
 use library::LibraryState;
 use reader::{Focus, ReaderState};
@@ -36,6 +39,8 @@ use reader::{Focus, ReaderState};
 pub enum Event {
     /// A key was pressed.
     Key(KeyEvent),
+    /// Text was pasted (bracketed paste).
+    Paste(String),
     /// The window is now this many columns and rows.
     Resize(u16, u16),
     /// The mouse did something (only delivered with `--mouse`).
@@ -113,6 +118,8 @@ pub struct App {
     pub store: Option<Store>,
     /// The mouse is on.
     pub mouse: bool,
+    /// Where the one-page brief is written.
+    pub export_dir: PathBuf,
 }
 
 /// Settings the app is started with.
@@ -130,6 +137,8 @@ pub struct Settings {
     pub store: Option<Store>,
     /// Let the mouse scroll and click.
     pub mouse: bool,
+    /// Where the one-page brief is written (the current folder).
+    pub export_dir: PathBuf,
 }
 
 impl App {
@@ -173,6 +182,7 @@ impl App {
             area,
             store: settings.store,
             mouse: settings.mouse,
+            export_dir: settings.export_dir,
         }
     }
 
@@ -235,17 +245,22 @@ impl App {
         let (Some(store), Some(path)) = (&self.store, &reader.path) else {
             return Ok(());
         };
-        // Whether it worked or not, do not try again until the next move:
-        // a failing disk must not be retried in a loop.
+        // Whether it worked or not, do not try again until the next change:
+        // a failing disk must not be retried in a loop. Unwritten notes and
+        // marks stay pending, so the next save still carries them.
         reader.unsaved = false;
-        let result = store.save(path, &reader.saved()).map_err(|error| {
-            format!(
-                "cannot save your place in {}: {error}",
+        let result = match store.update(path, &reader.changes()) {
+            Ok(_) => {
+                reader.saved();
+                Ok(())
+            }
+            Err(error) => Err(format!(
+                "cannot save your place and notes in {}: {error}",
                 crate::loader::display_name(store.dir())
-            )
-        });
+            )),
+        };
         if let Some(library) = &mut self.library {
-            library.set_progress(reader.path.as_deref(), &reader.read);
+            library.set_progress(reader.path.as_deref(), &reader.marks);
         }
         result
     }
@@ -308,6 +323,7 @@ impl App {
                 }
                 self.handle_key(key)
             }
+            Event::Paste(text) => self.handle_paste(&text),
             Event::Mouse(mouse) if self.mouse => self.handle_mouse(mouse),
             Event::Mouse(_) => Outcome::Idle,
         }
@@ -383,7 +399,56 @@ impl App {
         }
     }
 
+    fn handle_paste(&mut self, text: &str) -> Outcome {
+        // Pasted text goes where typing goes, and nowhere else: it is never
+        // taken as keys.
+        let single_line = text.replace(['\r', '\n'], " ");
+        match &mut self.screen {
+            Screen::Reader(reader) => {
+                if let Some((editor, _)) = &mut reader.note_editor {
+                    editor.insert(text);
+                } else if reader.search_editing() {
+                    let query = reader
+                        .search
+                        .as_ref()
+                        .map(|s| s.query.clone())
+                        .unwrap_or_default();
+                    reader.set_query(query + &single_line);
+                } else {
+                    return Outcome::Idle;
+                }
+            }
+            Screen::Library => match &mut self.library {
+                Some(library) => {
+                    library.filtering = true;
+                    library.filter.push_str(&single_line);
+                    library.apply_filter();
+                }
+                None => return Outcome::Idle,
+            },
+        }
+        Outcome::Redraw
+    }
+
     fn handle_key(&mut self, event: KeyEvent) -> Outcome {
+        if let Screen::Reader(reader) = &mut self.screen
+            && let Some((editor, _)) = &mut reader.note_editor
+        {
+            // The note editor takes every key; esc or ctrl-s closes it.
+            if editor.key(&event) == EditOutcome::Done {
+                let said = reader.close_note();
+                self.save_and_report();
+                if self.message.is_none()
+                    && let Some(text) = said
+                {
+                    self.message = Some(Message {
+                        level: Level::Info,
+                        text,
+                    });
+                }
+            }
+            return Outcome::Redraw;
+        }
         let key = Key::from_event(&event);
         let context = self.context();
         self.message = None;
@@ -683,6 +748,38 @@ impl App {
                 }
                 reader.focus = Focus::Reader;
             }
+            Action::Note => {
+                if !reader.open_note() {
+                    self.message = Some(Message {
+                        level: Level::Info,
+                        text: "notes belong to a section: move into one first".to_owned(),
+                    });
+                }
+            }
+            Action::NextChanged => {
+                if !reader.next_changed() {
+                    self.message = Some(Message {
+                        level: Level::Info,
+                        text: "no section has changed since you read it".to_owned(),
+                    });
+                }
+            }
+            Action::ExportBrief => {
+                let text = match export_brief(reader, &self.export_dir) {
+                    Ok(path) => Message {
+                        level: Level::Info,
+                        text: format!(
+                            "one-page brief written to {}",
+                            crate::loader::display_name(&path)
+                        ),
+                    },
+                    Err(error) => Message {
+                        level: Level::Error,
+                        text: error,
+                    },
+                };
+                self.message = Some(text);
+            }
             Action::MarkUnread => {
                 let label = reader.part_label();
                 let text = if reader.mark_unread() {
@@ -752,6 +849,63 @@ impl App {
         }
         Outcome::Redraw
     }
+}
+
+/// Writes the one-page brief of the open briefing to a new file in the
+/// current folder (or the state folder if that is not writable), never
+/// overwriting an existing file.
+fn export_brief(reader: &ReaderState, folder: &std::path::Path) -> Result<PathBuf, String> {
+    let notes = crate::onepage::note_entries(&reader.briefing, &reader.marks.notes);
+    let text = crate::onepage::render(
+        &reader.briefing,
+        &notes,
+        crate::onepage::Format::Text,
+        crate::print::DEFAULT_WIDTH,
+        reader.glyphs,
+    );
+    let stem = reader
+        .path
+        .as_deref()
+        .and_then(|p| p.file_stem())
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "briefing".to_owned());
+    let mut folders = vec![folder.to_path_buf()];
+    if let Some(store) = crate::state::Store::from_env() {
+        folders.push(store.dir().to_path_buf());
+    }
+    let mut last_error = String::from("no folder to write to");
+    for folder in folders {
+        for n in 1..100 {
+            let name = if n == 1 {
+                format!("{stem}-brief.txt")
+            } else {
+                format!("{stem}-brief-{n}.txt")
+            };
+            let path = folder.join(name);
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path);
+            match file {
+                Ok(mut file) => {
+                    use std::io::Write;
+                    return file
+                        .write_all(text.as_bytes())
+                        .map(|()| path)
+                        .map_err(|e| format!("cannot write the brief: {e}"));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => {
+                    last_error = format!(
+                        "cannot write the brief in {}: {e}",
+                        crate::loader::display_name(&folder)
+                    );
+                    break;
+                }
+            }
+        }
+    }
+    Err(last_error)
 }
 
 /// Actions that move the reading position.

@@ -6,18 +6,19 @@
 //! changes, keeping the reader on the same paragraph. Nothing here draws or
 //! touches the terminal.
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use ratatui::layout::Rect;
 
+use crate::app::editor::Editor;
 use crate::app::find::{SearchState, Stop};
 use crate::app::geometry::{Geometry, Overlay, Panes, WidthClass, text_area};
+use crate::app::marks::Marks;
 use crate::glyphs::Glyphs;
 use crate::layout::{self, Anchor, Document, Lines, Options};
 use crate::model::{Briefing, Part};
 use crate::search::{self, Match};
-use crate::state::{BriefingState, Position};
+use crate::state::{BriefingState, Changes, Note, Position};
 
 /// A pane that can hold the keyboard focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,12 +88,14 @@ pub struct ReaderState {
     search_starts: Vec<u32>,
     /// Search matches in the sidebar's lines.
     pub facts_matches: Vec<Match>,
-    /// Ids of the parts read to the end (`summary`, section ids).
-    pub read: BTreeSet<String>,
+    /// Read marks, notes and changes since last read.
+    pub marks: Marks,
     /// The position changed since it was last saved.
     pub unsaved: bool,
     /// The briefing's file, where state is remembered by.
     pub path: Option<std::path::PathBuf>,
+    /// The note being written, and the part it belongs to.
+    pub note_editor: Option<(Editor, Part)>,
 }
 
 impl ReaderState {
@@ -119,9 +122,10 @@ impl ReaderState {
             search: None,
             search_starts: Vec::new(),
             facts_matches: Vec::new(),
-            read: BTreeSet::new(),
+            marks: Marks::default(),
             unsaved: false,
             path: None,
+            note_editor: None,
         };
         state.relayout(area);
         state
@@ -243,7 +247,7 @@ impl ReaderState {
     fn facts_lines(&self, part: Part, width: usize) -> Lines {
         let anchor = Anchor { part, block: 0 };
         let briefing = &self.briefing;
-        match part {
+        let mut lines = match part {
             Part::Front | Part::Summary => {
                 layout::facts(briefing, &briefing.facts, &[], width, self.glyphs, anchor)
             }
@@ -259,7 +263,27 @@ impl ReaderState {
                 None => Lines::new(width),
             },
             Part::Sources => Lines::new(width),
+        };
+        // The reader's own note follows the facts; notes whose section is
+        // gone are shown with the briefing-wide facts, never dropped.
+        let note_part = if part == Part::Front {
+            Part::Summary
+        } else {
+            part
+        };
+        if let Some(note) = self.note(note_part) {
+            layout::note(&mut lines, "Your note", &note.text, self.glyphs, anchor);
         }
+        if matches!(part, Part::Front | Part::Summary) {
+            for (_, note) in self.marks.orphaned_notes(briefing) {
+                let heading = format!(
+                    "Note on “{}” (no longer in this briefing)",
+                    note.section_title
+                );
+                layout::note(&mut lines, &heading, &note.text, self.glyphs, anchor);
+            }
+        }
+        lines
     }
 
     /// Where the sidebar is drawn now, if it is.
@@ -503,31 +527,29 @@ impl ReaderState {
         }
     }
 
-    /// What to remember about this briefing now.
-    pub fn saved(&self) -> BriefingState {
-        let position = self.position().map(|(anchor, fraction)| Position {
+    /// The changes to write to the state file now, position included.
+    pub fn changes(&self) -> Changes {
+        let mut changes = self.marks.pending.clone();
+        changes.position = self.position().map(|(anchor, fraction)| Position {
             part: self.part_key(anchor.part),
             block: anchor.block,
             fraction,
         });
-        BriefingState {
-            position,
-            read: self.read.clone(),
-            ..BriefingState::default()
-        }
+        changes
     }
 
-    /// Goes back to a remembered position and read marks. Returns a notice
-    /// if the remembered place is gone from the briefing.
+    /// Called once the changes were written.
+    pub fn saved(&mut self) {
+        self.marks.pending = Changes::default();
+        self.unsaved = false;
+    }
+
+    /// Goes back to a remembered position and takes over read marks,
+    /// notes and changes. Returns a notice if the remembered place is gone
+    /// from the briefing.
     pub fn apply_saved(&mut self, state: &BriefingState) -> Option<String> {
-        let known: BTreeSet<String> = self
-            .briefing
-            .sections
-            .iter()
-            .map(|s| s.id.clone())
-            .chain(["summary".to_owned()])
-            .collect();
-        self.read = state.read.intersection(&known).cloned().collect();
+        self.marks = Marks::from_state(&self.briefing, state);
+        self.facts = Lines::default();
         let position = state.position.as_ref()?;
         match self.part_of_key(&position.part) {
             Some(part) => {
@@ -554,8 +576,8 @@ impl ReaderState {
         }
     }
 
-    /// The id a section is marked read by.
-    fn read_key(&self, part: Part) -> Option<String> {
+    /// The id notes and read marks use for a part.
+    pub fn mark_id(&self, part: Part) -> Option<String> {
         match part {
             Part::Summary => Some("summary".to_owned()),
             Part::Section(i) => self.briefing.sections.get(i).map(|s| s.id.clone()),
@@ -565,7 +587,13 @@ impl ReaderState {
 
     /// True if the part has been read to its end.
     pub fn is_read(&self, part: Part) -> bool {
-        self.read_key(part).is_some_and(|k| self.read.contains(&k))
+        self.mark_id(part)
+            .is_some_and(|k| self.marks.read.contains(&k))
+    }
+
+    /// The note on a part, if any.
+    pub fn note(&self, part: Part) -> Option<&Note> {
+        self.mark_id(part).and_then(|k| self.marks.notes.get(&k))
     }
 
     /// Marks as read every part whose last line is now on screen. Called
@@ -573,28 +601,98 @@ impl ReaderState {
     pub fn mark_seen(&mut self) {
         let bottom = self.top + self.page_height;
         let parts = self.doc.parts.clone();
+        let mut news = false;
         for (index, (part, start)) in parts.iter().enumerate() {
             let end = parts
                 .get(index + 1)
                 .map_or(self.doc.lines.len(), |(_, l)| *l);
-            if *start < bottom
-                && end <= bottom
-                && end > self.top.min(end)
-                && let Some(key) = self.read_key(*part)
-            {
-                self.read.insert(key);
+            if *start >= bottom || end > bottom || end <= self.top {
+                continue;
             }
+            news |= match part {
+                Part::Summary => self.marks.mark_read(&self.briefing, None),
+                Part::Section(i) => self.marks.mark_read(&self.briefing, Some(*i)),
+                Part::Front | Part::Sources => false,
+            };
+        }
+        if news {
+            self.unsaved = true;
         }
     }
 
     /// Marks the part being read as unread again.
     pub fn mark_unread(&mut self) -> bool {
         let part = self.current_part();
-        match self.read_key(part) {
+        match self.mark_id(part) {
             Some(key) => {
                 self.unsaved = true;
-                self.read.remove(&key)
+                self.marks.mark_unread(&key)
             }
+            None => false,
+        }
+    }
+
+    /// Opens the note editor on the part being read (the title block's
+    /// notes go with the bottom line). False if the part takes no notes.
+    pub fn open_note(&mut self) -> bool {
+        let part = match self.current_part() {
+            Part::Front => Part::Summary,
+            part => part,
+        };
+        if self.mark_id(part).is_none() {
+            return false;
+        }
+        let text = self.note(part).map(|n| n.text.clone()).unwrap_or_default();
+        self.note_editor = Some((Editor::new(&text), part));
+        true
+    }
+
+    /// Closes the note editor, keeping what was typed (empty text deletes
+    /// the note). Returns what happened, for the status line.
+    pub fn close_note(&mut self) -> Option<String> {
+        let (editor, part) = self.note_editor.take()?;
+        let id = self.mark_id(part)?;
+        let title = match part {
+            Part::Section(i) => self
+                .briefing
+                .sections
+                .get(i)
+                .map_or(String::new(), |s| s.title.clone()),
+            _ => "Bottom line".to_owned(),
+        };
+        let had = self.marks.notes.contains_key(&id);
+        let text = editor.text();
+        let before = self.marks.notes.get(&id).map(|n| n.text.clone());
+        if before.as_deref() == Some(text.as_str()) {
+            return Some("note unchanged".to_owned());
+        }
+        self.marks.set_note(&id, &title, &text);
+        self.unsaved = true;
+        self.facts = Lines::default();
+        self.sync();
+        Some(match (had, text.trim().is_empty()) {
+            (true, true) => format!("note on {title} deleted"),
+            (false, true) => "empty note not kept".to_owned(),
+            (_, false) => format!("note on {title} saved"),
+        })
+    }
+
+    /// Jumps to the next section changed since it was read (wrapping);
+    /// false if there is none.
+    pub fn next_changed(&mut self) -> bool {
+        let current = match self.current_part() {
+            Part::Section(i) => Some(i),
+            _ => None,
+        };
+        let next = self
+            .marks
+            .changed
+            .keys()
+            .copied()
+            .find(|i| current.is_none_or(|c| *i > c))
+            .or_else(|| self.marks.changed.keys().copied().next());
+        match next {
+            Some(index) => self.go_to_part(Part::Section(index)),
             None => false,
         }
     }

@@ -91,8 +91,32 @@ fn rows(app: &App, width: usize) -> Vec<Row> {
         }
         rows.push(Row::Blank);
     }
+    // The note editor's keys are those of any text field; they are fixed.
+    rows.push(Row::Heading("Note editor".to_owned()));
+    for (keys, description) in EDITOR_KEYS {
+        rows.push(Row::Binding((*keys).to_owned(), description));
+        if width < TWO_ROWS_BELOW {
+            rows.push(Row::Description(description));
+        }
+    }
     rows
 }
+
+/// The note editor's fixed keys.
+const EDITOR_KEYS: &[(&str, &str)] = &[
+    (
+        "esc ctrl-s",
+        "Save the note and close (an empty note is deleted)",
+    ),
+    ("enter", "New line"),
+    ("left right up down", "Move the cursor"),
+    ("home end ctrl-a ctrl-e", "Start or end of the line"),
+    ("backspace delete", "Delete a character"),
+    (
+        "ctrl-w ctrl-u ctrl-k",
+        "Delete a word, to line start, to line end",
+    ),
+];
 
 /// Number of rows the help has at `width` columns, for clamping its scroll
 /// position.

@@ -143,6 +143,11 @@ pub fn render(app: &App, area: Rect, buffer: &mut Buffer) {
                 if let Some(read) = entry.read.filter(|r| *r > 0) {
                     meta.push(format!("{read}/{count} read"));
                 }
+                match entry.changed {
+                    0 => {}
+                    1 => meta.push("1 section changed since you read it".to_owned()),
+                    n => meta.push(format!("{n} sections changed since you read it")),
+                }
                 meta.push(entry.name.clone());
                 let separator = format!(" {} ", app.glyphs.dot);
                 (

@@ -7,6 +7,7 @@ use ratatui::style::Style;
 
 use super::{pane, put_line};
 use crate::app::App;
+use crate::app::editor::Editor;
 use crate::app::find::Stop;
 use crate::app::geometry::{Overlay, inner, text_area};
 use crate::app::reader::{Focus, ReaderState};
@@ -32,6 +33,9 @@ pub fn render(app: &App, state: &ReaderState, buffer: &mut Buffer) {
         Some((Overlay::Outline, rect)) => outline(app, state, rect, buffer),
         Some((Overlay::Facts, rect)) => facts(app, state, rect, buffer),
         _ => {}
+    }
+    if let Some((editor, part)) = &state.note_editor {
+        note_editor(app, state, editor, *part, buffer);
     }
     let _ = theme;
 }
@@ -129,6 +133,11 @@ fn outline(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
         let is_current = index == current;
         let marker = if is_current { app.glyphs.pointer } else { " " };
         let read = entry.depth == 0 && state.is_read(entry.part);
+        let noted = entry.depth == 0 && state.note(entry.part).is_some();
+        let changed = match entry.part {
+            Part::Section(i) if entry.depth == 0 => state.marks.changed.contains_key(&i),
+            _ => false,
+        };
         let mut label = String::new();
         if entry.depth > 0 {
             label.push_str("   ");
@@ -156,12 +165,20 @@ fn outline(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
         });
         // The right-hand column: match count while searching, else the
         // read mark.
-        let count = if hits > 0 {
-            format!(" {hits}")
+        let status = if hits > 0 {
+            hits.to_string()
+        } else if changed {
+            app.glyphs.changed.to_owned()
         } else if read {
-            format!(" {}", app.glyphs.check)
+            app.glyphs.check.to_owned()
         } else {
             String::new()
+        };
+        let note_mark = if noted { app.glyphs.note } else { "" };
+        let count = if status.is_empty() && note_mark.is_empty() {
+            String::new()
+        } else {
+            format!(" {note_mark}{status}")
         };
         let count_width = text::width(&count);
         let text = format!("{marker} {label}");
@@ -250,6 +267,88 @@ fn facts(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
         None,
         buffer,
     );
+}
+
+/// The note editor, over the lower part of the reading pane.
+fn note_editor(app: &App, state: &ReaderState, editor: &Editor, part: Part, buffer: &mut Buffer) {
+    let theme = &app.theme;
+    let reader = state.geometry.reader;
+    let height = reader.height.min(12).max(reader.height.min(5));
+    let rect = Rect::new(
+        reader.x,
+        reader.y + reader.height - height,
+        reader.width,
+        height,
+    );
+    let place = match part {
+        Part::Section(i) => format!(
+            "{} {}",
+            i + 1,
+            state
+                .briefing
+                .sections
+                .get(i)
+                .map_or("", |s| s.title.as_str())
+        ),
+        _ => "Bottom line".to_owned(),
+    };
+    let title = format!(
+        "Note {} {place} {} esc saves",
+        app.glyphs.dot, app.glyphs.dot
+    );
+    pane(&title, rect, true, theme, app.glyphs, buffer);
+    let area = text_area(rect);
+    let width = usize::from(area.width);
+    let height = usize::from(area.height);
+    if width == 0 || height == 0 {
+        return;
+    }
+    // Lay the text out by character (not by word) so the cursor is easy to
+    // place; every piece is sanitised for display, the stored text is not.
+    let (cursor_row, cursor_col) = editor.cursor();
+    let mut rows: Vec<(String, Option<usize>)> = Vec::new();
+    for (row, line) in editor.lines().iter().enumerate() {
+        let mut current = String::new();
+        let mut used = 0;
+        let mut cursor_at = None;
+        for (col, c) in line.chars().enumerate() {
+            let shown = crate::sanitize::line(&c.to_string());
+            let w = text::width(&shown);
+            if used + w > width.saturating_sub(1) && used > 0 {
+                rows.push((std::mem::take(&mut current), cursor_at.take()));
+                used = 0;
+            }
+            if row == cursor_row && col == cursor_col {
+                cursor_at = Some(used);
+            }
+            current.push_str(&shown);
+            used += w;
+        }
+        if row == cursor_row && cursor_col >= line.chars().count() {
+            cursor_at = Some(used);
+        }
+        rows.push((current, cursor_at));
+    }
+    let cursor_line = rows.iter().position(|(_, c)| c.is_some()).unwrap_or(0);
+    let first = cursor_line.saturating_sub(height.saturating_sub(1));
+    for (i, (text, cursor)) in rows.iter().skip(first).take(height).enumerate() {
+        let y = area.y + i as u16;
+        put_line(
+            buffer,
+            area.x,
+            y,
+            width,
+            [(text.as_str(), Style::default())],
+        );
+        if let Some(column) = cursor {
+            let x = area.x + (*column).min(width.saturating_sub(1)) as u16;
+            let cell = &mut buffer[(x, y)];
+            if cell.symbol().trim().is_empty() {
+                cell.set_symbol(" ");
+            }
+            cell.set_style(theme.selection());
+        }
+    }
 }
 
 /// Draws laid-out lines from `top` into `area`: only the visible ones,

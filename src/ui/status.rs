@@ -54,7 +54,8 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
         [(blank.as_str(), theme.status())],
     );
 
-    let all_hints: Vec<String> = hints(app.context(), app.help_open())
+    let writing_note = app.reader().is_some_and(|r| r.note_editor.is_some());
+    let all_hints: Vec<String> = hints(app.context(), app.help_open() || writing_note)
         .iter()
         .filter_map(|(context, action, label)| {
             app.keymap
@@ -65,7 +66,12 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
         .collect();
 
     let searching = app.reader().and_then(|r| r.search.as_ref());
+    let writing = app.reader().is_some_and(|r| r.note_editor.is_some());
     let (left, style) = match (&app.message, searching) {
+        _ if writing => (
+            "Writing a note: esc or ctrl-s saves it; an empty note is deleted".to_owned(),
+            theme.status(),
+        ),
         (_, Some(search)) if search.editing => {
             let query = crate::sanitize::line(&search.query);
             let count = if search.query.is_empty() {

@@ -29,6 +29,7 @@ pub fn settings() -> Settings {
         glyphs: Glyphs::UNICODE,
         store: None,
         mouse: false,
+        export_dir: std::env::temp_dir(),
     }
 }
 

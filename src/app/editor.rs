@@ -1,0 +1,260 @@
+//! The note editor: a small multi-line text field.
+//!
+//! Owns the text being typed and the cursor, and the usual editing keys
+//! (arrows, home/end, ctrl-a/e/u/k/w, backspace, delete, enter for a new
+//! line, paste). Text is kept exactly as typed or pasted (line endings
+//! normalised to `\n`); making it safe to show is the view's job.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key did to the editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditOutcome {
+    /// The text or cursor changed (or nothing did).
+    Edited,
+    /// The user is done: save and close.
+    Done,
+    /// The key means nothing here.
+    Ignored,
+}
+
+/// A multi-line text field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Editor {
+    lines: Vec<String>,
+    /// Cursor line.
+    row: usize,
+    /// Cursor position in characters within the line.
+    column: usize,
+}
+
+impl Editor {
+    /// An editor holding `text`, the cursor at its end.
+    pub fn new(text: &str) -> Self {
+        let mut lines: Vec<String> = text
+            .replace("\r\n", "\n")
+            .split('\n')
+            .map(str::to_owned)
+            .collect();
+        if lines.is_empty() {
+            lines.push(String::new());
+        }
+        let row = lines.len() - 1;
+        let column = lines[row].chars().count();
+        Self { lines, row, column }
+    }
+
+    /// The text, lines joined with `\n`.
+    pub fn text(&self) -> String {
+        self.lines.join("\n")
+    }
+
+    /// The lines.
+    pub fn lines(&self) -> &[String] {
+        &self.lines
+    }
+
+    /// Cursor as (line, character column).
+    pub fn cursor(&self) -> (usize, usize) {
+        (self.row, self.column)
+    }
+
+    fn byte_at(&self, row: usize, column: usize) -> usize {
+        let line = &self.lines[row];
+        line.char_indices()
+            .nth(column)
+            .map_or(line.len(), |(i, _)| i)
+    }
+
+    fn line_chars(&self, row: usize) -> usize {
+        self.lines[row].chars().count()
+    }
+
+    /// Inserts text at the cursor (typing or paste).
+    pub fn insert(&mut self, text: &str) {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        for (i, piece) in text.split('\n').enumerate() {
+            if i > 0 {
+                self.newline();
+            }
+            let at = self.byte_at(self.row, self.column);
+            self.lines[self.row].insert_str(at, piece);
+            self.column += piece.chars().count();
+        }
+    }
+
+    /// Splits the line at the cursor.
+    pub fn newline(&mut self) {
+        let at = self.byte_at(self.row, self.column);
+        let rest = self.lines[self.row].split_off(at);
+        self.lines.insert(self.row + 1, rest);
+        self.row += 1;
+        self.column = 0;
+    }
+
+    fn backspace(&mut self) {
+        if self.column > 0 {
+            let start = self.byte_at(self.row, self.column - 1);
+            let end = self.byte_at(self.row, self.column);
+            self.lines[self.row].replace_range(start..end, "");
+            self.column -= 1;
+        } else if self.row > 0 {
+            let line = self.lines.remove(self.row);
+            self.row -= 1;
+            self.column = self.line_chars(self.row);
+            self.lines[self.row].push_str(&line);
+        }
+    }
+
+    fn delete(&mut self) {
+        if self.column < self.line_chars(self.row) {
+            let start = self.byte_at(self.row, self.column);
+            let end = self.byte_at(self.row, self.column + 1);
+            self.lines[self.row].replace_range(start..end, "");
+        } else if self.row + 1 < self.lines.len() {
+            let next = self.lines.remove(self.row + 1);
+            self.lines[self.row].push_str(&next);
+        }
+    }
+
+    fn delete_word_back(&mut self) {
+        let chars: Vec<char> = self.lines[self.row].chars().collect();
+        let mut start = self.column;
+        while start > 0 && chars[start - 1].is_whitespace() {
+            start -= 1;
+        }
+        while start > 0 && !chars[start - 1].is_whitespace() {
+            start -= 1;
+        }
+        let (from, to) = (
+            self.byte_at(self.row, start),
+            self.byte_at(self.row, self.column),
+        );
+        self.lines[self.row].replace_range(from..to, "");
+        self.column = start;
+    }
+
+    /// Applies one key.
+    pub fn key(&mut self, event: &KeyEvent) -> EditOutcome {
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        match (event.code, ctrl) {
+            (KeyCode::Esc, _) | (KeyCode::Char('s'), true) => return EditOutcome::Done,
+            (KeyCode::Enter, _) => self.newline(),
+            (KeyCode::Backspace, _) | (KeyCode::Char('h'), true) => self.backspace(),
+            (KeyCode::Delete, _) | (KeyCode::Char('d'), true) => self.delete(),
+            (KeyCode::Left, _) | (KeyCode::Char('b'), true) => {
+                if self.column > 0 {
+                    self.column -= 1;
+                } else if self.row > 0 {
+                    self.row -= 1;
+                    self.column = self.line_chars(self.row);
+                }
+            }
+            (KeyCode::Right, _) | (KeyCode::Char('f'), true) => {
+                if self.column < self.line_chars(self.row) {
+                    self.column += 1;
+                } else if self.row + 1 < self.lines.len() {
+                    self.row += 1;
+                    self.column = 0;
+                }
+            }
+            (KeyCode::Up, _) | (KeyCode::Char('p'), true) => {
+                if self.row > 0 {
+                    self.row -= 1;
+                    self.column = self.column.min(self.line_chars(self.row));
+                }
+            }
+            (KeyCode::Down, _) | (KeyCode::Char('n'), true) => {
+                if self.row + 1 < self.lines.len() {
+                    self.row += 1;
+                    self.column = self.column.min(self.line_chars(self.row));
+                }
+            }
+            (KeyCode::Home, _) | (KeyCode::Char('a'), true) => self.column = 0,
+            (KeyCode::End, _) | (KeyCode::Char('e'), true) => {
+                self.column = self.line_chars(self.row)
+            }
+            (KeyCode::Char('u'), true) => {
+                let at = self.byte_at(self.row, self.column);
+                self.lines[self.row].replace_range(..at, "");
+                self.column = 0;
+            }
+            (KeyCode::Char('k'), true) => {
+                let at = self.byte_at(self.row, self.column);
+                self.lines[self.row].truncate(at);
+            }
+            (KeyCode::Char('w'), true) => self.delete_word_back(),
+            (KeyCode::Tab, _) => self.insert("    "),
+            (KeyCode::Char(c), false) if !event.modifiers.contains(KeyModifiers::ALT) => {
+                let mut buffer = [0; 4];
+                self.insert(c.encode_utf8(&mut buffer));
+            }
+            _ => return EditOutcome::Ignored,
+        }
+        EditOutcome::Edited
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn ctrl(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+
+    fn typed(editor: &mut Editor, text: &str) {
+        for c in text.chars() {
+            editor.key(&key(KeyCode::Char(c)));
+        }
+    }
+
+    #[test]
+    fn typing_and_new_lines() {
+        let mut e = Editor::new("");
+        typed(&mut e, "Ask about");
+        e.key(&key(KeyCode::Enter));
+        typed(&mut e, "the 2022 figure");
+        assert_eq!(e.text(), "Ask about\nthe 2022 figure");
+        assert_eq!(e.key(&key(KeyCode::Esc)), EditOutcome::Done);
+    }
+
+    #[test]
+    fn editing_keys() {
+        let mut e = Editor::new("Lüttich hub");
+        e.key(&key(KeyCode::Home));
+        e.key(&key(KeyCode::Delete));
+        typed(&mut e, "L");
+        e.key(&key(KeyCode::End));
+        e.key(&ctrl('w'));
+        typed(&mut e, "Hub");
+        assert_eq!(e.text(), "Lüttich Hub");
+        e.key(&key(KeyCode::Left));
+        e.key(&key(KeyCode::Left));
+        e.key(&ctrl('k'));
+        assert_eq!(e.text(), "Lüttich H");
+        e.key(&ctrl('u'));
+        assert_eq!(e.text(), "");
+    }
+
+    #[test]
+    fn backspace_joins_lines() {
+        let mut e = Editor::new("one\ntwo");
+        e.key(&key(KeyCode::Home));
+        e.key(&key(KeyCode::Backspace));
+        assert_eq!(e.text(), "onetwo");
+        assert_eq!(e.cursor(), (0, 3));
+    }
+
+    #[test]
+    fn paste_keeps_text_as_typed() {
+        let mut e = Editor::new("");
+        e.insert("line one\r\nline two \u{1b}[31m");
+        assert_eq!(e.text(), "line one\nline two \u{1b}[31m");
+        assert_eq!(e.cursor(), (1, 14));
+    }
+}
