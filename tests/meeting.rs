@@ -417,3 +417,54 @@ fn the_markdown_brief_is_commonmark_with_the_same_content() {
     }
     let _ = fs::remove_dir_all(dir);
 }
+
+#[test]
+fn an_edited_file_reloads_in_place_or_keeps_the_last_good_version() {
+    let dir = temp_dir("reload");
+    let briefing = copy_of_briefing(&dir);
+    let mut app = open(&briefing, &dir, 120, 40);
+    read_everything(&mut app);
+    press(&mut app, "4 j j j");
+    let top_text = {
+        let r = app.reader().expect("reader");
+        r.doc.lines.plain(r.top)
+    };
+
+    // A broken save by the analyst: the reader keeps the good version.
+    let good = fs::read_to_string(&briefing).expect("read");
+    fs::write(&briefing, good.replacen("title = ", "titel = ", 1)).expect("write");
+    app.handle(Event::FileChanged("copy.toml".into()));
+    let s = screen(&app);
+    assert!(s.contains("showing the last good version"), "{s}");
+    assert_eq!(
+        app.reader().map(|r| r.current_part()),
+        Some(Part::Section(3))
+    );
+
+    // A good edit to another section: reloaded in place, that section marked.
+    fs::write(
+        &briefing,
+        good.replacen(
+            "Warnings before the build",
+            "Warnings before construction",
+            1,
+        ),
+    )
+    .expect("write");
+    app.handle(Event::FileChanged("copy.toml".into()));
+    let r = app.reader().expect("reader");
+    assert_eq!(
+        r.doc.lines.plain(r.top),
+        top_text,
+        "same place after the reload"
+    );
+    assert_eq!(r.marks.changed.keys().copied().collect::<Vec<_>>(), vec![2]);
+    assert!(screen(&app).contains("1 section changed"));
+
+    // Another file in the folder changing is not news.
+    assert_eq!(
+        app.handle(Event::FileChanged("other.toml".into())),
+        brief::app::Outcome::Idle
+    );
+    let _ = fs::remove_dir_all(dir);
+}

@@ -159,6 +159,42 @@ impl Marks {
             .collect()
     }
 
+    /// After the briefing was edited on disk while open: sections read in
+    /// the old version whose content differs now are changed, sections that
+    /// were not there are new. Marks already set stay.
+    pub fn carry_over(&mut self, old: &Briefing, new: &Briefing) {
+        let old_by_id: BTreeMap<&str, String> = old
+            .sections
+            .iter()
+            .map(|s| (s.id.as_str(), section_fingerprint(s)))
+            .collect();
+        let mut changed = BTreeMap::new();
+        for (index, section) in new.sections.iter().enumerate() {
+            let was_changed = old
+                .sections
+                .iter()
+                .position(|s| s.id == section.id)
+                .and_then(|i| self.changed.get(&i).copied());
+            match old_by_id.get(section.id.as_str()) {
+                None => {
+                    changed.insert(index, Change::New);
+                }
+                Some(fp)
+                    if *fp != section_fingerprint(section) && self.read.contains(&section.id) =>
+                {
+                    self.read.remove(&section.id);
+                    changed.insert(index, Change::Changed);
+                }
+                Some(_) => {
+                    if let Some(change) = was_changed {
+                        changed.insert(index, change);
+                    }
+                }
+            }
+        }
+        self.changed = changed;
+    }
+
     /// The number of sections changed or new since last read.
     pub fn changed_count(&self) -> usize {
         self.changed.len()

@@ -31,7 +31,7 @@ use crate::state::{LoadNote, Store};
 use crate::theme::Theme;
 use editor::EditOutcome;
 use geometry::{Overlay, Panes};
-use library::LibraryState;
+use library::{LibraryEntry, LibraryState};
 use reader::{Focus, ReaderState};
 
 /// Something that happened, in terminal-independent form.
@@ -41,6 +41,8 @@ pub enum Event {
     Key(KeyEvent),
     /// Text was pasted (bracketed paste).
     Paste(String),
+    /// A file in the watched folder (named here) may have changed on disk.
+    FileChanged(std::ffi::OsString),
     /// The window is now this many columns and rows.
     Resize(u16, u16),
     /// The mouse did something (only delivered with `--mouse`).
@@ -324,6 +326,14 @@ impl App {
                 self.handle_key(key)
             }
             Event::Paste(text) => self.handle_paste(&text),
+            Event::FileChanged(name) => {
+                let open = self
+                    .reader()
+                    .and_then(|r| r.path.as_deref())
+                    .and_then(|p| p.file_name())
+                    .is_some_and(|n| n == name);
+                if open { self.reload() } else { Outcome::Idle }
+            }
             Event::Mouse(mouse) if self.mouse => self.handle_mouse(mouse),
             Event::Mouse(_) => Outcome::Idle,
         }
@@ -397,6 +407,52 @@ impl App {
                 Outcome::Idle
             }
         }
+    }
+
+    /// Loads the open briefing again after it changed on disk. A version
+    /// that does not validate is not shown: the last good one stays, and
+    /// the status line says what is wrong.
+    pub fn reload(&mut self) -> Outcome {
+        let Screen::Reader(reader) = &mut self.screen else {
+            return Outcome::Idle;
+        };
+        let Some(path) = reader.path.clone() else {
+            return Outcome::Idle;
+        };
+        match crate::loader::load_path(&path) {
+            Ok(briefing) => {
+                if *reader.briefing == briefing {
+                    return Outcome::Idle;
+                }
+                reader.replace_briefing(Rc::new(briefing));
+                let changed = reader.marks.changed_count();
+                let text = match changed {
+                    0 => "briefing updated on disk; reloaded".to_owned(),
+                    1 => "briefing updated on disk; 1 section changed (c goes there)".to_owned(),
+                    n => format!("briefing updated on disk; {n} sections changed (c goes there)"),
+                };
+                self.message = Some(Message {
+                    level: Level::Info,
+                    text,
+                });
+            }
+            Err(error) => {
+                let first = error
+                    .diagnostics
+                    .first()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                let count = error.diagnostics.len();
+                self.message = Some(Message {
+                    level: Level::Error,
+                    text: format!(
+                        "the briefing on disk has {count} error{}; showing the last good version: {first}",
+                        if count == 1 { "" } else { "s" }
+                    ),
+                });
+            }
+        }
+        Outcome::Redraw
     }
 
     fn handle_paste(&mut self, text: &str) -> Outcome {
@@ -657,6 +713,21 @@ impl App {
                 library.clear_filter();
             }
             Action::Open => {
+                let Some(entry) = library.selected_entry() else {
+                    return Outcome::Idle;
+                };
+                // Read it again: it may have been edited since the library
+                // was opened.
+                let fresh = LibraryEntry::load(&entry.path);
+                let index = library.visible.get(library.selected).copied();
+                if let Some(index) = index
+                    && let Some(slot) = library.entries.get_mut(index)
+                {
+                    let (read, changed) = (slot.read, slot.changed);
+                    *slot = fresh;
+                    slot.read = read;
+                    slot.changed = changed;
+                }
                 let Some(entry) = library.selected_entry() else {
                     return Outcome::Idle;
                 };

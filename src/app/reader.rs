@@ -677,6 +677,34 @@ impl ReaderState {
         })
     }
 
+    /// Puts a new version of the briefing (edited on disk) in place of the
+    /// open one, keeping the reader on the same section and paragraph, and
+    /// marking what changed.
+    pub fn replace_briefing(&mut self, briefing: Rc<Briefing>) {
+        let position = self.changes().position;
+        let old = std::mem::replace(&mut self.briefing, briefing);
+        self.marks.carry_over(&old, &self.briefing);
+        self.note_editor = self.note_editor.take().filter(|(_, part)| match part {
+            Part::Section(i) => *i < self.briefing.sections.len(),
+            _ => true,
+        });
+        self.doc = Document::default();
+        self.facts = Lines::default();
+        self.top = 0;
+        let area = self.geometry.area;
+        self.relayout(area);
+        if let Some(position) = position
+            && let Some(part) = self.part_of_key(&position.part)
+        {
+            let anchor = Anchor {
+                part,
+                block: position.block,
+            };
+            self.restore(Some((anchor, position.fraction.clamp(0.0, 1.0))));
+            self.sync();
+        }
+    }
+
     /// Jumps to the next section changed since it was read (wrapping);
     /// false if there is none.
     pub fn next_changed(&mut self) -> bool {
