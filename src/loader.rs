@@ -55,12 +55,20 @@ fn read_limited(path: &Path, name: &str) -> Result<Vec<u8>, LoadError> {
         diagnostics: vec![Diagnostic::whole_file(name, Severity::Error, message, hint)],
     };
     let io_fail = |error: std::io::Error| {
-        let hint = match error.kind() {
-            std::io::ErrorKind::NotFound => Some("check the path".to_owned()),
-            std::io::ErrorKind::PermissionDenied => Some("check the file's permissions".to_owned()),
-            _ => None,
+        // The OS's own words ("No such file or directory (os error 2)") are
+        // kept only for the rare errors that have no plainer name.
+        let (message, hint) = match error.kind() {
+            std::io::ErrorKind::NotFound => (
+                "there is no such file".to_owned(),
+                Some("check the path".to_owned()),
+            ),
+            std::io::ErrorKind::PermissionDenied => (
+                "cannot read the file: permission denied".to_owned(),
+                Some("check the file's permissions".to_owned()),
+            ),
+            _ => (format!("cannot read the file: {error}"), None),
         };
-        fail(format!("cannot read the file: {error}"), hint)
+        fail(message, hint)
     };
     let file = File::open(path).map_err(io_fail)?;
     let metadata = file.metadata().map_err(io_fail)?;
@@ -370,6 +378,26 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Reports a missing required key, unless the table holds a misspelling
+    /// of it: that already has its own "did you mean" error, and one fix
+    /// should not be asked for twice.
+    fn missing(
+        &mut self,
+        table: &Table<'_>,
+        key: &str,
+        place: &str,
+        table_span: Range<usize>,
+        hint: String,
+    ) {
+        let misspelt = table.keys().any(|k| {
+            let name = k.get_ref().as_ref();
+            !is_known_key(name) && suggest(name, &[key]).is_some()
+        });
+        if !misspelt {
+            self.error(table_span, format!("missing `{key}` {place}"), Some(hint));
+        }
+    }
+
     /// A string field's raw value and span, after checking its type.
     fn optional_string(
         &mut self,
@@ -406,10 +434,12 @@ impl<'a> Checker<'a> {
         table_span: Range<usize>,
     ) -> Option<String> {
         if !table.contains_key(key) {
-            self.error(
+            self.missing(
+                table,
+                key,
+                place,
                 table_span,
-                format!("missing `{key}` {place}"),
-                Some(format!("add `{key} = \"…\"`")),
+                format!("add `{key} = \"…\"`"),
             );
             return None;
         }
@@ -708,10 +738,12 @@ impl<'a> Checker<'a> {
         let source = self.source_ref(table, what, ids);
         let mut points = Vec::new();
         match table.get("points") {
-            None => self.error(
+            None => self.missing(
+                table,
+                "points",
+                &place,
                 span,
-                format!("missing `points` {place}"),
-                Some("add `points = [ { label = \"2021\", value = 3.7 } ]`".to_owned()),
+                "add `points = [ { label = \"2021\", value = 3.7 } ]`".to_owned(),
             ),
             Some(value) => {
                 let point_tables = self.tables(table, "points", &place);
@@ -749,11 +781,7 @@ impl<'a> Checker<'a> {
         table_span: Range<usize>,
     ) -> Option<f64> {
         let Some(value) = table.get(key) else {
-            self.error(
-                table_span,
-                format!("missing `{key}` {place}"),
-                Some(format!("add `{key} = 1.0`")),
-            );
+            self.missing(table, key, place, table_span, format!("add `{key} = 1.0`"));
             return None;
         };
         let number = match value.get_ref() {
@@ -839,6 +867,20 @@ impl<'a> Checker<'a> {
         }
         sources
     }
+}
+
+/// True for a key that is allowed somewhere in format 1.
+fn is_known_key(name: &str) -> bool {
+    [
+        TOP_KEYS,
+        FACT_KEYS,
+        SECTION_KEYS,
+        CHART_KEYS,
+        POINT_KEYS,
+        SOURCE_KEYS,
+    ]
+    .iter()
+    .any(|keys| keys.contains(&name))
 }
 
 fn table_key_span(table: &Table<'_>, key: &str) -> Option<Range<usize>> {
@@ -937,7 +979,9 @@ mod tests {
     fn every_error_is_reported() {
         let e =
             errors("title = \"\"\n[[sections]]\ntitel = \"S\"\n[[sections.facts]]\nlabel = 3\n");
-        assert_eq!(e.len(), 5, "{e:#?}");
+        // Empty title, `titel`, `label = 3`, no `value`; the missing section
+        // title is not asked for twice, since `titel` already says it.
+        assert_eq!(e.len(), 4, "{e:#?}");
     }
 
     #[test]
@@ -945,6 +989,26 @@ mod tests {
         assert_eq!(slug("Trade deficit (2022)", 1), "trade-deficit-2022");
         assert_eq!(slug("Lüttich: Überblick", 1), "lüttich-überblick");
         assert_eq!(slug("!!!", 4), "section-4");
+    }
+
+    #[test]
+    fn a_misspelt_required_key_is_reported_once() {
+        let e = errors(
+            "title = \"T\"\n[[facts]]\nlable = \"L\"\nvalue = \"V\"\n[[sections]]\ntitle = \"S\"\n",
+        );
+        assert_eq!(
+            e,
+            ["b.toml:3:1: error: unknown key `lable` in briefing fact 1 — did you mean `label`?"]
+        );
+        // A key that is no misspelling still leaves the field missing.
+        let e = errors(
+            "title = \"T\"\n[[facts]]\nwhat = \"L\"\nvalue = \"V\"\n[[sections]]\ntitle = \"S\"\n",
+        );
+        assert!(
+            e.iter()
+                .any(|d| d.contains("missing `label` in briefing fact 1")),
+            "{e:?}"
+        );
     }
 
     #[test]
