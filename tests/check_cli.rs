@@ -116,6 +116,13 @@ const CASES: &[Case] = &[
         Some("add at least one [[sections]] table with a title"),
     ),
     case(
+        "empty_sections.toml",
+        2,
+        12,
+        "the briefing has no sections",
+        Some("add at least one [[sections]] table with a title"),
+    ),
+    case(
         "wrong_type_title.toml",
         1,
         9,
