@@ -55,12 +55,20 @@ fn read_limited(path: &Path, name: &str) -> Result<Vec<u8>, LoadError> {
         diagnostics: vec![Diagnostic::whole_file(name, Severity::Error, message, hint)],
     };
     let io_fail = |error: std::io::Error| {
-        let hint = match error.kind() {
-            std::io::ErrorKind::NotFound => Some("check the path".to_owned()),
-            std::io::ErrorKind::PermissionDenied => Some("check the file's permissions".to_owned()),
-            _ => None,
+        // The OS's own words ("No such file or directory (os error 2)") are
+        // kept only for the rare errors that have no plainer name.
+        let (message, hint) = match error.kind() {
+            std::io::ErrorKind::NotFound => (
+                "there is no such file".to_owned(),
+                Some("check the path".to_owned()),
+            ),
+            std::io::ErrorKind::PermissionDenied => (
+                "cannot read the file: permission denied".to_owned(),
+                Some("check the file's permissions".to_owned()),
+            ),
+            _ => (format!("cannot read the file: {error}"), None),
         };
-        fail(format!("cannot read the file: {error}"), hint)
+        fail(message, hint)
     };
     let file = File::open(path).map_err(io_fail)?;
     let metadata = file.metadata().map_err(io_fail)?;
@@ -104,9 +112,11 @@ fn decode_utf8(bytes: Vec<u8>, name: &str) -> Result<String, LoadError> {
     String::from_utf8(bytes).map_err(|error| {
         let valid_up_to = error.utf8_error().valid_up_to();
         let bytes = error.into_bytes();
-        let prefix = String::from_utf8_lossy(&bytes[..valid_up_to]);
-        let index = LineIndex::new(&prefix);
-        let (line, column) = index.position(prefix.len());
+        // The bytes before `valid_up_to` are valid, so the position is the
+        // same in the lossy text, whose line shows the bad byte as `�`.
+        let lossy = String::from_utf8_lossy(&bytes);
+        let index = LineIndex::new(&lossy);
+        let (line, column) = index.position(valid_up_to);
         let byte = bytes.get(valid_up_to).copied().unwrap_or(0);
         LoadError {
             diagnostics: vec![Diagnostic {
@@ -127,21 +137,16 @@ pub fn load_str(name: &str, source: &str) -> Result<Briefing, LoadError> {
     let index = LineIndex::new(source);
     let (root, syntax_errors) = DeTable::parse_recoverable(source);
     if !syntax_errors.is_empty() {
-        let diagnostics = syntax_errors
+        let mut diagnostics: Vec<Diagnostic> = syntax_errors
             .iter()
             .take(20)
             .map(|error| {
                 let span = error.span().unwrap_or(0..0);
-                let message = sanitize::line(error.message().trim());
-                index.diagnostic(
-                    name,
-                    span,
-                    Severity::Error,
-                    format!("TOML syntax: {message}"),
-                    Some("see docs/briefing-format.md for the file's shape".to_owned()),
-                )
+                let (span, message, hint) = syntax_message(source, error.message(), span);
+                index.diagnostic(name, span, Severity::Error, message, Some(hint))
             })
             .collect();
+        diagnostics.sort_by_key(|d| (d.line, d.column));
         return Err(LoadError { diagnostics });
     }
     let mut checker = Checker {
@@ -164,6 +169,51 @@ pub fn load_str(name: &str, source: &str) -> Result<Briefing, LoadError> {
         diagnostics.sort_by_key(|d| (d.line, d.column));
         Err(LoadError { diagnostics })
     }
+}
+
+/// A TOML syntax error's place, message and hint, made specific where the
+/// parser's own words leave an analyst guessing.
+fn syntax_message(
+    source: &str,
+    message: &str,
+    span: Range<usize>,
+) -> (Range<usize>, String, String) {
+    let message = sanitize::line(message.trim());
+    if message == "duplicate key" {
+        let key = source.get(span.clone()).unwrap_or("").trim();
+        let key = key.trim_matches(|c| c == '"' || c == '\'');
+        return (
+            span,
+            format!("TOML syntax: duplicate key {}", quote(key)),
+            "a key may appear only once in a table; remove or rename one of them".to_owned(),
+        );
+    }
+    let at_end = source
+        .get(span.start..)
+        .is_none_or(|rest| rest.trim().is_empty());
+    if message.contains("multi-line") && at_end {
+        // An unclosed `"""` runs to the end of the file, where the parser
+        // reports it; the useful place is where it was opened, the last
+        // `"""` in the file (everything after it is inside the string).
+        let quotes = if message.contains("literal") {
+            "'''"
+        } else {
+            r#"""""#
+        };
+        if let Some(at) = source.get(..span.start).and_then(|s| s.rfind(quotes)) {
+            return (
+                at..at + quotes.len(),
+                format!("TOML syntax: this {quotes} string is never closed"),
+                format!("end it with {quotes}; the rest of the file was read as part of it"),
+            );
+        }
+    }
+    let hint = if message.contains("escaped value") {
+        r#"a backslash starts an escape in "…" strings: write `\\`, or use a '''…''' literal string"#
+    } else {
+        "see docs/briefing-format.md for the file's shape"
+    };
+    (span, format!("TOML syntax: {message}"), hint.to_owned())
 }
 
 /// What the reader is told about text that had to be made safe.
@@ -255,12 +305,21 @@ impl<'a> Checker<'a> {
             })
             .collect();
         let section_tables = self.tables(root, "sections", here);
-        if section_tables.is_empty() && !root.contains_key("sections") {
-            self.error(
-                span.start..span.start,
-                "the briefing has no sections".to_owned(),
-                Some("add at least one [[sections]] table with a title".to_owned()),
-            );
+        if section_tables.is_empty() {
+            // A `sections` that is not a list was reported by `tables`; an
+            // empty list (`sections = []`) is as much "no sections" as none.
+            let at = match root.get("sections") {
+                None => Some(span.start..span.start),
+                Some(value) if matches!(value.get_ref(), DeValue::Array(_)) => Some(value.span()),
+                Some(_) => None,
+            };
+            if let Some(at) = at {
+                self.error(
+                    at,
+                    "the briefing has no sections".to_owned(),
+                    Some("add at least one [[sections]] table with a title".to_owned()),
+                );
+            }
         }
         let mut sections = Vec::with_capacity(section_tables.len());
         let mut seen_ids: HashMap<String, usize> = HashMap::new();
@@ -304,6 +363,11 @@ impl<'a> Checker<'a> {
             }
             let hint = match suggest(name, allowed) {
                 Some(best) => format!("did you mean `{best}`?"),
+                // The documented trap: a top-level key written below a
+                // `[[…]]` header belongs to that table.
+                None if allowed != TOP_KEYS && TOP_KEYS.contains(&name) => {
+                    format!("`{name}` is a top-level key: move it above the first [[…]] header")
+                }
                 None => format!("the keys allowed here are: {}", allowed.join(", ")),
             };
             self.error(
@@ -311,6 +375,26 @@ impl<'a> Checker<'a> {
                 format!("unknown key {} {place}", quote(name)),
                 Some(hint),
             );
+        }
+    }
+
+    /// Reports a missing required key, unless the table holds a misspelling
+    /// of it: that already has its own "did you mean" error, and one fix
+    /// should not be asked for twice.
+    fn missing(
+        &mut self,
+        table: &Table<'_>,
+        key: &str,
+        place: &str,
+        table_span: Range<usize>,
+        hint: String,
+    ) {
+        let misspelt = table.keys().any(|k| {
+            let name = k.get_ref().as_ref();
+            !is_known_key(name) && suggest(name, &[key]).is_some()
+        });
+        if !misspelt {
+            self.error(table_span, format!("missing `{key}` {place}"), Some(hint));
         }
     }
 
@@ -350,10 +434,12 @@ impl<'a> Checker<'a> {
         table_span: Range<usize>,
     ) -> Option<String> {
         if !table.contains_key(key) {
-            self.error(
+            self.missing(
+                table,
+                key,
+                place,
                 table_span,
-                format!("missing `{key}` {place}"),
-                Some(format!("add `{key} = \"…\"`")),
+                format!("add `{key} = \"…\"`"),
             );
             return None;
         }
@@ -481,16 +567,20 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn source_ref(&mut self, table: &Table<'_>, place: &str, ids: &SourceIds) -> Option<usize> {
-        let (raw, span) = self.optional_string(table, "source", place)?;
-        self.resolve_source(&raw, span, place, ids)
+    /// The `source` of a fact or chart; `what` names it in messages
+    /// ("fact 2 of section 1").
+    fn source_ref(&mut self, table: &Table<'_>, what: &str, ids: &SourceIds) -> Option<usize> {
+        let (raw, span) = self.optional_string(table, "source", &format!("in {what}"))?;
+        self.resolve_source(&raw, span, what, ids)
     }
 
+    /// Resolves a cited source id; `what` is the citing thing, the subject of
+    /// the message ("section 2 cites unknown source `nbb`").
     fn resolve_source(
         &mut self,
         id: &str,
         span: Range<usize>,
-        place: &str,
+        what: &str,
         ids: &SourceIds,
     ) -> Option<usize> {
         if let Some(index) = ids.by_id.get(id) {
@@ -500,7 +590,7 @@ impl<'a> Checker<'a> {
         let hint = match suggest(id, &known) {
             Some(best) => format!("did you mean `{best}`?"),
             None if known.is_empty() => {
-                "add a [[sources]] table with this id, title and publisher".to_owned()
+                "the file has no [[sources]]; add one with this id and a title".to_owned()
             }
             None => {
                 let mut sorted = known.clone();
@@ -513,20 +603,14 @@ impl<'a> Checker<'a> {
         };
         self.error(
             span,
-            format!("{place} cites unknown source {}", quote(id)),
+            format!("{what} cites unknown source {}", quote(id)),
             Some(hint),
         );
         None
     }
 
-    fn fact(
-        &mut self,
-        table: &Table<'_>,
-        span: Range<usize>,
-        place: &str,
-        ids: &SourceIds,
-    ) -> Fact {
-        let place = format!("in {place}");
+    fn fact(&mut self, table: &Table<'_>, span: Range<usize>, what: &str, ids: &SourceIds) -> Fact {
+        let place = format!("in {what}");
         self.unknown_keys(table, FACT_KEYS, &place);
         let label = self.required_text(table, "label", &place, span.clone());
         let value = self.required_text(table, "value", &place, span);
@@ -538,7 +622,7 @@ impl<'a> Checker<'a> {
             label: label.unwrap_or_default(),
             value: value.unwrap_or_default(),
             as_of,
-            source: self.source_ref(table, &place, ids),
+            source: self.source_ref(table, what, ids),
             note: self.optional_text(table, "note", &place),
         }
     }
@@ -651,13 +735,15 @@ impl<'a> Checker<'a> {
         self.unknown_keys(table, CHART_KEYS, &place);
         let title = self.required_text(table, "title", &place, span.clone());
         let unit = self.optional_text(table, "unit", &place);
-        let source = self.source_ref(table, &place, ids);
+        let source = self.source_ref(table, what, ids);
         let mut points = Vec::new();
         match table.get("points") {
-            None => self.error(
+            None => self.missing(
+                table,
+                "points",
+                &place,
                 span,
-                format!("missing `points` {place}"),
-                Some("add `points = [ { label = \"2021\", value = 3.7 } ]`".to_owned()),
+                "add `points = [ { label = \"2021\", value = 3.7 } ]`".to_owned(),
             ),
             Some(value) => {
                 let point_tables = self.tables(table, "points", &place);
@@ -695,11 +781,7 @@ impl<'a> Checker<'a> {
         table_span: Range<usize>,
     ) -> Option<f64> {
         let Some(value) = table.get(key) else {
-            self.error(
-                table_span,
-                format!("missing `{key}` {place}"),
-                Some(format!("add `{key} = 1.0`")),
-            );
+            self.missing(table, key, place, table_span, format!("add `{key} = 1.0`"));
             return None;
         };
         let number = match value.get_ref() {
@@ -708,13 +790,14 @@ impl<'a> Checker<'a> {
                 .map(|n| n as f64),
             DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
             other => {
-                let hint = if let DeValue::String(s) = other {
-                    format!(
-                        "write the number without quotes: `{key} = {}`",
-                        sanitize::line(s)
-                    )
-                } else {
-                    format!("write a number: `{key} = 3.7`")
+                let hint = match other {
+                    DeValue::String(s) if s.trim().parse::<f64>().is_ok_and(f64::is_finite) => {
+                        // Debug formatting of a parsed f64 is always a valid
+                        // TOML float (`3.7`, `5.0`, `1e300`), unlike the text.
+                        let n = s.trim().parse::<f64>().unwrap_or_default();
+                        format!("write the number without quotes: `{key} = {n:?}`")
+                    }
+                    _ => format!("write a number: `{key} = 3.7`"),
                 };
                 self.error(
                     value.span(),
@@ -784,6 +867,20 @@ impl<'a> Checker<'a> {
         }
         sources
     }
+}
+
+/// True for a key that is allowed somewhere in format 1.
+fn is_known_key(name: &str) -> bool {
+    [
+        TOP_KEYS,
+        FACT_KEYS,
+        SECTION_KEYS,
+        CHART_KEYS,
+        POINT_KEYS,
+        SOURCE_KEYS,
+    ]
+    .iter()
+    .any(|keys| keys.contains(&name))
 }
 
 fn table_key_span(table: &Table<'_>, key: &str) -> Option<Range<usize>> {
@@ -882,7 +979,9 @@ mod tests {
     fn every_error_is_reported() {
         let e =
             errors("title = \"\"\n[[sections]]\ntitel = \"S\"\n[[sections.facts]]\nlabel = 3\n");
-        assert_eq!(e.len(), 5, "{e:#?}");
+        // Empty title, `titel`, `label = 3`, no `value`; the missing section
+        // title is not asked for twice, since `titel` already says it.
+        assert_eq!(e.len(), 4, "{e:#?}");
     }
 
     #[test]
@@ -890,6 +989,97 @@ mod tests {
         assert_eq!(slug("Trade deficit (2022)", 1), "trade-deficit-2022");
         assert_eq!(slug("Lüttich: Überblick", 1), "lüttich-überblick");
         assert_eq!(slug("!!!", 4), "section-4");
+    }
+
+    #[test]
+    fn a_misspelt_required_key_is_reported_once() {
+        let e = errors(
+            "title = \"T\"\n[[facts]]\nlable = \"L\"\nvalue = \"V\"\n[[sections]]\ntitle = \"S\"\n",
+        );
+        assert_eq!(
+            e,
+            ["b.toml:3:1: error: unknown key `lable` in briefing fact 1 — did you mean `label`?"]
+        );
+        // A key that is no misspelling still leaves the field missing.
+        let e = errors(
+            "title = \"T\"\n[[facts]]\nwhat = \"L\"\nvalue = \"V\"\n[[sections]]\ntitle = \"S\"\n",
+        );
+        assert!(
+            e.iter()
+                .any(|d| d.contains("missing `label` in briefing fact 1")),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn an_empty_sections_list_is_no_sections() {
+        let e = errors("title = \"T\"\nsections = []\n");
+        assert_eq!(
+            e,
+            [
+                "b.toml:2:12: error: the briefing has no sections — add at least one [[sections]] table with a title"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unclosed_multiline_string_points_at_its_opening() {
+        let e = errors("title = \"T\"\nsummary = \"\"\"\nText.\n\n[[sections]]\ntitle = \"S\"\n");
+        assert_eq!(
+            e,
+            [
+                "b.toml:2:11: error: TOML syntax: this \"\"\" string is never closed — end it with \"\"\"; the rest of the file was read as part of it"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_duplicate_key_is_named() {
+        let e = errors("title = \"T\"\ntitle = \"U\"\n[[sections]]\ntitle = \"S\"\n");
+        assert_eq!(
+            e,
+            [
+                "b.toml:2:1: error: TOML syntax: duplicate key `title` — a key may appear only once in a table; remove or rename one of them"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_top_level_key_below_a_header_says_where_it_belongs() {
+        let e = errors("title = \"T\"\n[[sections]]\ntitle = \"S\"\nsummary = \"x\"\n");
+        assert_eq!(
+            e,
+            [
+                "b.toml:4:1: error: unknown key `summary` in section 1 — `summary` is a top-level key: move it above the first [[…]] header"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_quoted_point_value_is_only_unquoted_if_it_is_a_number() {
+        let chart = |value: &str| {
+            format!(
+                "title = \"T\"\n[[sections]]\ntitle = \"S\"\n[[sections.charts]]\ntitle = \"C\"\npoints = [ {{ label = \"a\", value = {value} }} ]\n"
+            )
+        };
+        let e = errors(&chart("\"9.1\""));
+        assert!(
+            e[0].ends_with("write the number without quotes: `value = 9.1`"),
+            "{e:?}"
+        );
+        let e = errors(&chart("\"a lot\""));
+        assert!(e[0].ends_with("write a number: `value = 3.7`"), "{e:?}");
+    }
+
+    #[test]
+    fn unknown_sources_name_what_cites_them() {
+        let e = errors(
+            "title = \"T\"\n[[facts]]\nlabel = \"L\"\nvalue = \"V\"\nsource = \"fT\"\n[[sections]]\ntitle = \"S\"\n[[sources]]\nid = \"ft\"\ntitle = \"FT\"\n",
+        );
+        assert_eq!(
+            e,
+            ["b.toml:5:10: error: briefing fact 1 cites unknown source `fT` — did you mean `ft`?"]
+        );
     }
 
     #[test]

@@ -146,15 +146,21 @@ pub fn wrap<S: Copy + PartialEq>(
             } else {
                 rest.clone()
             };
-            emit(&joined, &runs, head.start, tail.end, &mut line);
+            // The text is gathered on its own first, so that only the text,
+            // never the indent, has graphemes too wide for it replaced.
+            let mut text = Vec::new();
+            emit(&joined, &runs, head.start, tail.end, &mut text);
             if tail.hyphen_penalty
                 && let Some(style) = style_at(&runs, tail.end.saturating_sub(1))
             {
-                line.push(("-".to_owned(), style));
+                text.push(("-".to_owned(), style));
             }
             let avail = if first_line { first_avail } else { rest_avail };
             if avail < 2 {
-                replace_overwide(&mut line, avail);
+                replace_overwide(&mut text, avail);
+            }
+            for (piece, style) in &text {
+                push_piece(&mut line, piece, *style);
             }
             lines.push(line);
         }
@@ -254,13 +260,20 @@ fn is_grapheme_boundary(text: &str, at: usize) -> bool {
 }
 
 /// Breaks an over-wide word into pieces of at most `max_width` columns.
+///
+/// A grapheme wider than `max_width` becomes a piece of its own at its real
+/// width. (Counting it as `max_width` wide let the first-fit pass put it
+/// beside other text on a line with more room than `max_width`, the
+/// narrower of the first and the other lines, and overflow that line.)
+/// Alone, it gets a line to itself and is replaced by the placeholder only
+/// where that line is too narrow for it.
 fn break_word(segment: &str, offset: usize, word: Word, max_width: usize, out: &mut Vec<Word>) {
     let text = &segment[word.start - offset..word.end - offset];
     let mut piece_start = word.start;
     let mut piece_width = 0;
     let mut cursor = word.start;
     for g in text.graphemes(true) {
-        let gw = grapheme_width(g).min(max_width);
+        let gw = grapheme_width(g);
         if piece_width + gw > max_width && cursor > piece_start {
             out.push(Word {
                 start: piece_start,
@@ -420,6 +433,40 @@ mod tests {
         for l in plain(&lines) {
             assert_eq!(l, family);
         }
+    }
+
+    // Found by tests/text_props.rs (wrapped_lines_fit): with a first line
+    // 1 column wide (indent cut to one space) and the others 2, the second
+    // and third ideographs were counted 1 wide each and shared a line 4
+    // columns wide.
+    #[test]
+    fn wide_graphemes_keep_their_width_when_first_and_rest_differ() {
+        let lines = wrap(&[("一ぁ가", 0u8)], 2, &[("  ", 1)], &[]);
+        assert_eq!(plain(&lines), [" …", "ぁ", "가"]);
+        assert!(lines.iter().all(|l| line_width(l) <= 2));
+    }
+
+    // Found by tests/text_props.rs (documents_fit_and_hold_no_controls): a
+    // fact label "X" + ideographic space under a 2-column sidebar whose
+    // continuation indent leaves 1 column; the space was counted 1 wide and
+    // put beside the X, a line 3 columns wide.
+    #[test]
+    fn a_wide_space_is_not_squeezed_beside_other_text() {
+        let lines = wrap(&[("X\u{3000}[LRE]", 0u8)], 2, &[], &[("  ", 1)]);
+        assert!(lines.iter().all(|l| line_width(l) <= 2), "{lines:?}");
+        assert_eq!(plain(&lines)[..2], ["X", " …"]);
+    }
+
+    // Found by tests/text_props.rs (wrapping_loses_no_text): at width 3 the
+    // indent "中 " is cut to "中", leaving 1 column; the placeholder pass ran
+    // over the whole line and turned the indent's "中" into "…" as well.
+    #[test]
+    fn the_placeholder_never_replaces_the_indent() {
+        let lines = wrap(&[("ぁ", 0u8)], 3, &[("中 ", 1)], &[]);
+        assert_eq!(
+            lines,
+            [vec![("中".to_owned(), 1), (PLACEHOLDER.to_owned(), 0)]]
+        );
     }
 
     #[test]
