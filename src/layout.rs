@@ -236,7 +236,7 @@ impl Lines {
     pub fn to_plain_text(&self) -> String {
         let mut out = String::with_capacity(self.text.len() + self.lines.len());
         for index in 0..self.len() {
-            let line = self.plain(index);
+            let line = self.plain(index).replace('\u{a0}', " ");
             out.push_str(line.trim_end());
             out.push('\n');
         }

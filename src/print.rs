@@ -30,7 +30,8 @@ pub fn write(
         },
     );
     for index in 0..doc.lines.len() {
-        let line = doc.lines.plain(index);
+        // No-break spaces only steer wrapping; plain text gets plain ones.
+        let line = doc.lines.plain(index).replace('\u{a0}', " ");
         out.write_all(line.trim_end().as_bytes())?;
         out.write_all(b"\n")?;
     }
