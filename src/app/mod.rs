@@ -16,6 +16,8 @@ pub mod library;
 pub mod marks;
 mod mouse;
 pub mod reader;
+mod remember;
+mod search_state;
 
 use std::path::PathBuf;
 use std::rc::Rc;

@@ -1,0 +1,107 @@
+//! The reader's search: opening the search line, finding as the query is
+//! typed, stepping through matches, and clearing them.
+
+use super::find::{SearchState, Stop};
+use super::reader::ReaderState;
+use crate::search;
+
+/// Search.
+impl ReaderState {
+    /// Opens the search line.
+    pub fn start_search(&mut self) {
+        self.search = Some(SearchState::new(self.top));
+        self.facts_matches.clear();
+    }
+
+    /// True while a query is being typed.
+    pub fn search_editing(&self) -> bool {
+        self.search.as_ref().is_some_and(|s| s.editing)
+    }
+
+    /// Replaces the query and finds it, moving to the first match after
+    /// where the search started.
+    pub fn set_query(&mut self, query: String) {
+        let Some(search) = &mut self.search else {
+            return;
+        };
+        search.query = query;
+        search.current = None;
+        let origin = search.origin;
+        self.refresh_search();
+        match self.search.as_ref().and_then(SearchState::current_line) {
+            Some(line) => self.reveal(line),
+            None => self.go_to_line(origin),
+        }
+    }
+
+    pub(super) fn refresh_search(&mut self) {
+        if self.search_starts.len() != self.doc.lines.len() {
+            self.search_starts = search::content_starts(&self.doc.lines);
+        }
+        let Some(search) = &mut self.search else {
+            return;
+        };
+        let doc = &self.doc;
+        search.refresh(&self.briefing, &doc.lines, &self.search_starts, |part| {
+            doc.line_of_part(part)
+        });
+        self.refresh_facts_matches();
+    }
+
+    pub(super) fn refresh_facts_matches(&mut self) {
+        self.facts_matches = match &self.search {
+            Some(search) if !search.query.trim().is_empty() => {
+                let starts = search::content_starts(&self.facts);
+                search::find_all(&self.facts, &starts, &search.query)
+            }
+            _ => Vec::new(),
+        };
+    }
+
+    /// Leaves the search line, keeping the matches highlighted.
+    pub fn confirm_search(&mut self) {
+        if let Some(search) = &mut self.search {
+            search.editing = false;
+            if search.query.trim().is_empty() {
+                self.search = None;
+            }
+        }
+    }
+
+    /// Abandons the search being typed and goes back to where it started.
+    pub fn cancel_search(&mut self) {
+        if let Some(search) = self.search.take() {
+            self.facts_matches.clear();
+            self.go_to_line(search.origin);
+        }
+    }
+
+    /// Clears the highlights of a finished search; false if there was none.
+    pub fn clear_search(&mut self) -> bool {
+        self.facts_matches.clear();
+        self.search.take().is_some()
+    }
+
+    /// Goes to the next (or previous) match. `None` if there is no search,
+    /// else whether it wrapped around the end.
+    pub fn step_match(&mut self, forward: bool) -> Option<bool> {
+        let search = self.search.as_mut()?;
+        let wrapped = search.step(forward);
+        let line = search.current_line()?;
+        let stop = search.current_stop();
+        self.reveal(line);
+        if let Some(Stop::Fact(part)) = stop {
+            self.go_to_part(part);
+        }
+        Some(wrapped)
+    }
+
+    /// Scrolls so that `line` is on screen, a third of the way down if it
+    /// was not.
+    pub fn reveal(&mut self, line: usize) {
+        if line < self.top || line >= self.top + self.page_height {
+            self.top = line.saturating_sub(self.page_height / 3);
+        }
+        self.sync();
+    }
+}
