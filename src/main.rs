@@ -109,22 +109,37 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
         }
     };
     terminal::install_panic_hook();
-    if let Err(error) = terminal::watch_signals() {
-        eprintln!("brief: cannot watch for signals: {error}");
-        return ExitCode::from(1);
-    }
-    if let Err(error) = terminal::take() {
-        terminal::restore();
-        eprintln!("brief: cannot set up the terminal: {error}");
-        return ExitCode::from(1);
-    }
-    let result = terminal::run(&mut app);
-    terminal::restore();
+    let result = terminal::run(&mut app, terminal::Modes::default(), |_app| {
+        // Called once on every way out but a panic: the place to save the
+        // reading position.
+        #[cfg(feature = "test-hooks")]
+        test_hooks::record_exit();
+    });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(ending) => ExitCode::from(ending.exit_code()),
         Err(error) => {
-            eprintln!("brief: the terminal failed: {error}");
+            // The terminal may be gone, stderr with it: never panic here.
+            let _ = writeln!(io::stderr(), "brief: the terminal failed: {error}");
             ExitCode::from(1)
+        }
+    }
+}
+
+/// Test-only instrumentation, compiled in with the `test-hooks` feature.
+#[cfg(feature = "test-hooks")]
+mod test_hooks {
+    /// Appends a line to the file named by `BRIEF_TEST_EXIT_LOG`, so tests
+    /// can count how often the exit hook ran.
+    pub fn record_exit() {
+        use std::io::Write;
+        if let Some(path) = std::env::var_os("BRIEF_TEST_EXIT_LOG") {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path);
+            if let Ok(mut file) = file {
+                let _ = writeln!(file, "exit");
+            }
         }
     }
 }
