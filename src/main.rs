@@ -23,7 +23,7 @@ use ratatui::layout::Rect;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let glyphs = Glyphs::new(cli.ascii);
+    let glyphs = Glyphs::detect(cli.ascii, |name| std::env::var(name).ok());
     match cli.command {
         Some(Command::Check { paths, keymap: _ }) => run_check(&paths),
         Some(Command::Print { file, width }) => run_print(&file, width.map(usize::from), glyphs),
