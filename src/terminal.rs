@@ -29,7 +29,8 @@ use ratatui::crossterm::{
     cursor, event, queue,
     terminal::{self as crossterm_terminal, EnterAlternateScreen, LeaveAlternateScreen},
 };
-use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM, SIGTSTP};
+use ratatui::layout::Rect;
+use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM, SIGTSTP, SIGWINCH};
 
 use crate::app::{App, Event, Outcome};
 
@@ -132,11 +133,24 @@ fn raw_mode_off() {
     }
 }
 
-/// True while the terminal still has the settings raw mode gave it; false
-/// after someone (a shell taking the terminal back while brief was
-/// stopped) put line editing back.
-fn raw_mode_intact() -> bool {
-    termios_of(TTY).is_ok_and(|t| t.c_lflag & (libc::ICANON | libc::ECHO) == 0)
+/// The state the terminal's settings are found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Settings {
+    /// Still raw, as brief left them.
+    Raw,
+    /// Line editing is back: someone (a shell taking the terminal back while
+    /// brief was stopped) changed them.
+    Changed,
+    /// They cannot be read: the terminal has gone away.
+    Gone,
+}
+
+fn settings() -> Settings {
+    match termios_of(TTY) {
+        Ok(t) if t.c_lflag & (libc::ICANON | libc::ECHO) == 0 => Settings::Raw,
+        Ok(_) => Settings::Changed,
+        Err(_) => Settings::Gone,
+    }
 }
 
 /// Puts the terminal into reading mode: raw, alternate screen, no cursor,
@@ -239,7 +253,9 @@ fn is_ignored(signal: libc::c_int) -> bool {
 /// started stays ignored (the convention `nohup` relies on); a lost
 /// terminal is then noticed by [`watch_hangup`] instead.
 fn watch_signals(sender: Sender<Message>) -> io::Result<()> {
-    let mut wanted = vec![SIGTERM, SIGTSTP, SIGCONT];
+    // SIGWINCH too: crossterm only starts listening for it once the input
+    // thread first reads, and a resize before that would be lost.
+    let mut wanted = vec![SIGTERM, SIGTSTP, SIGCONT, SIGWINCH];
     wanted.extend([SIGHUP, SIGINT].into_iter().filter(|s| !is_ignored(*s)));
     let mut signals = signal_hook::iterator::Signals::new(&wanted)?;
     thread::Builder::new()
@@ -373,12 +389,17 @@ fn current_size(fallback: (u16, u16)) -> (u16, u16) {
 type Screen = Terminal<CrosstermBackend<io::Stdout>>;
 
 /// Brings the model to the terminal's size and draws everything afresh.
+///
+/// `Terminal::resize` clears the screen and forgets the previous frame, so
+/// the draw writes every cell. (`Terminal::clear` would do the same but
+/// first asks the terminal where its cursor is: a round trip over SSH, with
+/// the answer arriving on the input thread instead.)
 fn full_redraw(screen: &mut Screen, app: &mut App) -> io::Result<()> {
-    let size = current_size((app.area.width, app.area.height));
-    if size != (app.area.width, app.area.height) {
-        app.handle(Event::Resize(size.0, size.1));
+    let (width, height) = current_size((app.area.width, app.area.height));
+    if (width, height) != (app.area.width, app.area.height) {
+        app.handle(Event::Resize(width, height));
     }
-    screen.clear()?;
+    screen.resize(Rect::new(0, 0, width, height))?;
     screen.draw(|frame| crate::ui::render(app, frame))?;
     Ok(())
 }
@@ -391,7 +412,14 @@ fn full_redraw(screen: &mut Screen, app: &mut App) -> io::Result<()> {
 /// The caller exits with [`Ending::exit_code`]. A failed write to the
 /// terminal ends the session with the error; it is never retried.
 pub fn run(app: &mut App, modes: Modes, on_exit: impl FnOnce(&App)) -> io::Result<Ending> {
-    let result = session(app, modes);
+    let result = session(app, modes).or_else(|error| {
+        // A terminal that has gone away fails writes with EIO (or ENXIO):
+        // that is a hang-up, not a fault.
+        match error.raw_os_error() {
+            Some(libc::EIO | libc::ENXIO) => Ok(Ending::HangUp),
+            _ => Err(error),
+        }
+    });
     restore();
     on_exit(app);
     result
@@ -481,7 +509,15 @@ fn next_batch(receiver: &Receiver<Message>, app: &mut App) -> Batch {
                 return Batch::End(Ending::Signal(signal));
             }
             Message::Signal(SIGTSTP) => return Batch::Suspend { group: false },
-            Message::Signal(SIGCONT) if !raw_mode_intact() => return Batch::Reclaim,
+            Message::Signal(SIGCONT) => match settings() {
+                Settings::Raw => Outcome::Idle,
+                Settings::Changed => return Batch::Reclaim,
+                Settings::Gone => return Batch::End(Ending::HangUp),
+            },
+            Message::Signal(SIGWINCH) => {
+                resize = resize.or(Some((app.area.width, app.area.height)));
+                Outcome::Idle
+            }
             Message::Signal(_) => Outcome::Idle,
         };
         outcome = merge(outcome, step);
@@ -495,12 +531,18 @@ fn next_batch(receiver: &Receiver<Message>, app: &mut App) -> Batch {
     Batch::Draw(merge(outcome, flush_resize(app, &mut resize)))
 }
 
-/// Lays out a pending resize, at the size the terminal has now.
+/// Lays out a pending resize, at the size the terminal has now (crossterm
+/// and the signal thread both report a resize; the second finds nothing
+/// to do).
 fn flush_resize(app: &mut App, resize: &mut Option<(u16, u16)>) -> Outcome {
-    resize.take().map_or(Outcome::Idle, |reported| {
-        let (width, height) = current_size(reported);
-        app.handle(Event::Resize(width, height))
-    })
+    let Some(reported) = resize.take() else {
+        return Outcome::Idle;
+    };
+    let (width, height) = current_size(reported);
+    if (width, height) == (app.area.width, app.area.height) {
+        return Outcome::Idle;
+    }
+    app.handle(Event::Resize(width, height))
 }
 
 /// The stronger of two outcomes.
