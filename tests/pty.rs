@@ -84,6 +84,13 @@ fn closing_the_terminal_ends_brief_with_sighup_ignored() {
     ends_on_hangup(Spawn::program("sh", &["-c", script, brief(), &liege()]).start());
 }
 
+#[test]
+fn closing_a_terminal_that_sends_no_sighup_ends_brief() {
+    // No SIGHUP at all: only the terminal itself can tell. crossterm's
+    // reader alone spins here at full CPU (crossterm issue 793).
+    ends_on_hangup(Spawn::brief(&[&liege()]).no_controlling_terminal().start());
+}
+
 /// An interactive shell with job control in a pty, its prompt shown.
 fn shell() -> Session {
     let mut shell = Spawn::program("bash", &["--norc", "--noprofile", "-i"])

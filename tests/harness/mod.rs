@@ -119,6 +119,13 @@ impl Spawn {
         self
     }
 
+    /// Runs it in a session of its own without making the pty its
+    /// controlling terminal: closing the terminal then sends no SIGHUP.
+    pub fn no_controlling_terminal(mut self) -> Spawn {
+        self.command.set_controlling_tty(false);
+        self
+    }
+
     /// Starts it.
     pub fn start(self) -> Session {
         let pty = native_pty_system();
