@@ -410,7 +410,10 @@ fn full_redraw(screen: &mut Screen, app: &mut App) -> io::Result<()> {
 /// Only a panic skips it: the model may be half-updated then.
 ///
 /// The caller exits with [`Ending::exit_code`]. A failed write to the
-/// terminal ends the session with the error; it is never retried.
+/// terminal ends the session with the error; it is never retried. After a
+/// terminating signal the process ends at most a second later whatever
+/// happens (see `EXIT_DEADLINE`), so `on_exit` must be quick: write the
+/// state atomically, and never wait on the terminal.
 pub fn run(app: &mut App, modes: Modes, on_exit: impl FnOnce(&App)) -> io::Result<Ending> {
     let result = session(app, modes).or_else(|error| {
         // A terminal that has gone away fails writes with EIO (or ENXIO):
