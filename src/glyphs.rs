@@ -83,6 +83,12 @@ impl Glyphs {
         if ascii { Self::ASCII } else { Self::UNICODE }
     }
 
+    /// ASCII if asked for (`--ascii`) or if the locale says the terminal's
+    /// character set is not UTF-8; `env` looks up an environment variable.
+    pub fn detect(ascii_flag: bool, env: impl Fn(&str) -> Option<String>) -> Self {
+        Self::new(ascii_flag || !locale_is_utf8(env))
+    }
+
     /// A bar `cells` wide in eighths: `eighths` is the length in 1/8 cells.
     pub fn bar(&self, eighths: usize) -> String {
         let full = eighths / 8;
@@ -97,6 +103,26 @@ impl Glyphs {
         }
         out
     }
+}
+
+/// True unless the locale names a character set other than UTF-8.
+///
+/// The locale in force is the first of `LC_ALL`, `LC_CTYPE` and `LANG` that
+/// is set and not empty, as the C library decides. One that names UTF-8
+/// (`en_GB.UTF-8`, `C.utf8`) draws in Unicode; one that names anything else
+/// (`C`, `POSIX`, `de_DE.ISO-8859-1`) is a statement that the terminal
+/// cannot show it, so ASCII is drawn. No locale at all counts as UTF-8:
+/// that is what an SSH session that passes no locale, a container or a
+/// minimal login looks like today, nearly always on a UTF-8 terminal, and
+/// `--ascii` is there for the rest.
+pub fn locale_is_utf8(env: impl Fn(&str) -> Option<String>) -> bool {
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .into_iter()
+        .find_map(|name| env(name).filter(|value| !value.is_empty()));
+    locale.is_none_or(|value| {
+        let value = value.to_ascii_lowercase();
+        value.contains("utf-8") || value.contains("utf8")
+    })
 }
 
 impl Default for Glyphs {
@@ -115,5 +141,41 @@ mod tests {
         assert_eq!(Glyphs::ASCII.bar(8 * 3 + 5), "####");
         assert_eq!(Glyphs::ASCII.bar(8 * 3 + 3), "###");
         assert_eq!(Glyphs::UNICODE.bar(0), "");
+    }
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        }
+    }
+
+    #[test]
+    fn the_first_locale_variable_set_decides() {
+        assert!(locale_is_utf8(env(&[("LANG", "en_GB.UTF-8")])));
+        assert!(locale_is_utf8(env(&[("LANG", "C.utf8")])));
+        assert!(!locale_is_utf8(env(&[("LANG", "C")])));
+        assert!(!locale_is_utf8(env(&[("LANG", "POSIX")])));
+        assert!(!locale_is_utf8(env(&[("LANG", "de_DE.ISO-8859-1")])));
+        // LC_ALL overrides LC_CTYPE, which overrides LANG; empty is unset.
+        assert!(!locale_is_utf8(env(&[
+            ("LC_ALL", "C"),
+            ("LANG", "en_GB.UTF-8")
+        ])));
+        assert!(locale_is_utf8(env(&[
+            ("LC_CTYPE", "C.UTF-8"),
+            ("LANG", "C")
+        ])));
+        assert!(!locale_is_utf8(env(&[("LC_ALL", ""), ("LANG", "C")])));
+    }
+
+    #[test]
+    fn no_locale_at_all_counts_as_utf8() {
+        assert!(locale_is_utf8(env(&[])));
+        assert_eq!(Glyphs::detect(false, env(&[])), Glyphs::UNICODE);
+        assert_eq!(Glyphs::detect(true, env(&[])), Glyphs::ASCII);
+        assert_eq!(Glyphs::detect(false, env(&[("LANG", "C")])), Glyphs::ASCII);
     }
 }

@@ -25,7 +25,7 @@ use ratatui::layout::Rect;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let glyphs = Glyphs::new(cli.ascii);
+    let glyphs = Glyphs::detect(cli.ascii, |name| std::env::var(name).ok());
     match cli.command {
         Some(Command::Check { paths, keymap }) => run_check(&paths, keymap.as_deref()),
         Some(Command::Print {
@@ -126,25 +126,50 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
         }
     };
     terminal::install_panic_hook();
-    if let Err(error) = terminal::watch_signals() {
-        eprintln!("brief: cannot watch for signals: {error}");
-        return ExitCode::from(1);
-    }
-    if let Err(error) = terminal::take() {
-        terminal::restore();
-        eprintln!("brief: cannot set up the terminal: {error}");
-        return ExitCode::from(1);
-    }
-    let result = terminal::run(&mut app);
-    terminal::restore();
-    if let Err(message) = app.save() {
-        eprintln!("brief: {message}");
+    // Bracketed paste, so pasted text reaches a note as text; the mouse
+    // only when asked for, as it takes over the terminal's own selection.
+    let modes = terminal::Modes {
+        mouse: cli.mouse,
+        paste: true,
+    };
+    let mut save_error = None;
+    // The folder is watched so an edited briefing reloads in place.
+    let folder = brief::watch::folder_of(path);
+    let result = terminal::run(&mut app, modes, Some(&folder), |app| {
+        // Called once on every way out but a panic (quit, a signal, the
+        // terminal going away): remember the place, the marks and notes.
+        save_error = app.save_on_exit().err();
+        #[cfg(feature = "test-hooks")]
+        test_hooks::record_exit();
+    });
+    if let Some(message) = save_error {
+        let _ = writeln!(io::stderr(), "brief: {message}");
     }
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(ending) => ExitCode::from(ending.exit_code()),
         Err(error) => {
-            eprintln!("brief: the terminal failed: {error}");
+            // The terminal may be gone, stderr with it: never panic here.
+            let _ = writeln!(io::stderr(), "brief: the terminal failed: {error}");
             ExitCode::from(1)
+        }
+    }
+}
+
+/// Test-only instrumentation, compiled in with the `test-hooks` feature.
+#[cfg(feature = "test-hooks")]
+mod test_hooks {
+    /// Appends a line to the file named by `BRIEF_TEST_EXIT_LOG`, so tests
+    /// can count how often the exit hook ran.
+    pub fn record_exit() {
+        use std::io::Write;
+        if let Some(path) = std::env::var_os("BRIEF_TEST_EXIT_LOG") {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path);
+            if let Ok(mut file) = file {
+                let _ = writeln!(file, "exit");
+            }
         }
     }
 }

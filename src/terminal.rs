@@ -1,139 +1,597 @@
 //! The terminal: taking it, giving it back, and the event loop.
 //!
-//! Owns everything that changes the terminal's mode (raw mode, alternate
-//! screen, cursor) and makes restoring it idempotent and reachable from
-//! every exit path: normal quit, a panic (the hook restores before the
-//! message is printed), a terminating signal (a watcher thread restores and
-//! exits), and suspend/resume. The loop blocks on input — there is no tick —
-//! and coalesces a burst of events into one frame.
+//! Owns everything that changes the terminal's mode (raw mode, the alternate
+//! screen, the cursor, mouse and paste reporting) and makes giving it back
+//! idempotent and reachable from every exit path: quit, a terminating
+//! signal, hang-up, a failed write, a panic on any thread, and suspend.
+//!
+//! Three threads feed one channel: input (crossterm events), signals, and a
+//! watcher that notices the terminal going away. The loop on the main thread
+//! blocks on that channel — there is no tick — and handles what is already
+//! queued before drawing once, so a burst of resizes costs one layout and
+//! one frame. Every way out is decided on the main thread, which holds the
+//! model, so the exit hook given to [`run`] sees it.
+//!
+//! It never interprets keys (that is [`App::handle`]) and never draws
+//! anything but [`crate::ui::render`].
 
 use std::io::{self, Write};
+use std::mem::ManuallyDrop;
+use std::path::Path;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread;
 use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::{
-    cursor, event,
-    terminal::{self, EnterAlternateScreen, LeaveAlternateScreen},
+    cursor, event, queue,
+    terminal::{self as crossterm_terminal, EnterAlternateScreen, LeaveAlternateScreen},
 };
+use ratatui::layout::Rect;
+use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM, SIGTSTP, SIGWINCH};
 
 use crate::app::{App, Event, Outcome};
 
-/// True while brief holds the terminal in raw mode.
-static ACTIVE: AtomicBool = AtomicBool::new(false);
-/// Serialises restore against take, so a signal and the main thread never
-/// interleave escape sequences.
+/// Optional reporting modes, turned on with the screen and off with it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Modes {
+    /// Mouse reporting (breaks the terminal's own text selection).
+    pub mouse: bool,
+    /// Bracketed paste.
+    pub paste: bool,
+}
+
+/// How a reading session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// The reader quit.
+    Quit,
+    /// A terminating signal (SIGTERM, SIGINT) arrived.
+    Signal(i32),
+    /// The terminal went away: SIGHUP, or the terminal reported hang-up.
+    HangUp,
+}
+
+impl Ending {
+    /// The process exit status for this ending: 0, or 128 + the signal
+    /// number as shells report a death by signal (129 for hang-up).
+    pub fn exit_code(self) -> u8 {
+        let signal = match self {
+            Ending::Quit => return 0,
+            Ending::Signal(signal) => signal,
+            Ending::HangUp => SIGHUP,
+        };
+        u8::try_from(128 + signal).unwrap_or(u8::MAX)
+    }
+}
+
+// What brief has turned on, one bit each, so `restore` undoes exactly that.
+const RAW: u8 = 1;
+const ALTERNATE: u8 = 1 << 1;
+const HIDDEN_CURSOR: u8 = 1 << 2;
+const MOUSE: u8 = 1 << 3;
+const PASTE: u8 = 1 << 4;
+
+/// The modes brief holds the terminal in now. Global because the panic
+/// hook and the signal thread must be able to give the terminal back
+/// without access to anything the main thread owns.
+static HELD: AtomicU8 = AtomicU8::new(0);
+/// The terminal settings found before raw mode, put back by `restore`.
+static ORIGINAL: Mutex<Option<libc::termios>> = Mutex::new(None);
+/// Serialises take and restore so that two threads never interleave their
+/// escape sequences.
 static LOCK: Mutex<()> = Mutex::new(());
 
-/// Puts the terminal into reading mode: raw, alternate screen, no cursor.
-pub fn take() -> io::Result<()> {
-    let _guard = LOCK.lock();
-    terminal::enable_raw_mode()?;
-    ACTIVE.store(true, Ordering::SeqCst);
-    let mut out = io::stdout();
-    ratatui::crossterm::execute!(out, EnterAlternateScreen, cursor::Hide)?;
+/// How long a terminating signal waits for the main thread before the
+/// signal thread ends the process itself (the main thread can only be that
+/// slow when it is stuck writing to a terminal that no longer reads).
+const EXIT_DEADLINE: Duration = Duration::from_secs(1);
+
+/// How long after the reader stops moving the position is saved.
+const SAVE_AFTER: Duration = Duration::from_millis(1500);
+
+/// The descriptor whose settings raw mode changes: standard input, which
+/// `main` has checked is a terminal.
+const TTY: libc::c_int = libc::STDIN_FILENO;
+
+fn termios_of(fd: libc::c_int) -> io::Result<libc::termios> {
+    // SAFETY: tcgetattr writes a whole termios into the zeroed value and
+    // reads nothing else.
+    unsafe {
+        let mut termios: libc::termios = std::mem::zeroed();
+        if libc::tcgetattr(fd, &mut termios) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(termios)
+    }
+}
+
+fn set_termios(fd: libc::c_int, termios: &libc::termios) -> io::Result<()> {
+    // SAFETY: tcsetattr only reads the termios passed.
+    if unsafe { libc::tcsetattr(fd, libc::TCSANOW, termios) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
     Ok(())
 }
 
-/// Gives the terminal back as it was. Safe to call more than once and from
-/// any thread; does nothing if the terminal is not held.
-pub fn restore() {
-    let _guard = LOCK.lock();
-    if !ACTIVE.swap(false, Ordering::SeqCst) {
-        return;
-    }
-    let mut out = io::stdout();
-    let _ = ratatui::crossterm::execute!(out, LeaveAlternateScreen, cursor::Show);
-    let _ = terminal::disable_raw_mode();
-    let _ = out.flush();
+/// Raw mode: no line editing, no echo, no signals from keys (ctrl-c and
+/// ctrl-z arrive as keys), no output processing.
+fn raw_mode_on() -> io::Result<()> {
+    let mut original = ORIGINAL.lock().unwrap_or_else(|e| e.into_inner());
+    let current = termios_of(TTY)?;
+    let saved = *original.get_or_insert(current);
+    let mut raw = saved;
+    // SAFETY: cfmakeraw only changes the flags of the value passed.
+    unsafe { libc::cfmakeraw(&mut raw) };
+    set_termios(TTY, &raw)
 }
 
-/// Restores the terminal before the default panic message is printed, so
-/// the message lands on the normal screen, readable.
+fn raw_mode_off() {
+    let mut original = ORIGINAL.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(saved) = original.take() {
+        // Fails on a terminal that has gone away; nothing more to do then.
+        let _ = set_termios(TTY, &saved);
+    }
+}
+
+/// The state the terminal's settings are found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Settings {
+    /// Still raw, as brief left them.
+    Raw,
+    /// Line editing is back: someone (a shell taking the terminal back while
+    /// brief was stopped) changed them.
+    Changed,
+    /// They cannot be read: the terminal has gone away.
+    Gone,
+}
+
+fn settings() -> Settings {
+    match termios_of(TTY) {
+        Ok(t) if t.c_lflag & (libc::ICANON | libc::ECHO) == 0 => Settings::Raw,
+        Ok(_) => Settings::Changed,
+        Err(_) => Settings::Gone,
+    }
+}
+
+/// Puts the terminal into reading mode: raw, alternate screen, no cursor,
+/// and the optional `modes`.
+pub fn take(modes: Modes) -> io::Result<()> {
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    HELD.fetch_or(RAW, Ordering::SeqCst);
+    raw_mode_on()?;
+    let mut out = io::stdout();
+    let mut held = ALTERNATE | HIDDEN_CURSOR;
+    queue!(out, EnterAlternateScreen, cursor::Hide)?;
+    if modes.mouse {
+        held |= MOUSE;
+        queue!(out, event::EnableMouseCapture)?;
+    }
+    if modes.paste {
+        held |= PASTE;
+        queue!(out, event::EnableBracketedPaste)?;
+    }
+    // Marked before the write: if it fails half-way, restore still undoes it.
+    HELD.fetch_or(held, Ordering::SeqCst);
+    out.flush()
+}
+
+/// Gives the terminal back as it was and returns the optional modes that
+/// were on. Safe to call more than once and from any thread; does nothing
+/// if brief does not hold the terminal. Errors are ignored: a terminal that
+/// has gone away cannot be restored, and restoring must never block an exit.
+pub fn restore() -> Modes {
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let held = HELD.swap(0, Ordering::SeqCst);
+    if held == 0 {
+        return Modes::default();
+    }
+    let mut out = io::stdout();
+    if held & MOUSE != 0 {
+        let _ = queue!(out, event::DisableMouseCapture);
+    }
+    if held & PASTE != 0 {
+        let _ = queue!(out, event::DisableBracketedPaste);
+    }
+    if held & ALTERNATE != 0 {
+        let _ = queue!(out, LeaveAlternateScreen);
+    }
+    if held & HIDDEN_CURSOR != 0 {
+        let _ = queue!(out, cursor::Show);
+    }
+    let _ = out.flush();
+    if held & RAW != 0 {
+        raw_mode_off();
+    }
+    Modes {
+        mouse: held & MOUSE != 0,
+        paste: held & PASTE != 0,
+    }
+}
+
+/// Restores the terminal before the panic message is printed, so the
+/// message lands on the normal screen, readable. A panic on any thread but
+/// the main one then ends the process (status 101), so the main thread
+/// never waits for input that will not come; on the main thread the panic
+/// unwinds and the process ends with the same status.
 pub fn install_panic_hook() {
+    let main_thread = thread::current().id();
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore();
         previous(info);
+        if thread::current().id() != main_thread {
+            std::process::exit(101);
+        }
     }));
 }
 
-/// Starts a thread that restores the terminal and exits on SIGTERM, SIGINT
-/// or SIGHUP, so a closed window or a `kill` never leaves it broken.
-pub fn watch_signals() -> io::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT, SIGHUP])?;
-    std::thread::Builder::new()
+/// What the threads tell the loop.
+enum Message {
+    /// Input from the terminal.
+    Input(event::Event),
+    /// Reading input failed: the terminal is unusable.
+    InputFailed,
+    /// The terminal reported hang-up (or could no longer be watched).
+    HangUp,
+    /// A signal arrived.
+    Signal(i32),
+    /// A file in the watched folder may have changed.
+    FileChanged(std::ffi::OsString),
+}
+
+/// True if `signal` is ignored now, as `nohup` leaves SIGHUP and a
+/// non-interactive shell leaves SIGINT for a background job.
+fn is_ignored(signal: libc::c_int) -> bool {
+    // SAFETY: with a null new action, sigaction only reads the current
+    // disposition into the zeroed value.
+    unsafe {
+        let mut current: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal, std::ptr::null(), &mut current) == 0
+            && current.sa_sigaction == libc::SIG_IGN
+    }
+}
+
+/// Forwards signals to the loop. A signal that was ignored when brief
+/// started stays ignored (the convention `nohup` relies on); a lost
+/// terminal is then noticed by [`watch_hangup`] instead.
+fn watch_signals(sender: Sender<Message>) -> io::Result<()> {
+    // SIGWINCH too: crossterm only starts listening for it once the input
+    // thread first reads, and a resize before that would be lost.
+    let mut wanted = vec![SIGTERM, SIGTSTP, SIGCONT, SIGWINCH];
+    wanted.extend([SIGHUP, SIGINT].into_iter().filter(|s| !is_ignored(*s)));
+    let mut signals = signal_hook::iterator::Signals::new(&wanted)?;
+    thread::Builder::new()
         .name("signals".to_owned())
         .spawn(move || {
-            if let Some(signal) = signals.forever().next() {
-                restore();
-                std::process::exit(128 + signal);
+            for signal in signals.forever() {
+                if sender.send(Message::Signal(signal)).is_err() {
+                    return;
+                }
+                if matches!(signal, SIGTERM | SIGINT | SIGHUP) {
+                    // The main thread exits at once; if it is stuck in a
+                    // write to a terminal that no longer reads, end anyway
+                    // rather than linger. Only termios can be restored
+                    // without the stuck output.
+                    thread::sleep(EXIT_DEADLINE);
+                    if HELD.swap(0, Ordering::SeqCst) & RAW != 0 {
+                        raw_mode_off();
+                    }
+                    std::process::exit(i32::from(Ending::Signal(signal).exit_code()));
+                }
             }
         })?;
     Ok(())
 }
 
-/// Restores the terminal and stops the process until `fg`; then takes the
-/// terminal back.
-fn suspend() -> io::Result<()> {
+/// Tells the loop when the terminal goes away (SSH link dropped, window
+/// closed, pty master closed), whatever happens to SIGHUP.
+///
+/// crossterm's reader loops forever on a terminal that reads as end of
+/// file (crossterm issue 793), so hang-up is not left for it to find. Here
+/// `poll` asks for no events at all: it then wakes only for hang-up, error
+/// or a closed descriptor, and this thread reports once and ends, so it can
+/// never spin.
+fn watch_hangup(sender: Sender<Message>) -> io::Result<()> {
+    thread::Builder::new()
+        .name("hangup".to_owned())
+        .spawn(move || {
+            let mut fds = [libc::STDIN_FILENO, libc::STDOUT_FILENO].map(|fd| libc::pollfd {
+                fd,
+                events: 0,
+                revents: 0,
+            });
+            loop {
+                // SAFETY: poll reads and writes only the array passed, whose
+                // length is given.
+                let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, -1) };
+                if ready < 0 && io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+                    continue;
+                }
+                // Readiness with no events asked for, or poll itself failing:
+                // either way the terminal cannot be relied on.
+                let _ = sender.send(Message::HangUp);
+                return;
+            }
+        })?;
+    Ok(())
+}
+
+/// Reads input events and forwards them. Ends at the first error: a
+/// reading error is never retried.
+fn read_input(sender: Sender<Message>) -> io::Result<()> {
+    thread::Builder::new()
+        .name("input".to_owned())
+        .spawn(move || {
+            injected_panic("input");
+            loop {
+                let message = match event::read() {
+                    Ok(event) => Message::Input(event),
+                    Err(_) => Message::InputFailed,
+                };
+                let failed = matches!(message, Message::InputFailed);
+                if sender.send(message).is_err() || failed {
+                    return;
+                }
+            }
+        })?;
+    Ok(())
+}
+
+/// Under the `test-hooks` feature, panics when `BRIEF_TEST_PANIC` names
+/// `place`, so tests can prove a panic restores the terminal.
+#[cfg(feature = "test-hooks")]
+#[allow(clippy::panic)]
+fn injected_panic(place: &str) {
+    if std::env::var("BRIEF_TEST_PANIC").is_ok_and(|v| v == place) {
+        panic!("test-hooks: a panic injected in the {place} thread");
+    }
+}
+
+#[cfg(not(feature = "test-hooks"))]
+fn injected_panic(_place: &str) {}
+
+/// Stops brief until it is continued (`fg`), with the terminal given back
+/// meanwhile. `group` stops the whole process group, as ctrl-z does in a
+/// shell; otherwise only brief stops (an external SIGTSTP was sent to it
+/// alone). In a process group no shell watches (an orphaned one, as under
+/// `ssh host brief`) the system discards the stop, since nobody could
+/// continue it, and brief simply carries on.
+fn stop(group: bool) -> io::Result<()> {
+    let target = if group {
+        0
+    } else {
+        std::process::id() as libc::pid_t
+    };
+    // SAFETY: plain sigaction and kill calls on values owned here; the
+    // previous disposition (signal-hook's handler) is put back unchanged.
+    unsafe {
+        let mut default: libc::sigaction = std::mem::zeroed();
+        default.sa_sigaction = libc::SIG_DFL;
+        let mut previous: libc::sigaction = std::mem::zeroed();
+        if libc::sigaction(SIGTSTP, &default, &mut previous) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // With the default action the process stops inside this call and
+        // returns from it once continued.
+        let sent = libc::kill(target, SIGTSTP);
+        let error = io::Error::last_os_error();
+        libc::sigaction(SIGTSTP, &previous, std::ptr::null_mut());
+        if sent != 0 {
+            return Err(error);
+        }
+    }
+    Ok(())
+}
+
+/// The terminal's size now, or `fallback` if it cannot be asked.
+fn current_size(fallback: (u16, u16)) -> (u16, u16) {
+    crossterm_terminal::size().unwrap_or(fallback)
+}
+
+type Screen = Terminal<CrosstermBackend<io::Stdout>>;
+
+/// Brings the model to the terminal's size and draws everything afresh.
+///
+/// `Terminal::resize` clears the screen and forgets the previous frame, so
+/// the draw writes every cell. (`Terminal::clear` would do the same but
+/// first asks the terminal where its cursor is: a round trip over SSH, with
+/// the answer arriving on the input thread instead.)
+fn full_redraw(screen: &mut Screen, app: &mut App) -> io::Result<()> {
+    let (width, height) = current_size((app.area.width, app.area.height));
+    if (width, height) != (app.area.width, app.area.height) {
+        app.handle(Event::Resize(width, height));
+    }
+    screen.resize(Rect::new(0, 0, width, height))?;
+    screen.draw(|frame| crate::ui::render(app, frame))?;
+    Ok(())
+}
+
+/// Runs the reader until it ends, then gives the terminal back and calls
+/// `on_exit` with the model (to save the reading position) exactly once,
+/// whatever the ending — quit, signal, hang-up or a terminal that failed.
+/// Only a panic skips it: the model may be half-updated then.
+///
+/// The caller exits with [`Ending::exit_code`]. A failed write to the
+/// terminal ends the session with the error; it is never retried. After a
+/// terminating signal the process ends at most a second later whatever
+/// happens (see `EXIT_DEADLINE`), so `on_exit` must be quick: write the
+/// state atomically, and never wait on the terminal.
+pub fn run(
+    app: &mut App,
+    modes: Modes,
+    watch: Option<&Path>,
+    on_exit: impl FnOnce(&App),
+) -> io::Result<Ending> {
+    let result = session(app, modes, watch).or_else(|error| {
+        // A terminal that has gone away fails writes with EIO (or ENXIO):
+        // that is a hang-up, not a fault.
+        match error.raw_os_error() {
+            Some(libc::EIO | libc::ENXIO) => Ok(Ending::HangUp),
+            _ => Err(error),
+        }
+    });
     restore();
-    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
-    take()
+    on_exit(app);
+    result
 }
 
-fn convert(event: event::Event) -> Option<Event> {
-    match event {
-        event::Event::Key(key) => Some(Event::Key(key)),
-        event::Event::Resize(width, height) => Some(Event::Resize(width, height)),
-        event::Event::Mouse(mouse) => Some(Event::Mouse(mouse)),
-        event::Event::Paste(text) => Some(Event::Paste(text)),
-        _ => None,
+fn session(app: &mut App, modes: Modes, watch: Option<&Path>) -> io::Result<Ending> {
+    let (sender, receiver) = mpsc::channel();
+    if let Some(folder) = watch {
+        let files = sender.clone();
+        // Without inotify the reader still works; it just does not reload
+        // by itself.
+        let _ = crate::watch::watch(folder, move |name| {
+            files
+                .send(Message::FileChanged(name.to_os_string()))
+                .is_ok()
+        });
     }
-}
-
-/// Runs the app until it quits.
-pub fn run(app: &mut App) -> io::Result<()> {
-    let backend = CrosstermBackend::new(io::stdout());
-    let mut terminal = Terminal::new(backend)?;
-    terminal.clear()?;
-    terminal.draw(|frame| crate::ui::render(app, frame))?;
+    // Signals first, so that one arriving while the terminal is being taken
+    // is already caught and leads to a restore.
+    watch_signals(sender.clone())?;
+    watch_hangup(sender.clone())?;
+    take(modes)?;
+    // Never dropped: ratatui's drop shows the cursor with `eprintln!` on
+    // failure, which panics when the terminal has gone away. `restore`
+    // shows the cursor instead.
+    let mut screen = ManuallyDrop::new(Terminal::new(CrosstermBackend::new(io::stdout()))?);
+    full_redraw(&mut screen, app)?;
+    injected_panic("main");
+    // Started after the first frame: keys typed before it wait in the
+    // terminal's buffer.
+    read_input(sender)?;
     loop {
-        let mut outcome = Outcome::Idle;
-        let mut first = true;
-        // Block for one event, then take whatever else is already waiting
-        // (a resize drag, pasted keys) before drawing once.
-        while first || event::poll(Duration::ZERO)? {
-            first = false;
-            let Some(event) = convert(event::read()?) else {
-                continue;
-            };
-            outcome = merge(outcome, app.handle(event));
-            if matches!(outcome, Outcome::Quit | Outcome::Suspend) {
-                break;
+        match next_batch(&receiver, app) {
+            Batch::End(ending) => return Ok(ending),
+            Batch::Suspend { group } => {
+                let modes = restore();
+                stop(group)?;
+                take(modes)?;
+                full_redraw(&mut screen, app)?;
             }
-        }
-        match outcome {
-            Outcome::Quit => return Ok(()),
-            Outcome::Suspend => {
-                suspend()?;
-                let (width, height) = terminal::size()?;
-                app.handle(Event::Resize(width, height));
-                terminal.clear()?;
-                terminal.draw(|frame| crate::ui::render(app, frame))?;
+            Batch::Reclaim => {
+                let modes = restore();
+                take(modes)?;
+                full_redraw(&mut screen, app)?;
             }
-            Outcome::FullRedraw => {
-                terminal.clear()?;
-                terminal.draw(|frame| crate::ui::render(app, frame))?;
+            Batch::Draw(Outcome::FullRedraw) => full_redraw(&mut screen, app)?,
+            Batch::Draw(Outcome::Redraw) => {
+                screen.draw(|frame| crate::ui::render(app, frame))?;
             }
-            Outcome::Redraw => {
-                terminal.draw(|frame| crate::ui::render(app, frame))?;
-            }
-            Outcome::Idle => {}
+            Batch::Draw(_) => {}
         }
     }
+}
+
+/// What one batch of queued messages asks the loop to do.
+enum Batch {
+    /// Leave.
+    End(Ending),
+    /// Stop until continued.
+    Suspend {
+        /// Stop the whole process group (ctrl-z), not only brief.
+        group: bool,
+    },
+    /// Someone changed the terminal while brief was stopped: take it back.
+    Reclaim,
+    /// Draw as the outcome says.
+    Draw(Outcome),
+}
+
+/// Blocks for one message, then applies it and everything already queued
+/// behind it. Resizes are coalesced: only the last size of a burst is laid
+/// out, and it is taken from the terminal itself so the model and the frame
+/// agree.
+fn next_batch(receiver: &Receiver<Message>, app: &mut App) -> Batch {
+    // Idle, the loop sleeps until something happens. Only after the reader
+    // moved does it wake once more, a moment later, to save the position.
+    let first = if app.unsaved() {
+        match receiver.recv_timeout(SAVE_AFTER) {
+            Ok(message) => message,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let had_message = app.message.is_some();
+                app.save_and_report();
+                return Batch::Draw(if app.message.is_some() != had_message {
+                    Outcome::Redraw
+                } else {
+                    Outcome::Idle
+                });
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Batch::End(Ending::HangUp),
+        }
+    } else {
+        match receiver.recv() {
+            Ok(message) => message,
+            // Every thread that could wake the loop is gone.
+            Err(_) => return Batch::End(Ending::HangUp),
+        }
+    };
+    let mut outcome = Outcome::Idle;
+    let mut resize: Option<(u16, u16)> = None;
+    let mut next = Some(first);
+    while let Some(message) = next {
+        let step = match message {
+            Message::Input(event::Event::Resize(width, height)) => {
+                resize = Some((width, height));
+                Outcome::Idle
+            }
+            Message::Input(event::Event::Key(key)) => {
+                let resized = flush_resize(app, &mut resize);
+                merge(resized, app.handle(Event::Key(key)))
+            }
+            Message::Input(event::Event::Paste(text)) => {
+                let resized = flush_resize(app, &mut resize);
+                merge(resized, app.handle(Event::Paste(text)))
+            }
+            Message::Input(event::Event::Mouse(mouse)) => app.handle(Event::Mouse(mouse)),
+            Message::Input(_) => Outcome::Idle,
+            Message::FileChanged(name) => app.handle(Event::FileChanged(name)),
+            Message::InputFailed | Message::HangUp | Message::Signal(SIGHUP) => {
+                return Batch::End(Ending::HangUp);
+            }
+            Message::Signal(signal @ (SIGTERM | SIGINT)) => {
+                return Batch::End(Ending::Signal(signal));
+            }
+            Message::Signal(SIGTSTP) => return Batch::Suspend { group: false },
+            Message::Signal(SIGCONT) => match settings() {
+                Settings::Raw => Outcome::Idle,
+                Settings::Changed => return Batch::Reclaim,
+                Settings::Gone => return Batch::End(Ending::HangUp),
+            },
+            Message::Signal(SIGWINCH) => {
+                resize = resize.or(Some((app.area.width, app.area.height)));
+                Outcome::Idle
+            }
+            Message::Signal(_) => Outcome::Idle,
+        };
+        outcome = merge(outcome, step);
+        match outcome {
+            Outcome::Quit => return Batch::End(Ending::Quit),
+            Outcome::Suspend => return Batch::Suspend { group: true },
+            _ => {}
+        }
+        next = receiver.try_recv().ok();
+    }
+    Batch::Draw(merge(outcome, flush_resize(app, &mut resize)))
+}
+
+/// Lays out a pending resize, at the size the terminal has now (crossterm
+/// and the signal thread both report a resize; the second finds nothing
+/// to do).
+fn flush_resize(app: &mut App, resize: &mut Option<(u16, u16)>) -> Outcome {
+    let Some(reported) = resize.take() else {
+        return Outcome::Idle;
+    };
+    let (width, height) = current_size(reported);
+    if (width, height) == (app.area.width, app.area.height) {
+        return Outcome::Idle;
+    }
+    app.handle(Event::Resize(width, height))
 }
 
 /// The stronger of two outcomes.
@@ -148,4 +606,33 @@ fn merge(a: Outcome, b: Outcome) -> Outcome {
         }
     }
     if rank(b) >= rank(a) { b } else { a }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_the_shell_convention() {
+        assert_eq!(Ending::Quit.exit_code(), 0);
+        assert_eq!(Ending::Signal(SIGTERM).exit_code(), 143);
+        assert_eq!(Ending::Signal(SIGINT).exit_code(), 130);
+        assert_eq!(Ending::HangUp.exit_code(), 129);
+    }
+
+    #[test]
+    fn restore_without_take_does_nothing() {
+        assert_eq!(restore(), Modes::default());
+        assert_eq!(restore(), Modes::default());
+    }
+
+    #[test]
+    fn merge_keeps_the_stronger_outcome() {
+        assert_eq!(merge(Outcome::Redraw, Outcome::Idle), Outcome::Redraw);
+        assert_eq!(
+            merge(Outcome::Idle, Outcome::FullRedraw),
+            Outcome::FullRedraw
+        );
+        assert_eq!(merge(Outcome::Quit, Outcome::Redraw), Outcome::Quit);
+    }
 }

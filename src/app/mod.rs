@@ -269,6 +269,48 @@ impl App {
         result
     }
 
+    /// Saves on the way out, from a model that will not be used again
+    /// (the terminal is already given back, so problems go to stderr).
+    pub fn save_on_exit(&self) -> Result<(), String> {
+        let Screen::Reader(reader) = &self.screen else {
+            return Ok(());
+        };
+        let (Some(store), Some(path)) = (&self.store, &reader.path) else {
+            return Ok(());
+        };
+        let mut changes = reader.changes();
+        if let Some((editor, part)) = &reader.note_editor {
+            // A note still being typed when the session ended is kept.
+            if let Some(id) = reader.mark_id(*part) {
+                let title = match part {
+                    crate::model::Part::Section(i) => reader
+                        .briefing
+                        .sections
+                        .get(*i)
+                        .map_or(String::new(), |s| s.title.clone()),
+                    _ => "Bottom line".to_owned(),
+                };
+                let text = editor.text();
+                if !text.trim().is_empty() {
+                    changes.notes.insert(
+                        id,
+                        Some(crate::state::Note {
+                            text,
+                            section_title: title,
+                            updated: crate::state::now(),
+                        }),
+                    );
+                }
+            }
+        }
+        store.update(path, &changes).map(|_| ()).map_err(|error| {
+            format!(
+                "cannot save your place and notes in {}: {error}",
+                crate::loader::display_name(store.dir())
+            )
+        })
+    }
+
     /// Saves, showing a failure in the status line.
     pub fn save_and_report(&mut self) {
         if let Err(text) = self.save() {

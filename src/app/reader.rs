@@ -165,7 +165,9 @@ impl ReaderState {
         let anchor = self.doc.lines.anchor(self.top)?;
         let start = self.doc.line_of_anchor(anchor)?;
         let length = self.block_length(start, anchor);
-        let into = (self.top - start) as f64 / length.max(1) as f64;
+        // At a zero-width layout a part can start after the line its
+        // anchor is on; saturate rather than panic.
+        let into = self.top.saturating_sub(start) as f64 / length.max(1) as f64;
         Some((anchor, into))
     }
 

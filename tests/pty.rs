@@ -1,0 +1,347 @@
+//! End-to-end runs of the real binary in a pseudo-terminal: every way out
+//! restores the terminal, hang-up ends the process at once and cheaply,
+//! suspend and resume work under a job-control shell, and the reader
+//! adapts to the terminal it is given (dumb, monochrome, ASCII, small).
+
+mod harness;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use harness::{PATIENCE, Session, Spawn, brief, children, liege, poll_until, proc_stat};
+
+/// brief reading the Liège briefing, its first screen drawn.
+fn reader() -> Session {
+    let mut session = Spawn::brief(&[&liege()]).start();
+    session.wait_reader();
+    session
+}
+
+#[test]
+fn quit_restores_the_terminal() {
+    let mut session = reader();
+    session.send(b"jjG");
+    session.send(b"q");
+    let exit = session.wait_exit(PATIENCE);
+    assert_eq!(exit.code, Some(0));
+    session.assert_restored();
+}
+
+/// Sends `signal` to a reading brief and checks it restores the terminal
+/// and exits with `code` within half a second.
+fn ends_on_signal(signal: i32, code: i32) {
+    let mut session = reader();
+    let sent = Instant::now();
+    session.signal(signal);
+    let exit = session.wait_exit(PATIENCE);
+    assert_eq!(exit.code, Some(code), "exit status after signal {signal}");
+    let took = exit.at - sent;
+    assert!(took < Duration::from_millis(500), "took {took:?} to exit");
+    session.assert_restored();
+}
+
+#[test]
+fn sigterm_restores_and_exits_within_half_a_second() {
+    ends_on_signal(libc::SIGTERM, 143);
+}
+
+#[test]
+fn sigint_restores_and_exits_within_half_a_second() {
+    ends_on_signal(libc::SIGINT, 130);
+}
+
+#[test]
+fn sighup_restores_and_exits() {
+    ends_on_signal(libc::SIGHUP, 129);
+}
+
+/// Closes the terminal under a reading brief: it must end within a second
+/// and use under 0.1 s of CPU doing so.
+fn ends_on_hangup(mut session: Session) {
+    session.wait_reader();
+    let (_, cpu_before) = proc_stat(session.pid).expect("brief is running");
+    let closed = Instant::now();
+    session.close_terminal();
+    let exit = session.wait_exit(PATIENCE);
+    let took = exit.at - closed;
+    let cpu = exit.cpu.saturating_sub(cpu_before);
+    eprintln!("hang-up: exit after {took:?}, {cpu:?} CPU");
+    assert!(took < Duration::from_secs(1), "took {took:?} to exit");
+    assert!(cpu < Duration::from_millis(100), "used {cpu:?} CPU");
+    assert_eq!(exit.code, Some(129), "exit status after hang-up");
+}
+
+#[test]
+fn closing_the_terminal_ends_brief_at_once() {
+    ends_on_hangup(Spawn::brief(&[&liege()]).start());
+}
+
+#[test]
+fn closing_the_terminal_ends_brief_with_sighup_ignored() {
+    // As under nohup: the signal never comes; the closed terminal must
+    // still be noticed, without spinning on it (crossterm issue 793).
+    let script = r#"trap '' HUP; exec "$0" "$@""#;
+    ends_on_hangup(Spawn::program("sh", &["-c", script, brief(), &liege()]).start());
+}
+
+#[test]
+fn closing_a_terminal_that_sends_no_sighup_ends_brief() {
+    // No SIGHUP at all: only the terminal itself can tell. crossterm's
+    // reader alone spins here at full CPU (crossterm issue 793).
+    ends_on_hangup(Spawn::brief(&[&liege()]).no_controlling_terminal().start());
+}
+
+/// An interactive shell with job control in a pty, its prompt shown.
+fn shell() -> Session {
+    let mut shell = Spawn::program("bash", &["--norc", "--noprofile", "-i"])
+        .env("PS1", "READY$ ")
+        .start();
+    shell.wait_text("READY$");
+    shell
+}
+
+/// Starts brief from `shell` and returns its pid once it shows its screen.
+fn brief_in(shell: &mut Session) -> i32 {
+    shell.send(format!("{} {}\r", brief(), liege()).as_bytes());
+    shell.wait_reader();
+    let shell_pid = shell.pid;
+    let mut pids = Vec::new();
+    assert!(
+        poll_until(PATIENCE, || {
+            pids = children(shell_pid);
+            pids.len() == 1
+        }),
+        "brief is not the shell's only child: {pids:?}"
+    );
+    pids[0]
+}
+
+/// Waits until `pid` is stopped, then for the shell's screen.
+fn assert_stopped(shell: &mut Session, pid: i32) {
+    let stopped = poll_until(PATIENCE, || proc_stat(pid).is_some_and(|(s, _)| s == 'T'));
+    assert!(stopped, "brief did not stop: {:?}", proc_stat(pid));
+    shell.wait_for("the shell's screen, restored", PATIENCE, |s| {
+        !s.alternate_screen() && !s.hide_cursor() && s.contents().contains("Stopped")
+    });
+}
+
+/// Brings brief back with `fg` in a window resized meanwhile, checks it
+/// redraws at the new size, then quits it and the shell.
+fn resume_quit(shell: &mut Session) {
+    shell.resize(100, 30);
+    shell.send(b"fg\r");
+    shell.wait_for("the reader redrawn at 100x30", PATIENCE, |s| {
+        let last = s.rows(0, 100).nth(29).unwrap_or_default();
+        s.alternate_screen() && s.contents().contains("Liège") && last.contains("quit")
+    });
+    shell.send(b"q");
+    shell.wait_for("the shell's prompt after brief", PATIENCE, |s| {
+        !s.alternate_screen() && s.contents().matches("READY$").count() >= 3
+    });
+    shell.send(b"exit\r");
+    shell.wait_exit(PATIENCE);
+}
+
+#[test]
+fn ctrl_z_suspends_and_fg_redraws_at_the_current_size() {
+    let mut shell = shell();
+    let pid = brief_in(&mut shell);
+    shell.send(b"\x1a");
+    assert_stopped(&mut shell, pid);
+    resume_quit(&mut shell);
+}
+
+#[test]
+fn sigtstp_suspends_and_fg_redraws() {
+    let mut shell = shell();
+    let pid = brief_in(&mut shell);
+    // SAFETY: kill with a pid and a signal.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTSTP) }, 0);
+    assert_stopped(&mut shell, pid);
+    resume_quit(&mut shell);
+}
+
+#[test]
+fn sigcont_takes_back_a_terminal_reset_while_stopped() {
+    let mut session = reader();
+    session.signal(libc::SIGSTOP);
+    let pid = session.pid;
+    assert!(poll_until(PATIENCE, || proc_stat(pid).is_some_and(|(s, _)| s == 'T')));
+    // What a shell does when it takes the terminal back: line mode, and
+    // its own output over the screen.
+    let mut termios = session.termios();
+    termios.c_lflag |= libc::ICANON | libc::ECHO;
+    session.set_termios(&termios);
+    session.scribble(b"\x1b[2J\x1b[Hshell output");
+    session.signal(libc::SIGCONT);
+    session.wait_reader();
+    assert!(!session.cooked(), "raw mode was not taken back");
+    session.send(b"q");
+    assert_eq!(session.wait_exit(PATIENCE).code, Some(0));
+    session.assert_restored();
+}
+
+#[test]
+fn a_burst_of_resizes_ends_drawn_at_the_last_size() {
+    let mut session = reader();
+    for (columns, rows) in [(100, 30), (60, 20), (120, 40), (41, 13), (90, 28)] {
+        session.resize(columns, rows);
+    }
+    session.wait_for("the reader at 90x28", PATIENCE, |s| {
+        let rows: Vec<String> = s.rows(0, 90).collect();
+        rows.len() == 28 && rows[27].contains("quit") && rows[0].contains("Liège")
+    });
+    session.send(b"q");
+    assert_eq!(session.wait_exit(PATIENCE).code, Some(0));
+}
+
+#[test]
+fn term_dumb_gets_the_plain_text() {
+    let mut session = Spawn::brief(&[&liege()]).env("TERM", "dumb").start();
+    let exit = session.wait_exit(PATIENCE);
+    assert_eq!(exit.code, Some(0));
+    let text = String::from_utf8_lossy(session.bytes());
+    assert!(text.contains("Liège"), "no briefing text: {text}");
+    assert!(
+        !text.contains('\x1b'),
+        "escape sequences on a dumb terminal"
+    );
+}
+
+#[test]
+fn stdout_not_a_terminal_gets_the_plain_text() {
+    let output = Command::new(brief())
+        .arg(liege())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run brief");
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("BOTTOM LINE") && !text.contains('\x1b'));
+}
+
+/// True for the characters of box drawing, blocks and geometric shapes.
+/// (Not `…`: src/ui still cuts text with `text::truncate`, whose ellipsis
+/// does not come from the glyph set.)
+fn drawing_character(c: char) -> bool {
+    matches!(c, '\u{2500}'..='\u{259F}' | '•' | '◦' | '·' | '▶')
+}
+
+/// Opens the help overlay and closes it again.
+fn open_and_close_help(session: &mut Session) {
+    session.send(b"?");
+    session.wait_text("Everywhere");
+    session.send(b"?");
+    session.wait_for("the help closed", PATIENCE, |s| {
+        !s.contents().contains("Everywhere")
+    });
+}
+
+/// Checks that no frame in `session`'s output uses a drawing character.
+fn assert_ascii_drawing(session: &mut Session) {
+    session.wait_for("the reader's screen", PATIENCE, |s| {
+        s.alternate_screen() && s.contents().contains("Alibaba")
+    });
+    open_and_close_help(session);
+    session.send(b"q");
+    assert_eq!(session.wait_exit(PATIENCE).code, Some(0));
+    let text = String::from_utf8_lossy(session.bytes());
+    let found: String = text.chars().filter(|c| drawing_character(*c)).collect();
+    assert!(
+        found.is_empty(),
+        "drawing characters in ASCII mode: {found}"
+    );
+}
+
+#[test]
+fn ascii_flag_draws_with_ascii() {
+    assert_ascii_drawing(&mut Spawn::brief(&["--ascii", &liege()]).start());
+}
+
+#[test]
+fn a_non_utf8_locale_draws_with_ascii() {
+    assert_ascii_drawing(&mut Spawn::brief(&[&liege()]).env("LANG", "C").start());
+}
+
+/// The parameters of every SGR sequence (`ESC [ … m`) in `bytes`.
+fn sgr_parameters(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    text.split("\x1b[")
+        .skip(1)
+        .filter_map(|rest| {
+            let end = rest.find(|c: char| ('\x40'..='\x7e').contains(&c))?;
+            (rest[end..].starts_with('m')).then(|| rest[..end].to_owned())
+        })
+        .flat_map(|p| p.split(';').map(str::to_owned).collect::<Vec<_>>())
+        .collect()
+}
+
+#[test]
+fn no_color_draws_without_colour() {
+    let mut session = Spawn::brief(&[&liege()]).env("NO_COLOR", "1").start();
+    session.wait_reader();
+    session.send(b"/Li\r");
+    open_and_close_help(&mut session);
+    session.send(b"q");
+    assert_eq!(session.wait_exit(PATIENCE).code, Some(0));
+    let colours: Vec<String> = sgr_parameters(session.bytes())
+        .into_iter()
+        .filter(|p| {
+            p.parse::<u32>()
+                .is_ok_and(|n| matches!(n, 30..=38 | 40..=48 | 90..=107))
+        })
+        .collect();
+    assert!(colours.is_empty(), "colour set under NO_COLOR: {colours:?}");
+    session.assert_restored();
+}
+
+#[test]
+fn default_colours_are_the_16_ansi_ones() {
+    let mut session = reader();
+    session.send(b"q");
+    session.wait_exit(PATIENCE);
+    // crossterm writes the 16 colours as palette indexes 0-15 (`38;5;6`),
+    // which follow the user's palette as `36` does.
+    let parameters = sgr_parameters(session.bytes());
+    let mut colours = Vec::new();
+    let mut rest = parameters.iter();
+    while let Some(p) = rest.next() {
+        if p == "38" || p == "48" {
+            let kind = rest.next().cloned().unwrap_or_default();
+            let index = rest.next().and_then(|n| n.parse::<u32>().ok());
+            assert_eq!(kind, "5", "truecolour used by default");
+            let index = index.expect("a palette index");
+            assert!(index < 16, "colour {index} is beyond the 16 ANSI ones");
+            colours.push(index);
+        }
+    }
+    assert!(colours.contains(&6), "no cyan at all: {colours:?}");
+}
+
+#[test]
+fn term_screen_and_a_phone_sized_window_work() {
+    let mut session = Spawn::brief(&[&liege()])
+        .env("TERM", "screen")
+        .size(40, 15)
+        .start();
+    session.wait_for("the reader at 40x15", PATIENCE, |s| {
+        let rows: Vec<String> = s.rows(0, 40).collect();
+        s.alternate_screen() && rows[14].contains("help") && !s.contents().contains("too small")
+    });
+    session.send(b"Gq");
+    assert_eq!(session.wait_exit(PATIENCE).code, Some(0));
+    session.assert_restored();
+}
+
+#[test]
+fn idle_reader_writes_nothing() {
+    let mut session = reader();
+    // Whatever follows the first frame within a quiet spell; a tick would
+    // write (or at least wake) repeatedly.
+    session.drain(Duration::from_millis(300));
+    let before = session.bytes().len();
+    session.drain(Duration::from_millis(500));
+    assert_eq!(session.bytes().len(), before, "output while idle");
+    session.send(b"q");
+    assert_eq!(session.wait_exit(PATIENCE).code, Some(0));
+}
