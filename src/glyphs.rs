@@ -89,6 +89,48 @@ impl Glyphs {
         Self::new(ascii_flag || !locale_is_utf8(env))
     }
 
+    /// Brief's own words for the screen: with the ASCII set, typographic
+    /// dashes, quotes and dots become their ASCII look-alikes, cell for
+    /// cell where possible. (Briefing text is not passed through here.)
+    pub fn words<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        if !self.ascii || text.is_ascii() {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        std::borrow::Cow::Owned(
+            text.chars()
+                .map(|c| match c {
+                    '—' | '–' => '-',
+                    '“' | '”' | '„' => '"',
+                    '‘' | '’' => '\'',
+                    '…' => '~',
+                    '·' => '-',
+                    other => other,
+                })
+                .collect(),
+        )
+    }
+
+    /// `text` cut to `max` columns, ending in this set's mark for "cut"
+    /// (one cell wide in both sets).
+    pub fn fit(&self, text: &str, max: usize) -> String {
+        let cut = crate::text::truncate(text, max);
+        if self.ascii && cut.ends_with('…') && !text.ends_with('…') {
+            let mut ascii = cut;
+            ascii.pop();
+            ascii.push('~');
+            return ascii;
+        }
+        cut
+    }
+
+    /// `text` cut or padded to exactly `columns` columns.
+    pub fn pad(&self, text: &str, columns: usize) -> String {
+        let mut out = self.fit(text, columns);
+        let used = crate::text::width(&out);
+        out.extend(std::iter::repeat_n(' ', columns.saturating_sub(used)));
+        out
+    }
+
     /// A bar `cells` wide in eighths: `eighths` is the length in 1/8 cells.
     pub fn bar(&self, eighths: usize) -> String {
         let full = eighths / 8;

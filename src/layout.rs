@@ -780,7 +780,7 @@ pub fn chart_into(
         };
         let bar = glyphs.bar(eighths.min(bar_room * 8));
         let bar_cells = text::width(&bar);
-        let label = text::pad_to(&point.label, label_width);
+        let label = glyphs.pad(&point.label, label_width);
         let gap = " ".repeat(bar_room - bar_cells + 1);
         let line: StyledLine<Style> = vec![
             (" ".to_owned(), Style::role(Role::Text)),

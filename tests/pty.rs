@@ -8,7 +8,7 @@ mod harness;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use harness::{PATIENCE, Session, Spawn, brief, children, liege, poll_until, proc_stat};
+use harness::{PATIENCE, Session, Spawn, brief, children, liege, poll_until, proc_stat, root};
 
 /// brief reading the Liège briefing, its first screen drawn.
 fn reader() -> Session {
@@ -344,4 +344,32 @@ fn idle_reader_writes_nothing() {
     assert_eq!(session.bytes().len(), before, "output while idle");
     session.send(b"q");
     assert_eq!(session.wait_exit(PATIENCE).code, Some(0));
+}
+
+/// With an all-ASCII briefing, --ascii means every byte on the wire is
+/// ASCII: borders, bars, markers, cut marks and brief's own messages.
+#[test]
+fn an_ascii_briefing_in_ascii_mode_sends_only_ascii() {
+    let minimal = root().join("tests/fixtures/valid/minimal.toml");
+    let path = minimal.to_string_lossy().into_owned();
+    let mut session = Spawn::brief(&["--ascii", &path]).size(40, 15).start();
+    session.wait_for("the reader", PATIENCE, |s| {
+        s.alternate_screen() && s.contents().contains("help")
+    });
+    // Overlays, a message with a dash, the help (narrow: cut descriptions).
+    session.send(b"o");
+    session.wait_text("Outline");
+    session.send(b"\x1b");
+    session.send(b"x");
+    session.wait_text("does nothing here");
+    open_and_close_help(&mut session);
+    session.send(b"q");
+    assert_eq!(session.wait_exit(PATIENCE).code, Some(0));
+    let bytes = session.bytes();
+    let non_ascii: Vec<u8> = bytes.iter().copied().filter(|b| !b.is_ascii()).collect();
+    assert!(
+        non_ascii.is_empty(),
+        "non-ASCII bytes in ASCII mode: {}",
+        String::from_utf8_lossy(&non_ascii)
+    );
 }

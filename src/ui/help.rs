@@ -158,12 +158,13 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
                 );
             }
             Row::Error(message) => {
+                let message = app.glyphs.words(message);
                 put_line(
                     buffer,
                     area.x,
                     y,
                     width,
-                    [(message.as_str(), theme.error())],
+                    [(message.as_ref(), theme.error())],
                 );
             }
             Row::Binding(keys, _) if two_rows => {
@@ -176,6 +177,7 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
                 );
             }
             Row::Description(description) => {
+                let description = app.glyphs.fit(description, width.saturating_sub(6));
                 put_line(
                     buffer,
                     area.x,
@@ -183,12 +185,15 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
                     width,
                     [
                         ("      ", Style::default()),
-                        (*description, Style::default()),
+                        (description.as_str(), Style::default()),
                     ],
                 );
             }
             Row::Binding(keys, description) => {
-                let keys = text::pad_to(keys, key_width);
+                let keys = app.glyphs.pad(keys, key_width);
+                let description = app
+                    .glyphs
+                    .fit(description, width.saturating_sub(key_width + 4));
                 put_line(
                     buffer,
                     area.x,
@@ -198,7 +203,7 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
                         ("  ", Style::default()),
                         (keys.as_str(), theme.key()),
                         ("  ", Style::default()),
-                        (*description, Style::default()),
+                        (description.as_str(), Style::default()),
                     ],
                 );
             }

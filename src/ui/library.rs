@@ -9,7 +9,6 @@ use crate::app::App;
 use crate::app::geometry::text_area;
 use crate::app::library::LibraryState;
 use crate::sanitize;
-use crate::text;
 
 /// Rows each entry takes: title, details, a blank.
 const ROWS_PER_ENTRY: u16 = 3;
@@ -59,7 +58,7 @@ pub fn render(app: &App, area: Rect, buffer: &mut Buffer) {
         return;
     };
     let header = format!(" brief {} {}", app.glyphs.dot, library.folder);
-    let header = text::truncate(&header, usize::from(area.width));
+    let header = app.glyphs.fit(&header, usize::from(area.width));
     put_line(
         buffer,
         area.x,
@@ -99,6 +98,7 @@ pub fn render(app: &App, area: Rect, buffer: &mut Buffer) {
         } else {
             format!("No briefing matches “{}”.", sanitize::line(&library.filter))
         };
+        let note = app.glyphs.words(&note).into_owned();
         if y < bottom {
             put_line(
                 buffer,
@@ -163,9 +163,10 @@ pub fn render(app: &App, area: Rect, buffer: &mut Buffer) {
         } else {
             theme.pane_title(false)
         };
-        let line = text::pad_to(&format!("{marker} {title}"), width);
+        let line = app.glyphs.pad(&format!("{marker} {title}"), width);
         put_line(buffer, inner.x, y, width, [(line.as_str(), title_style)]);
         let meta = format!("  {meta}");
+        let meta = app.glyphs.fit(&meta, width);
         put_line(buffer, inner.x, y + 1, width, [(meta.as_str(), meta_style)]);
         y += rows_per_entry as u16;
     }

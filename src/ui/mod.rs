@@ -21,7 +21,6 @@ use ratatui::widgets::{Block, Clear, Widget};
 use crate::app::geometry::{Geometry, MIN_HEIGHT, MIN_WIDTH, Panes};
 use crate::app::{App, Screen};
 use crate::glyphs::Glyphs;
-use crate::text;
 use crate::theme::Theme;
 
 pub use help::help_line_count;
@@ -65,8 +64,8 @@ fn too_small(area: Rect, buffer: &mut Buffer) {
         if y >= area.y + area.height {
             break;
         }
-        let shown = text::truncate(line, usize::from(area.width));
-        buffer.set_stringn(area.x, y, &shown, usize::from(area.width), Style::default());
+        // set_stringn stops at the edge, never inside a character.
+        buffer.set_stringn(area.x, y, line, usize::from(area.width), Style::default());
     }
 }
 
@@ -110,7 +109,7 @@ fn pane(
 ) {
     Clear.render(rect, buffer);
     let room = usize::from(rect.width.saturating_sub(4));
-    let title = text::truncate(title, room);
+    let title = glyphs.fit(&glyphs.words(title), room);
     let block = Block::bordered()
         .border_set(border_set(glyphs, focused))
         .border_style(theme.border(focused))
@@ -138,14 +137,8 @@ fn put_line<'a>(
             break;
         }
         let room = width - used;
-        let w = text::width(piece);
-        let shown;
-        let piece = if w > room {
-            shown = text::truncate(piece, room);
-            shown.as_str()
-        } else {
-            piece
-        };
+        // set_stringn stops at `room` columns without splitting a
+        // character; callers that want a visible "cut" mark use Glyphs::fit.
         let (end_x, _) = buffer.set_stringn(x + used as u16, y, piece, room, style);
         used = usize::from(end_x - x);
     }

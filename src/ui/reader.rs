@@ -55,7 +55,7 @@ fn header(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
     if let Some(classification) = &briefing.classification {
         let banner = format!(" {} ", classification.to_uppercase());
         let room = (width / 3).max(1);
-        let banner = text::truncate(&banner, room);
+        let banner = app.glyphs.fit(&banner, room);
         used += put_line(
             buffer,
             rect.x + used as u16,
@@ -72,7 +72,7 @@ fn header(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
         );
     }
     let room = width.saturating_sub(used + date_width + 1);
-    let title = text::truncate(&briefing.title, room);
+    let title = app.glyphs.fit(&briefing.title, room);
     used += put_line(
         buffer,
         rect.x + used as u16,
@@ -182,7 +182,7 @@ fn outline(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
         };
         let count_width = text::width(&count);
         let text = format!("{marker} {label}");
-        let shown = text::pad_to(&text, width.saturating_sub(count_width));
+        let shown = app.glyphs.pad(&text, width.saturating_sub(count_width));
         put_line(
             buffer,
             area.x,

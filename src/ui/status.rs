@@ -95,7 +95,7 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
         ),
         (None, None) => (position(app), theme.status()),
     };
-    let left = format!(" {left}");
+    let left = format!(" {}", app.glyphs.words(&left));
     let left_width = text::width(&left);
     // The most important hints are last (help, quit): on a narrow screen
     // the first ones go.
@@ -119,7 +119,7 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
             [(hint_text.as_str(), theme.status())],
         );
     } else {
-        let shown = text::truncate(&left, width);
+        let shown = app.glyphs.fit(&left, width);
         put_line(buffer, rect.x, rect.y, width, [(shown.as_str(), style)]);
     }
 }
