@@ -270,6 +270,8 @@ struct Checker<'a> {
 /// A source reference waiting to be resolved once all sources are known.
 struct SourceIds {
     by_id: HashMap<String, usize>,
+    /// The file has `[[sources]]` entries (valid or not).
+    any_sources: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -284,11 +286,15 @@ impl<'a> Checker<'a> {
         self.unknown_keys(root, TOP_KEYS, "at the top level");
         let sources = self.sources(root);
         let ids = SourceIds {
+            // Only ids that are themselves valid can be cited (or suggested):
+            // a bad id already has its own error.
             by_id: sources
                 .iter()
                 .enumerate()
+                .filter(|(_, s)| !s.id.is_empty() && s.id.chars().all(is_id_char))
                 .map(|(i, s)| (s.id.clone(), i))
                 .collect(),
+            any_sources: !sources.is_empty(),
         };
         let here = "at the top level";
         let title = self.required_text(root, "title", here, span.start..span.start);
@@ -589,8 +595,11 @@ impl<'a> Checker<'a> {
         let known: Vec<&str> = ids.by_id.keys().map(String::as_str).collect();
         let hint = match suggest(id, &known) {
             Some(best) => format!("did you mean `{best}`?"),
-            None if known.is_empty() => {
+            None if known.is_empty() && !ids.any_sources => {
                 "the file has no [[sources]]; add one with this id and a title".to_owned()
+            }
+            None if known.is_empty() => {
+                "no [[sources]] entry has a valid id yet; give one this id and a title".to_owned()
             }
             None => {
                 let mut sorted = known.clone();
