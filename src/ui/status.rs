@@ -128,7 +128,10 @@ fn position(app: &App) -> String {
     let keymap_note = if app.keymap_errors.is_empty() {
         String::new()
     } else {
-        format!("  {} keymap problems", app.keymap_errors.len())
+        match app.keymap_errors.len() {
+            1 => "  1 keymap problem".to_owned(),
+            n => format!("  {n} keymap problems"),
+        }
     };
     match &app.screen {
         Screen::Reader(reader) => format!(
