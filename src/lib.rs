@@ -20,6 +20,7 @@ pub mod sanitize;
 pub mod search;
 pub mod state;
 pub mod terminal;
+pub mod testdata;
 pub mod text;
 pub mod theme;
 pub mod ui;
