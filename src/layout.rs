@@ -201,6 +201,31 @@ impl Lines {
         }
     }
 
+    /// Appends one line of borrowed styled pieces, merging neighbours of
+    /// one style (what the wrapper hands over, with no copy in between).
+    pub fn push_pieces(&mut self, pieces: &[(&str, Style)], anchor: Anchor) {
+        self.lines.push(LineRecord {
+            text_start: self.text.len() as u32,
+            span_start: self.spans.len() as u32,
+            anchor,
+        });
+        let first_span = self.spans.len();
+        for (text, style) in pieces {
+            if text.is_empty() {
+                continue;
+            }
+            self.text.push_str(text);
+            let end = self.text.len() as u32;
+            let in_line = self.spans.len() > first_span;
+            match self.spans.last_mut() {
+                Some(last) if in_line && last.style == *style => {
+                    last.end = end;
+                }
+                _ => self.spans.push(SpanRecord { end, style: *style }),
+            }
+        }
+    }
+
     /// Appends an empty line.
     pub fn blank(&mut self, anchor: Anchor) {
         self.push(&[], anchor);
@@ -227,9 +252,10 @@ impl Lines {
         rest_indent: &[(&str, Style)],
         anchor: Anchor,
     ) {
-        for line in text::wrap(spans, self.width, first_indent, rest_indent) {
-            self.push(&line, anchor);
-        }
+        let width = self.width;
+        text::wrap_each(spans, width, first_indent, rest_indent, |line| {
+            self.push_pieces(line, anchor);
+        });
     }
 
     /// Plain text of all lines, newline-terminated, trailing spaces trimmed.
