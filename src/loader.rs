@@ -252,7 +252,7 @@ impl<'a> Checker<'a> {
         let title = self.required_text(root, "title", here, span.start..span.start);
         let summary = self
             .optional_string(root, "summary", here)
-            .map(|(text, _)| self.markdown(&text))
+            .map(|(text, _)| self.markdown(text))
             .unwrap_or_default();
         let facts = self
             .tables(root, "facts", here)
@@ -272,9 +272,19 @@ impl<'a> Checker<'a> {
         }
         let mut sections = Vec::with_capacity(section_tables.len());
         let mut seen_ids: HashMap<String, usize> = HashMap::new();
-        for (i, (table, table_span)) in section_tables.into_iter().enumerate() {
-            let section = self.section(&table, table_span.clone(), i + 1, &ids, &mut seen_ids);
-            sections.push(section);
+        // Bodies are parsed a batch at a time on all cores (the Markdown is
+        // most of the work), then checked in order; each batch's tables are
+        // dropped before the next is parsed.
+        let mut tables = section_tables.into_iter().enumerate().peekable();
+        while tables.peek().is_some() {
+            let batch: Vec<_> = tables.by_ref().take(BODY_BATCH).collect();
+            let mut bodies = parse_bodies(&batch).into_iter();
+            for (i, (table, table_span)) in batch {
+                let body = bodies.next().flatten();
+                let section =
+                    self.section(&table, table_span.clone(), i + 1, &ids, &mut seen_ids, body);
+                sections.push(section);
+            }
         }
         Briefing {
             title: title.unwrap_or_default(),
@@ -323,15 +333,15 @@ impl<'a> Checker<'a> {
     }
 
     /// A string field's raw value and span, after checking its type.
-    fn optional_string(
+    fn optional_string<'t>(
         &mut self,
-        table: &Table<'_>,
+        table: &'t Table<'_>,
         key: &str,
         place: &str,
-    ) -> Option<(String, Range<usize>)> {
+    ) -> Option<(&'t str, Range<usize>)> {
         let value = table.get(key)?;
         match value.get_ref() {
-            DeValue::String(s) => Some((s.to_string(), value.span())),
+            DeValue::String(s) => Some((s.as_ref(), value.span())),
             other => {
                 let hint = quote_hint(key, other);
                 self.error(
@@ -346,7 +356,7 @@ impl<'a> Checker<'a> {
 
     fn optional_text(&mut self, table: &Table<'_>, key: &str, place: &str) -> Option<String> {
         let (raw, _) = self.optional_string(table, key, place)?;
-        Some(self.clean(&raw))
+        Some(self.clean(raw))
     }
 
     /// A required, non-blank string field, sanitised.
@@ -535,7 +545,7 @@ impl<'a> Checker<'a> {
 
     fn source_ref(&mut self, table: &Table<'_>, place: &str, ids: &SourceIds) -> Option<usize> {
         let (raw, span) = self.optional_string(table, "source", place)?;
-        self.resolve_source(&raw, span, place, ids)
+        self.resolve_source(raw, span, place, ids)
     }
 
     fn resolve_source(
@@ -602,6 +612,7 @@ impl<'a> Checker<'a> {
         number: usize,
         ids: &SourceIds,
         seen: &mut HashMap<String, usize>,
+        body: Option<(Vec<Block>, Findings)>,
     ) -> Section {
         let place = format!("in section {number}");
         self.unknown_keys(table, SECTION_KEYS, &place);
@@ -624,7 +635,7 @@ impl<'a> Checker<'a> {
                         Some("use only letters, digits, `-`, `_` and `.`".to_owned()),
                     );
                 }
-                Some((raw, id_span))
+                Some((raw.to_owned(), id_span))
             }
             None => title.as_deref().map(|t| {
                 (
@@ -657,10 +668,16 @@ impl<'a> Checker<'a> {
             }
             None => format!("section-{number}"),
         };
-        let body = self
-            .optional_string(table, "body", &place)
-            .map(|(text, _)| self.markdown(&text))
-            .unwrap_or_default();
+        let body = match self.optional_string(table, "body", &place) {
+            Some((text, _)) => match body {
+                Some((blocks, found)) => {
+                    self.findings.merge(found);
+                    blocks
+                }
+                None => self.markdown(text),
+            },
+            None => Vec::new(),
+        };
         let sources = self
             .string_list_spanned(table, "sources", &place)
             .into_iter()
@@ -836,6 +853,53 @@ impl<'a> Checker<'a> {
         }
         sources
     }
+}
+
+/// Sections whose bodies are parsed together, on as many threads as there
+/// are cores.
+const BODY_BATCH: usize = 64;
+
+/// Below this many bytes of Markdown a batch is parsed on this thread: a
+/// thread costs more than it saves.
+const PARALLEL_BYTES: usize = 64 * 1024;
+
+/// Parses the string bodies of a batch of section tables, in order; `None`
+/// where there is no string body (the checker reports that).
+fn parse_bodies(
+    batch: &[(usize, (Table<'_>, Range<usize>))],
+) -> Vec<Option<(Vec<Block>, Findings)>> {
+    let texts: Vec<Option<&str>> = batch
+        .iter()
+        .map(
+            |(_, (table, _))| match table.get("body").map(Spanned::get_ref) {
+                Some(DeValue::String(text)) => Some(text.as_ref()),
+                _ => None,
+            },
+        )
+        .collect();
+    let parse = |texts: &[Option<&str>]| -> Vec<Option<(Vec<Block>, Findings)>> {
+        texts.iter().map(|t| t.map(markdown::parse)).collect()
+    };
+    let bytes: usize = texts.iter().flatten().map(|t| t.len()).sum();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(4);
+    if threads < 2 || bytes < PARALLEL_BYTES {
+        return parse(&texts);
+    }
+    let chunk = texts.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let mut chunks = texts.chunks(chunk);
+        let mine = chunks.next().unwrap_or_default();
+        let handles: Vec<_> = chunks.map(|c| scope.spawn(move || parse(c))).collect();
+        let mut out = parse(mine);
+        for (handle, texts) in handles.into_iter().zip(texts.chunks(chunk).skip(1)) {
+            // A thread that panicked is parsed again here, so the panic
+            // (a bug) shows where it happens instead of being lost.
+            out.extend(handle.join().unwrap_or_else(|_| parse(texts)));
+        }
+        out
+    })
 }
 
 fn table_key_span(table: &Table<'_>, key: &str) -> Option<Range<usize>> {

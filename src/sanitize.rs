@@ -103,7 +103,9 @@ pub fn sanitize(input: &str, mode: Mode) -> Cow<'_, str> {
 /// Sanitises `input` and reports what was replaced.
 pub fn sanitize_with_findings(input: &str, mode: Mode) -> (Cow<'_, str>, Findings) {
     let mut findings = Findings::default();
-    let needs_char_pass = input.chars().any(is_unsafe);
+    // Most text is printable ASCII: one pass over its bytes settles it.
+    let needs_char_pass =
+        input.bytes().any(|b| !(0x20..0x7F).contains(&b)) && input.chars().any(is_unsafe);
     if !needs_char_pass {
         // No control characters: only zero-width graphemes can need work.
         if input.is_ascii() || !has_zero_width_grapheme(input) {
