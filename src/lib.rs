@@ -15,6 +15,7 @@ pub mod layout;
 pub mod loader;
 pub mod markdown;
 pub mod model;
+pub mod output;
 pub mod print;
 pub mod sanitize;
 pub mod search;

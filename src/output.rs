@@ -1,0 +1,973 @@
+//! Fewer bytes on the wire: a ratatui backend that sends each frame as a
+//! small change to what the terminal already shows.
+//!
+//! [`LeanBackend`] wraps a backend that is also a byte sink (crossterm's)
+//! and keeps a model of the terminal's screen. For each frame ratatui hands
+//! it the changed cells; it applies them to its copy of ratatui's previous
+//! buffer, and then turns the model into the new screen with as few bytes
+//! as it can find:
+//!
+//! - a band of rows that moved up or down (the reading pane scrolled) is
+//!   moved by the terminal itself — deleting and inserting lines (`CSI n M`,
+//!   `CSI n L`), or a scrolling region (`CSI t;b r`, `CSI n S`/`T`, reset),
+//!   whichever is shorter — when that plus the rows still to write is
+//!   cheaper than writing them all;
+//! - each row that still differs is written as whole runs of cells, joined
+//!   across short unchanged gaps, with the shortest cursor move (`CR LF`,
+//!   `CSI n C` or `CSI y;x H`), and a blank end of line as `CSI K`;
+//! - colours and attributes are set with one SGR sequence per change.
+//!
+//! It must show exactly what the plain backend shows: a test drives random
+//! frames through both into terminal emulators and compares the screens.
+//! A wide character whose right half was overwritten (which the plain
+//! backend draws shifted) is shown as a blank here. This module draws; it
+//! knows nothing about briefings and owns no terminal mode.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::io::{self, Write};
+
+use ratatui::backend::{Backend, ClearType, WindowSize};
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::{Position, Rect, Size};
+use ratatui::style::{Color, Modifier};
+use unicode_width::UnicodeWidthStr;
+
+/// Colours and attributes: the terminal's "pen".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Pen {
+    fg: Color,
+    bg: Color,
+    underline: Color,
+    modifier: Modifier,
+}
+
+impl Pen {
+    const DEFAULT: Pen = Pen {
+        fg: Color::Reset,
+        bg: Color::Reset,
+        underline: Color::Reset,
+        modifier: Modifier::empty(),
+    };
+
+    fn of(cell: &Cell) -> Pen {
+        Pen {
+            fg: cell.fg,
+            bg: cell.bg,
+            underline: cell.underline_color,
+            modifier: cell.modifier,
+        }
+    }
+}
+
+/// One column of the screen as the terminal shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Glyph {
+    /// What is printed; empty for the right half of a wide character.
+    symbol: compact::Symbol,
+    /// Columns it covers: 1 or 2 (more for odd graphemes); 0 for a right half.
+    width: u8,
+    pen: Pen,
+}
+
+impl Glyph {
+    fn blank() -> Glyph {
+        Glyph {
+            symbol: compact::Symbol::new(" "),
+            width: 1,
+            pen: Pen::DEFAULT,
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        self.width == 1 && self.pen == Pen::DEFAULT && self.symbol.as_str() == " "
+    }
+}
+
+/// A small inline string for one grapheme, so a screen of glyphs does not
+/// allocate per cell.
+mod compact {
+    /// Up to 23 bytes inline; longer graphemes (rare) on the heap.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Symbol {
+        Inline { len: u8, bytes: [u8; 23] },
+        Heap(Box<str>),
+    }
+
+    impl Symbol {
+        pub fn new(text: &str) -> Symbol {
+            if text.len() <= 23 {
+                let mut bytes = [0; 23];
+                bytes[..text.len()].copy_from_slice(text.as_bytes());
+                Symbol::Inline {
+                    len: text.len() as u8,
+                    bytes,
+                }
+            } else {
+                Symbol::Heap(text.into())
+            }
+        }
+
+        pub fn as_str(&self) -> &str {
+            match self {
+                Symbol::Inline { len, bytes } => {
+                    std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or(" ")
+                }
+                Symbol::Heap(text) => text,
+            }
+        }
+    }
+}
+
+type Row = Vec<Glyph>;
+
+/// Turns a row of ratatui cells into what a terminal shows for it.
+fn display_row(cells: &[Cell]) -> Row {
+    let width = cells.len();
+    let mut row = Vec::with_capacity(width);
+    let mut x = 0;
+    while x < width {
+        let cell = &cells[x];
+        let symbol = cell.symbol();
+        let pen = Pen::of(cell);
+        let w = symbol.width();
+        // A wide character is shown only if the cells it covers are the
+        // empty ones ratatui leaves behind it and it fits the row.
+        let fits =
+            w >= 2 && x + w <= width && cells[x + 1..x + w].iter().all(|c| *c == Cell::EMPTY);
+        if fits {
+            row.push(Glyph {
+                symbol: compact::Symbol::new(symbol),
+                width: w as u8,
+                pen,
+            });
+            for _ in 1..w {
+                row.push(Glyph {
+                    symbol: compact::Symbol::new(""),
+                    width: 0,
+                    pen,
+                });
+            }
+            x += w;
+        } else {
+            let shown = if w == 1 { symbol } else { " " };
+            row.push(Glyph {
+                symbol: compact::Symbol::new(shown),
+                width: 1,
+                pen,
+            });
+            x += 1;
+        }
+    }
+    row
+}
+
+/// A hash of a row, to find rows that moved (equal rows are compared in
+/// full before they are trusted, so this need only be fast).
+fn row_hash(row: &Row) -> u64 {
+    let mut hasher = FastHasher(0);
+    for glyph in row {
+        hasher.write(glyph.symbol.as_str().as_bytes());
+        hasher.write_u8(glyph.width);
+        glyph.pen.hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// A multiply-rotate hash (as in rustc's FxHasher): a few instructions a
+/// word, no dependency.
+struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Where the cursor and pen are, as far as known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct State {
+    /// `x == width` means "after the last column" (a pending wrap).
+    cursor: Option<(u16, u16)>,
+    pen: Option<Pen>,
+}
+
+/// A band of rows moved by the terminal: rows `top..bottom` scrolled up by
+/// `amount` (down if negative).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Scroll {
+    top: u16,
+    bottom: u16,
+    amount: i32,
+}
+
+/// Unchanged cells shorter than this between two changed runs are written
+/// again rather than jumped over (a jump costs 3–8 bytes).
+const JOIN_GAP: usize = 4;
+
+/// A backend that sends only what changed, scrolling where that is
+/// cheaper; see the module documentation.
+#[derive(Debug)]
+pub struct LeanBackend<B: Backend + Write> {
+    inner: B,
+    /// ratatui's idea of the screen: its previous buffer.
+    frame: Buffer,
+    /// The terminal's screen; `None` for a row whose content is unknown.
+    screen: Vec<Option<Row>>,
+    /// A hash of each known row of `screen`, to find rows that moved.
+    hashes: Vec<Option<u64>>,
+    state: State,
+    /// Whether the cursor is shown, if known: ratatui hides it after every
+    /// frame, which needs saying only once.
+    cursor_shown: Option<bool>,
+    /// Bytes of the frame being built.
+    out: Vec<u8>,
+}
+
+impl<B: Backend + Write> LeanBackend<B> {
+    /// Wraps `inner`, assuming (as ratatui does) a blank screen of its size.
+    pub fn new(inner: B) -> Self {
+        let size = inner.size().unwrap_or(Size::new(0, 0));
+        let mut backend = Self {
+            inner,
+            frame: Buffer::empty(Rect::default()),
+            screen: Vec::new(),
+            hashes: Vec::new(),
+            state: State {
+                cursor: None,
+                pen: None,
+            },
+            out: Vec::new(),
+            cursor_shown: None,
+        };
+        backend.reset_to(size);
+        backend
+    }
+
+    /// The wrapped backend.
+    pub fn inner(&self) -> &B {
+        &self.inner
+    }
+
+    /// The wrapped backend, mutably. Bytes written through it directly are
+    /// not in the model: call [`Backend::clear`] afterwards.
+    pub fn inner_mut(&mut self) -> &mut B {
+        &mut self.inner
+    }
+
+    fn width(&self) -> usize {
+        usize::from(self.frame.area.width)
+    }
+
+    fn height(&self) -> usize {
+        usize::from(self.frame.area.height)
+    }
+
+    /// Starts over at `size` with a blank screen (after a full clear).
+    fn reset_to(&mut self, size: Size) {
+        let area = Rect::new(0, 0, size.width, size.height);
+        self.frame = Buffer::empty(area);
+        let blank = vec![Glyph::blank(); usize::from(size.width)];
+        let hash = row_hash(&blank);
+        self.screen = vec![Some(blank); usize::from(size.height)];
+        self.hashes = vec![Some(hash); usize::from(size.height)];
+    }
+
+    /// Forgets what every row holds: the next frame writes them all.
+    fn forget_rows(&mut self) {
+        self.screen.iter_mut().for_each(|row| *row = None);
+        self.hashes.iter_mut().for_each(|hash| *hash = None);
+    }
+
+    /// Builds the bytes that turn the screen into `target`, where `None`
+    /// is a row ratatui did not touch (the same as on screen).
+    fn render(&mut self, target: Vec<Option<Row>>) {
+        let width = self.width();
+        let height = self.height();
+        let view = View {
+            screen: &self.screen,
+            target: &target,
+            blank: &vec![Glyph::blank(); width],
+        };
+        let mut best_out = Vec::new();
+        let mut best_state = self.state;
+        emit_rows(&view, None, width, height, &mut best_state, &mut best_out);
+        let touched = target.iter().filter(|row| row.is_some()).count();
+        if touched >= 3 {
+            for scroll in scroll_candidates(&view, &self.hashes) {
+                for by_lines in [true, false] {
+                    let mut state = self.state;
+                    let mut out = Vec::with_capacity(best_out.len());
+                    // New lines are blank in the current pen on some
+                    // terminals: reset it.
+                    set_pen(Pen::DEFAULT, &mut state, &mut out);
+                    if by_lines {
+                        scroll_by_lines(scroll, height, &mut state, &mut out);
+                    } else {
+                        scroll_by_region(scroll, height, &mut state, &mut out);
+                    }
+                    emit_rows(&view, Some(scroll), width, height, &mut state, &mut out);
+                    if out.len() < best_out.len() {
+                        best_out = out;
+                        best_state = state;
+                    }
+                }
+            }
+        }
+        self.out.extend_from_slice(&best_out);
+        self.state = best_state;
+        for (y, row) in target.into_iter().enumerate() {
+            if let (Some(row), Some(slot)) = (row, self.screen.get_mut(y)) {
+                if let Some(hash) = self.hashes.get_mut(y) {
+                    *hash = Some(row_hash(&row));
+                }
+                *slot = Some(row);
+            }
+        }
+    }
+}
+
+/// The screen before and the rows wanted, without copies.
+struct View<'a> {
+    screen: &'a [Option<Row>],
+    target: &'a [Option<Row>],
+    blank: &'a Row,
+}
+
+impl View<'_> {
+    /// Row `y` as wanted (`None` if unknown).
+    fn new_row(&self, y: usize) -> Option<&Row> {
+        match self.target.get(y) {
+            Some(Some(row)) => Some(row),
+            _ => self.screen.get(y).and_then(Option::as_ref),
+        }
+    }
+
+    /// Row `y` as on screen after `scroll` (`None` if unknown).
+    fn old_row(&self, y: usize, scroll: Option<Scroll>) -> Option<&Row> {
+        let from = match scroll {
+            Some(s) if (usize::from(s.top)..usize::from(s.bottom)).contains(&y) => {
+                let from = y as i64 + i64::from(s.amount);
+                if from < i64::from(s.top) || from >= i64::from(s.bottom) {
+                    return Some(self.blank);
+                }
+                from as usize
+            }
+            _ => y,
+        };
+        self.screen.get(from).and_then(Option::as_ref)
+    }
+}
+
+/// Writes the rows that differ between the screen (after `scroll`) and the
+/// rows wanted.
+fn emit_rows(
+    view: &View<'_>,
+    scroll: Option<Scroll>,
+    width: usize,
+    height: usize,
+    state: &mut State,
+    out: &mut Vec<u8>,
+) {
+    for y in 0..view.target.len() {
+        let untouched = matches!(view.target.get(y), Some(None));
+        let moved =
+            scroll.is_some_and(|s| (usize::from(s.top)..usize::from(s.bottom)).contains(&y));
+        if untouched && !moved && view.screen.get(y).is_some_and(Option::is_some) {
+            continue;
+        }
+        let Some(new) = view.new_row(y) else {
+            continue;
+        };
+        match view.old_row(y, scroll) {
+            Some(old) if old == new => {}
+            old => emit_row(old, new, y, width, height, state, out),
+        }
+    }
+    set_pen(Pen::DEFAULT, state, out);
+}
+
+/// Writes the changed runs of one row (all of it if `old` is unknown).
+fn emit_row(
+    old: Option<&Row>,
+    new: &Row,
+    y: usize,
+    width: usize,
+    height: usize,
+    state: &mut State,
+    out: &mut Vec<u8>,
+) {
+    let differs = |x: usize| old.is_none_or(|o| o.get(x) != new.get(x));
+    // A cut between columns is clean where a glyph starts in both rows.
+    let clean = |x: usize| {
+        x == 0
+            || x >= width
+            || (new.get(x).is_some_and(|g| g.width > 0)
+                && old.is_none_or(|o| o.get(x).is_some_and(|g| g.width > 0)))
+    };
+    // The blank end of the new row, cleared with one CSI K.
+    let mut tail = width;
+    while tail > 0 && new[tail - 1].is_blank() {
+        tail -= 1;
+    }
+    while !clean(tail) {
+        tail += 1;
+    }
+    let mut x = 0;
+    while x < width {
+        if !differs(x) {
+            x += 1;
+            continue;
+        }
+        let mut start = x;
+        while !clean(start) {
+            start -= 1;
+        }
+        // Extend the run over changes and short unchanged gaps.
+        let mut end = x + 1;
+        let mut probe = end;
+        while probe < width {
+            if differs(probe) {
+                end = probe + 1;
+                probe = end;
+            } else if probe - end < JOIN_GAP {
+                probe += 1;
+            } else {
+                break;
+            }
+        }
+        while !clean(end) {
+            end += 1;
+        }
+        if end > tail {
+            // The run reaches the blank end of the row: write up to it and
+            // erase the rest, unless a few spaces are cheaper.
+            let more_after = (end..width).any(differs);
+            if end - tail >= 3 || more_after {
+                write_run(
+                    old,
+                    new,
+                    start.min(tail),
+                    tail,
+                    y,
+                    width,
+                    height,
+                    state,
+                    out,
+                );
+                move_to(tail, y, width, height, state, out);
+                set_pen(Pen::DEFAULT, state, out);
+                out.extend_from_slice(b"\x1b[K");
+                return;
+            }
+        }
+        write_run(old, new, start, end, y, width, height, state, out);
+        x = end;
+    }
+}
+
+/// Prints the glyphs of `row[start..end]` (`start` is a glyph start),
+/// erasing runs of blanks with `CSI n X` where that is shorter.
+#[allow(clippy::too_many_arguments)]
+fn write_run(
+    old: Option<&Row>,
+    row: &Row,
+    start: usize,
+    end: usize,
+    y: usize,
+    width: usize,
+    height: usize,
+    state: &mut State,
+    out: &mut Vec<u8>,
+) {
+    if start >= end {
+        return;
+    }
+    move_to(start, y, width, height, state, out);
+    let mut x = start;
+    while x < end {
+        let glyph = &row[x];
+        let step = usize::from(glyph.width.max(1));
+        if glyph.width == 0 {
+            // The right half of a wide glyph whose left half was not
+            // written: cannot happen for clean runs; move on safely.
+            x += 1;
+            state.cursor = None;
+            continue;
+        }
+        if state.cursor.is_none() {
+            move_to(x, y, width, height, state, out);
+        }
+        if glyph.is_blank() {
+            let blanks = row[x..end].iter().take_while(|g| g.is_blank()).count();
+            let after = x + blanks;
+            // Erasing must not split a wide glyph still on screen.
+            let clean =
+                after == end || old.is_none_or(|o| o.get(after).is_some_and(|g| g.width > 0));
+            let erase = format!("\x1b[{blanks}X");
+            let skip = if after == end {
+                String::new()
+            } else {
+                format!("\x1b[{blanks}C")
+            };
+            if clean && erase.len() + skip.len() < blanks {
+                set_pen(Pen::DEFAULT, state, out);
+                out.extend_from_slice(erase.as_bytes());
+                out.extend_from_slice(skip.as_bytes());
+                if after < end {
+                    state.cursor = Some((after as u16, y as u16));
+                }
+                x = after;
+                continue;
+            }
+        }
+        set_pen(glyph.pen, state, out);
+        let symbol = glyph.symbol.as_str();
+        out.extend_from_slice(symbol.as_bytes());
+        x += step;
+        // Terminals disagree on how wide a sequence such as an emoji with a
+        // joiner is: after one, place the next glyph absolutely, as the
+        // plain backend does after every wide glyph.
+        let uncertain = glyph.width >= 2 && symbol.chars().nth(1).is_some();
+        state.cursor = (!uncertain).then_some((x.min(width) as u16, y as u16));
+    }
+}
+
+/// Moves the cursor to `(x, y)` the cheapest way.
+fn move_to(x: usize, y: usize, width: usize, height: usize, state: &mut State, out: &mut Vec<u8>) {
+    let absolute = |out: &mut Vec<u8>| match (x, y) {
+        (0, 0) => out.extend_from_slice(b"\x1b[H"),
+        (0, y) => {
+            let _ = write!(out, "\x1b[{}H", y + 1);
+        }
+        (x, y) => {
+            let _ = write!(out, "\x1b[{};{}H", y + 1, x + 1);
+        }
+    };
+    let forward = |n: usize, out: &mut Vec<u8>| match n {
+        0 => {}
+        1 => out.extend_from_slice(b"\x1b[C"),
+        n => {
+            let _ = write!(out, "\x1b[{n}C");
+        }
+    };
+    let mut best: Vec<u8> = Vec::with_capacity(12);
+    absolute(&mut best);
+    if let Some((cx, cy)) = state.cursor {
+        let (cx, cy) = (usize::from(cx), usize::from(cy));
+        let mut option = Vec::with_capacity(12);
+        let pending_wrap = cx >= width;
+        if cy == y && !pending_wrap && x >= cx {
+            forward(x - cx, &mut option);
+            if option.len() <= best.len() {
+                best = option.clone();
+            }
+        }
+        option.clear();
+        if cy == y {
+            option.push(b'\r');
+            forward(x, &mut option);
+            if option.len() < best.len() {
+                best = option.clone();
+            }
+        }
+        option.clear();
+        // A line feed on the last row would scroll the screen.
+        if cy + 1 == y && y < height {
+            option.extend_from_slice(b"\r\n");
+            forward(x, &mut option);
+            if option.len() < best.len() {
+                best = option.clone();
+            }
+        }
+    }
+    out.extend_from_slice(&best);
+    state.cursor = Some((x as u16, y as u16));
+}
+
+/// Sets colours and attributes, in one SGR sequence.
+fn set_pen(pen: Pen, state: &mut State, out: &mut Vec<u8>) {
+    if state.pen == Some(pen) {
+        return;
+    }
+    let mut params: Vec<String> = Vec::with_capacity(4);
+    let from = match state.pen {
+        Some(from) if from.modifier.difference(pen.modifier).is_empty() => from,
+        _ => {
+            params.push("0".to_owned());
+            Pen::DEFAULT
+        }
+    };
+    let added = pen.modifier.difference(from.modifier);
+    for (flag, code) in [
+        (Modifier::BOLD, "1"),
+        (Modifier::DIM, "2"),
+        (Modifier::ITALIC, "3"),
+        (Modifier::UNDERLINED, "4"),
+        (Modifier::SLOW_BLINK, "5"),
+        (Modifier::RAPID_BLINK, "6"),
+        (Modifier::REVERSED, "7"),
+        (Modifier::HIDDEN, "8"),
+        (Modifier::CROSSED_OUT, "9"),
+    ] {
+        if added.contains(flag) {
+            params.push(code.to_owned());
+        }
+    }
+    if pen.fg != from.fg {
+        params.push(color_param(pen.fg, Layer::Foreground));
+    }
+    if pen.bg != from.bg {
+        params.push(color_param(pen.bg, Layer::Background));
+    }
+    if pen.underline != from.underline {
+        params.push(color_param(pen.underline, Layer::Underline));
+    }
+    if params.is_empty() {
+        state.pen = Some(pen);
+        return;
+    }
+    out.extend_from_slice(b"\x1b[");
+    out.extend_from_slice(params.join(";").as_bytes());
+    out.push(b'm');
+    state.pen = Some(pen);
+}
+
+#[derive(Clone, Copy)]
+enum Layer {
+    Foreground,
+    Background,
+    Underline,
+}
+
+/// The SGR parameter for a colour (the 16 named colours as 30–37/90–97,
+/// which terminals show the same as crossterm's `38;5;n`).
+fn color_param(color: Color, layer: Layer) -> String {
+    let named = match color {
+        Color::Black => Some(0),
+        Color::Red => Some(1),
+        Color::Green => Some(2),
+        Color::Yellow => Some(3),
+        Color::Blue => Some(4),
+        Color::Magenta => Some(5),
+        Color::Cyan => Some(6),
+        Color::Gray => Some(7),
+        Color::DarkGray => Some(8),
+        Color::LightRed => Some(9),
+        Color::LightGreen => Some(10),
+        Color::LightYellow => Some(11),
+        Color::LightBlue => Some(12),
+        Color::LightMagenta => Some(13),
+        Color::LightCyan => Some(14),
+        Color::White => Some(15),
+        _ => None,
+    };
+    match (layer, color, named) {
+        (Layer::Foreground, Color::Reset, _) => "39".to_owned(),
+        (Layer::Background, Color::Reset, _) => "49".to_owned(),
+        (Layer::Underline, Color::Reset, _) => "59".to_owned(),
+        (Layer::Foreground, _, Some(n)) if n < 8 => format!("{}", 30 + n),
+        (Layer::Foreground, _, Some(n)) => format!("{}", 90 + n - 8),
+        (Layer::Background, _, Some(n)) if n < 8 => format!("{}", 40 + n),
+        (Layer::Background, _, Some(n)) => format!("{}", 100 + n - 8),
+        (Layer::Underline, _, Some(n)) => format!("58;5;{n}"),
+        (layer, Color::Indexed(n), _) => format!("{};5;{n}", extended(layer)),
+        (layer, Color::Rgb(r, g, b), _) => format!("{};2;{r};{g};{b}", extended(layer)),
+        (layer, _, _) => format!("{};5;0", extended(layer)),
+    }
+}
+
+fn extended(layer: Layer) -> u8 {
+    match layer {
+        Layer::Foreground => 38,
+        Layer::Background => 48,
+        Layer::Underline => 58,
+    }
+}
+
+/// The bands of rows that moved, most promising first (at most two).
+fn scroll_candidates(view: &View<'_>, hashes: &[Option<u64>]) -> Vec<Scroll> {
+    let height = view.target.len();
+    if height < 3 || view.screen.len() != height || hashes.len() != height {
+        return Vec::new();
+    }
+    let new: Vec<Option<u64>> = (0..height)
+        .map(|y| match &view.target[y] {
+            Some(row) => Some(row_hash(row)),
+            None => hashes[y],
+        })
+        .collect();
+    let mut rows_by_hash: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (y, hash) in hashes.iter().enumerate() {
+        if let Some(hash) = hash {
+            rows_by_hash.entry(*hash).or_default().push(y);
+        }
+    }
+    let mut votes: HashMap<i32, usize> = HashMap::new();
+    for (y, hash) in new.iter().enumerate() {
+        let Some(hash) = hash else { continue };
+        if hashes[y] == Some(*hash) {
+            continue;
+        }
+        if let Some(rows) = rows_by_hash.get(hash) {
+            // Repeated rows (blank lines, borders) vote for many shifts;
+            // only rows with few twins are worth counting.
+            if rows.len() <= 3 {
+                for from in rows {
+                    *votes.entry(*from as i32 - y as i32).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut ranked: Vec<(i32, usize)> = votes.into_iter().filter(|(_, v)| *v >= 2).collect();
+    ranked.sort_by_key(|(shift, v)| (std::cmp::Reverse(*v), shift.abs()));
+    let mut candidates = Vec::new();
+    for (amount, _) in ranked.into_iter().take(2) {
+        // The longest run of rows that the shift puts right.
+        let matches = |y: usize| {
+            let from = y as i64 + i64::from(amount);
+            from >= 0
+                && (from as usize) < height
+                && new[y].is_some()
+                && hashes[from as usize] == new[y]
+                && view.screen[from as usize].as_ref() == view.new_row(y)
+        };
+        let (mut best, mut run_start) = ((0, 0), None);
+        for y in 0..=height {
+            if y < height && matches(y) {
+                run_start.get_or_insert(y);
+            } else if let Some(start) = run_start.take()
+                && y - start > best.1 - best.0
+            {
+                best = (start, y);
+            }
+        }
+        let (a, b) = best;
+        if b - a < 2 {
+            continue;
+        }
+        let (top, bottom) = if amount > 0 {
+            (a, b + amount as usize)
+        } else {
+            (a - amount.unsigned_abs() as usize, b)
+        };
+        candidates.push(Scroll {
+            top: top as u16,
+            bottom: bottom.min(height) as u16,
+            amount,
+        });
+    }
+    candidates
+}
+
+/// Moves a band with delete-line and insert-line (VT102): lines are
+/// deleted first, so nothing below the band is pushed off the screen, and
+/// the cursor ends on the first row uncovered, ready to write it.
+fn scroll_by_lines(scroll: Scroll, height: usize, state: &mut State, out: &mut Vec<u8>) {
+    let count = scroll.amount.unsigned_abs() as usize;
+    let (top, bottom) = (usize::from(scroll.top), usize::from(scroll.bottom));
+    let edit = |row: usize, letter: char, out: &mut Vec<u8>| {
+        if row == 0 {
+            out.extend_from_slice(b"\x1b[H");
+        } else {
+            let _ = write!(out, "\x1b[{}H", row + 1);
+        }
+        if count == 1 {
+            let _ = write!(out, "\x1b[{letter}");
+        } else {
+            let _ = write!(out, "\x1b[{count}{letter}");
+        }
+    };
+    let (delete_at, insert_at) = if scroll.amount > 0 {
+        (top, bottom - count)
+    } else {
+        (bottom - count, top)
+    };
+    edit(delete_at, 'M', out);
+    if scroll.amount > 0 && bottom == height {
+        // The blank lines came in at the bottom already.
+        state.cursor = Some((0, delete_at as u16));
+        return;
+    }
+    edit(insert_at, 'L', out);
+    state.cursor = Some((0, insert_at as u16));
+}
+
+/// Moves a band with a scrolling region (DECSTBM), a scroll, and the
+/// region reset.
+fn scroll_by_region(scroll: Scroll, height: usize, state: &mut State, out: &mut Vec<u8>) {
+    let region = !(scroll.top == 0 && usize::from(scroll.bottom) == height);
+    if region {
+        let _ = write!(out, "\x1b[{};{}r", scroll.top + 1, scroll.bottom);
+    }
+    let count = scroll.amount.unsigned_abs();
+    let letter = if scroll.amount > 0 { 'S' } else { 'T' };
+    if count == 1 {
+        let _ = write!(out, "\x1b[{letter}");
+    } else {
+        let _ = write!(out, "\x1b[{count}{letter}");
+    }
+    if region {
+        out.extend_from_slice(b"\x1b[r");
+        // Setting the region moves the cursor home on most terminals.
+        state.cursor = None;
+    }
+}
+
+impl<B> Backend for LeanBackend<B>
+where
+    B: Backend + Write,
+    B::Error: From<io::Error>,
+{
+    type Error = B::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        let mut touched = vec![false; self.height()];
+        for (x, y, cell) in content {
+            if x >= self.frame.area.width || y >= self.frame.area.height {
+                // ratatui and the model disagree on the size (it could not
+                // be asked when this backend was made): grow, and forget
+                // what the screen holds.
+                let area = Rect::new(
+                    0,
+                    0,
+                    self.frame.area.width.max(x + 1),
+                    self.frame.area.height.max(y + 1),
+                );
+                self.reset_to(area.as_size());
+                self.forget_rows();
+                touched = vec![true; usize::from(area.height)];
+            }
+            self.frame[(x, y)] = cell.clone();
+            // ratatui's diff sends a wide glyph without the cells it covers
+            // (the terminal blanks them when printing it): blank them here.
+            let covers = cell.symbol().width();
+            for dx in 1..covers as u16 {
+                if x + dx < self.frame.area.width {
+                    self.frame[(x + dx, y)] = Cell::EMPTY;
+                }
+            }
+            if let Some(t) = touched.get_mut(usize::from(y)) {
+                *t = true;
+            }
+        }
+        let width = self.width();
+        let target: Vec<Option<Row>> = (0..self.height())
+            .map(|y| {
+                let known = self.screen.get(y).is_some_and(Option::is_some);
+                (touched[y] || !known).then(|| {
+                    let start = y * width;
+                    display_row(&self.frame.content[start..start + width])
+                })
+            })
+            .collect();
+        self.render(target);
+        if !self.out.is_empty() {
+            self.inner.write_all(&self.out)?;
+            self.out.clear();
+        }
+        Ok(())
+    }
+
+    fn append_lines(&mut self, n: u16) -> Result<(), Self::Error> {
+        self.forget_rows();
+        self.state.cursor = None;
+        self.inner.append_lines(n)
+    }
+
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        if self.cursor_shown != Some(false) {
+            self.inner.hide_cursor()?;
+            self.cursor_shown = Some(false);
+        }
+        Ok(())
+    }
+
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        if self.cursor_shown != Some(true) {
+            self.inner.show_cursor()?;
+            self.cursor_shown = Some(true);
+        }
+        Ok(())
+    }
+
+    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+        self.inner.get_cursor_position()
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
+        let position = position.into();
+        self.inner.set_cursor_position(position)?;
+        self.state.cursor = Some((position.x, position.y));
+        Ok(())
+    }
+
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.clear_region(ClearType::All)
+    }
+
+    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
+        // Erased cells take the current background on many terminals.
+        if self.state.pen != Some(Pen::DEFAULT) {
+            self.inner.write_all(b"\x1b[0m")?;
+            self.state.pen = Some(Pen::DEFAULT);
+        }
+        self.inner.clear_region(clear_type)?;
+        // A clear is also where the program takes the terminal back (after
+        // a suspend): ask for the cursor's visibility again.
+        self.cursor_shown = None;
+        // ratatui forgets its previous buffer after any clear; so does the
+        // model, and rows partly erased are rewritten whole next time.
+        let size = self.inner.size().unwrap_or(self.frame.area.as_size());
+        self.reset_to(size);
+        if clear_type != ClearType::All {
+            // Partly erased: rewrite every row in full next time.
+            self.forget_rows();
+        }
+        Ok(())
+    }
+
+    fn size(&self) -> Result<Size, Self::Error> {
+        self.inner.size()
+    }
+
+    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
+        self.inner.window_size()
+    }
+
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        Backend::flush(&mut self.inner)
+    }
+}
+
+/// Bytes written straight through are not in the model: the cursor and
+/// pen become unknown (call [`Backend::clear`] if they changed the screen).
+impl<B: Backend + Write> Write for LeanBackend<B> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.state = State {
+            cursor: None,
+            pen: None,
+        };
+        self.cursor_shown = None;
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Write::flush(&mut self.inner)
+    }
+}
