@@ -95,7 +95,7 @@ fn convert(event: event::Event) -> Option<Event> {
 
 /// Runs the app until it quits.
 pub fn run(app: &mut App) -> io::Result<()> {
-    let backend = CrosstermBackend::new(io::stdout());
+    let backend = crate::output::LeanBackend::new(CrosstermBackend::new(io::stdout()));
     let mut terminal = Terminal::new(backend)?;
     terminal.clear()?;
     terminal.draw(|frame| crate::ui::render(app, frame))?;
