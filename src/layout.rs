@@ -397,7 +397,36 @@ impl Document {
 
     /// The first line of `part`, if the document has it.
     pub fn line_of_part(&self, part: Part) -> Option<usize> {
-        self.parts.iter().find(|(p, _)| *p == part).map(|(_, l)| *l)
+        // Parts are laid out in their own order (front, summary, sections,
+        // sources), so the list is sorted by part as well as by line.
+        self.parts
+            .binary_search_by(|(p, _)| p.cmp(&part))
+            .ok()
+            .and_then(|i| self.parts.get(i))
+            .map(|(_, l)| *l)
+    }
+
+    /// The parts whose last line lies in `top..bottom` (and that start
+    /// before `bottom`): those a reader with lines `top..bottom` on screen
+    /// has read to the end. Found by binary search, not by a walk.
+    pub fn parts_ending_in(&self, top: usize, bottom: usize) -> Vec<Part> {
+        let len = self.lines.len();
+        // Part i ends where part i + 1 starts (the last one at the end).
+        let end = |i: usize| self.parts.get(i + 1).map_or(len, |(_, l)| *l);
+        let first = self.parts.partition_point(|(_, start)| *start <= top);
+        let first = first.saturating_sub(1);
+        let mut out = Vec::new();
+        for i in first..self.parts.len() {
+            let (part, start) = self.parts[i];
+            let end = end(i);
+            if end > bottom || start >= bottom {
+                break;
+            }
+            if end > top {
+                out.push(part);
+            }
+        }
+        out
     }
 
     /// The first line laid out from `anchor` (or the nearest block before it).
@@ -1029,6 +1058,41 @@ title = "Financial Times report"
         for width in [1, 2, 5, 13, 40, 80] {
             for line in plain(width, true) {
                 assert!(text::width(&line) <= width, "{line:?} wider than {width}");
+            }
+        }
+    }
+
+    #[test]
+    fn part_lookups_agree_with_a_walk() {
+        let text = crate::testdata::generate(&crate::testdata::Spec::new(20_000, 12));
+        let briefing = load_str("g.toml", &text).expect("valid");
+        let doc = document(
+            &briefing,
+            50,
+            Options {
+                glyphs: Glyphs::UNICODE,
+                facts_inline: false,
+                underline_headings: false,
+            },
+        );
+        for (part, line) in &doc.parts {
+            assert_eq!(doc.line_of_part(*part), Some(*line));
+        }
+        assert_eq!(doc.line_of_part(Part::Section(99)), None);
+        let len = doc.lines.len();
+        for top in 0..len {
+            for bottom in [top + 1, top + 7, top + 40] {
+                let walked: Vec<Part> = doc
+                    .parts
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, (_, start))| {
+                        let end = doc.parts.get(i + 1).map_or(len, |(_, l)| *l);
+                        *start < bottom && end <= bottom && end > top.min(end)
+                    })
+                    .map(|(_, (part, _))| *part)
+                    .collect();
+                assert_eq!(doc.parts_ending_in(top, bottom), walked, "{top}..{bottom}");
             }
         }
     }

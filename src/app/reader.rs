@@ -572,16 +572,8 @@ impl ReaderState {
     /// after the reader moved, so opening a briefing marks nothing.
     pub fn mark_seen(&mut self) {
         let bottom = self.top + self.page_height;
-        let parts = self.doc.parts.clone();
-        for (index, (part, start)) in parts.iter().enumerate() {
-            let end = parts
-                .get(index + 1)
-                .map_or(self.doc.lines.len(), |(_, l)| *l);
-            if *start < bottom
-                && end <= bottom
-                && end > self.top.min(end)
-                && let Some(key) = self.read_key(*part)
-            {
+        for part in self.doc.parts_ending_in(self.top, bottom) {
+            if let Some(key) = self.read_key(part) {
                 self.read.insert(key);
             }
         }
