@@ -90,30 +90,30 @@ pub struct Anchor {
     pub block: u32,
 }
 
-/// One line: where its text and spans start, and its anchor packed into
-/// two `u32`s (16 bytes a line instead of 32: a 10 MB briefing has
-/// 150,000 lines).
+/// One line: where its text and its spans start.
 #[derive(Debug, Clone, Copy)]
 struct LineRecord {
     text_start: u32,
     span_start: u32,
+}
+
+/// A run of lines with one anchor, from `first_line` on: anchors change
+/// once a block, so a 10 MB briefing's 150,000 lines need a third as many
+/// of these, and a line's anchor is a binary search away.
+#[derive(Debug, Clone, Copy)]
+struct AnchorRun {
+    first_line: u32,
     part: u32,
     block: u32,
 }
 
-impl LineRecord {
-    fn new(text_start: u32, span_start: u32, anchor: Anchor) -> Self {
-        let part = match anchor.part {
+impl AnchorRun {
+    fn part_code(part: Part) -> u32 {
+        match part {
             Part::Front => 0,
             Part::Summary => 1,
             Part::Sources => 2,
             Part::Section(i) => u32::try_from(i).map_or(u32::MAX, |i| i.saturating_add(3)),
-        };
-        Self {
-            text_start,
-            span_start,
-            part,
-            block: anchor.block,
         }
     }
 
@@ -144,6 +144,7 @@ pub struct Lines {
     text: String,
     spans: Vec<SpanRecord>,
     lines: Vec<LineRecord>,
+    anchors: Vec<AnchorRun>,
 }
 
 impl Lines {
@@ -213,16 +214,18 @@ impl Lines {
 
     /// Where line `index` came from.
     pub fn anchor(&self, index: usize) -> Option<Anchor> {
-        self.lines.get(index).map(LineRecord::anchor)
+        if index >= self.lines.len() {
+            return None;
+        }
+        let run = self
+            .anchors
+            .partition_point(|r| r.first_line as usize <= index);
+        self.anchors.get(run.checked_sub(1)?).map(AnchorRun::anchor)
     }
 
     /// Appends one line of styled pieces.
     pub fn push(&mut self, pieces: &[(String, Style)], anchor: Anchor) {
-        self.lines.push(LineRecord::new(
-            self.text.len() as u32,
-            self.spans.len() as u32,
-            anchor,
-        ));
+        self.push_record(anchor);
         for (text, style) in pieces {
             if text.is_empty() {
                 continue;
@@ -238,11 +241,7 @@ impl Lines {
     /// Appends one line of borrowed styled pieces, merging neighbours of
     /// one style (what the wrapper hands over, with no copy in between).
     pub fn push_pieces(&mut self, pieces: &[(&str, Style)], anchor: Anchor) {
-        self.lines.push(LineRecord::new(
-            self.text.len() as u32,
-            self.spans.len() as u32,
-            anchor,
-        ));
+        self.push_record(anchor);
         let first_span = self.spans.len();
         for (text, style) in pieces {
             if text.is_empty() {
@@ -276,11 +275,32 @@ impl Lines {
         self.lines.reserve(lines);
     }
 
+    /// Starts a line at the end of the text and spans, under `anchor`.
+    fn push_record(&mut self, anchor: Anchor) {
+        let part = AnchorRun::part_code(anchor.part);
+        let same = self
+            .anchors
+            .last()
+            .is_some_and(|r| r.part == part && r.block == anchor.block);
+        if !same {
+            self.anchors.push(AnchorRun {
+                first_line: self.lines.len() as u32,
+                part,
+                block: anchor.block,
+            });
+        }
+        self.lines.push(LineRecord {
+            text_start: self.text.len() as u32,
+            span_start: self.spans.len() as u32,
+        });
+    }
+
     /// Gives back the room reserved while lines were appended.
     pub fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();
         self.spans.shrink_to_fit();
         self.lines.shrink_to_fit();
+        self.anchors.shrink_to_fit();
     }
 
     /// Appends an empty line.
