@@ -906,8 +906,21 @@ where
         Ok(())
     }
 
+    /// Answered from the model; where the cursor is not known it is moved
+    /// home first. Asking the terminal (`CSI 6n`) costs a round trip before
+    /// the first frame (ratatui asks in `clear`), a link's latency over SSH,
+    /// and a full-screen program has no use for the old position. (Not for
+    /// ratatui's inline viewports, which place themselves by it.)
     fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
-        self.inner.get_cursor_position()
+        let (x, y) = match self.state.cursor {
+            Some((x, y)) => (x.min(self.frame.area.width.saturating_sub(1)), y),
+            None => {
+                self.inner.write_all(b"\x1b[H")?;
+                self.state.cursor = Some((0, 0));
+                (0, 0)
+            }
+        };
+        Ok(Position { x, y })
     }
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
