@@ -24,7 +24,6 @@
 //! knows nothing about briefings and owns no terminal mode.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::io::{self, Write};
 
 use ratatui::backend::{Backend, ClearType, WindowSize};
@@ -67,6 +66,9 @@ struct Glyph {
     symbol: compact::Symbol,
     /// Columns it covers: 1 or 2 (more for odd graphemes); 0 for a right half.
     width: u8,
+    /// A wide grapheme of several characters (an emoji with a joiner),
+    /// whose width terminals disagree on.
+    uncertain: bool,
     pen: Pen,
 }
 
@@ -75,45 +77,68 @@ impl Glyph {
         Glyph {
             symbol: compact::Symbol::new(" "),
             width: 1,
+            uncertain: false,
             pen: Pen::DEFAULT,
         }
     }
 
     fn is_blank(&self) -> bool {
-        self.width == 1 && self.pen == Pen::DEFAULT && self.symbol.as_str() == " "
+        self.width == 1 && self.pen == Pen::DEFAULT && self.symbol.is_space()
     }
 }
 
-/// A small inline string for one grapheme, so a screen of glyphs does not
-/// allocate per cell.
+/// A grapheme packed into a word, so a screen of glyphs neither allocates
+/// per cell nor validates UTF-8 to print one.
 mod compact {
-    /// Up to 23 bytes inline; longer graphemes (rare) on the heap.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    /// Up to 8 bytes in a `u64` (nearly every grapheme); longer ones (rare)
+    /// on the heap.
+    #[derive(Debug, Clone, PartialEq, Eq)]
     pub enum Symbol {
-        Inline { len: u8, bytes: [u8; 23] },
-        Heap(Box<str>),
+        Short { bytes: u64, len: u8 },
+        Long(Box<str>),
     }
 
     impl Symbol {
         pub fn new(text: &str) -> Symbol {
-            if text.len() <= 23 {
-                let mut bytes = [0; 23];
-                bytes[..text.len()].copy_from_slice(text.as_bytes());
-                Symbol::Inline {
+            if text.len() <= 8 {
+                let mut word = [0u8; 8];
+                word[..text.len()].copy_from_slice(text.as_bytes());
+                Symbol::Short {
+                    bytes: u64::from_le_bytes(word),
                     len: text.len() as u8,
-                    bytes,
                 }
             } else {
-                Symbol::Heap(text.into())
+                Symbol::Long(text.into())
             }
         }
 
-        pub fn as_str(&self) -> &str {
+        /// Appends the grapheme's bytes to `out`.
+        pub fn write_to(&self, out: &mut Vec<u8>) {
             match self {
-                Symbol::Inline { len, bytes } => {
-                    std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or(" ")
+                Symbol::Short { bytes, len } => {
+                    out.extend_from_slice(&bytes.to_le_bytes()[..usize::from(*len)]);
                 }
-                Symbol::Heap(text) => text,
+                Symbol::Long(text) => out.extend_from_slice(text.as_bytes()),
+            }
+        }
+
+        pub fn is_space(&self) -> bool {
+            matches!(
+                self,
+                Symbol::Short {
+                    bytes: 0x20,
+                    len: 1
+                }
+            )
+        }
+
+        /// A word standing for the grapheme, for hashing.
+        pub fn word(&self) -> u64 {
+            match self {
+                Symbol::Short { bytes, len } => bytes ^ (u64::from(*len) << 60),
+                Symbol::Long(text) => text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+                }),
             }
         }
     }
@@ -130,7 +155,7 @@ fn display_row(cells: &[Cell]) -> Row {
         let cell = &cells[x];
         let symbol = cell.symbol();
         let pen = Pen::of(cell);
-        let w = symbol.width();
+        let w = if symbol.len() == 1 { 1 } else { symbol.width() };
         // A wide character is shown only if the cells it covers are the
         // empty ones ratatui leaves behind it and it fits the row.
         let fits =
@@ -139,12 +164,14 @@ fn display_row(cells: &[Cell]) -> Row {
             row.push(Glyph {
                 symbol: compact::Symbol::new(symbol),
                 width: w as u8,
+                uncertain: symbol.chars().nth(1).is_some(),
                 pen,
             });
             for _ in 1..w {
                 row.push(Glyph {
                     symbol: compact::Symbol::new(""),
                     width: 0,
+                    uncertain: false,
                     pen,
                 });
             }
@@ -154,6 +181,7 @@ fn display_row(cells: &[Cell]) -> Row {
             row.push(Glyph {
                 symbol: compact::Symbol::new(shown),
                 width: 1,
+                uncertain: false,
                 pen,
             });
             x += 1;
@@ -162,37 +190,49 @@ fn display_row(cells: &[Cell]) -> Row {
     row
 }
 
-/// A hash of a row, to find rows that moved (equal rows are compared in
-/// full before they are trusted, so this need only be fast).
+/// A hash of a row, to find rows that moved and tell rows apart quickly
+/// (equal hashes are confirmed by comparing the rows).
 fn row_hash(row: &Row) -> u64 {
-    let mut hasher = FastHasher(0);
+    let mut hash = 0u64;
+    let mut mix = |word: u64| {
+        hash = (hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    };
     for glyph in row {
-        hasher.write(glyph.symbol.as_str().as_bytes());
-        hasher.write_u8(glyph.width);
-        glyph.pen.hash(&mut hasher);
-    }
-    hasher.finish()
-}
-
-/// A multiply-rotate hash (as in rustc's FxHasher): a few instructions a
-/// word, no dependency.
-struct FastHasher(u64);
-
-impl Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
+        mix(glyph.symbol.word());
+        let pen = glyph.pen;
+        mix(u64::from(color_code(pen.fg))
+            | u64::from(color_code(pen.bg)) << 26
+            | u64::from(glyph.width) << 52
+            | u64::from(pen.modifier.bits() & 0xFF) << 56);
+        if pen.underline != Color::Reset || pen.modifier.bits() > 0xFF {
+            mix(u64::from(color_code(pen.underline)) | u64::from(pen.modifier.bits()) << 32);
         }
     }
+    hash
+}
 
-    fn write_u64(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
+/// A colour as a number below 2^26, for hashing.
+fn color_code(color: Color) -> u32 {
+    match color {
+        Color::Reset => 0,
+        Color::Black => 1,
+        Color::Red => 2,
+        Color::Green => 3,
+        Color::Yellow => 4,
+        Color::Blue => 5,
+        Color::Magenta => 6,
+        Color::Cyan => 7,
+        Color::Gray => 8,
+        Color::DarkGray => 9,
+        Color::LightRed => 10,
+        Color::LightGreen => 11,
+        Color::LightYellow => 12,
+        Color::LightBlue => 13,
+        Color::LightMagenta => 14,
+        Color::LightCyan => 15,
+        Color::White => 16,
+        Color::Indexed(n) => 0x100 | u32::from(n),
+        Color::Rgb(r, g, b) => 0x200_0000 | u32::from(r) << 16 | u32::from(g) << 8 | u32::from(b),
     }
 }
 
@@ -296,42 +336,57 @@ impl<B: Backend + Write> LeanBackend<B> {
     fn render(&mut self, target: Vec<Option<Row>>) {
         let width = self.width();
         let height = self.height();
+        let target_hashes: Vec<Option<u64>> = target
+            .iter()
+            .map(|row| row.as_ref().map(row_hash))
+            .collect();
+        let blank = vec![Glyph::blank(); width];
         let view = View {
             screen: &self.screen,
+            screen_hashes: &self.hashes,
             target: &target,
-            blank: &vec![Glyph::blank(); width],
+            target_hashes: &target_hashes,
+            blank_hash: row_hash(&blank),
+            blank: &blank,
         };
         let mut best_out = Vec::new();
         let mut best_state = self.state;
         emit_rows(&view, None, width, height, &mut best_state, &mut best_out);
         let touched = target.iter().filter(|row| row.is_some()).count();
         if touched >= 3 {
-            for scroll in scroll_candidates(&view, &self.hashes) {
-                for by_lines in [true, false] {
-                    let mut state = self.state;
-                    let mut out = Vec::with_capacity(best_out.len());
-                    // New lines are blank in the current pen on some
-                    // terminals: reset it.
-                    set_pen(Pen::DEFAULT, &mut state, &mut out);
-                    if by_lines {
-                        scroll_by_lines(scroll, height, &mut state, &mut out);
-                    } else {
-                        scroll_by_region(scroll, height, &mut state, &mut out);
-                    }
-                    emit_rows(&view, Some(scroll), width, height, &mut state, &mut out);
-                    if out.len() < best_out.len() {
-                        best_out = out;
-                        best_state = state;
-                    }
+            for scroll in scroll_candidates(&view) {
+                let mut state = self.state;
+                let mut out = Vec::with_capacity(best_out.len());
+                // New lines are blank in the current pen on some
+                // terminals: reset it.
+                set_pen(Pen::DEFAULT, &mut state, &mut out);
+                // Deleting and inserting lines leaves the cursor on the
+                // first row to write; a region loses it (worth a move of
+                // about six bytes): take the shorter.
+                let (mut lines_state, mut region_state) = (state, state);
+                let (mut by_lines, mut by_region) = (Vec::new(), Vec::new());
+                scroll_by_lines(scroll, height, &mut lines_state, &mut by_lines);
+                scroll_by_region(scroll, height, &mut region_state, &mut by_region);
+                if by_lines.len() <= by_region.len() + 6 {
+                    out.extend_from_slice(&by_lines);
+                    state = lines_state;
+                } else {
+                    out.extend_from_slice(&by_region);
+                    state = region_state;
+                }
+                emit_rows(&view, Some(scroll), width, height, &mut state, &mut out);
+                if out.len() < best_out.len() {
+                    best_out = out;
+                    best_state = state;
                 }
             }
         }
         self.out.extend_from_slice(&best_out);
         self.state = best_state;
-        for (y, row) in target.into_iter().enumerate() {
+        for (y, (row, hash)) in target.into_iter().zip(target_hashes).enumerate() {
             if let (Some(row), Some(slot)) = (row, self.screen.get_mut(y)) {
-                if let Some(hash) = self.hashes.get_mut(y) {
-                    *hash = Some(row_hash(&row));
+                if let Some(stored) = self.hashes.get_mut(y) {
+                    *stored = hash;
                 }
                 *slot = Some(row);
             }
@@ -342,8 +397,11 @@ impl<B: Backend + Write> LeanBackend<B> {
 /// The screen before and the rows wanted, without copies.
 struct View<'a> {
     screen: &'a [Option<Row>],
+    screen_hashes: &'a [Option<u64>],
     target: &'a [Option<Row>],
+    target_hashes: &'a [Option<u64>],
     blank: &'a Row,
+    blank_hash: u64,
 }
 
 impl View<'_> {
@@ -355,19 +413,29 @@ impl View<'_> {
         }
     }
 
-    /// Row `y` as on screen after `scroll` (`None` if unknown).
-    fn old_row(&self, y: usize, scroll: Option<Scroll>) -> Option<&Row> {
+    /// The hash of row `y` as wanted.
+    fn new_hash(&self, y: usize) -> Option<u64> {
+        match self.target_hashes.get(y) {
+            Some(Some(hash)) => Some(*hash),
+            _ => self.screen_hashes.get(y).copied().flatten(),
+        }
+    }
+
+    /// Row `y` as on screen after `scroll` (`None` if unknown), with its
+    /// hash.
+    fn old_row(&self, y: usize, scroll: Option<Scroll>) -> Option<(&Row, Option<u64>)> {
         let from = match scroll {
             Some(s) if (usize::from(s.top)..usize::from(s.bottom)).contains(&y) => {
                 let from = y as i64 + i64::from(s.amount);
                 if from < i64::from(s.top) || from >= i64::from(s.bottom) {
-                    return Some(self.blank);
+                    return Some((self.blank, Some(self.blank_hash)));
                 }
                 from as usize
             }
             _ => y,
         };
-        self.screen.get(from).and_then(Option::as_ref)
+        let row = self.screen.get(from).and_then(Option::as_ref)?;
+        Some((row, self.screen_hashes.get(from).copied().flatten()))
     }
 }
 
@@ -392,8 +460,14 @@ fn emit_rows(
             continue;
         };
         match view.old_row(y, scroll) {
-            Some(old) if old == new => {}
-            old => emit_row(old, new, y, width, height, state, out),
+            Some((old, old_hash)) => {
+                let surely_differs =
+                    matches!((old_hash, view.new_hash(y)), (Some(a), Some(b)) if a != b);
+                if surely_differs || old != new {
+                    emit_row(Some(old), new, y, width, height, state, out);
+                }
+            }
+            None => emit_row(None, new, y, width, height, state, out),
         }
     }
     set_pen(Pen::DEFAULT, state, out);
@@ -516,16 +590,21 @@ fn write_run(
             // Erasing must not split a wide glyph still on screen.
             let clean =
                 after == end || old.is_none_or(|o| o.get(after).is_some_and(|g| g.width > 0));
-            let erase = format!("\x1b[{blanks}X");
-            let skip = if after == end {
-                String::new()
+            let digits = if blanks < 10 {
+                1
+            } else if blanks < 100 {
+                2
             } else {
-                format!("\x1b[{blanks}C")
+                3
             };
-            if clean && erase.len() + skip.len() < blanks {
+            let erase = 3 + digits;
+            let skip = if after == end { 0 } else { 3 + digits };
+            if clean && erase + skip < blanks {
                 set_pen(Pen::DEFAULT, state, out);
-                out.extend_from_slice(erase.as_bytes());
-                out.extend_from_slice(skip.as_bytes());
+                let _ = write!(out, "\x1b[{blanks}X");
+                if after < end {
+                    let _ = write!(out, "\x1b[{blanks}C");
+                }
                 if after < end {
                     state.cursor = Some((after as u16, y as u16));
                 }
@@ -534,14 +613,12 @@ fn write_run(
             }
         }
         set_pen(glyph.pen, state, out);
-        let symbol = glyph.symbol.as_str();
-        out.extend_from_slice(symbol.as_bytes());
+        glyph.symbol.write_to(out);
         x += step;
         // Terminals disagree on how wide a sequence such as an emoji with a
         // joiner is: after one, place the next glyph absolutely, as the
         // plain backend does after every wide glyph.
-        let uncertain = glyph.width >= 2 && symbol.chars().nth(1).is_some();
-        state.cursor = (!uncertain).then_some((x.min(width) as u16, y as u16));
+        state.cursor = (!glyph.uncertain).then_some((x.min(width) as u16, y as u16));
     }
 }
 
@@ -602,47 +679,51 @@ fn set_pen(pen: Pen, state: &mut State, out: &mut Vec<u8>) {
     if state.pen == Some(pen) {
         return;
     }
-    let mut params: Vec<String> = Vec::with_capacity(4);
+    let start = out.len();
+    out.extend_from_slice(b"\x1b[");
     let from = match state.pen {
         Some(from) if from.modifier.difference(pen.modifier).is_empty() => from,
         _ => {
-            params.push("0".to_owned());
+            out.extend_from_slice(b"0;");
             Pen::DEFAULT
         }
     };
     let added = pen.modifier.difference(from.modifier);
     for (flag, code) in [
-        (Modifier::BOLD, "1"),
-        (Modifier::DIM, "2"),
-        (Modifier::ITALIC, "3"),
-        (Modifier::UNDERLINED, "4"),
-        (Modifier::SLOW_BLINK, "5"),
-        (Modifier::RAPID_BLINK, "6"),
-        (Modifier::REVERSED, "7"),
-        (Modifier::HIDDEN, "8"),
-        (Modifier::CROSSED_OUT, "9"),
+        (Modifier::BOLD, b"1;"),
+        (Modifier::DIM, b"2;"),
+        (Modifier::ITALIC, b"3;"),
+        (Modifier::UNDERLINED, b"4;"),
+        (Modifier::SLOW_BLINK, b"5;"),
+        (Modifier::RAPID_BLINK, b"6;"),
+        (Modifier::REVERSED, b"7;"),
+        (Modifier::HIDDEN, b"8;"),
+        (Modifier::CROSSED_OUT, b"9;"),
     ] {
         if added.contains(flag) {
-            params.push(code.to_owned());
+            out.extend_from_slice(code);
         }
     }
-    if pen.fg != from.fg {
-        params.push(color_param(pen.fg, Layer::Foreground));
+    for (wanted, had, layer) in [
+        (pen.fg, from.fg, Layer::Foreground),
+        (pen.bg, from.bg, Layer::Background),
+        (pen.underline, from.underline, Layer::Underline),
+    ] {
+        if wanted != had {
+            color_param(wanted, layer, out);
+            out.push(b';');
+        }
     }
-    if pen.bg != from.bg {
-        params.push(color_param(pen.bg, Layer::Background));
-    }
-    if pen.underline != from.underline {
-        params.push(color_param(pen.underline, Layer::Underline));
-    }
-    if params.is_empty() {
-        state.pen = Some(pen);
+    state.pen = Some(pen);
+    if out.len() == start + 2 {
+        // Nothing to say after all.
+        out.truncate(start);
         return;
     }
-    out.extend_from_slice(b"\x1b[");
-    out.extend_from_slice(params.join(";").as_bytes());
-    out.push(b'm');
-    state.pen = Some(pen);
+    // The last parameter's `;` becomes the final `m`.
+    if let Some(last) = out.last_mut() {
+        *last = b'm';
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -652,9 +733,9 @@ enum Layer {
     Underline,
 }
 
-/// The SGR parameter for a colour (the 16 named colours as 30–37/90–97,
-/// which terminals show the same as crossterm's `38;5;n`).
-fn color_param(color: Color, layer: Layer) -> String {
+/// Writes the SGR parameter for a colour (the 16 named colours as 30–37
+/// and 90–97, which terminals show the same as crossterm's `38;5;n`).
+fn color_param(color: Color, layer: Layer, out: &mut Vec<u8>) {
     let named = match color {
         Color::Black => Some(0),
         Color::Red => Some(1),
@@ -674,19 +755,19 @@ fn color_param(color: Color, layer: Layer) -> String {
         Color::White => Some(15),
         _ => None,
     };
-    match (layer, color, named) {
-        (Layer::Foreground, Color::Reset, _) => "39".to_owned(),
-        (Layer::Background, Color::Reset, _) => "49".to_owned(),
-        (Layer::Underline, Color::Reset, _) => "59".to_owned(),
-        (Layer::Foreground, _, Some(n)) if n < 8 => format!("{}", 30 + n),
-        (Layer::Foreground, _, Some(n)) => format!("{}", 90 + n - 8),
-        (Layer::Background, _, Some(n)) if n < 8 => format!("{}", 40 + n),
-        (Layer::Background, _, Some(n)) => format!("{}", 100 + n - 8),
-        (Layer::Underline, _, Some(n)) => format!("58;5;{n}"),
-        (layer, Color::Indexed(n), _) => format!("{};5;{n}", extended(layer)),
-        (layer, Color::Rgb(r, g, b), _) => format!("{};2;{r};{g};{b}", extended(layer)),
-        (layer, _, _) => format!("{};5;0", extended(layer)),
-    }
+    let _ = match (layer, color, named) {
+        (Layer::Foreground, Color::Reset, _) => write!(out, "39"),
+        (Layer::Background, Color::Reset, _) => write!(out, "49"),
+        (Layer::Underline, Color::Reset, _) => write!(out, "59"),
+        (Layer::Foreground, _, Some(n)) if n < 8 => write!(out, "{}", 30 + n),
+        (Layer::Foreground, _, Some(n)) => write!(out, "{}", 90 + n - 8),
+        (Layer::Background, _, Some(n)) if n < 8 => write!(out, "{}", 40 + n),
+        (Layer::Background, _, Some(n)) => write!(out, "{}", 100 + n - 8),
+        (Layer::Underline, _, Some(n)) => write!(out, "58;5;{n}"),
+        (layer, Color::Indexed(n), _) => write!(out, "{};5;{n}", extended(layer)),
+        (layer, Color::Rgb(r, g, b), _) => write!(out, "{};2;{r};{g};{b}", extended(layer)),
+        (layer, _, _) => write!(out, "{};5;0", extended(layer)),
+    };
 }
 
 fn extended(layer: Layer) -> u8 {
@@ -698,17 +779,13 @@ fn extended(layer: Layer) -> u8 {
 }
 
 /// The bands of rows that moved, most promising first (at most two).
-fn scroll_candidates(view: &View<'_>, hashes: &[Option<u64>]) -> Vec<Scroll> {
+fn scroll_candidates(view: &View<'_>) -> Vec<Scroll> {
     let height = view.target.len();
+    let hashes = view.screen_hashes;
     if height < 3 || view.screen.len() != height || hashes.len() != height {
         return Vec::new();
     }
-    let new: Vec<Option<u64>> = (0..height)
-        .map(|y| match &view.target[y] {
-            Some(row) => Some(row_hash(row)),
-            None => hashes[y],
-        })
-        .collect();
+    let new: Vec<Option<u64>> = (0..height).map(|y| view.new_hash(y)).collect();
     let mut rows_by_hash: HashMap<u64, Vec<usize>> = HashMap::new();
     for (y, hash) in hashes.iter().enumerate() {
         if let Some(hash) = hash {
