@@ -376,6 +376,10 @@ impl Lines {
         chunk.text.reserve(count.bytes + count.bytes / 8 + 4096);
         chunk.spans.reserve(count.pieces + lines);
         chunk.lines.reserve(lines);
+        // About one anchor run a block, plus a few a section.
+        chunk
+            .anchors
+            .reserve(count.blocks + sections.len() * 4 + 16);
     }
 
     /// Gives back the room reserved while lines were appended.

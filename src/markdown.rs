@@ -215,25 +215,25 @@ impl Builder {
             }
             TagEnd::BlockQuote(_) => {
                 self.flush_implicit();
-                if let Some(Container::Quote(mut blocks)) = self.stack.pop() {
-                    blocks.shrink_to_fit();
-                    self.push_block_raw(Block::Quote(blocks));
+                if let Some(Container::Quote(blocks)) = self.stack.pop() {
+                    self.push_block_raw(Block::Quote(exact(blocks)));
                 }
             }
             TagEnd::List(_) => {
                 self.flush_implicit();
-                if let Some(Container::List { start, mut items }) = self.stack.pop() {
-                    items.shrink_to_fit();
-                    self.push_block_raw(Block::List { start, items });
+                if let Some(Container::List { start, items }) = self.stack.pop() {
+                    self.push_block_raw(Block::List {
+                        start,
+                        items: exact(items),
+                    });
                 }
             }
             TagEnd::Item => {
                 self.flush_implicit();
-                if let Some(Container::Item(mut blocks)) = self.stack.pop()
+                if let Some(Container::Item(blocks)) = self.stack.pop()
                     && let Some(Container::List { items, .. }) = self.stack.last_mut()
                 {
-                    blocks.shrink_to_fit();
-                    items.push(blocks);
+                    items.push(exact(blocks));
                 }
             }
             TagEnd::CodeBlock | TagEnd::HtmlBlock => {
@@ -310,23 +310,36 @@ impl Builder {
                 Some(Container::Root(_)) | None => {}
             }
         }
-        let mut blocks = match self.stack.pop() {
+        let blocks = match self.stack.pop() {
             Some(Container::Root(blocks)) => blocks,
             _ => Vec::new(),
         };
-        blocks.shrink_to_fit();
-        (blocks, self.findings)
+        (exact(blocks), self.findings)
     }
 }
 
 /// A finished run of inlines without the room reserved while it grew: a
 /// briefing's text lives in these strings for as long as it is open.
-fn compact(mut inlines: Vec<Inline>) -> Vec<Inline> {
-    for inline in &mut inlines {
-        inline.text.shrink_to_fit();
-    }
-    inlines.shrink_to_fit();
-    inlines
+///
+/// Each string is copied into an allocation of its exact size and the
+/// grown one freed whole: shrinking in place would leave the freed tails as
+/// small holes between live strings, which a large briefing turns into
+/// megabytes of memory that is neither used nor given back.
+fn compact(inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut exact = Vec::with_capacity(inlines.len());
+    exact.extend(inlines.into_iter().map(|inline| Inline {
+        text: inline.text.as_str().to_owned(),
+        style: inline.style,
+    }));
+    exact
+}
+
+/// A finished list moved into an allocation of its exact size (see
+/// [`compact`] for why not `shrink_to_fit`).
+fn exact<T>(items: Vec<T>) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len());
+    out.extend(items);
+    out
 }
 
 fn push_inline(inlines: &mut Vec<Inline>, text: &str, style: InlineStyle) {
