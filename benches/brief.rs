@@ -16,14 +16,15 @@ use brief::keymap::Keymap;
 use brief::layout::{self, Options};
 use brief::loader;
 use brief::model::Briefing;
+use brief::output::LeanBackend;
 use brief::testdata::{self, Spec};
 use brief::theme::{ColorMode, Theme};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, criterion_group, criterion_main};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
 
 /// One input: its name in the report, its text and the loaded briefing.
 struct Input {
@@ -146,6 +147,25 @@ fn benches(c: &mut Criterion) {
                     black_box(reader.handle(key(c)));
                     terminal
                         .draw(|frame| brief::ui::render(&reader, frame))
+                        .expect("draw");
+                }
+            })
+        });
+        // The same through the backend the reader really draws with
+        // (LeanBackend over crossterm, writing to nowhere).
+        let area = Rect::new(0, 0, 200, 60);
+        let mut lean = Terminal::with_options(
+            LeanBackend::new(CrosstermBackend::new(std::io::sink())),
+            TerminalOptions {
+                viewport: Viewport::Fixed(area),
+            },
+        )
+        .expect("lean backend");
+        g.bench_function("scroll_key_to_frame_x2_lean_backend", |b| {
+            b.iter(|| {
+                for c in ['j', 'k'] {
+                    black_box(reader.handle(key(c)));
+                    lean.draw(|frame| brief::ui::render(&reader, frame))
                         .expect("draw");
                 }
             })
