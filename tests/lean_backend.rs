@@ -511,7 +511,7 @@ fn random_frames_look_the_same_through_both_backends() {
     let seeds = std::env::var("LEAN_BACKEND_SEEDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(6u64);
+        .unwrap_or(5u64);
     for seed in 0..seeds {
         let mut rng = Rng(seed * 7919 + 1);
         let doc = document(&mut rng, 400);
@@ -526,7 +526,7 @@ fn random_frames_look_the_same_through_both_backends() {
             status: " Title · 0%".to_owned(),
             chaos: None,
         };
-        for step in 0..80 {
+        for step in 0..70 {
             let page = usize::from(height.saturating_sub(4)).max(1);
             view.chaos = None;
             match rng.below(20) {
@@ -593,7 +593,7 @@ fn the_reader_looks_the_same_through_both_backends() {
         let mut app = common::reader(width, height);
         let mut pair = Pair::new(width, height);
         pair.clear();
-        for step in 0..100 {
+        for step in 0..90 {
             if rng.below(40) == 0 {
                 let (w, h) = rng.pick(&[(120u16, 40u16), (80, 24), (60, 30), (110, 35)]);
                 pair.resize(w, h);
