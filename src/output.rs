@@ -272,6 +272,9 @@ pub struct LeanBackend<B: Backend + Write> {
     /// Whether the cursor is shown, if known: ratatui hides it after every
     /// frame, which needs saying only once.
     cursor_shown: Option<bool>,
+    /// The wrapped backend could tell its size (else the model grows to
+    /// what ratatui draws).
+    size_known: bool,
     /// Bytes of the frame being built.
     out: Vec<u8>,
 }
@@ -279,7 +282,8 @@ pub struct LeanBackend<B: Backend + Write> {
 impl<B: Backend + Write> LeanBackend<B> {
     /// Wraps `inner`, assuming (as ratatui does) a blank screen of its size.
     pub fn new(inner: B) -> Self {
-        let size = inner.size().unwrap_or(Size::new(0, 0));
+        let asked = inner.size().ok();
+        let size = asked.unwrap_or(Size::new(0, 0));
         let mut backend = Self {
             inner,
             frame: Buffer::empty(Rect::default()),
@@ -291,6 +295,7 @@ impl<B: Backend + Write> LeanBackend<B> {
             },
             out: Vec::new(),
             cursor_shown: None,
+            size_known: asked.is_some(),
         };
         backend.reset_to(size);
         backend
@@ -929,25 +934,34 @@ where
     {
         let mut touched = vec![false; self.height()];
         for (x, y, cell) in content {
-            if x >= self.frame.area.width || y >= self.frame.area.height {
+            let covers = cell.symbol().width().max(1) as u16;
+            let outside = x >= self.frame.area.width
+                || y >= self.frame.area.height
+                || (!self.size_known && x + covers > self.frame.area.width);
+            if outside {
                 // ratatui and the model disagree on the size (it could not
-                // be asked when this backend was made): grow, and forget
-                // what the screen holds.
+                // be asked when this backend was made): grow, keeping what
+                // ratatui sent, and forget what the screen holds.
                 let area = Rect::new(
                     0,
                     0,
-                    self.frame.area.width.max(x + 1),
+                    self.frame.area.width.max(x + covers),
                     self.frame.area.height.max(y + 1),
                 );
-                self.reset_to(area.as_size());
-                self.forget_rows();
+                let old = std::mem::replace(&mut self.frame, Buffer::empty(area));
+                for oy in 0..old.area.height {
+                    for ox in 0..old.area.width {
+                        self.frame[(ox, oy)] = old[(ox, oy)].clone();
+                    }
+                }
+                self.screen = vec![None; usize::from(area.height)];
+                self.hashes = vec![None; usize::from(area.height)];
                 touched = vec![true; usize::from(area.height)];
             }
             self.frame[(x, y)] = cell.clone();
             // ratatui's diff sends a wide glyph without the cells it covers
             // (the terminal blanks them when printing it): blank them here.
-            let covers = cell.symbol().width();
-            for dx in 1..covers as u16 {
+            for dx in 1..covers {
                 if x + dx < self.frame.area.width {
                     self.frame[(x + dx, y)] = Cell::EMPTY;
                 }
@@ -1036,7 +1050,13 @@ where
         self.cursor_shown = None;
         // ratatui forgets its previous buffer after any clear; so does the
         // model, and rows partly erased are rewritten whole next time.
-        let size = self.inner.size().unwrap_or(self.frame.area.as_size());
+        let size = match self.inner.size() {
+            Ok(size) => {
+                self.size_known = true;
+                size
+            }
+            Err(_) => self.frame.area.as_size(),
+        };
         self.reset_to(size);
         if clear_type != ClearType::All {
             // Partly erased: rewrite every row in full next time.
@@ -1072,5 +1092,130 @@ impl<B: Backend + Write> Write for LeanBackend<B> {
 
     fn flush(&mut self) -> io::Result<()> {
         Write::flush(&mut self.inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::Style;
+    use ratatui::{Terminal, TerminalOptions, Viewport};
+
+    /// A byte sink whose size cannot be asked, as crossterm's backend on
+    /// something that is not a terminal.
+    struct NoTty(Vec<u8>);
+
+    impl Write for NoTty {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Backend for NoTty {
+        type Error = io::Error;
+        fn draw<'a, I>(&mut self, _content: I) -> io::Result<()>
+        where
+            I: Iterator<Item = (u16, u16, &'a Cell)>,
+        {
+            Ok(())
+        }
+        fn hide_cursor(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+        fn show_cursor(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+        fn get_cursor_position(&mut self) -> io::Result<Position> {
+            Ok(Position::ORIGIN)
+        }
+        fn set_cursor_position<P: Into<Position>>(&mut self, _position: P) -> io::Result<()> {
+            Ok(())
+        }
+        fn clear(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+        fn clear_region(&mut self, _clear_type: ClearType) -> io::Result<()> {
+            Ok(())
+        }
+        fn size(&self) -> io::Result<Size> {
+            Err(io::Error::other("not a terminal"))
+        }
+        fn window_size(&mut self) -> io::Result<WindowSize> {
+            Err(io::Error::other("not a terminal"))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn screen(bytes: &[u8], width: u16, height: u16) -> String {
+        let rows = std::num::NonZeroU16::new(height).expect("rows");
+        let cols = std::num::NonZeroU16::new(width).expect("cols");
+        let mut parser = vt100::Parser::new(rows, cols, 0);
+        parser.process(bytes);
+        parser.screen().contents()
+    }
+
+    #[test]
+    fn a_backend_that_cannot_tell_its_size_still_draws_everything() {
+        let area = Rect::new(0, 0, 12, 3);
+        let mut terminal = Terminal::with_options(
+            LeanBackend::new(NoTty(Vec::new())),
+            TerminalOptions {
+                viewport: Viewport::Fixed(area),
+            },
+        )
+        .expect("terminal");
+        terminal
+            .draw(|frame| {
+                let buffer = frame.buffer_mut();
+                buffer.set_string(0, 0, "hello", Style::default());
+                buffer.set_string(3, 2, "world 中", Style::default());
+            })
+            .expect("draw");
+        let bytes = &terminal.backend().inner().0;
+        assert_eq!(screen(bytes, 12, 3), "hello\n\n   world 中");
+    }
+
+    #[test]
+    fn a_one_line_scroll_moves_the_band_and_writes_one_row() {
+        let area = Rect::new(0, 0, 30, 8);
+        let mut terminal = Terminal::with_options(
+            LeanBackend::new(NoTty(Vec::new())),
+            TerminalOptions {
+                viewport: Viewport::Fixed(area),
+            },
+        )
+        .expect("terminal");
+        let draw = |terminal: &mut Terminal<LeanBackend<NoTty>>, top: usize| {
+            terminal
+                .draw(|frame| {
+                    let buffer = frame.buffer_mut();
+                    buffer.set_string(0, 0, "header", Style::default());
+                    for row in 1..7u16 {
+                        let line = format!("line {} of the text", top + usize::from(row));
+                        buffer.set_string(0, row, line, Style::default());
+                    }
+                    buffer.set_string(0, 7, "status", Style::default());
+                })
+                .expect("draw");
+        };
+        draw(&mut terminal, 0);
+        let before = terminal.backend().inner().0.len();
+        draw(&mut terminal, 1);
+        let bytes = terminal.backend().inner().0.clone();
+        let frame = &bytes[before..];
+        let text = String::from_utf8_lossy(frame);
+        assert!(text.contains("\x1b[M") || text.contains('S'), "{text:?}");
+        assert!(frame.len() < 60, "{} bytes: {text:?}", frame.len());
+        assert_eq!(
+            screen(&bytes, 30, 8),
+            "header\nline 2 of the text\nline 3 of the text\nline 4 of the text\n\
+             line 5 of the text\nline 6 of the text\nline 7 of the text\nstatus"
+        );
     }
 }
