@@ -102,22 +102,34 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug)]
 pub struct LineIndex<'s> {
     source: &'s str,
-    starts: Vec<usize>,
+    /// Where each line starts. `u32`, allocated once at its final size: a
+    /// 10 MB briefing has 300,000 lines, and this lives while it loads.
+    /// (Sources over 4 GiB are refused long before this; offsets beyond
+    /// would all map to the last line.)
+    starts: Vec<u32>,
 }
 
 impl<'s> LineIndex<'s> {
     /// Indexes `source`.
     pub fn new(source: &'s str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        let count = memchr::memchr_iter(b'\n', source.as_bytes()).count();
+        let mut starts = Vec::with_capacity(count + 1);
+        starts.push(0);
+        starts.extend(
+            memchr::memchr_iter(b'\n', source.as_bytes())
+                .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
         Self { source, starts }
     }
 
     /// 1-based line and character column of a byte offset.
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.source.len());
-        let line = self.starts.partition_point(|start| *start <= offset).max(1);
-        let start = self.starts[line - 1];
+        let line = self
+            .starts
+            .partition_point(|start| *start as usize <= offset)
+            .max(1);
+        let start = self.starts[line - 1] as usize;
         let column = self
             .source
             .get(start..offset)
@@ -129,13 +141,13 @@ impl<'s> LineIndex<'s> {
 
     /// The text of a 1-based line, sanitised, without its newline.
     pub fn line_text(&self, line: usize) -> String {
-        let Some(start) = self.starts.get(line.wrapping_sub(1)).copied() else {
+        let Some(start) = self.starts.get(line.wrapping_sub(1)).map(|s| *s as usize) else {
             return String::new();
         };
         let end = self
             .starts
             .get(line)
-            .map(|next| next - 1)
+            .map(|next| *next as usize - 1)
             .unwrap_or(self.source.len());
         let text = self.source.get(start..end).unwrap_or("");
         sanitize::line(text.trim_end_matches('\r'))

@@ -9,7 +9,11 @@
 //! emphasis; turning roles into colours is the theme's job, not this one's.
 
 use crate::glyphs::Glyphs;
-use crate::model::{self, Block, Briefing, Chart, Fact, Inline, InlineStyle, Part, Source};
+use std::ops::Range;
+
+use crate::model::{
+    self, Block, Briefing, Chart, Fact, Inline, InlineStyle, Part, Section, Source,
+};
 use crate::text::{self, StyledLine};
 
 /// What a piece of laid-out text is, for the theme to style.
@@ -90,11 +94,45 @@ pub struct Anchor {
     pub block: u32,
 }
 
+/// One line: where its text and its spans start.
 #[derive(Debug, Clone, Copy)]
 struct LineRecord {
     text_start: u32,
     span_start: u32,
-    anchor: Anchor,
+}
+
+/// A run of lines with one anchor, from `first_line` on: anchors change
+/// once a block, so a 10 MB briefing's 150,000 lines need a third as many
+/// of these, and a line's anchor is a binary search away.
+#[derive(Debug, Clone, Copy)]
+struct AnchorRun {
+    first_line: u32,
+    part: u32,
+    block: u32,
+}
+
+impl AnchorRun {
+    fn part_code(part: Part) -> u32 {
+        match part {
+            Part::Front => 0,
+            Part::Summary => 1,
+            Part::Sources => 2,
+            Part::Section(i) => u32::try_from(i).map_or(u32::MAX, |i| i.saturating_add(3)),
+        }
+    }
+
+    fn anchor(&self) -> Anchor {
+        let part = match self.part {
+            0 => Part::Front,
+            1 => Part::Summary,
+            2 => Part::Sources,
+            n => Part::Section((n - 3) as usize),
+        };
+        Anchor {
+            part,
+            block: self.block,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -104,12 +142,75 @@ struct SpanRecord {
 }
 
 /// Laid-out lines, stored compactly.
+///
+/// The lines live in one or more chunks (one per thread that laid them
+/// out), so a document laid out in parallel is joined without copying.
 #[derive(Debug, Clone, Default)]
 pub struct Lines {
     width: usize,
+    chunks: Vec<Chunk>,
+    /// The first line of each chunk.
+    firsts: Vec<usize>,
+}
+
+/// A run of lines: one string for all text, style runs and line records
+/// as offsets into it.
+#[derive(Debug, Clone, Default)]
+struct Chunk {
     text: String,
     spans: Vec<SpanRecord>,
     lines: Vec<LineRecord>,
+    anchors: Vec<AnchorRun>,
+}
+
+impl Chunk {
+    fn line_ranges(&self, index: usize) -> Option<(Range<usize>, Range<usize>)> {
+        let record = self.lines.get(index)?;
+        let next = self.lines.get(index + 1);
+        let text_end = next.map_or(self.text.len(), |n| n.text_start as usize);
+        let span_end = next.map_or(self.spans.len(), |n| n.span_start as usize);
+        Some((
+            record.text_start as usize..text_end,
+            record.span_start as usize..span_end,
+        ))
+    }
+
+    fn anchor(&self, index: usize) -> Option<Anchor> {
+        if index >= self.lines.len() {
+            return None;
+        }
+        let run = self
+            .anchors
+            .partition_point(|r| r.first_line as usize <= index);
+        self.anchors.get(run.checked_sub(1)?).map(AnchorRun::anchor)
+    }
+
+    /// Starts a line at the end of the text and spans, under `anchor`.
+    fn push_record(&mut self, anchor: Anchor) {
+        let part = AnchorRun::part_code(anchor.part);
+        let same = self
+            .anchors
+            .last()
+            .is_some_and(|r| r.part == part && r.block == anchor.block);
+        if !same {
+            self.anchors.push(AnchorRun {
+                first_line: self.lines.len() as u32,
+                part,
+                block: anchor.block,
+            });
+        }
+        self.lines.push(LineRecord {
+            text_start: self.text.len() as u32,
+            span_start: self.spans.len() as u32,
+        });
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.spans.shrink_to_fit();
+        self.lines.shrink_to_fit();
+        self.anchors.shrink_to_fit();
+    }
 }
 
 impl Lines {
@@ -128,31 +229,56 @@ impl Lines {
 
     /// Number of lines.
     pub fn len(&self) -> usize {
-        self.lines.len()
+        match (self.firsts.last(), self.chunks.last()) {
+            (Some(first), Some(chunk)) => first + chunk.lines.len(),
+            _ => 0,
+        }
     }
 
     /// True if there are no lines.
     pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
+        self.len() == 0
+    }
+
+    /// The chunk holding line `index` and the line's index in it.
+    fn locate(&self, index: usize) -> Option<(&Chunk, usize)> {
+        let chunk = match self.chunks.len() {
+            0 => return None,
+            1 => 0,
+            _ => self
+                .firsts
+                .partition_point(|first| *first <= index)
+                .checked_sub(1)?,
+        };
+        let local = index.checked_sub(self.firsts[chunk])?;
+        let chunk = &self.chunks[chunk];
+        (local < chunk.lines.len()).then_some((chunk, local))
+    }
+
+    /// The chunk lines are appended to.
+    fn last(&mut self) -> &mut Chunk {
+        if self.chunks.is_empty() {
+            self.chunks.push(Chunk::default());
+            self.firsts.push(0);
+        }
+        let last = self.chunks.len() - 1;
+        &mut self.chunks[last]
     }
 
     /// The styled pieces of line `index` (empty past the end).
     pub fn line(&self, index: usize) -> impl Iterator<Item = (&str, Style)> + '_ {
-        let (text_range, span_range) = match self.lines.get(index) {
-            Some(record) => {
-                let next = self.lines.get(index + 1);
-                let text_end = next.map_or(self.text.len(), |n| n.text_start as usize);
-                let span_end = next.map_or(self.spans.len(), |n| n.span_start as usize);
-                (
-                    record.text_start as usize..text_end,
-                    record.span_start as usize..span_end,
-                )
-            }
-            None => (0..0, 0..0),
+        let (chunk, text_range, span_range) = match self.locate(index) {
+            Some((chunk, local)) => match chunk.line_ranges(local) {
+                Some((text, spans)) => (Some(chunk), text, spans),
+                None => (None, 0..0, 0..0),
+            },
+            None => (None, 0..0, 0..0),
         };
         let mut at = text_range.start;
-        self.spans[span_range].iter().map(move |span| {
-            let piece = &self.text[at..span.end as usize];
+        let spans = chunk.map_or(&[][..], |c| &c.spans[span_range]);
+        let text = chunk.map_or("", |c| c.text.as_str());
+        spans.iter().map(move |span| {
+            let piece = &text[at..span.end as usize];
             at = span.end as usize;
             (piece, span.style)
         })
@@ -160,16 +286,12 @@ impl Lines {
 
     /// The whole text of line `index` (its pieces, joined).
     pub fn line_text(&self, index: usize) -> &str {
-        match self.lines.get(index) {
-            Some(record) => {
-                let end = self
-                    .lines
-                    .get(index + 1)
-                    .map_or(self.text.len(), |n| n.text_start as usize);
-                &self.text[record.text_start as usize..end]
-            }
-            None => "",
-        }
+        self.locate(index)
+            .and_then(|(chunk, local)| {
+                let (text, _) = chunk.line_ranges(local)?;
+                chunk.text.get(text)
+            })
+            .unwrap_or("")
     }
 
     /// The plain text of line `index`.
@@ -179,25 +301,91 @@ impl Lines {
 
     /// Where line `index` came from.
     pub fn anchor(&self, index: usize) -> Option<Anchor> {
-        self.lines.get(index).map(|l| l.anchor)
+        let (chunk, local) = self.locate(index)?;
+        chunk.anchor(local)
     }
 
     /// Appends one line of styled pieces.
     pub fn push(&mut self, pieces: &[(String, Style)], anchor: Anchor) {
-        self.lines.push(LineRecord {
-            text_start: self.text.len() as u32,
-            span_start: self.spans.len() as u32,
-            anchor,
-        });
+        let chunk = self.last();
+        chunk.push_record(anchor);
         for (text, style) in pieces {
             if text.is_empty() {
                 continue;
             }
-            self.text.push_str(text);
-            self.spans.push(SpanRecord {
-                end: self.text.len() as u32,
+            chunk.text.push_str(text);
+            chunk.spans.push(SpanRecord {
+                end: chunk.text.len() as u32,
                 style: *style,
             });
+        }
+    }
+
+    /// Appends one line of borrowed styled pieces, merging neighbours of
+    /// one style (what the wrapper hands over, with no copy in between).
+    pub fn push_pieces(&mut self, pieces: &[(&str, Style)], anchor: Anchor) {
+        let chunk = self.last();
+        chunk.push_record(anchor);
+        let first_span = chunk.spans.len();
+        for (text, style) in pieces {
+            if text.is_empty() {
+                continue;
+            }
+            chunk.text.push_str(text);
+            let end = chunk.text.len() as u32;
+            let in_line = chunk.spans.len() > first_span;
+            match chunk.spans.last_mut() {
+                Some(last) if in_line && last.style == *style => {
+                    last.end = end;
+                }
+                _ => chunk.spans.push(SpanRecord { end, style: *style }),
+            }
+        }
+    }
+
+    /// Appends the lines of `other` (laid out at the same width) by taking
+    /// over its storage: no line is copied.
+    pub fn append(&mut self, other: Lines) {
+        for chunk in other.chunks {
+            if chunk.lines.is_empty() {
+                continue;
+            }
+            let first = self.len();
+            if self.chunks.last().is_some_and(|c| c.lines.is_empty()) {
+                self.chunks.pop();
+                self.firsts.pop();
+            }
+            self.chunks.push(chunk);
+            self.firsts.push(first);
+        }
+    }
+
+    /// Reserves room for laying out `sections` (and the summary, if given)
+    /// at `width`, from a quick count of their text: one allocation of about
+    /// the right size instead of a dozen doublings, each of which briefly
+    /// needs the old copy too.
+    fn reserve_for(&mut self, summary: &[Block], sections: &[Section], width: usize) {
+        let mut count = TextCount::default();
+        count.blocks(summary);
+        for section in sections {
+            count.bytes += section.title.len() + 16;
+            count.blocks(&section.body);
+        }
+        let lines = count.bytes / width.clamp(8, 100) * 5 / 4 + count.blocks * 2;
+        let chunk = self.last();
+        chunk.text.reserve(count.bytes + count.bytes / 8 + 4096);
+        chunk.spans.reserve(count.pieces + lines);
+        chunk.lines.reserve(lines);
+        // About one anchor run a block, plus a few a section.
+        chunk
+            .anchors
+            .reserve(count.blocks + sections.len() * 4 + 16);
+    }
+
+    /// Gives back the room reserved while lines were appended.
+    pub fn shrink_to_fit(&mut self) {
+        for chunk in &mut self.chunks {
+            chunk.shrink_to_fit();
         }
     }
 
@@ -227,20 +415,56 @@ impl Lines {
         rest_indent: &[(&str, Style)],
         anchor: Anchor,
     ) {
-        for line in text::wrap(spans, self.width, first_indent, rest_indent) {
-            self.push(&line, anchor);
-        }
+        let width = self.width;
+        text::wrap_each(spans, width, first_indent, rest_indent, |line| {
+            self.push_pieces(line, anchor);
+        });
     }
 
     /// Plain text of all lines, newline-terminated, trailing spaces trimmed.
     pub fn to_plain_text(&self) -> String {
-        let mut out = String::with_capacity(self.text.len() + self.lines.len());
+        let bytes: usize = self.chunks.iter().map(|c| c.text.len()).sum();
+        let mut out = String::with_capacity(bytes + self.len());
         for index in 0..self.len() {
             let line = self.plain(index).replace('\u{a0}', " ");
             out.push_str(line.trim_end());
             out.push('\n');
         }
         out
+    }
+}
+
+/// Bytes, styled pieces and blocks of body text, for reserving room.
+#[derive(Debug, Default)]
+struct TextCount {
+    bytes: usize,
+    pieces: usize,
+    blocks: usize,
+}
+
+impl TextCount {
+    fn blocks(&mut self, blocks: &[Block]) {
+        for block in blocks {
+            self.blocks += 1;
+            match block {
+                Block::Paragraph(inlines) | Block::Heading { text: inlines, .. } => {
+                    self.pieces += inlines.len();
+                    self.bytes += inlines.iter().map(|i| i.text.len()).sum::<usize>();
+                }
+                Block::List { items, .. } => {
+                    for item in items {
+                        self.bytes += 4;
+                        self.blocks(item);
+                    }
+                }
+                Block::Quote(inner) => self.blocks(inner),
+                Block::Code(code) => {
+                    self.pieces += 1;
+                    self.bytes += code.len() + code.lines().count() * 2;
+                }
+                Block::Rule => self.bytes += 40,
+            }
+        }
     }
 }
 
@@ -280,7 +504,36 @@ impl Document {
 
     /// The first line of `part`, if the document has it.
     pub fn line_of_part(&self, part: Part) -> Option<usize> {
-        self.parts.iter().find(|(p, _)| *p == part).map(|(_, l)| *l)
+        // Parts are laid out in their own order (front, summary, sections,
+        // sources), so the list is sorted by part as well as by line.
+        self.parts
+            .binary_search_by(|(p, _)| p.cmp(&part))
+            .ok()
+            .and_then(|i| self.parts.get(i))
+            .map(|(_, l)| *l)
+    }
+
+    /// The parts whose last line lies in `top..bottom` (and that start
+    /// before `bottom`): those a reader with lines `top..bottom` on screen
+    /// has read to the end. Found by binary search, not by a walk.
+    pub fn parts_ending_in(&self, top: usize, bottom: usize) -> Vec<Part> {
+        let len = self.lines.len();
+        // Part i ends where part i + 1 starts (the last one at the end).
+        let end = |i: usize| self.parts.get(i + 1).map_or(len, |(_, l)| *l);
+        let first = self.parts.partition_point(|(_, start)| *start <= top);
+        let first = first.saturating_sub(1);
+        let mut out = Vec::new();
+        for i in first..self.parts.len() {
+            let (part, start) = self.parts[i];
+            let end = end(i);
+            if end > bottom || start >= bottom {
+                break;
+            }
+            if end > top {
+                out.push(part);
+            }
+        }
+        out
     }
 
     /// The first line laid out from `anchor` (or the nearest block before it).
@@ -306,12 +559,87 @@ impl Document {
 
 /// Lays out a whole briefing at `width` columns (at least 1).
 pub fn document(briefing: &Briefing, width: usize, options: Options) -> Document {
+    layout_document(briefing, width, options, parallel_worthwhile(briefing))
+}
+
+fn layout_document(
+    briefing: &Briefing,
+    width: usize,
+    options: Options,
+    parallel: bool,
+) -> Document {
     let width = width.max(1);
-    let glyphs = options.glyphs;
     let mut doc = Document {
         lines: Lines::new(width),
         ..Document::default()
     };
+    // A large briefing's second half of sections is laid out on another
+    // thread meanwhile, then joined on without copying.
+    let count = briefing.sections.len();
+    let split = if parallel { count / 2 } else { count };
+    doc.lines
+        .reserve_for(&briefing.summary, &briefing.sections[..split], width);
+    std::thread::scope(|scope| {
+        let second = (split < count).then(|| {
+            scope.spawn(move || {
+                let mut half = Document {
+                    lines: Lines::new(width),
+                    ..Document::default()
+                };
+                half.lines
+                    .reserve_for(&[], &briefing.sections[split..], width);
+                sections_into(&mut half, briefing, split..count, options);
+                half
+            })
+        });
+        front_into(&mut doc, briefing, options);
+        sections_into(&mut doc, briefing, 0..split, options);
+        if let Some(second) = second {
+            // A thread that panicked is laid out again here, so the panic
+            // (a bug) shows where it happens.
+            let half = second.join().unwrap_or_else(|_| {
+                let mut half = Document {
+                    lines: Lines::new(width),
+                    ..Document::default()
+                };
+                sections_into(&mut half, briefing, split..count, options);
+                half
+            });
+            let offset = doc.lines.len();
+            doc.parts.extend(
+                half.parts
+                    .into_iter()
+                    .map(|(part, line)| (part, line + offset)),
+            );
+            doc.headings.extend(
+                half.headings
+                    .into_iter()
+                    .map(|(section, block, line)| (section, block, line + offset)),
+            );
+            doc.lines.append(half.lines);
+        }
+    });
+    sources_into(&mut doc, briefing);
+    doc.lines.shrink_to_fit();
+    doc
+}
+
+/// Worth a second thread: a big briefing, and a second core to run it on.
+fn parallel_worthwhile(briefing: &Briefing) -> bool {
+    const PARALLEL_BLOCKS: usize = 2_000;
+    briefing.sections.len() >= 8
+        && briefing
+            .sections
+            .iter()
+            .map(|s| s.body.len())
+            .sum::<usize>()
+            >= PARALLEL_BLOCKS
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
+}
+
+/// The title block and the bottom line.
+fn front_into(doc: &mut Document, briefing: &Briefing, options: Options) {
+    let glyphs = options.glyphs;
     let front = Anchor {
         part: Part::Front,
         block: 0,
@@ -357,8 +685,16 @@ pub fn document(briefing: &Briefing, width: usize, options: Options) -> Document
             );
         }
     }
+}
 
-    for (number, section) in briefing.sections.iter().enumerate() {
+/// Sections `range` of the briefing, with their part and heading lines.
+fn sections_into(doc: &mut Document, briefing: &Briefing, range: Range<usize>, options: Options) {
+    let glyphs = options.glyphs;
+    for (number, section) in briefing.sections[range.clone()]
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i + range.start, s))
+    {
         let part = Part::Section(number);
         let anchor = Anchor { part, block: 0 };
         doc.lines.blank(anchor);
@@ -419,7 +755,10 @@ pub fn document(briefing: &Briefing, width: usize, options: Options) -> Document
             doc.lines.wrap(&pieces, &[], &[], end);
         }
     }
+}
 
+/// The list of sources at the end.
+fn sources_into(doc: &mut Document, briefing: &Briefing) {
     if !briefing.sources.is_empty() {
         let anchor = Anchor {
             part: Part::Sources,
@@ -438,7 +777,6 @@ pub fn document(briefing: &Briefing, width: usize, options: Options) -> Document
             source_entry(&mut doc.lines, source, anchor);
         }
     }
-    doc
 }
 
 pub fn title_block(lines: &mut Lines, briefing: &Briefing, glyphs: Glyphs, anchor: Anchor) {
@@ -935,6 +1273,66 @@ title = "Financial Times report"
             for line in plain(width, true) {
                 assert!(text::width(&line) <= width, "{line:?} wider than {width}");
             }
+        }
+    }
+
+    #[test]
+    fn part_lookups_agree_with_a_walk() {
+        let text = crate::testdata::generate(&crate::testdata::Spec::new(20_000, 12));
+        let briefing = load_str("g.toml", &text).expect("valid");
+        let doc = document(
+            &briefing,
+            50,
+            Options {
+                glyphs: Glyphs::UNICODE,
+                facts_inline: false,
+                underline_headings: false,
+            },
+        );
+        for (part, line) in &doc.parts {
+            assert_eq!(doc.line_of_part(*part), Some(*line));
+        }
+        assert_eq!(doc.line_of_part(Part::Section(99)), None);
+        let len = doc.lines.len();
+        for top in 0..len {
+            for bottom in [top + 1, top + 7, top + 40] {
+                let walked: Vec<Part> = doc
+                    .parts
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, (_, start))| {
+                        let end = doc.parts.get(i + 1).map_or(len, |(_, l)| *l);
+                        *start < bottom && end <= bottom && end > top.min(end)
+                    })
+                    .map(|(_, (part, _))| *part)
+                    .collect();
+                assert_eq!(doc.parts_ending_in(top, bottom), walked, "{top}..{bottom}");
+            }
+        }
+    }
+
+    #[test]
+    fn laying_out_in_parallel_changes_nothing() {
+        let text = crate::testdata::generate(&crate::testdata::Spec::new(150_000, 40));
+        let briefing = load_str("g.toml", &text).expect("valid");
+        for facts_inline in [false, true] {
+            let options = Options {
+                glyphs: Glyphs::UNICODE,
+                facts_inline,
+                underline_headings: facts_inline,
+            };
+            let one = layout_document(&briefing, 60, options, false);
+            let two = layout_document(&briefing, 60, options, true);
+            assert_eq!(one.lines.len(), two.lines.len());
+            for i in 0..one.lines.len() {
+                let a: Vec<_> = one.lines.line(i).collect();
+                let b: Vec<_> = two.lines.line(i).collect();
+                assert_eq!(a, b, "line {i}");
+                assert_eq!(one.lines.anchor(i), two.lines.anchor(i), "line {i}");
+            }
+            assert_eq!(one.parts, two.parts);
+            assert_eq!(one.headings, two.headings);
+            assert_eq!(one.lines.to_plain_text(), two.lines.to_plain_text());
         }
     }
 

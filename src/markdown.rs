@@ -100,7 +100,7 @@ impl Builder {
         if let Some((_, inlines)) = self.inline.take()
             && !inlines.is_empty()
         {
-            self.push_block_raw(Block::Paragraph(inlines));
+            self.push_block_raw(Block::Paragraph(compact(inlines)));
         }
     }
 
@@ -198,7 +198,7 @@ impl Builder {
         match tag {
             TagEnd::Paragraph => {
                 if let Some((_, inlines)) = self.inline.take() {
-                    self.push_block_raw(Block::Paragraph(inlines));
+                    self.push_block_raw(Block::Paragraph(compact(inlines)));
                 }
             }
             TagEnd::Heading(_) => {
@@ -209,20 +209,23 @@ impl Builder {
                     };
                     self.push_block_raw(Block::Heading {
                         level,
-                        text: inlines,
+                        text: compact(inlines),
                     });
                 }
             }
             TagEnd::BlockQuote(_) => {
                 self.flush_implicit();
                 if let Some(Container::Quote(blocks)) = self.stack.pop() {
-                    self.push_block_raw(Block::Quote(blocks));
+                    self.push_block_raw(Block::Quote(exact(blocks)));
                 }
             }
             TagEnd::List(_) => {
                 self.flush_implicit();
                 if let Some(Container::List { start, items }) = self.stack.pop() {
-                    self.push_block_raw(Block::List { start, items });
+                    self.push_block_raw(Block::List {
+                        start,
+                        items: exact(items),
+                    });
                 }
             }
             TagEnd::Item => {
@@ -230,7 +233,7 @@ impl Builder {
                 if let Some(Container::Item(blocks)) = self.stack.pop()
                     && let Some(Container::List { items, .. }) = self.stack.last_mut()
                 {
-                    items.push(blocks);
+                    items.push(exact(blocks));
                 }
             }
             TagEnd::CodeBlock | TagEnd::HtmlBlock => {
@@ -311,8 +314,32 @@ impl Builder {
             Some(Container::Root(blocks)) => blocks,
             _ => Vec::new(),
         };
-        (blocks, self.findings)
+        (exact(blocks), self.findings)
     }
+}
+
+/// A finished run of inlines without the room reserved while it grew: a
+/// briefing's text lives in these strings for as long as it is open.
+///
+/// Each string is copied into an allocation of its exact size and the
+/// grown one freed whole: shrinking in place would leave the freed tails as
+/// small holes between live strings, which a large briefing turns into
+/// megabytes of memory that is neither used nor given back.
+fn compact(inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut exact = Vec::with_capacity(inlines.len());
+    exact.extend(inlines.into_iter().map(|inline| Inline {
+        text: inline.text.as_str().to_owned(),
+        style: inline.style,
+    }));
+    exact
+}
+
+/// A finished list moved into an allocation of its exact size (see
+/// [`compact`] for why not `shrink_to_fit`).
+fn exact<T>(items: Vec<T>) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len());
+    out.extend(items);
+    out
 }
 
 fn push_inline(inlines: &mut Vec<Inline>, text: &str, style: InlineStyle) {

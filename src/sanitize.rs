@@ -12,7 +12,8 @@
 use std::borrow::Cow;
 
 use ratatui::buffer::CellWidth;
-use unicode_segmentation::UnicodeSegmentation;
+use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
+use unicode_width::UnicodeWidthChar;
 
 /// What the sanitiser found, so the caller can warn the reader.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -102,7 +103,9 @@ pub fn sanitize(input: &str, mode: Mode) -> Cow<'_, str> {
 /// Sanitises `input` and reports what was replaced.
 pub fn sanitize_with_findings(input: &str, mode: Mode) -> (Cow<'_, str>, Findings) {
     let mut findings = Findings::default();
-    let needs_char_pass = input.chars().any(is_unsafe);
+    // Most text is printable ASCII: one pass over its bytes settles it.
+    let needs_char_pass =
+        input.bytes().any(|b| !(0x20..0x7F).contains(&b)) && input.chars().any(is_unsafe);
     if !needs_char_pass {
         // No control characters: only zero-width graphemes can need work.
         if input.is_ascii() || !has_zero_width_grapheme(input) {
@@ -176,7 +179,32 @@ pub fn sanitize_with_findings(input: &str, mode: Mode) -> (Cow<'_, str>, Finding
 
 /// True if some grapheme cluster of `s` would be drawn with zero width
 /// (a combining mark with nothing to combine with, a lone joiner).
+///
+/// Only a cluster that starts with a character of width zero can be drawn
+/// with width zero, so the clusters are looked at only where such a
+/// character starts one: text without them (nearly all text) costs one
+/// pass over its characters instead of a grapheme segmentation.
 fn has_zero_width_grapheme(s: &str) -> bool {
+    for (at, c) in s.char_indices() {
+        if c.is_ascii() || c.width().is_some_and(|w| w > 0) {
+            continue;
+        }
+        let mut cursor = GraphemeCursor::new(at, s.len(), true);
+        if !cursor.is_boundary(s, 0).unwrap_or(true) {
+            continue;
+        }
+        let end = cursor.next_boundary(s, 0).ok().flatten().unwrap_or(s.len());
+        let grapheme = &s[at..end];
+        if !grapheme.is_empty() && grapheme.cell_width() == 0 {
+            return true;
+        }
+    }
+    false
+}
+
+/// The plain definition of [`has_zero_width_grapheme`], to test it against.
+#[cfg(test)]
+fn has_zero_width_grapheme_slow(s: &str) -> bool {
     s.graphemes(true)
         .any(|g| g != "\n" && g.cell_width() == 0 && !g.is_empty())
 }
@@ -242,6 +270,53 @@ mod tests {
     fn lone_combining_mark_gets_a_base() {
         assert_eq!(sanitize("\u{301}x", Mode::Line), "◌\u{301}x");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn zero_width_check_agrees_with_graphemes(
+            chars in proptest::collection::vec(proptest::sample::select(TRICKY.to_vec()), 0..12)
+        ) {
+            let s: String = chars.into_iter().collect();
+            proptest::prop_assert_eq!(has_zero_width_grapheme(&s), has_zero_width_grapheme_slow(&s), "{:?}", s);
+        }
+    }
+
+    /// Characters that join, combine, vanish or widen.
+    const TRICKY: &[char] = &[
+        'a',
+        'e',
+        ' ',
+        '\n',
+        'ü',
+        '中',
+        'ｶ',
+        '\u{ff9e}',
+        '\u{301}',
+        '\u{308}',
+        '\u{200d}',
+        '\u{fe0f}',
+        '\u{fe0e}',
+        '\u{1f469}',
+        '\u{1f467}',
+        '\u{2708}',
+        '\u{1f1e7}',
+        '\u{1f1ea}',
+        '\u{1f3fd}',
+        '\u{1100}',
+        '\u{1161}',
+        '\u{11a8}',
+        '\u{0915}',
+        '\u{093e}',
+        '\u{094d}',
+        '\u{0600}',
+        '\u{0644}',
+        '\u{0627}',
+        '\u{3099}',
+        '\u{e0061}',
+        '\u{20e3}',
+        '#',
+        '\u{a9}',
+    ];
 
     #[test]
     fn combining_mark_on_a_letter_is_kept() {

@@ -170,10 +170,72 @@ pub fn find_all(lines: &Lines, starts: &[u32], query: &str) -> Vec<Match> {
     let needle: Vec<char> = needle.into_iter().map(|c| fold(c, case)).collect();
     let stream = Stream { lines, starts };
     let mut matches = Vec::new();
+    // A match starts with the needle's first letter: finding those first
+    // (ASCII by a byte scan) keeps typing a search fast in a long document.
+    let first = needle[0];
+    let first_bytes: Option<[u8; 2]> = first.is_ascii().then(|| {
+        let lower = first.to_ascii_lowercase() as u8;
+        match case {
+            Case::Insensitive => [lower, first.to_ascii_uppercase() as u8],
+            Case::Sensitive => [first as u8, first as u8],
+        }
+    });
+    // Without case, two non-ASCII letters fold to ASCII ones: the Kelvin
+    // sign to k and the dotted capital I to i. Their first byte stops the
+    // scan too when the needle starts with k or i.
+    let folds_from = match (case, first) {
+        (Case::Insensitive, 'k') => Some(0xE2),
+        (Case::Insensitive, 'i') => Some(0xC4),
+        _ => None,
+    };
+    // The needle as bytes when it is one ASCII word (the common case).
+    let plain_needle: Option<Vec<u8>> = needle
+        .iter()
+        .all(|c| c.is_ascii() && !c.is_ascii_whitespace())
+        .then(|| needle.iter().map(|c| *c as u8).collect());
     for line in 0..lines.len() {
         let text = lines.line_text(line);
         let mut offset = stream.start(line);
         while offset < text.len() {
+            let candidate = match first_bytes {
+                Some([a, b]) => {
+                    let rest = &text.as_bytes()[offset..];
+                    match folds_from {
+                        Some(lead) => memchr::memchr3(a, b, lead, rest),
+                        None => memchr::memchr2(a, b, rest),
+                    }
+                    .map(|i| offset + i)
+                }
+                None => text[offset..]
+                    .char_indices()
+                    .find(|(_, c)| fold(*c, case) == first)
+                    .map(|(i, _)| offset + i),
+            };
+            let Some(candidate) = candidate else {
+                break;
+            };
+            offset = candidate;
+            if let Some(c) = text[offset..].chars().next()
+                && !c.is_ascii()
+                && fold(c, case) != first
+            {
+                offset += c.len_utf8();
+                continue;
+            }
+            // An ASCII word within the line is settled by comparing bytes;
+            // only a match that may run over a soft break needs the stream.
+            if let Some(word) = &plain_needle {
+                let rest = &text.as_bytes()[offset..];
+                let window = &rest[..rest.len().min(word.len())];
+                let same = window.iter().zip(word.iter()).all(|(t, w)| match case {
+                    Case::Insensitive => t.to_ascii_lowercase() == *w,
+                    Case::Sensitive => t == w,
+                });
+                if !same && window.is_ascii() {
+                    offset += 1;
+                    continue;
+                }
+            }
             let cursor = Cursor { line, offset };
             if let Some(end) = match_at(&stream, cursor, &needle, case) {
                 matches.push(to_match(&stream, cursor, end));
@@ -280,19 +342,44 @@ fn to_match(stream: &Stream<'_>, start: Cursor, end: Cursor) -> Match {
     Match { ranges }
 }
 
-/// True if `query` occurs in `text` (smartcase, whitespace runs equal).
+/// True if `query` occurs in `text` (smartcase, whitespace runs equal):
+/// the same rules as [`find_all`] on one line, without building one.
 pub fn contains(text: &str, query: &str) -> bool {
-    let mut lines = Lines::new(usize::MAX / 2);
-    let piece = [(text.to_owned(), crate::layout::Style::role(Role::Text))];
-    lines.push(
-        &piece,
-        crate::layout::Anchor {
-            part: crate::model::Part::Front,
-            block: 0,
-        },
-    );
-    let starts = content_starts(&lines);
-    !find_all(&lines, &starts, query).is_empty()
+    let case = Case::for_query(query);
+    let needle: Vec<char> = query.trim().chars().map(|c| fold(c, case)).collect();
+    if needle.is_empty() || text.chars().all(char::is_whitespace) {
+        return false;
+    }
+    let hay: Vec<char> = text.chars().map(|c| fold(c, case)).collect();
+    (0..hay.len()).any(|start| matches_chars(&hay[start..], &needle))
+}
+
+/// True if `hay` starts with `needle`, a run of whitespace in the needle
+/// matching any run in the hay.
+fn matches_chars(hay: &[char], needle: &[char]) -> bool {
+    let (mut h, mut n) = (0, 0);
+    while n < needle.len() {
+        let Some(&c) = hay.get(h) else {
+            return false;
+        };
+        if needle[n].is_whitespace() {
+            if !c.is_whitespace() {
+                return false;
+            }
+            while n < needle.len() && needle[n].is_whitespace() {
+                n += 1;
+            }
+            while hay.get(h).is_some_and(|c| c.is_whitespace()) {
+                h += 1;
+            }
+        } else if c == needle[n] {
+            h += 1;
+            n += 1;
+        } else {
+            return false;
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -389,6 +476,69 @@ mod tests {
         assert_eq!(find(&l, "€9.1").len(), 1);
         assert_eq!(find(&l, "lüttich").len(), 1);
         assert_eq!(find(&l, "中文").len(), 1);
+    }
+
+    /// The old `contains`: `find_all` over a one-line store.
+    fn contains_by_lines(text: &str, query: &str) -> bool {
+        let mut lines = Lines::new(usize::MAX / 2);
+        let piece = [(text.to_owned(), Style::role(Role::Text))];
+        lines.push(
+            &piece,
+            Anchor {
+                part: Part::Front,
+                block: 0,
+            },
+        );
+        !find_all(&lines, &content_starts(&lines), query).is_empty()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn contains_agrees_with_find_all(
+            text in "[aAbB ü\\t]{0,12}",
+            query in "[aAbB ü]{0,4}",
+        ) {
+            proptest::prop_assert_eq!(contains(&text, &query), contains_by_lines(&text, &query));
+        }
+
+        #[test]
+        fn the_first_letter_scan_misses_nothing(
+            rows in proptest::collection::vec(("[aAbBkK\u{212a}üÜ ]{0,10}", 0u32..3), 1..6),
+            query in "[aAbBkKüÜ ]{1,4}",
+        ) {
+            let rows: Vec<(&str, u32)> = rows.iter().map(|(t, b)| (t.as_str(), *b)).collect();
+            let l = lines(&rows);
+            let starts = content_starts(&l);
+            let fast = find_all(&l, &starts, &query);
+            // Every match found by trying every position is found.
+            let mut slow = Vec::new();
+            let case = Case::for_query(&query);
+            let needle: Vec<char> = query.trim().chars().map(|c| fold(c, case)).collect();
+            if !needle.is_empty() {
+                let stream = Stream { lines: &l, starts: &starts };
+                for line in 0..l.len() {
+                    let text = l.line_text(line);
+                    for (offset, _) in text.char_indices().filter(|(o, _)| *o >= stream.start(line)) {
+                        if let Some(end) = match_at(&stream, Cursor { line, offset }, &needle, case) {
+                            slow.push(to_match(&stream, Cursor { line, offset }, end).ranges[0]);
+                        }
+                    }
+                }
+            }
+            for m in &fast {
+                proptest::prop_assert!(slow.contains(&m.ranges[0]), "{:?} not in {:?}", m, slow);
+            }
+            proptest::prop_assert_eq!(fast.is_empty(), slow.is_empty());
+        }
+    }
+
+    #[test]
+    fn only_two_letters_fold_into_ascii() {
+        let folding: Vec<char> = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| !c.is_ascii() && fold(*c, Case::Insensitive).is_ascii())
+            .collect();
+        assert_eq!(folding, ['\u{130}', '\u{212A}']);
     }
 
     #[test]

@@ -34,6 +34,7 @@ use ratatui::layout::Rect;
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM, SIGTSTP, SIGWINCH};
 
 use crate::app::{App, Event, Outcome};
+use crate::output::LeanBackend;
 
 /// Optional reporting modes, turned on with the screen and off with it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -392,7 +393,9 @@ fn current_size(fallback: (u16, u16)) -> (u16, u16) {
     crossterm_terminal::size().unwrap_or(fallback)
 }
 
-type Screen = Terminal<CrosstermBackend<io::Stdout>>;
+/// The screen: ratatui over a backend that sends each frame as the
+/// smallest change to what the terminal already shows.
+type Screen = Terminal<LeanBackend<CrosstermBackend<io::Stdout>>>;
 
 /// Brings the model to the terminal's size and draws everything afresh.
 ///
@@ -459,7 +462,9 @@ fn session(app: &mut App, modes: Modes, watch: Option<&Path>) -> io::Result<Endi
     // Never dropped: ratatui's drop shows the cursor with `eprintln!` on
     // failure, which panics when the terminal has gone away. `restore`
     // shows the cursor instead.
-    let mut screen = ManuallyDrop::new(Terminal::new(CrosstermBackend::new(io::stdout()))?);
+    let mut screen = ManuallyDrop::new(Terminal::new(LeanBackend::new(CrosstermBackend::new(
+        io::stdout(),
+    )))?);
     full_redraw(&mut screen, app)?;
     injected_panic("main");
     // Started after the first frame: keys typed before it wait in the

@@ -17,6 +17,7 @@ use ratatui::buffer::CellWidth;
 use textwrap::WordSeparator;
 use textwrap::core::Fragment;
 use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
+use unicode_width::UnicodeWidthChar;
 
 /// Drawn in place of a grapheme that is wider than the whole line.
 pub const PLACEHOLDER: &str = "…";
@@ -34,7 +35,44 @@ pub fn width(text: &str) -> usize {
     if text.is_ascii() {
         return text.bytes().filter(|b| *b != b'\n').count();
     }
-    text.graphemes(true).map(grapheme_width).sum()
+    simple_width(text).unwrap_or_else(|| text.graphemes(true).map(grapheme_width).sum())
+}
+
+/// True for a character that is a grapheme cluster of its own whatever
+/// stands around it, as long as its neighbours are such characters too: no
+/// combining mark, joiner, selector, prepended mark, regional indicator or
+/// Hangul jamo, nor a carriage return. These cover running text in Latin,
+/// Greek, Cyrillic and CJK scripts, typographic punctuation and the
+/// drawing characters; text made only of them needs no segmentation.
+pub fn is_simple(c: char) -> bool {
+    matches!(c,
+        ' '..='~' | '\n'
+        | '\u{A0}'..='\u{AC}' | '\u{AE}'..='\u{24F}'
+        | '\u{370}'..='\u{3FF}' | '\u{400}'..='\u{482}' | '\u{48A}'..='\u{4FF}'
+        | '\u{1E00}'..='\u{1EFF}'
+        | '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205E}' | '\u{20A0}'..='\u{20C0}'
+        | '\u{2500}'..='\u{25FF}'
+        | '\u{3000}'..='\u{3029}' | '\u{3030}'..='\u{303F}'
+        | '\u{3041}'..='\u{3096}' | '\u{30A0}'..='\u{30FF}'
+        | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{AC00}'..='\u{D7A3}'
+        | '\u{FF01}'..='\u{FF60}' | '\u{FF61}'..='\u{FF9D}'
+    )
+}
+
+/// The width of text made only of [`is_simple`] characters (one cluster
+/// each, so the sum of their widths), or `None` if it has another.
+fn simple_width(text: &str) -> Option<usize> {
+    let mut total = 0;
+    for c in text.chars() {
+        if !is_simple(c) {
+            return None;
+        }
+        if c != '\n' {
+            total += c.width().unwrap_or(0);
+        }
+    }
+    Some(total)
 }
 
 /// Cuts `text` to at most `max` columns, ending in `…` when it was cut.
@@ -72,7 +110,7 @@ pub fn pad_to(text: &str, columns: usize) -> String {
 pub type StyledLine<S> = Vec<(String, S)>;
 
 /// A word found by the line breaker: byte ranges into the segment.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Word {
     start: usize,
     end: usize,
@@ -106,24 +144,58 @@ pub fn wrap<S: Copy + PartialEq>(
     first_indent: &[(&str, S)],
     rest_indent: &[(&str, S)],
 ) -> Vec<StyledLine<S>> {
+    let mut lines = Vec::new();
+    wrap_each(spans, width, first_indent, rest_indent, |pieces| {
+        let mut line: StyledLine<S> = Vec::with_capacity(pieces.len());
+        for (text, style) in pieces {
+            match line.last_mut() {
+                Some((last, last_style)) if *last_style == *style => last.push_str(text),
+                _ => line.push(((*text).to_owned(), *style)),
+            }
+        }
+        lines.push(line);
+    });
+    lines
+}
+
+/// [`wrap`], handing each line to `emit` as borrowed pieces instead of
+/// collecting owned ones: the layout engine appends them straight to its
+/// store, with no allocation per line.
+pub fn wrap_each<S: Copy + PartialEq>(
+    spans: &[(&str, S)],
+    width: usize,
+    first_indent: &[(&str, S)],
+    rest_indent: &[(&str, S)],
+    mut emit: impl FnMut(&[(&str, S)]),
+) {
     if width == 0 {
-        return Vec::new();
+        return;
     }
-    let mut joined = String::new();
+    let joined_storage;
+    let joined: &str = match spans {
+        [(only, _)] => only,
+        _ => {
+            joined_storage = spans.iter().map(|(text, _)| *text).collect::<String>();
+            &joined_storage
+        }
+    };
     let mut runs: Vec<(usize, S)> = Vec::with_capacity(spans.len());
+    let mut end = 0;
     for (text, style) in spans {
-        joined.push_str(text);
-        runs.push((joined.len(), *style));
+        end += text.len();
+        runs.push((end, *style));
     }
     let first = fit_indent(first_indent, width - 1);
     let rest = fit_indent(rest_indent, width - 1);
     let first_avail = width - indent_width(&first);
     let rest_avail = width - indent_width(&rest);
 
-    let mut lines: Vec<StyledLine<S>> = Vec::new();
+    let mut line: Vec<(&str, S)> = Vec::with_capacity(8);
+    let mut overwide: Vec<(String, S)> = Vec::new();
+    let mut emitted = 0usize;
     let mut offset = 0;
     for segment in joined.split('\n') {
-        let starts_paragraph = lines.is_empty();
+        let starts_paragraph = emitted == 0;
         let first_width = if starts_paragraph {
             first_avail
         } else {
@@ -134,39 +206,53 @@ pub fn wrap<S: Copy + PartialEq>(
         let wrapped = textwrap::wrap_algorithms::wrap_first_fit(&words, &widths);
         if words.is_empty() {
             let indent = if starts_paragraph { &first } else { &rest };
-            lines.push(indent.clone());
+            line.clear();
+            line.extend(indent.iter().map(|(t, s)| (t.as_str(), *s)));
+            emit(&line);
+            emitted += 1;
         }
         for line_words in wrapped {
             let (Some(head), Some(tail)) = (line_words.first(), line_words.last()) else {
                 continue;
             };
-            let first_line = lines.is_empty();
-            let mut line = if first_line {
-                first.clone()
+            let first_line = emitted == 0;
+            let indent = if first_line { &first } else { &rest };
+            line.clear();
+            line.extend(indent.iter().map(|(t, s)| (t.as_str(), *s)));
+            push_range(joined, &runs, head.start, tail.end, &mut line);
+            let hyphen = if tail.hyphen_penalty {
+                style_at(&runs, tail.end.saturating_sub(1))
             } else {
-                rest.clone()
+                None
             };
-            // The text is gathered on its own first, so that only the text,
-            // never the indent, has graphemes too wide for it replaced.
-            let mut text = Vec::new();
-            emit(&joined, &runs, head.start, tail.end, &mut text);
-            if tail.hyphen_penalty
-                && let Some(style) = style_at(&runs, tail.end.saturating_sub(1))
-            {
-                text.push(("-".to_owned(), style));
+            if let Some(style) = hyphen {
+                push_piece(&mut line, "-", style);
             }
             let avail = if first_line { first_avail } else { rest_avail };
-            if avail < 2 {
-                replace_overwide(&mut text, avail);
+            if avail < 2 && line.iter().any(|(t, _)| !t.is_ascii()) {
+                // The text is gathered on its own, so that only the text,
+                // never the indent, has graphemes too wide for it replaced.
+                let mut text: Vec<(&str, S)> = Vec::new();
+                push_range(joined, &runs, head.start, tail.end, &mut text);
+                if let Some(style) = hyphen {
+                    push_piece(&mut text, "-", style);
+                }
+                overwide.clear();
+                overwide.extend(text.iter().map(|(t, s)| ((*t).to_owned(), *s)));
+                replace_overwide(&mut overwide, avail);
+                let borrowed: Vec<(&str, S)> = indent
+                    .iter()
+                    .map(|(t, s)| (t.as_str(), *s))
+                    .chain(overwide.iter().map(|(t, s)| (t.as_str(), *s)))
+                    .collect();
+                emit(&borrowed);
+            } else {
+                emit(&line);
             }
-            for (piece, style) in &text {
-                push_piece(&mut line, piece, *style);
-            }
-            lines.push(line);
+            emitted += 1;
         }
         offset += segment.len() + 1;
     }
-    lines
 }
 
 /// Cuts an indent so that it leaves at least one column for text.
@@ -205,6 +291,167 @@ fn indent_width<S>(indent: &StyledLine<S>) -> usize {
 /// opportunities (and after hyphens), never inside a grapheme, and breaks
 /// words wider than `max_width` between graphemes.
 fn find_words(segment: &str, offset: usize, max_width: usize) -> Vec<Word> {
+    let words = match plain_words(segment, offset) {
+        Some(words) => words,
+        None => unicode_words(segment, offset),
+    };
+    let max_width = max_width.max(1);
+    if words
+        .iter()
+        .all(|w| w.width + usize::from(w.hyphen_penalty) <= max_width)
+    {
+        return words;
+    }
+    let mut out = Vec::with_capacity(words.len() + 4);
+    for w in words {
+        if w.width + usize::from(w.hyphen_penalty) <= max_width {
+            out.push(w);
+            continue;
+        }
+        break_word(segment, offset, w, max_width, &mut out);
+    }
+    out
+}
+
+/// A letter or digit of line-break class AL or NU that needs no
+/// segmentation: ASCII, and the Latin-1 and Latin Extended letters.
+fn is_plain_letter(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || (matches!(c, '\u{C0}'..='\u{24F}') && c != '\u{D7}' && c != '\u{F7}')
+}
+
+/// The words of a segment, finding break opportunities without the
+/// Unicode line breaker wherever that is safe.
+///
+/// The segment is cut into chunks after runs of spaces that stand between
+/// two plain letters or digits (or after `.,;:!?`): UAX #14 always allows a
+/// break there and no rule looks across it, so each chunk can be split on
+/// its own. A chunk of plain prose — letters, digits, spaces and `.,;:!?'-`
+/// used as prose uses them (punctuation after a word, never after a space;
+/// `!` and `?` only before a space or at the end) — has break opportunities
+/// only after its runs of spaces, so its words are its runs of non-spaces
+/// with their trailing spaces, split after hyphens between letters or
+/// digits as textwrap's hyphen splitter does. Other chunks (links, quotes,
+/// CJK, emoji…) go through [`unicode_words`]. A property test checks that
+/// the result is the same as the line breaker's on the whole segment.
+fn plain_words(segment: &str, offset: usize) -> Option<Vec<Word>> {
+    // textwrap drops the break at the end of a segment that ends in a
+    // hyphen, and with it the last real one: leave that quirk to it.
+    if segment.is_empty() || segment.starts_with(' ') || segment.ends_with('-') {
+        return None;
+    }
+    let mut words = Vec::with_capacity(segment.len() / 6 + 1);
+    let mut chunk_start = 0;
+    let mut chunk_plain = true;
+    // The character before the current run of spaces, and the last one.
+    let mut before_spaces: Option<char> = None;
+    let mut previous: Option<char> = None;
+    for (at, c) in segment.char_indices() {
+        let after_space = previous == Some(' ');
+        if after_space && is_plain_letter(c) {
+            let breakable = before_spaces.is_some_and(|b| {
+                is_plain_letter(b) || matches!(b, '.' | ',' | ';' | ':' | '!' | '?')
+            });
+            if breakable {
+                chunk_words(segment, offset, chunk_start, at, chunk_plain, &mut words);
+                chunk_start = at;
+                chunk_plain = true;
+            }
+        }
+        if chunk_plain {
+            let next = segment[at + c.len_utf8()..].chars().next();
+            chunk_plain = match c {
+                ' ' | '-' => true,
+                '.' | ',' | ';' | ':' | '\'' => {
+                    at > chunk_start && !after_space && !next.is_some_and(|n| n.is_ascii_digit())
+                }
+                '!' | '?' => at > chunk_start && !after_space && next.is_none_or(|n| n == ' '),
+                c => is_plain_letter(c),
+            };
+        }
+        if c != ' ' {
+            before_spaces = Some(c);
+        }
+        previous = Some(c);
+    }
+    chunk_words(
+        segment,
+        offset,
+        chunk_start,
+        segment.len(),
+        chunk_plain,
+        &mut words,
+    );
+    Some(words)
+}
+
+/// Appends the words of `segment[start..end]`, plain or not.
+fn chunk_words(
+    segment: &str,
+    offset: usize,
+    start: usize,
+    end: usize,
+    plain: bool,
+    words: &mut Vec<Word>,
+) {
+    if start >= end {
+        return;
+    }
+    if !plain {
+        words.extend(unicode_words(&segment[start..end], offset + start));
+        return;
+    }
+    let bytes = segment.as_bytes();
+    let mut at = start;
+    while at < end {
+        let mut word_end = at;
+        while word_end < end && bytes[word_end] != b' ' {
+            word_end += 1;
+        }
+        let mut whitespace_end = word_end;
+        while whitespace_end < end && bytes[whitespace_end] == b' ' {
+            whitespace_end += 1;
+        }
+        // Hyphens between letters or digits are split points; the hyphen
+        // stays with the piece before it, so no penalty is added.
+        let mut piece = at;
+        for i in at + 1..word_end.saturating_sub(1) {
+            if bytes[i] == b'-'
+                && segment[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+                && segment[i + 1..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric)
+            {
+                words.push(Word {
+                    start: offset + piece,
+                    end: offset + i + 1,
+                    whitespace_end: offset + i + 1,
+                    hyphen_penalty: false,
+                    width: segment[piece..=i].chars().count(),
+                    whitespace_width: 0,
+                });
+                piece = i + 1;
+            }
+        }
+        words.push(Word {
+            start: offset + piece,
+            end: offset + word_end,
+            whitespace_end: offset + whitespace_end,
+            hyphen_penalty: false,
+            width: segment[piece..word_end].chars().count(),
+            whitespace_width: whitespace_end - word_end,
+        });
+        at = whitespace_end;
+    }
+}
+
+/// The words of any segment, from textwrap's Unicode line breaker and
+/// hyphen splitter, joined where a break fell inside a grapheme.
+fn unicode_words(segment: &str, offset: usize) -> Vec<Word> {
     let base = segment.as_ptr() as usize;
     let raw = WordSeparator::UnicodeBreakProperties.find_words(segment);
     let split = textwrap::word_splitters::split_words(raw, &textwrap::WordSplitter::HyphenSplitter);
@@ -233,26 +480,16 @@ fn find_words(segment: &str, offset: usize, max_width: usize) -> Vec<Word> {
             _ => words.push(word),
         }
     }
-    let max_width = max_width.max(1);
-    if words
-        .iter()
-        .all(|w| w.width + usize::from(w.hyphen_penalty) <= max_width)
-    {
-        return words;
-    }
-    let mut out = Vec::with_capacity(words.len() + 4);
-    for w in words {
-        if w.width + usize::from(w.hyphen_penalty) <= max_width {
-            out.push(w);
-            continue;
-        }
-        break_word(segment, offset, w, max_width, &mut out);
-    }
-    out
+    words
 }
 
 fn is_grapheme_boundary(text: &str, at: usize) -> bool {
     if at == 0 || at >= text.len() {
+        return true;
+    }
+    let before = text[..at].chars().next_back();
+    let after = text[at..].chars().next();
+    if before.is_some_and(is_simple) && after.is_some_and(is_simple) {
         return true;
     }
     let mut cursor = GraphemeCursor::new(at, text.len(), true);
@@ -304,14 +541,13 @@ fn style_at<S: Copy>(runs: &[(usize, S)], at: usize) -> Option<S> {
     runs.get(index).map(|(_, s)| *s)
 }
 
-/// Appends the styled text of `joined[start..end]` to `line`, replacing any
-/// grapheme wider than the line with the placeholder.
-fn emit<S: Copy + PartialEq>(
-    joined: &str,
+/// Appends the styled text of `joined[start..end]` to `line`.
+fn push_range<'t, S: Copy + PartialEq>(
+    joined: &'t str,
     runs: &[(usize, S)],
     start: usize,
     end: usize,
-    line: &mut StyledLine<S>,
+    line: &mut Vec<(&'t str, S)>,
 ) {
     let mut index = runs.partition_point(|(run_end, _)| *run_end <= start);
     let mut at = start;
@@ -328,11 +564,11 @@ fn emit<S: Copy + PartialEq>(
     }
 }
 
-fn push_piece<S: Copy + PartialEq>(line: &mut StyledLine<S>, text: &str, style: S) {
-    match line.last_mut() {
-        Some((last, last_style)) if *last_style == style => last.push_str(text),
-        _ => line.push((text.to_owned(), style)),
-    }
+/// Appends a piece, as its own entry: neighbours of one style are not
+/// merged here, the store merges them (and pieces are borrowed, so they
+/// cannot grow).
+fn push_piece<'t, S: Copy + PartialEq>(line: &mut Vec<(&'t str, S)>, text: &'t str, style: S) {
+    line.push((text, style));
 }
 
 /// Replaces graphemes wider than `max` columns in a line with the placeholder.
@@ -467,6 +703,75 @@ mod tests {
             lines,
             [vec![("中".to_owned(), 1), (PLACEHOLDER.to_owned(), 0)]]
         );
+    }
+
+    /// Characters from every simple range, and some that are not simple.
+    fn any_char() -> impl proptest::strategy::Strategy<Value = char> {
+        use proptest::prelude::*;
+        prop_oneof![
+            proptest::char::range(' ', '~'),
+            proptest::char::range('\u{A0}', '\u{52F}'),
+            proptest::char::range('\u{1E00}', '\u{1EFF}'),
+            proptest::char::range('\u{2000}', '\u{2BFF}'),
+            proptest::char::range('\u{3000}', '\u{30FF}'),
+            proptest::char::range('\u{4E00}', '\u{4E20}'),
+            proptest::char::range('\u{1100}', '\u{11FF}'),
+            proptest::char::range('\u{AC00}', '\u{AC40}'),
+            proptest::char::range('\u{FE00}', '\u{FFEF}'),
+            proptest::char::range('\u{1F1E6}', '\u{1F1FF}'),
+            proptest::char::range('\u{1F300}', '\u{1F9FF}'),
+            proptest::sample::select(vec![
+                '\u{200D}', '\u{301}', '\u{93E}', '\u{94D}', '\u{915}', '\n'
+            ]),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_width_agrees_with_graphemes(chars in proptest::collection::vec(any_char(), 0..10)) {
+            let text: String = chars.into_iter().collect();
+            let slow: usize = text.graphemes(true).map(grapheme_width).sum();
+            proptest::prop_assert_eq!(width(&text), slow, "{:?}", text);
+        }
+
+        #[test]
+        fn fast_boundaries_agree_with_graphemes(chars in proptest::collection::vec(any_char(), 1..8)) {
+            let text: String = chars.into_iter().collect();
+            let boundaries: Vec<usize> = text.grapheme_indices(true).map(|(i, _)| i).collect();
+            for (at, _) in text.char_indices() {
+                proptest::prop_assert_eq!(is_grapheme_boundary(&text, at), boundaries.contains(&at), "{:?} at {}", text, at);
+            }
+        }
+    }
+
+    /// Characters of prose, plain and not.
+    fn prose_char() -> impl proptest::strategy::Strategy<Value = char> {
+        use proptest::prelude::*;
+        prop_oneof![
+            4 => proptest::char::range('a', 'e'),
+            1 => proptest::char::range('0', '2'),
+            3 => Just(' '),
+            2 => proptest::sample::select(vec!['.', ',', ';', ':', '!', '?', '\'', '-', '(', ')', '"', '/', '%', '$', '#', '*', '[', ']']),
+            2 => proptest::sample::select(vec!['ü', 'Ä', 'ß', 'é', '×', '€', '—', '–', '„', '“', '”', '«', '»', '…', '中', '文', '。', '、', '\u{a0}', '\u{200d}', '\u{301}', '📦', '\u{fe0f}', 'ش']),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_words_agree_with_the_line_breaker(chars in proptest::collection::vec(prose_char(), 0..24)) {
+            let text: String = chars.into_iter().collect();
+            if let Some(fast) = plain_words(&text, 3) {
+                proptest::prop_assert_eq!(fast, unicode_words(&text, 3), "{:?}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_prose_takes_the_fast_path() {
+        let text = "Die Überwachung in Lüttich, said officials: e-mail it! Done.";
+        let fast = plain_words(text, 0).expect("plain");
+        assert_eq!(fast, unicode_words(text, 0));
+        assert_eq!(fast.len(), 10);
     }
 
     #[test]

@@ -307,6 +307,10 @@ fn meant_csi(parameters: &[u8], intermediates: &[u8], last: u8) -> bool {
         b'm' => digits(b";:"),
         b'H' | b'f' => digits(b";"),
         b'A' | b'B' | b'C' | b'D' | b'E' | b'F' | b'G' | b'd' | b'J' | b'K' => digits(b""),
+        // The lean backend's own: erase characters, delete and insert
+        // lines, scroll up and down, and the scrolling region.
+        b'X' | b'M' | b'L' | b'S' | b'T' => digits(b""),
+        b'r' => digits(b";"),
         b'h' | b'l' => {
             let Some(modes) = parameters.strip_prefix(b"?") else {
                 return false;

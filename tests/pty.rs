@@ -300,12 +300,15 @@ fn default_colours_are_the_16_ansi_ones() {
     let mut session = reader();
     session.send(b"q");
     session.wait_exit(PATIENCE);
-    // crossterm writes the 16 colours as palette indexes 0-15 (`38;5;6`),
-    // which follow the user's palette as `36` does.
+    // The 16 colours, as `36` / `96` or as palette indexes 0-15
+    // (`38;5;6`): both follow the user's palette.
     let parameters = sgr_parameters(session.bytes());
     let mut colours = Vec::new();
     let mut rest = parameters.iter();
     while let Some(p) = rest.next() {
+        if let Ok(n @ (30..=37 | 40..=47 | 90..=97 | 100..=107)) = p.parse::<u32>() {
+            colours.push(n % 10 + if n >= 90 { 8 } else { 0 });
+        }
         if p == "38" || p == "48" {
             let kind = rest.next().cloned().unwrap_or_default();
             let index = rest.next().and_then(|n| n.parse::<u32>().ok());

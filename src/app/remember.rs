@@ -116,18 +116,11 @@ impl ReaderState {
     /// after the reader moved, so opening a briefing marks nothing.
     pub fn mark_seen(&mut self) {
         let bottom = self.top + self.page_height;
-        let parts = self.doc.parts.clone();
         let mut news = false;
-        for (index, (part, start)) in parts.iter().enumerate() {
-            let end = parts
-                .get(index + 1)
-                .map_or(self.doc.lines.len(), |(_, l)| *l);
-            if *start >= bottom || end > bottom || end <= self.top {
-                continue;
-            }
+        for part in self.doc.parts_ending_in(self.top, bottom) {
             news |= match part {
                 Part::Summary => self.marks.mark_read(&self.briefing, None),
-                Part::Section(i) => self.marks.mark_read(&self.briefing, Some(*i)),
+                Part::Section(i) => self.marks.mark_read(&self.briefing, Some(i)),
                 Part::Front | Part::Sources => false,
             };
         }

@@ -1,0 +1,186 @@
+//! criterion benchmarks: load, layout, one frame, a jump to the end and a
+//! search, on the shipped briefing and on a generated 10 MB one.
+//!
+//! `cargo bench` runs them all (a few minutes on two cores);
+//! `cargo bench -- shipped` or `-- 10MB` runs one half. The 10 MB cases take
+//! few samples so the whole run stays short: their spread is wider, their
+//! means are still honest.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use brief::app::{App, Event, Settings};
+use brief::glyphs::Glyphs;
+use brief::keymap::Keymap;
+use brief::layout::{self, Options};
+use brief::loader;
+use brief::model::Briefing;
+use brief::output::LeanBackend;
+use brief::testdata::{self, Spec};
+use brief::theme::{ColorMode, Theme};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, SamplingMode, criterion_group, criterion_main};
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+/// One input: its name in the report, its text and the loaded briefing.
+struct Input {
+    name: &'static str,
+    text: String,
+    briefing: Briefing,
+}
+
+fn inputs() -> Vec<Input> {
+    let shipped = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("briefings/alibaba-liege.toml"),
+    )
+    .expect("the shipped briefing is readable");
+    let big = testdata::generate(&Spec::new(testdata::TEN_MB, 2000));
+    [("shipped", shipped), ("10MB", big)]
+        .into_iter()
+        .map(|(name, text)| {
+            let briefing = loader::load_str(name, &text).expect("valid briefing");
+            Input {
+                name,
+                text,
+                briefing,
+            }
+        })
+        .collect()
+}
+
+fn settings() -> Settings {
+    Settings {
+        keymap: Keymap::defaults(),
+        keymap_errors: Vec::new(),
+        theme: Theme::new(ColorMode::Ansi16),
+        glyphs: Glyphs::UNICODE,
+        store: None,
+        mouse: false,
+        export_dir: std::env::temp_dir(),
+    }
+}
+
+fn app(briefing: &Briefing, width: u16, height: u16) -> App {
+    App::with_briefing(
+        settings(),
+        briefing.clone(),
+        "bench.toml".to_owned(),
+        None,
+        Rect::new(0, 0, width, height),
+    )
+}
+
+fn key(c: char) -> Event {
+    let code = match c {
+        '\n' => KeyCode::Enter,
+        '\x1b' => KeyCode::Esc,
+        c => KeyCode::Char(c),
+    };
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn press(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        black_box(app.handle(key(c)));
+    }
+}
+
+/// Few samples for the big input, so `cargo bench` stays reasonable.
+fn group<'a>(c: &'a mut Criterion, input: &Input, what: &str) -> BenchmarkGroup<'a, WallTime> {
+    let mut group = c.benchmark_group(format!("{}/{what}", input.name));
+    if input.name != "shipped" {
+        group
+            .sample_size(10)
+            .sampling_mode(SamplingMode::Flat)
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(4));
+    }
+    group
+}
+
+fn benches(c: &mut Criterion) {
+    for input in inputs() {
+        let mut g = group(c, &input, "load");
+        g.bench_function("load_str", |b| {
+            b.iter(|| loader::load_str("bench.toml", black_box(&input.text)))
+        });
+        g.finish();
+
+        let mut g = group(c, &input, "layout");
+        for width in [40, 80, 200] {
+            g.bench_function(format!("width_{width}"), |b| {
+                b.iter(|| {
+                    layout::document(
+                        black_box(&input.briefing),
+                        width,
+                        Options {
+                            glyphs: Glyphs::UNICODE,
+                            facts_inline: false,
+                            underline_headings: false,
+                        },
+                    )
+                })
+            });
+        }
+        g.finish();
+
+        let mut g = group(c, &input, "reader_200x60");
+        let mut reader = app(&input.briefing, 200, 60);
+        let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("test backend");
+        press(&mut reader, "jjjjj");
+        g.bench_function("frame", |b| {
+            b.iter(|| {
+                terminal
+                    .draw(|frame| brief::ui::render(&reader, frame))
+                    .map(|_| ())
+                    .expect("draw")
+            })
+        });
+        // Key to frame: one line down and back up (so the state does not
+        // drift), each followed by the frame it asks for.
+        g.bench_function("scroll_key_to_frame_x2", |b| {
+            b.iter(|| {
+                for c in ['j', 'k'] {
+                    black_box(reader.handle(key(c)));
+                    terminal
+                        .draw(|frame| brief::ui::render(&reader, frame))
+                        .expect("draw");
+                }
+            })
+        });
+        // The same through the backend the reader really draws with
+        // (LeanBackend over crossterm, writing to nowhere).
+        let area = Rect::new(0, 0, 200, 60);
+        let mut lean = Terminal::with_options(
+            LeanBackend::new(CrosstermBackend::new(std::io::sink())),
+            TerminalOptions {
+                viewport: Viewport::Fixed(area),
+            },
+        )
+        .expect("lean backend");
+        g.bench_function("scroll_key_to_frame_x2_lean_backend", |b| {
+            b.iter(|| {
+                for c in ['j', 'k'] {
+                    black_box(reader.handle(key(c)));
+                    lean.draw(|frame| brief::ui::render(&reader, frame))
+                        .expect("draw");
+                }
+            })
+        });
+        g.bench_function("jump_to_end_and_back", |b| {
+            b.iter(|| press(&mut reader, "Gg"))
+        });
+        // Typing a word into the search line, match by match, then Esc.
+        g.bench_function("search_typing_trade", |b| {
+            b.iter(|| press(&mut reader, "/trade\x1b"))
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(all, benches);
+criterion_main!(all);

@@ -1,0 +1,1221 @@
+//! Fewer bytes on the wire: a ratatui backend that sends each frame as a
+//! small change to what the terminal already shows.
+//!
+//! [`LeanBackend`] wraps a backend that is also a byte sink (crossterm's)
+//! and keeps a model of the terminal's screen. For each frame ratatui hands
+//! it the changed cells; it applies them to its copy of ratatui's previous
+//! buffer, and then turns the model into the new screen with as few bytes
+//! as it can find:
+//!
+//! - a band of rows that moved up or down (the reading pane scrolled) is
+//!   moved by the terminal itself — deleting and inserting lines (`CSI n M`,
+//!   `CSI n L`), or a scrolling region (`CSI t;b r`, `CSI n S`/`T`, reset),
+//!   whichever is shorter — when that plus the rows still to write is
+//!   cheaper than writing them all;
+//! - each row that still differs is written as whole runs of cells, joined
+//!   across short unchanged gaps, with the shortest cursor move (`CR LF`,
+//!   `CSI n C` or `CSI y;x H`), and a blank end of line as `CSI K`;
+//! - colours and attributes are set with one SGR sequence per change.
+//!
+//! It must show exactly what the plain backend shows: a test drives random
+//! frames through both into terminal emulators and compares the screens.
+//! A wide character whose right half was overwritten (which the plain
+//! backend draws shifted) is shown as a blank here. This module draws; it
+//! knows nothing about briefings and owns no terminal mode.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use ratatui::backend::{Backend, ClearType, WindowSize};
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::{Position, Rect, Size};
+use ratatui::style::{Color, Modifier};
+use unicode_width::UnicodeWidthStr;
+
+/// Colours and attributes: the terminal's "pen".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Pen {
+    fg: Color,
+    bg: Color,
+    underline: Color,
+    modifier: Modifier,
+}
+
+impl Pen {
+    const DEFAULT: Pen = Pen {
+        fg: Color::Reset,
+        bg: Color::Reset,
+        underline: Color::Reset,
+        modifier: Modifier::empty(),
+    };
+
+    fn of(cell: &Cell) -> Pen {
+        Pen {
+            fg: cell.fg,
+            bg: cell.bg,
+            underline: cell.underline_color,
+            modifier: cell.modifier,
+        }
+    }
+}
+
+/// One column of the screen as the terminal shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Glyph {
+    /// What is printed; empty for the right half of a wide character.
+    symbol: compact::Symbol,
+    /// Columns it covers: 1 or 2 (more for odd graphemes); 0 for a right half.
+    width: u8,
+    /// A wide grapheme of several characters (an emoji with a joiner),
+    /// whose width terminals disagree on.
+    uncertain: bool,
+    pen: Pen,
+}
+
+impl Glyph {
+    fn blank() -> Glyph {
+        Glyph {
+            symbol: compact::Symbol::new(" "),
+            width: 1,
+            uncertain: false,
+            pen: Pen::DEFAULT,
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        self.width == 1 && self.pen == Pen::DEFAULT && self.symbol.is_space()
+    }
+}
+
+/// A grapheme packed into a word, so a screen of glyphs neither allocates
+/// per cell nor validates UTF-8 to print one.
+mod compact {
+    /// Up to 8 bytes in a `u64` (nearly every grapheme); longer ones (rare)
+    /// on the heap.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Symbol {
+        Short { bytes: u64, len: u8 },
+        Long(Box<str>),
+    }
+
+    impl Symbol {
+        pub fn new(text: &str) -> Symbol {
+            if text.len() <= 8 {
+                let mut word = [0u8; 8];
+                word[..text.len()].copy_from_slice(text.as_bytes());
+                Symbol::Short {
+                    bytes: u64::from_le_bytes(word),
+                    len: text.len() as u8,
+                }
+            } else {
+                Symbol::Long(text.into())
+            }
+        }
+
+        /// Appends the grapheme's bytes to `out`.
+        pub fn write_to(&self, out: &mut Vec<u8>) {
+            match self {
+                Symbol::Short { bytes, len } => {
+                    out.extend_from_slice(&bytes.to_le_bytes()[..usize::from(*len)]);
+                }
+                Symbol::Long(text) => out.extend_from_slice(text.as_bytes()),
+            }
+        }
+
+        pub fn is_space(&self) -> bool {
+            matches!(
+                self,
+                Symbol::Short {
+                    bytes: 0x20,
+                    len: 1
+                }
+            )
+        }
+
+        /// A word standing for the grapheme, for hashing.
+        pub fn word(&self) -> u64 {
+            match self {
+                Symbol::Short { bytes, len } => bytes ^ (u64::from(*len) << 60),
+                Symbol::Long(text) => text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+                }),
+            }
+        }
+    }
+}
+
+type Row = Vec<Glyph>;
+
+/// Turns a row of ratatui cells into what a terminal shows for it.
+fn display_row(cells: &[Cell]) -> Row {
+    let width = cells.len();
+    let mut row = Vec::with_capacity(width);
+    let mut x = 0;
+    while x < width {
+        let cell = &cells[x];
+        let symbol = cell.symbol();
+        let pen = Pen::of(cell);
+        let w = if symbol.len() == 1 { 1 } else { symbol.width() };
+        // A wide character is shown only if the cells it covers are the
+        // empty ones ratatui leaves behind it and it fits the row.
+        let fits =
+            w >= 2 && x + w <= width && cells[x + 1..x + w].iter().all(|c| *c == Cell::EMPTY);
+        if fits {
+            row.push(Glyph {
+                symbol: compact::Symbol::new(symbol),
+                width: w as u8,
+                uncertain: symbol.chars().nth(1).is_some(),
+                pen,
+            });
+            for _ in 1..w {
+                row.push(Glyph {
+                    symbol: compact::Symbol::new(""),
+                    width: 0,
+                    uncertain: false,
+                    pen,
+                });
+            }
+            x += w;
+        } else {
+            let shown = if w == 1 { symbol } else { " " };
+            row.push(Glyph {
+                symbol: compact::Symbol::new(shown),
+                width: 1,
+                uncertain: false,
+                pen,
+            });
+            x += 1;
+        }
+    }
+    row
+}
+
+/// A hash of a row, to find rows that moved and tell rows apart quickly
+/// (equal hashes are confirmed by comparing the rows).
+fn row_hash(row: &Row) -> u64 {
+    let mut hash = 0u64;
+    let mut mix = |word: u64| {
+        hash = (hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    };
+    for glyph in row {
+        mix(glyph.symbol.word());
+        let pen = glyph.pen;
+        mix(u64::from(color_code(pen.fg))
+            | u64::from(color_code(pen.bg)) << 26
+            | u64::from(glyph.width) << 52
+            | u64::from(pen.modifier.bits() & 0xFF) << 56);
+        if pen.underline != Color::Reset || pen.modifier.bits() > 0xFF {
+            mix(u64::from(color_code(pen.underline)) | u64::from(pen.modifier.bits()) << 32);
+        }
+    }
+    hash
+}
+
+/// A colour as a number below 2^26, for hashing.
+fn color_code(color: Color) -> u32 {
+    match color {
+        Color::Reset => 0,
+        Color::Black => 1,
+        Color::Red => 2,
+        Color::Green => 3,
+        Color::Yellow => 4,
+        Color::Blue => 5,
+        Color::Magenta => 6,
+        Color::Cyan => 7,
+        Color::Gray => 8,
+        Color::DarkGray => 9,
+        Color::LightRed => 10,
+        Color::LightGreen => 11,
+        Color::LightYellow => 12,
+        Color::LightBlue => 13,
+        Color::LightMagenta => 14,
+        Color::LightCyan => 15,
+        Color::White => 16,
+        Color::Indexed(n) => 0x100 | u32::from(n),
+        Color::Rgb(r, g, b) => 0x200_0000 | u32::from(r) << 16 | u32::from(g) << 8 | u32::from(b),
+    }
+}
+
+/// Where the cursor and pen are, as far as known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct State {
+    /// `x == width` means "after the last column" (a pending wrap).
+    cursor: Option<(u16, u16)>,
+    pen: Option<Pen>,
+}
+
+/// A band of rows moved by the terminal: rows `top..bottom` scrolled up by
+/// `amount` (down if negative).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Scroll {
+    top: u16,
+    bottom: u16,
+    amount: i32,
+}
+
+/// Unchanged cells shorter than this between two changed runs are written
+/// again rather than jumped over (a jump costs 3–8 bytes).
+const JOIN_GAP: usize = 4;
+
+/// A backend that sends only what changed, scrolling where that is
+/// cheaper; see the module documentation.
+#[derive(Debug)]
+pub struct LeanBackend<B: Backend + Write> {
+    inner: B,
+    /// ratatui's idea of the screen: its previous buffer.
+    frame: Buffer,
+    /// The terminal's screen; `None` for a row whose content is unknown.
+    screen: Vec<Option<Row>>,
+    /// A hash of each known row of `screen`, to find rows that moved.
+    hashes: Vec<Option<u64>>,
+    state: State,
+    /// Whether the cursor is shown, if known: ratatui hides it after every
+    /// frame, which needs saying only once.
+    cursor_shown: Option<bool>,
+    /// The wrapped backend could tell its size (else the model grows to
+    /// what ratatui draws).
+    size_known: bool,
+    /// Bytes of the frame being built.
+    out: Vec<u8>,
+}
+
+impl<B: Backend + Write> LeanBackend<B> {
+    /// Wraps `inner`, assuming (as ratatui does) a blank screen of its size.
+    pub fn new(inner: B) -> Self {
+        let asked = inner.size().ok();
+        let size = asked.unwrap_or(Size::new(0, 0));
+        let mut backend = Self {
+            inner,
+            frame: Buffer::empty(Rect::default()),
+            screen: Vec::new(),
+            hashes: Vec::new(),
+            state: State {
+                cursor: None,
+                pen: None,
+            },
+            out: Vec::new(),
+            cursor_shown: None,
+            size_known: asked.is_some(),
+        };
+        backend.reset_to(size);
+        backend
+    }
+
+    /// The wrapped backend.
+    pub fn inner(&self) -> &B {
+        &self.inner
+    }
+
+    /// The wrapped backend, mutably. Bytes written through it directly are
+    /// not in the model: call [`Backend::clear`] afterwards.
+    pub fn inner_mut(&mut self) -> &mut B {
+        &mut self.inner
+    }
+
+    fn width(&self) -> usize {
+        usize::from(self.frame.area.width)
+    }
+
+    fn height(&self) -> usize {
+        usize::from(self.frame.area.height)
+    }
+
+    /// Starts over at `size` with a blank screen (after a full clear).
+    fn reset_to(&mut self, size: Size) {
+        let area = Rect::new(0, 0, size.width, size.height);
+        let blank = vec![Glyph::blank(); usize::from(size.width)];
+        let hash = row_hash(&blank);
+        if self.frame.area == area && self.screen.len() == usize::from(size.height) {
+            // Same size (a clear, not a resize): blank in place rather than
+            // fault in a megabyte of fresh memory before the first frame.
+            self.frame.reset();
+            for row in &mut self.screen {
+                match row {
+                    Some(row) => row.iter_mut().for_each(|g| *g = Glyph::blank()),
+                    None => *row = Some(blank.clone()),
+                }
+            }
+            self.hashes.iter_mut().for_each(|h| *h = Some(hash));
+            return;
+        }
+        self.frame = Buffer::empty(area);
+        self.screen = vec![Some(blank); usize::from(size.height)];
+        self.hashes = vec![Some(hash); usize::from(size.height)];
+    }
+
+    /// Forgets what every row holds: the next frame writes them all.
+    fn forget_rows(&mut self) {
+        self.screen.iter_mut().for_each(|row| *row = None);
+        self.hashes.iter_mut().for_each(|hash| *hash = None);
+    }
+
+    /// Builds the bytes that turn the screen into `target`, where `None`
+    /// is a row ratatui did not touch (the same as on screen).
+    fn render(&mut self, target: Vec<Option<Row>>) {
+        let width = self.width();
+        let height = self.height();
+        let target_hashes: Vec<Option<u64>> = target
+            .iter()
+            .map(|row| row.as_ref().map(row_hash))
+            .collect();
+        let blank = vec![Glyph::blank(); width];
+        let view = View {
+            screen: &self.screen,
+            screen_hashes: &self.hashes,
+            target: &target,
+            target_hashes: &target_hashes,
+            blank_hash: row_hash(&blank),
+            blank: &blank,
+        };
+        let mut best_out = Vec::new();
+        let mut best_state = self.state;
+        emit_rows(&view, None, width, height, &mut best_state, &mut best_out);
+        let touched = target.iter().filter(|row| row.is_some()).count();
+        if touched >= 3 {
+            for scroll in scroll_candidates(&view) {
+                let mut state = self.state;
+                let mut out = Vec::with_capacity(best_out.len());
+                // New lines are blank in the current pen on some
+                // terminals: reset it.
+                set_pen(Pen::DEFAULT, &mut state, &mut out);
+                // Deleting and inserting lines leaves the cursor on the
+                // first row to write; a region loses it (worth a move of
+                // about six bytes): take the shorter.
+                let (mut lines_state, mut region_state) = (state, state);
+                let (mut by_lines, mut by_region) = (Vec::new(), Vec::new());
+                scroll_by_lines(scroll, height, &mut lines_state, &mut by_lines);
+                scroll_by_region(scroll, height, &mut region_state, &mut by_region);
+                if by_lines.len() <= by_region.len() + 6 {
+                    out.extend_from_slice(&by_lines);
+                    state = lines_state;
+                } else {
+                    out.extend_from_slice(&by_region);
+                    state = region_state;
+                }
+                emit_rows(&view, Some(scroll), width, height, &mut state, &mut out);
+                if out.len() < best_out.len() {
+                    best_out = out;
+                    best_state = state;
+                }
+            }
+        }
+        self.out.extend_from_slice(&best_out);
+        self.state = best_state;
+        for (y, (row, hash)) in target.into_iter().zip(target_hashes).enumerate() {
+            if let (Some(row), Some(slot)) = (row, self.screen.get_mut(y)) {
+                if let Some(stored) = self.hashes.get_mut(y) {
+                    *stored = hash;
+                }
+                *slot = Some(row);
+            }
+        }
+    }
+}
+
+/// The screen before and the rows wanted, without copies.
+struct View<'a> {
+    screen: &'a [Option<Row>],
+    screen_hashes: &'a [Option<u64>],
+    target: &'a [Option<Row>],
+    target_hashes: &'a [Option<u64>],
+    blank: &'a Row,
+    blank_hash: u64,
+}
+
+impl View<'_> {
+    /// Row `y` as wanted (`None` if unknown).
+    fn new_row(&self, y: usize) -> Option<&Row> {
+        match self.target.get(y) {
+            Some(Some(row)) => Some(row),
+            _ => self.screen.get(y).and_then(Option::as_ref),
+        }
+    }
+
+    /// The hash of row `y` as wanted.
+    fn new_hash(&self, y: usize) -> Option<u64> {
+        match self.target_hashes.get(y) {
+            Some(Some(hash)) => Some(*hash),
+            _ => self.screen_hashes.get(y).copied().flatten(),
+        }
+    }
+
+    /// Row `y` as on screen after `scroll` (`None` if unknown), with its
+    /// hash.
+    fn old_row(&self, y: usize, scroll: Option<Scroll>) -> Option<(&Row, Option<u64>)> {
+        let from = match scroll {
+            Some(s) if (usize::from(s.top)..usize::from(s.bottom)).contains(&y) => {
+                let from = y as i64 + i64::from(s.amount);
+                if from < i64::from(s.top) || from >= i64::from(s.bottom) {
+                    return Some((self.blank, Some(self.blank_hash)));
+                }
+                from as usize
+            }
+            _ => y,
+        };
+        let row = self.screen.get(from).and_then(Option::as_ref)?;
+        Some((row, self.screen_hashes.get(from).copied().flatten()))
+    }
+}
+
+/// Writes the rows that differ between the screen (after `scroll`) and the
+/// rows wanted.
+fn emit_rows(
+    view: &View<'_>,
+    scroll: Option<Scroll>,
+    width: usize,
+    height: usize,
+    state: &mut State,
+    out: &mut Vec<u8>,
+) {
+    for y in 0..view.target.len() {
+        let untouched = matches!(view.target.get(y), Some(None));
+        let moved =
+            scroll.is_some_and(|s| (usize::from(s.top)..usize::from(s.bottom)).contains(&y));
+        if untouched && !moved && view.screen.get(y).is_some_and(Option::is_some) {
+            continue;
+        }
+        let Some(new) = view.new_row(y) else {
+            continue;
+        };
+        match view.old_row(y, scroll) {
+            Some((old, old_hash)) => {
+                let surely_differs =
+                    matches!((old_hash, view.new_hash(y)), (Some(a), Some(b)) if a != b);
+                if surely_differs || old != new {
+                    emit_row(Some(old), new, y, width, height, state, out);
+                }
+            }
+            None => emit_row(None, new, y, width, height, state, out),
+        }
+    }
+    set_pen(Pen::DEFAULT, state, out);
+}
+
+/// Writes the changed runs of one row (all of it if `old` is unknown).
+fn emit_row(
+    old: Option<&Row>,
+    new: &Row,
+    y: usize,
+    width: usize,
+    height: usize,
+    state: &mut State,
+    out: &mut Vec<u8>,
+) {
+    let differs = |x: usize| old.is_none_or(|o| o.get(x) != new.get(x));
+    // A cut between columns is clean where a glyph starts in both rows.
+    let clean = |x: usize| {
+        x == 0
+            || x >= width
+            || (new.get(x).is_some_and(|g| g.width > 0)
+                && old.is_none_or(|o| o.get(x).is_some_and(|g| g.width > 0)))
+    };
+    // The blank end of the new row, cleared with one CSI K.
+    let mut tail = width;
+    while tail > 0 && new[tail - 1].is_blank() {
+        tail -= 1;
+    }
+    while !clean(tail) {
+        tail += 1;
+    }
+    let mut x = 0;
+    while x < width {
+        if !differs(x) {
+            x += 1;
+            continue;
+        }
+        let mut start = x;
+        while !clean(start) {
+            start -= 1;
+        }
+        // Extend the run over changes and short unchanged gaps.
+        let mut end = x + 1;
+        let mut probe = end;
+        while probe < width {
+            if differs(probe) {
+                end = probe + 1;
+                probe = end;
+            } else if probe - end < JOIN_GAP {
+                probe += 1;
+            } else {
+                break;
+            }
+        }
+        while !clean(end) {
+            end += 1;
+        }
+        if end > tail {
+            // The run reaches the blank end of the row: write up to it and
+            // erase the rest, unless a few spaces are cheaper.
+            let more_after = (end..width).any(differs);
+            if end - tail >= 3 || more_after {
+                write_run(
+                    old,
+                    new,
+                    start.min(tail),
+                    tail,
+                    y,
+                    width,
+                    height,
+                    state,
+                    out,
+                );
+                move_to(tail, y, width, height, state, out);
+                set_pen(Pen::DEFAULT, state, out);
+                out.extend_from_slice(b"\x1b[K");
+                return;
+            }
+        }
+        write_run(old, new, start, end, y, width, height, state, out);
+        x = end;
+    }
+}
+
+/// Prints the glyphs of `row[start..end]` (`start` is a glyph start),
+/// erasing runs of blanks with `CSI n X` where that is shorter.
+#[allow(clippy::too_many_arguments)]
+fn write_run(
+    old: Option<&Row>,
+    row: &Row,
+    start: usize,
+    end: usize,
+    y: usize,
+    width: usize,
+    height: usize,
+    state: &mut State,
+    out: &mut Vec<u8>,
+) {
+    if start >= end {
+        return;
+    }
+    move_to(start, y, width, height, state, out);
+    let mut x = start;
+    while x < end {
+        let glyph = &row[x];
+        let step = usize::from(glyph.width.max(1));
+        if glyph.width == 0 {
+            // The right half of a wide glyph whose left half was not
+            // written: cannot happen for clean runs; move on safely.
+            x += 1;
+            state.cursor = None;
+            continue;
+        }
+        if state.cursor.is_none() {
+            move_to(x, y, width, height, state, out);
+        }
+        if glyph.is_blank() {
+            let blanks = row[x..end].iter().take_while(|g| g.is_blank()).count();
+            let after = x + blanks;
+            // Erasing must not split a wide glyph still on screen.
+            let clean =
+                after == end || old.is_none_or(|o| o.get(after).is_some_and(|g| g.width > 0));
+            let digits = if blanks < 10 {
+                1
+            } else if blanks < 100 {
+                2
+            } else {
+                3
+            };
+            let erase = 3 + digits;
+            let skip = if after == end { 0 } else { 3 + digits };
+            if clean && erase + skip < blanks {
+                set_pen(Pen::DEFAULT, state, out);
+                let _ = write!(out, "\x1b[{blanks}X");
+                if after < end {
+                    let _ = write!(out, "\x1b[{blanks}C");
+                }
+                if after < end {
+                    state.cursor = Some((after as u16, y as u16));
+                }
+                x = after;
+                continue;
+            }
+        }
+        set_pen(glyph.pen, state, out);
+        glyph.symbol.write_to(out);
+        x += step;
+        // Terminals disagree on how wide a sequence such as an emoji with a
+        // joiner is: after one, place the next glyph absolutely, as the
+        // plain backend does after every wide glyph.
+        state.cursor = (!glyph.uncertain).then_some((x.min(width) as u16, y as u16));
+    }
+}
+
+/// Moves the cursor to `(x, y)` the cheapest way.
+fn move_to(x: usize, y: usize, width: usize, height: usize, state: &mut State, out: &mut Vec<u8>) {
+    let absolute = |out: &mut Vec<u8>| match (x, y) {
+        (0, 0) => out.extend_from_slice(b"\x1b[H"),
+        (0, y) => {
+            let _ = write!(out, "\x1b[{}H", y + 1);
+        }
+        (x, y) => {
+            let _ = write!(out, "\x1b[{};{}H", y + 1, x + 1);
+        }
+    };
+    let forward = |n: usize, out: &mut Vec<u8>| match n {
+        0 => {}
+        1 => out.extend_from_slice(b"\x1b[C"),
+        n => {
+            let _ = write!(out, "\x1b[{n}C");
+        }
+    };
+    let mut best: Vec<u8> = Vec::with_capacity(12);
+    absolute(&mut best);
+    if let Some((cx, cy)) = state.cursor {
+        let (cx, cy) = (usize::from(cx), usize::from(cy));
+        let mut option = Vec::with_capacity(12);
+        let pending_wrap = cx >= width;
+        if cy == y && !pending_wrap && x >= cx {
+            forward(x - cx, &mut option);
+            if option.len() <= best.len() {
+                best = option.clone();
+            }
+        }
+        option.clear();
+        if cy == y {
+            option.push(b'\r');
+            forward(x, &mut option);
+            if option.len() < best.len() {
+                best = option.clone();
+            }
+        }
+        option.clear();
+        // A line feed on the last row would scroll the screen.
+        if cy + 1 == y && y < height {
+            option.extend_from_slice(b"\r\n");
+            forward(x, &mut option);
+            if option.len() < best.len() {
+                best = option.clone();
+            }
+        }
+    }
+    out.extend_from_slice(&best);
+    state.cursor = Some((x as u16, y as u16));
+}
+
+/// Sets colours and attributes, in one SGR sequence.
+fn set_pen(pen: Pen, state: &mut State, out: &mut Vec<u8>) {
+    if state.pen == Some(pen) {
+        return;
+    }
+    let start = out.len();
+    out.extend_from_slice(b"\x1b[");
+    let from = match state.pen {
+        Some(from) if from.modifier.difference(pen.modifier).is_empty() => from,
+        _ => {
+            out.extend_from_slice(b"0;");
+            Pen::DEFAULT
+        }
+    };
+    let added = pen.modifier.difference(from.modifier);
+    for (flag, code) in [
+        (Modifier::BOLD, b"1;"),
+        (Modifier::DIM, b"2;"),
+        (Modifier::ITALIC, b"3;"),
+        (Modifier::UNDERLINED, b"4;"),
+        (Modifier::SLOW_BLINK, b"5;"),
+        (Modifier::RAPID_BLINK, b"6;"),
+        (Modifier::REVERSED, b"7;"),
+        (Modifier::HIDDEN, b"8;"),
+        (Modifier::CROSSED_OUT, b"9;"),
+    ] {
+        if added.contains(flag) {
+            out.extend_from_slice(code);
+        }
+    }
+    for (wanted, had, layer) in [
+        (pen.fg, from.fg, Layer::Foreground),
+        (pen.bg, from.bg, Layer::Background),
+        (pen.underline, from.underline, Layer::Underline),
+    ] {
+        if wanted != had {
+            color_param(wanted, layer, out);
+            out.push(b';');
+        }
+    }
+    state.pen = Some(pen);
+    if out.len() == start + 2 {
+        // Nothing to say after all.
+        out.truncate(start);
+        return;
+    }
+    // The last parameter's `;` becomes the final `m`.
+    if let Some(last) = out.last_mut() {
+        *last = b'm';
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Layer {
+    Foreground,
+    Background,
+    Underline,
+}
+
+/// Writes the SGR parameter for a colour (the 16 named colours as 30–37
+/// and 90–97, which terminals show the same as crossterm's `38;5;n`).
+fn color_param(color: Color, layer: Layer, out: &mut Vec<u8>) {
+    let named = match color {
+        Color::Black => Some(0),
+        Color::Red => Some(1),
+        Color::Green => Some(2),
+        Color::Yellow => Some(3),
+        Color::Blue => Some(4),
+        Color::Magenta => Some(5),
+        Color::Cyan => Some(6),
+        Color::Gray => Some(7),
+        Color::DarkGray => Some(8),
+        Color::LightRed => Some(9),
+        Color::LightGreen => Some(10),
+        Color::LightYellow => Some(11),
+        Color::LightBlue => Some(12),
+        Color::LightMagenta => Some(13),
+        Color::LightCyan => Some(14),
+        Color::White => Some(15),
+        _ => None,
+    };
+    let _ = match (layer, color, named) {
+        (Layer::Foreground, Color::Reset, _) => write!(out, "39"),
+        (Layer::Background, Color::Reset, _) => write!(out, "49"),
+        (Layer::Underline, Color::Reset, _) => write!(out, "59"),
+        (Layer::Foreground, _, Some(n)) if n < 8 => write!(out, "{}", 30 + n),
+        (Layer::Foreground, _, Some(n)) => write!(out, "{}", 90 + n - 8),
+        (Layer::Background, _, Some(n)) if n < 8 => write!(out, "{}", 40 + n),
+        (Layer::Background, _, Some(n)) => write!(out, "{}", 100 + n - 8),
+        (Layer::Underline, _, Some(n)) => write!(out, "58;5;{n}"),
+        (layer, Color::Indexed(n), _) => write!(out, "{};5;{n}", extended(layer)),
+        (layer, Color::Rgb(r, g, b), _) => write!(out, "{};2;{r};{g};{b}", extended(layer)),
+        (layer, _, _) => write!(out, "{};5;0", extended(layer)),
+    };
+}
+
+fn extended(layer: Layer) -> u8 {
+    match layer {
+        Layer::Foreground => 38,
+        Layer::Background => 48,
+        Layer::Underline => 58,
+    }
+}
+
+/// The bands of rows that moved, most promising first (at most two).
+fn scroll_candidates(view: &View<'_>) -> Vec<Scroll> {
+    let height = view.target.len();
+    let hashes = view.screen_hashes;
+    if height < 3 || view.screen.len() != height || hashes.len() != height {
+        return Vec::new();
+    }
+    let new: Vec<Option<u64>> = (0..height).map(|y| view.new_hash(y)).collect();
+    let mut rows_by_hash: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (y, hash) in hashes.iter().enumerate() {
+        if let Some(hash) = hash {
+            rows_by_hash.entry(*hash).or_default().push(y);
+        }
+    }
+    let mut votes: HashMap<i32, usize> = HashMap::new();
+    for (y, hash) in new.iter().enumerate() {
+        let Some(hash) = hash else { continue };
+        if hashes[y] == Some(*hash) {
+            continue;
+        }
+        if let Some(rows) = rows_by_hash.get(hash) {
+            // Repeated rows (blank lines, borders) vote for many shifts;
+            // only rows with few twins are worth counting.
+            if rows.len() <= 3 {
+                for from in rows {
+                    *votes.entry(*from as i32 - y as i32).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut ranked: Vec<(i32, usize)> = votes.into_iter().filter(|(_, v)| *v >= 2).collect();
+    ranked.sort_by_key(|(shift, v)| (std::cmp::Reverse(*v), shift.abs()));
+    let mut candidates = Vec::new();
+    for (amount, _) in ranked.into_iter().take(2) {
+        // The longest run of rows that the shift puts right.
+        let matches = |y: usize| {
+            let from = y as i64 + i64::from(amount);
+            from >= 0
+                && (from as usize) < height
+                && new[y].is_some()
+                && hashes[from as usize] == new[y]
+                && view.screen[from as usize].as_ref() == view.new_row(y)
+        };
+        let (mut best, mut run_start) = ((0, 0), None);
+        for y in 0..=height {
+            if y < height && matches(y) {
+                run_start.get_or_insert(y);
+            } else if let Some(start) = run_start.take()
+                && y - start > best.1 - best.0
+            {
+                best = (start, y);
+            }
+        }
+        let (a, b) = best;
+        if b - a < 2 {
+            continue;
+        }
+        let (top, bottom) = if amount > 0 {
+            (a, b + amount as usize)
+        } else {
+            (a - amount.unsigned_abs() as usize, b)
+        };
+        candidates.push(Scroll {
+            top: top as u16,
+            bottom: bottom.min(height) as u16,
+            amount,
+        });
+    }
+    candidates
+}
+
+/// Moves a band with delete-line and insert-line (VT102): lines are
+/// deleted first, so nothing below the band is pushed off the screen, and
+/// the cursor ends on the first row uncovered, ready to write it.
+fn scroll_by_lines(scroll: Scroll, height: usize, state: &mut State, out: &mut Vec<u8>) {
+    let count = scroll.amount.unsigned_abs() as usize;
+    let (top, bottom) = (usize::from(scroll.top), usize::from(scroll.bottom));
+    let edit = |row: usize, letter: char, out: &mut Vec<u8>| {
+        if row == 0 {
+            out.extend_from_slice(b"\x1b[H");
+        } else {
+            let _ = write!(out, "\x1b[{}H", row + 1);
+        }
+        if count == 1 {
+            let _ = write!(out, "\x1b[{letter}");
+        } else {
+            let _ = write!(out, "\x1b[{count}{letter}");
+        }
+    };
+    let (delete_at, insert_at) = if scroll.amount > 0 {
+        (top, bottom - count)
+    } else {
+        (bottom - count, top)
+    };
+    edit(delete_at, 'M', out);
+    if scroll.amount > 0 && bottom == height {
+        // The blank lines came in at the bottom already.
+        state.cursor = Some((0, delete_at as u16));
+        return;
+    }
+    edit(insert_at, 'L', out);
+    state.cursor = Some((0, insert_at as u16));
+}
+
+/// Moves a band with a scrolling region (DECSTBM), a scroll, and the
+/// region reset.
+fn scroll_by_region(scroll: Scroll, height: usize, state: &mut State, out: &mut Vec<u8>) {
+    let region = !(scroll.top == 0 && usize::from(scroll.bottom) == height);
+    if region {
+        let _ = write!(out, "\x1b[{};{}r", scroll.top + 1, scroll.bottom);
+    }
+    let count = scroll.amount.unsigned_abs();
+    let letter = if scroll.amount > 0 { 'S' } else { 'T' };
+    if count == 1 {
+        let _ = write!(out, "\x1b[{letter}");
+    } else {
+        let _ = write!(out, "\x1b[{count}{letter}");
+    }
+    if region {
+        out.extend_from_slice(b"\x1b[r");
+        // Setting the region moves the cursor home on most terminals.
+        state.cursor = None;
+    }
+}
+
+impl<B> Backend for LeanBackend<B>
+where
+    B: Backend + Write,
+    B::Error: From<io::Error>,
+{
+    type Error = B::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        let mut touched = vec![false; self.height()];
+        for (x, y, cell) in content {
+            let covers = cell.symbol().width().max(1) as u16;
+            let outside = x >= self.frame.area.width
+                || y >= self.frame.area.height
+                || (!self.size_known && x + covers > self.frame.area.width);
+            if outside {
+                // ratatui and the model disagree on the size (it could not
+                // be asked when this backend was made): grow, keeping what
+                // ratatui sent, and forget what the screen holds.
+                let area = Rect::new(
+                    0,
+                    0,
+                    self.frame.area.width.max(x + covers),
+                    self.frame.area.height.max(y + 1),
+                );
+                let old = std::mem::replace(&mut self.frame, Buffer::empty(area));
+                for oy in 0..old.area.height {
+                    for ox in 0..old.area.width {
+                        self.frame[(ox, oy)] = old[(ox, oy)].clone();
+                    }
+                }
+                self.screen = vec![None; usize::from(area.height)];
+                self.hashes = vec![None; usize::from(area.height)];
+                touched = vec![true; usize::from(area.height)];
+            }
+            self.frame[(x, y)] = cell.clone();
+            // ratatui's diff sends a wide glyph without the cells it covers
+            // (the terminal blanks them when printing it): blank them here.
+            for dx in 1..covers {
+                if x + dx < self.frame.area.width {
+                    self.frame[(x + dx, y)] = Cell::EMPTY;
+                }
+            }
+            if let Some(t) = touched.get_mut(usize::from(y)) {
+                *t = true;
+            }
+        }
+        let width = self.width();
+        let target: Vec<Option<Row>> = (0..self.height())
+            .map(|y| {
+                let known = self.screen.get(y).is_some_and(Option::is_some);
+                (touched[y] || !known).then(|| {
+                    let start = y * width;
+                    display_row(&self.frame.content[start..start + width])
+                })
+            })
+            .collect();
+        self.render(target);
+        if !self.out.is_empty() {
+            self.inner.write_all(&self.out)?;
+            self.out.clear();
+        }
+        Ok(())
+    }
+
+    fn append_lines(&mut self, n: u16) -> Result<(), Self::Error> {
+        self.forget_rows();
+        self.state.cursor = None;
+        self.inner.append_lines(n)
+    }
+
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        if self.cursor_shown != Some(false) {
+            self.inner.hide_cursor()?;
+            self.cursor_shown = Some(false);
+        }
+        Ok(())
+    }
+
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        if self.cursor_shown != Some(true) {
+            self.inner.show_cursor()?;
+            self.cursor_shown = Some(true);
+        }
+        Ok(())
+    }
+
+    /// Answered from the model; where the cursor is not known it is moved
+    /// home first. Asking the terminal (`CSI 6n`) costs a round trip before
+    /// the first frame (ratatui asks in `clear`), a link's latency over SSH,
+    /// and a full-screen program has no use for the old position. (Not for
+    /// ratatui's inline viewports, which place themselves by it.)
+    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+        let (x, y) = match self.state.cursor {
+            Some((x, y)) => (x.min(self.frame.area.width.saturating_sub(1)), y),
+            None => {
+                self.inner.write_all(b"\x1b[H")?;
+                self.state.cursor = Some((0, 0));
+                (0, 0)
+            }
+        };
+        Ok(Position { x, y })
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
+        let position = position.into();
+        self.inner.set_cursor_position(position)?;
+        self.state.cursor = Some((position.x, position.y));
+        Ok(())
+    }
+
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.clear_region(ClearType::All)
+    }
+
+    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
+        // Erased cells take the current background on many terminals.
+        if self.state.pen != Some(Pen::DEFAULT) {
+            self.inner.write_all(b"\x1b[0m")?;
+            self.state.pen = Some(Pen::DEFAULT);
+        }
+        self.inner.clear_region(clear_type)?;
+        // A clear is also where the program takes the terminal back (after
+        // a suspend): ask for the cursor's visibility again.
+        self.cursor_shown = None;
+        // ratatui forgets its previous buffer after any clear; so does the
+        // model, and rows partly erased are rewritten whole next time.
+        let size = match self.inner.size() {
+            Ok(size) => {
+                self.size_known = true;
+                size
+            }
+            Err(_) => self.frame.area.as_size(),
+        };
+        self.reset_to(size);
+        if clear_type != ClearType::All {
+            // Partly erased: rewrite every row in full next time.
+            self.forget_rows();
+        }
+        Ok(())
+    }
+
+    fn size(&self) -> Result<Size, Self::Error> {
+        self.inner.size()
+    }
+
+    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
+        self.inner.window_size()
+    }
+
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        Backend::flush(&mut self.inner)
+    }
+}
+
+/// Bytes written straight through are not in the model: the cursor and
+/// pen become unknown (call [`Backend::clear`] if they changed the screen).
+impl<B: Backend + Write> Write for LeanBackend<B> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.state = State {
+            cursor: None,
+            pen: None,
+        };
+        self.cursor_shown = None;
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Write::flush(&mut self.inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::Style;
+    use ratatui::{Terminal, TerminalOptions, Viewport};
+
+    /// A byte sink whose size cannot be asked, as crossterm's backend on
+    /// something that is not a terminal.
+    struct NoTty(Vec<u8>);
+
+    impl Write for NoTty {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Backend for NoTty {
+        type Error = io::Error;
+        fn draw<'a, I>(&mut self, _content: I) -> io::Result<()>
+        where
+            I: Iterator<Item = (u16, u16, &'a Cell)>,
+        {
+            Ok(())
+        }
+        fn hide_cursor(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+        fn show_cursor(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+        fn get_cursor_position(&mut self) -> io::Result<Position> {
+            Ok(Position::ORIGIN)
+        }
+        fn set_cursor_position<P: Into<Position>>(&mut self, _position: P) -> io::Result<()> {
+            Ok(())
+        }
+        fn clear(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+        fn clear_region(&mut self, _clear_type: ClearType) -> io::Result<()> {
+            Ok(())
+        }
+        fn size(&self) -> io::Result<Size> {
+            Err(io::Error::other("not a terminal"))
+        }
+        fn window_size(&mut self) -> io::Result<WindowSize> {
+            Err(io::Error::other("not a terminal"))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn screen(bytes: &[u8], width: u16, height: u16) -> String {
+        let rows = std::num::NonZeroU16::new(height).expect("rows");
+        let cols = std::num::NonZeroU16::new(width).expect("cols");
+        let mut parser = vt100::Parser::new(rows, cols, 0);
+        parser.process(bytes);
+        parser.screen().contents()
+    }
+
+    #[test]
+    fn a_backend_that_cannot_tell_its_size_still_draws_everything() {
+        let area = Rect::new(0, 0, 12, 3);
+        let mut terminal = Terminal::with_options(
+            LeanBackend::new(NoTty(Vec::new())),
+            TerminalOptions {
+                viewport: Viewport::Fixed(area),
+            },
+        )
+        .expect("terminal");
+        terminal
+            .draw(|frame| {
+                let buffer = frame.buffer_mut();
+                buffer.set_string(0, 0, "hello", Style::default());
+                buffer.set_string(3, 2, "world 中", Style::default());
+            })
+            .expect("draw");
+        let bytes = &terminal.backend().inner().0;
+        assert_eq!(screen(bytes, 12, 3), "hello\n\n   world 中");
+    }
+
+    #[test]
+    fn a_one_line_scroll_moves_the_band_and_writes_one_row() {
+        let area = Rect::new(0, 0, 30, 8);
+        let mut terminal = Terminal::with_options(
+            LeanBackend::new(NoTty(Vec::new())),
+            TerminalOptions {
+                viewport: Viewport::Fixed(area),
+            },
+        )
+        .expect("terminal");
+        let draw = |terminal: &mut Terminal<LeanBackend<NoTty>>, top: usize| {
+            terminal
+                .draw(|frame| {
+                    let buffer = frame.buffer_mut();
+                    buffer.set_string(0, 0, "header", Style::default());
+                    for row in 1..7u16 {
+                        let line = format!("line {} of the text", top + usize::from(row));
+                        buffer.set_string(0, row, line, Style::default());
+                    }
+                    buffer.set_string(0, 7, "status", Style::default());
+                })
+                .expect("draw");
+        };
+        draw(&mut terminal, 0);
+        let before = terminal.backend().inner().0.len();
+        draw(&mut terminal, 1);
+        let bytes = terminal.backend().inner().0.clone();
+        let frame = &bytes[before..];
+        let text = String::from_utf8_lossy(frame);
+        assert!(text.contains("\x1b[M") || text.contains('S'), "{text:?}");
+        assert!(frame.len() < 60, "{} bytes: {text:?}", frame.len());
+        assert_eq!(
+            screen(&bytes, 30, 8),
+            "header\nline 2 of the text\nline 3 of the text\nline 4 of the text\n\
+             line 5 of the text\nline 6 of the text\nline 7 of the text\nstatus"
+        );
+    }
+}
