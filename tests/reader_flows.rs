@@ -295,3 +295,16 @@ fn resize_bursts_are_cheap_and_never_panic() {
         press(&mut app, "o f ? esc ] G");
     }
 }
+
+#[test]
+fn a_window_too_small_to_draw_keeps_the_layout() {
+    let mut app = reader(80, 24);
+    press(&mut app, "3");
+    let width = state(&app).doc.lines.width();
+    let part = state(&app).current_part();
+    app.handle(Event::Resize(0, 0));
+    assert_eq!(state(&app).doc.lines.width(), width, "no re-layout at 0x0");
+    assert!(screen(&app).is_empty() || !screen(&app).contains("POLITICAL"));
+    app.handle(Event::Resize(80, 24));
+    assert_eq!(state(&app).current_part(), part);
+}

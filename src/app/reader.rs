@@ -136,7 +136,17 @@ impl ReaderState {
         self.geometry = Geometry::compute(area, self.panes);
         let text = self.geometry.reader_text();
         self.page_height = usize::from(text.height).max(1);
-        let width = usize::from(text.width).max(1);
+        // Below the minimum size nothing is drawn: keep the layout there is
+        // (a 10 MB briefing laid out one column wide would take hundreds of
+        // megabytes), or make a first one at a sensible width.
+        let width = if self.geometry.too_small {
+            match self.doc.lines.width() {
+                0 => usize::from(crate::app::geometry::MEDIUM),
+                kept => kept,
+            }
+        } else {
+            usize::from(text.width).max(1)
+        };
         if width != self.doc.lines.width() || self.doc.lines.is_empty() {
             let position = self.position();
             self.doc = layout::document(
