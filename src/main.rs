@@ -109,21 +109,14 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
             _ => App::with_library(settings, library, area),
         }
     } else {
-        match loader::load_path(path) {
-            Ok(briefing) => {
-                let name = path
-                    .file_name()
-                    .map(|n| loader::display_name(Path::new(n)))
-                    .unwrap_or_default();
-                App::with_briefing(settings, briefing, name, Some(path.to_path_buf()), area)
-            }
-            Err(error) => {
-                for d in &error.diagnostics {
-                    eprintln!("{}", d.render_with_snippet());
-                }
-                return ExitCode::from(1);
-            }
-        }
+        let Some(briefing) = load_or_report(path) else {
+            return ExitCode::from(1);
+        };
+        let name = path
+            .file_name()
+            .map(|n| loader::display_name(Path::new(n)))
+            .unwrap_or_default();
+        App::with_briefing(settings, briefing, name, Some(path.to_path_buf()), area)
     };
     terminal::install_panic_hook();
     // Bracketed paste, so pasted text reaches a note as text; the mouse
@@ -206,15 +199,22 @@ fn run_check(paths: &[PathBuf], keymap: Option<&Path>) -> ExitCode {
     }
 }
 
-fn run_print(path: &Path, width: Option<usize>, glyphs: Glyphs) -> ExitCode {
-    let briefing = match loader::load_path(path) {
-        Ok(briefing) => briefing,
+/// Loads a briefing, or prints every problem with it to stderr.
+fn load_or_report(path: &Path) -> Option<brief::model::Briefing> {
+    match loader::load_path(path) {
+        Ok(briefing) => Some(briefing),
         Err(error) => {
             for d in &error.diagnostics {
                 eprintln!("{}", d.render_with_snippet());
             }
-            return ExitCode::from(1);
+            None
         }
+    }
+}
+
+fn run_print(path: &Path, width: Option<usize>, glyphs: Glyphs) -> ExitCode {
+    let Some(briefing) = load_or_report(path) else {
+        return ExitCode::from(1);
     };
     let stdout = io::stdout();
     let width = width.unwrap_or_else(|| {
@@ -235,14 +235,8 @@ fn run_print(path: &Path, width: Option<usize>, glyphs: Glyphs) -> ExitCode {
 
 /// `brief print --brief`: the one-page brief, with the reader's notes.
 fn run_brief(path: &Path, width: Option<usize>, format: BriefFormat, glyphs: Glyphs) -> ExitCode {
-    let briefing = match loader::load_path(path) {
-        Ok(briefing) => briefing,
-        Err(error) => {
-            for d in &error.diagnostics {
-                eprintln!("{}", d.render_with_snippet());
-            }
-            return ExitCode::from(1);
-        }
+    let Some(briefing) = load_or_report(path) else {
+        return ExitCode::from(1);
     };
     let notes = Store::from_env()
         .map(|store| store.load(path).0.notes)

@@ -212,18 +212,8 @@ impl Store {
     pub fn save(&self, briefing: &Path, state: &BriefingState) -> io::Result<()> {
         create_private_dir(&self.dir)?;
         let file = self.file_for(briefing);
-        let mut state = state.clone();
-        state.version = VERSION;
-        if state.path.is_empty() {
-            state.path = fs::canonicalize(briefing)
-                .unwrap_or_else(|_| briefing.to_path_buf())
-                .to_string_lossy()
-                .into_owned();
-        }
-        let text = toml::to_string(&state)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
         let lock = self.lock(&file)?;
-        let result = write_atomically(&file, text.as_bytes());
+        let result = write_state(&file, briefing, state.clone());
         drop(lock);
         result
     }
@@ -241,16 +231,7 @@ impl Store {
             return Err(io::Error::other(why.clone()));
         }
         changes.apply(&mut state);
-        state.version = VERSION;
-        if state.path.is_empty() {
-            state.path = fs::canonicalize(briefing)
-                .unwrap_or_else(|_| briefing.to_path_buf())
-                .to_string_lossy()
-                .into_owned();
-        }
-        let text = toml::to_string(&state)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
-        let result = write_atomically(&file, text.as_bytes());
+        let result = write_state(&file, briefing, state);
         drop(lock);
         result.map(|()| note)
     }
@@ -262,6 +243,21 @@ impl Store {
         lock.lock()?;
         Ok(lock)
     }
+}
+
+/// Writes one briefing's state file (the caller holds the lock), stamped
+/// with the version and the briefing's full path.
+fn write_state(file: &Path, briefing: &Path, mut state: BriefingState) -> io::Result<()> {
+    state.version = VERSION;
+    if state.path.is_empty() {
+        state.path = fs::canonicalize(briefing)
+            .unwrap_or_else(|_| briefing.to_path_buf())
+            .to_string_lossy()
+            .into_owned();
+    }
+    let text = toml::to_string(&state)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+    write_atomically(file, text.as_bytes())
 }
 
 /// Moves an unparseable state file aside so it is kept, not lost.

@@ -69,6 +69,19 @@ impl LibraryEntry {
         }
     }
 
+    /// Counts the sections read and changed, from `marks`.
+    fn take_progress(&mut self, marks: &Marks) {
+        if let Ok(briefing) = &self.briefing {
+            let read = briefing
+                .sections
+                .iter()
+                .filter(|s| marks.read.contains(&s.id))
+                .count();
+            self.read = Some(read);
+            self.changed = marks.changed_count();
+        }
+    }
+
     /// True if every word of `filter` occurs in the entry (smartcase).
     fn matches(&self, filter: &str) -> bool {
         match Case::for_query(filter) {
@@ -126,17 +139,11 @@ impl LibraryState {
     /// Reads how much of each briefing was read from the state store.
     pub fn load_progress(&mut self, store: &Store) {
         for entry in &mut self.entries {
-            if let Ok(briefing) = &entry.briefing {
-                let (state, _) = store.load(&entry.path);
-                let marks = Marks::from_state(briefing, &state);
-                let count = briefing
-                    .sections
-                    .iter()
-                    .filter(|s| marks.read.contains(&s.id))
-                    .count();
-                entry.read = Some(count);
-                entry.changed = marks.changed_count();
-            }
+            let marks = match &entry.briefing {
+                Ok(briefing) => Marks::from_state(briefing, &store.load(&entry.path).0),
+                Err(_) => continue,
+            };
+            entry.take_progress(&marks);
         }
     }
 
@@ -145,16 +152,8 @@ impl LibraryState {
         let Some(path) = path else {
             return;
         };
-        if let Some(entry) = self.entries.iter_mut().find(|e| e.path == path)
-            && let Ok(briefing) = &entry.briefing
-        {
-            let count = briefing
-                .sections
-                .iter()
-                .filter(|s| marks.read.contains(&s.id))
-                .count();
-            entry.read = Some(count);
-            entry.changed = marks.changed_count();
+        if let Some(entry) = self.entries.iter_mut().find(|e| e.path == path) {
+            entry.take_progress(marks);
         }
     }
 
