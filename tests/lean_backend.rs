@@ -282,24 +282,7 @@ fn compare(a: &vt100::Screen, b: &vt100::Screen) -> Option<String> {
     None
 }
 
-/// SplitMix64: deterministic and dependency-free.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())]
-    }
-}
+use brief::testdata::Rng;
 
 /// Words of every width. Graphemes whose width terminals and ratatui
 /// disagree on (emoji joined with ZWJ, flags, halfwidth kana with a mark)
@@ -541,7 +524,7 @@ fn random_frames_look_the_same_through_both_backends() {
                     (width, height) = rng.pick(&sizes);
                     pair.resize(width, height);
                 }
-                16 => view.chaos = Some(rng.next()),
+                16 => view.chaos = Some(rng.next_u64()),
                 17 => pair.clear(),
                 _ => view.top += 2,
             }
