@@ -18,6 +18,7 @@ use brief::keymap::Keymap;
 use brief::loader;
 use brief::onepage;
 use brief::print;
+use brief::runtime::{self, LocalEffects, SystemClock};
 use brief::state::Store;
 use brief::terminal;
 use brief::theme::{ColorMode, Theme};
@@ -128,13 +129,22 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
     let mut save_error = None;
     // The folder is watched so an edited briefing reloads in place.
     let folder = brief::watch::folder_of(path);
-    let result = terminal::run(&mut app, modes, Some(&folder), |app| {
-        // Called once on every way out but a panic (quit, a signal, the
-        // terminal going away): remember the place, the marks and notes.
-        save_error = app.save_on_exit().err();
-        #[cfg(feature = "test-hooks")]
-        test_hooks::record_exit();
-    });
+    // Effects are performed with the same store and folder the app was
+    // set up with.
+    let mut effects = LocalEffects::new(app.store.clone(), app.export_dir.clone());
+    let result = terminal::run(
+        &mut app,
+        modes,
+        Some(&folder),
+        &mut effects,
+        |app, effects| {
+            // Called once on every way out but a panic (quit, a signal, the
+            // terminal going away): remember the place, the marks and notes.
+            save_error = runtime::finish(app, effects, &SystemClock).err();
+            #[cfg(feature = "test-hooks")]
+            test_hooks::record_exit();
+        },
+    );
     if let Some(message) = save_error {
         let _ = writeln!(io::stderr(), "brief: {message}");
     }

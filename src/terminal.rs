@@ -14,9 +14,9 @@
 use std::io::{self, Write};
 use std::mem::ManuallyDrop;
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -31,7 +31,7 @@ use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM, SIGTSTP, SIGWINCH};
 use crate::app::{App, Event};
 use crate::output::LeanBackend;
 pub use crate::runtime::Ending;
-use crate::runtime::{self, Message, Next, Resumed, Source};
+use crate::runtime::{self, Effects, Host, Message, Next, Post, Resumed, Source, SystemClock};
 
 /// Optional reporting modes, turned on with the screen and off with it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -371,13 +371,14 @@ type Screen = Terminal<LeanBackend<CrosstermBackend<io::Stdout>>>;
 /// terminating signal the process ends at most a second later whatever
 /// happens (see `EXIT_DEADLINE`), so `on_exit` must be quick: write the
 /// state atomically, and never wait on the terminal.
-pub fn run(
+pub fn run<E: Effects>(
     app: &mut App,
     modes: Modes,
     watch: Option<&Path>,
-    on_exit: impl FnOnce(&App),
+    effects: &mut E,
+    on_exit: impl FnOnce(&App, &mut E),
 ) -> io::Result<Ending> {
-    let result = session(app, modes, watch).or_else(|error| {
+    let result = session(app, modes, watch, effects).or_else(|error| {
         // A terminal that has gone away fails writes with EIO (or ENXIO):
         // that is a hang-up, not a fault.
         match error.raw_os_error() {
@@ -386,11 +387,16 @@ pub fn run(
         }
     });
     restore();
-    on_exit(app);
+    on_exit(app, effects);
     result
 }
 
-fn session(app: &mut App, modes: Modes, watch: Option<&Path>) -> io::Result<Ending> {
+fn session<E: Effects>(
+    app: &mut App,
+    modes: Modes,
+    watch: Option<&Path>,
+    effects: &mut E,
+) -> io::Result<Ending> {
     let (sender, receiver) = mpsc::channel();
     if let Some(folder) = watch {
         let files = sender.clone();
@@ -413,11 +419,16 @@ fn session(app: &mut App, modes: Modes, watch: Option<&Path>) -> io::Result<Endi
     let mut screen: ManuallyDrop<Screen> = ManuallyDrop::new(Terminal::new(LeanBackend::new(
         CrosstermBackend::new(io::stdout()),
     ))?);
-    let mut source = Local {
-        receiver,
-        input: Some(sender),
+    let mut host = Host {
+        source: Local {
+            receiver,
+            post: sender.clone(),
+            input: Some(sender),
+        },
+        effects,
+        clock: SystemClock,
     };
-    runtime::run(&mut screen, app, &mut source)
+    runtime::run(&mut screen, app, &mut host)
 }
 
 /// The local terminal as the run loop's message source: one channel fed
@@ -426,6 +437,8 @@ struct Local {
     receiver: Receiver<Message>,
     /// Handed to the input thread once the first frame is drawn.
     input: Option<Sender<Message>>,
+    /// For results of work done on other threads.
+    post: Sender<Message>,
 }
 
 impl Source for Local {
@@ -466,6 +479,14 @@ impl Source for Local {
         let modes = restore();
         stop(group)?;
         take(modes)
+    }
+
+    fn post(&self) -> Option<Post> {
+        let sender = self.post.clone();
+        Some(Arc::new(move |event| {
+            // The session may have ended meanwhile: nothing to tell then.
+            let _ = sender.send(Message::Event(event));
+        }))
     }
 
     fn continued(&mut self) -> io::Result<Resumed> {

@@ -1,0 +1,113 @@
+//! Effects: what the app asks the world to do, and what comes back.
+//!
+//! The app's update never touches files, the clock or the environment.
+//! When it needs something done — a briefing read, the reading state saved,
+//! the one-page brief written — it returns an [`Effect`]; the runtime
+//! performs it and sends the result back as a [`Done`] inside an
+//! [`super::Event`]. Only plain data lives here.
+
+use std::path::PathBuf;
+
+use crate::loader::{LoadError, display_name};
+use crate::model::Briefing;
+use crate::state::{BriefingState, Changes, LoadNote};
+
+/// Something the app needs done outside itself.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Read the briefing at `path` and its remembered state, to open it
+    /// from the library. Slow for a large file: done off the UI thread.
+    Open {
+        /// The briefing file.
+        path: PathBuf,
+    },
+    /// Read the open briefing again after it changed on disk. Done off the
+    /// UI thread (a file that blocks must never freeze the screen).
+    Reload {
+        /// The briefing file.
+        path: PathBuf,
+    },
+    /// Merge `changes` into the remembered state of the briefing at `path`.
+    Save {
+        /// The briefing file the state belongs to.
+        path: PathBuf,
+        /// Position, read marks and notes not yet written.
+        changes: Changes,
+    },
+    /// Write the one-page brief to a new file named after `stem`, never
+    /// overwriting one.
+    Export {
+        /// The briefing file's name without extension.
+        stem: String,
+        /// The brief, as text.
+        text: String,
+    },
+}
+
+/// The result of an [`Effect`], sent back to the app.
+#[derive(Debug)]
+pub enum Done {
+    /// A briefing chosen in the library was read.
+    Opened(Box<Opened>),
+    /// The open briefing was read again.
+    Reloaded {
+        /// The briefing file.
+        path: PathBuf,
+        /// The new version, or why it is not valid.
+        briefing: Result<Box<Briefing>, LoadError>,
+    },
+    /// The reading state was saved, or not.
+    Saved {
+        /// The briefing file the state belongs to.
+        path: PathBuf,
+        /// What went wrong, if anything.
+        result: Result<(), SaveError>,
+    },
+    /// The one-page brief was written (to this file), or not.
+    Exported(Result<PathBuf, ExportError>),
+}
+
+/// A briefing read for opening, with what was remembered about it.
+#[derive(Debug)]
+pub struct Opened {
+    /// The briefing file.
+    pub path: PathBuf,
+    /// The briefing, or why it cannot be opened.
+    pub briefing: Result<Briefing, LoadError>,
+    /// The remembered state (none when state is not kept).
+    pub saved: Option<(BriefingState, LoadNote)>,
+}
+
+/// Why the reading state could not be saved.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot save your place and notes in {}: {source}", display_name(dir))]
+pub struct SaveError {
+    /// The state folder.
+    pub dir: PathBuf,
+    /// What the system said.
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Why the one-page brief could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Every folder tried refused the file.
+    #[error("cannot write the brief in {}: {source}", display_name(folder))]
+    Folder {
+        /// The last folder tried.
+        folder: PathBuf,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file was made but the text could not be written.
+    #[error("cannot write the brief: {0}")]
+    Write(#[source] std::io::Error),
+    /// Every name tried is taken.
+    #[error("cannot write the brief: {} already holds 99 briefs of this briefing", display_name(.0))]
+    NoFreeName(PathBuf),
+    /// There is no folder to write to.
+    #[error("cannot write the brief: no folder to write to")]
+    NoFolder,
+}
