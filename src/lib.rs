@@ -19,6 +19,7 @@ pub mod model;
 pub mod onepage;
 pub mod output;
 pub mod print;
+pub mod runtime;
 pub mod sanitize;
 pub mod search;
 pub mod state;
