@@ -62,27 +62,14 @@ pub fn load() -> Result<Config, String> {
 /// Reads the settings at `path`; a missing file means the defaults.
 pub fn load_from(path: &Path) -> Result<Config, String> {
     let name = crate::loader::display_name(path);
-    let metadata = match std::fs::metadata(path) {
-        Ok(metadata) => metadata,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(Config::default());
-        }
-        Err(error) => return Err(format!("{name}: cannot read the settings: {error}")),
+    // Never blocks on a FIFO, never reads a huge file whole.
+    let bytes = match crate::fsio::read_regular(path, MAX_BYTES) {
+        Ok(bytes) => bytes,
+        Err(error) if error.is_not_found() => return Ok(Config::default()),
+        Err(error) => return Err(format!("{name}: the settings file {error}")),
     };
-    // Checked before opening: a FIFO or device would block or never end.
-    if !metadata.is_file() {
-        return Err(format!(
-            "{name}: not a regular file; remove it or make it one"
-        ));
-    }
-    if metadata.len() > MAX_BYTES {
-        return Err(format!(
-            "{name}: {} bytes is too large for a settings file (at most {MAX_BYTES})",
-            metadata.len()
-        ));
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| format!("{name}: cannot read the settings: {error}"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| format!("{name}: the settings file is not UTF-8 text"))?;
     parse(&name, &text)
 }
 
