@@ -8,6 +8,7 @@ pub mod action;
 pub mod app;
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod fsio;
 pub mod glyphs;
