@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod model;
 pub mod onepage;
 pub mod output;
+pub mod paths;
 pub mod print;
 pub mod sanitize;
 pub mod search;

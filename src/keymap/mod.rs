@@ -167,8 +167,9 @@ impl Keymap {
 }
 
 /// Where the user's keymap is: `explicit` (from `--keymap`), else
-/// `$XDG_CONFIG_HOME/brief/keymap.toml`, else `~/.config/brief/keymap.toml`.
-/// The file need not exist.
+/// `keymap.toml` in brief's config folder (see [`crate::paths`]:
+/// `$XDG_CONFIG_HOME/brief`, else `~/.config/brief`). The file need not
+/// exist.
 pub fn user_keymap_path(explicit: Option<&Path>) -> Option<PathBuf> {
     user_keymap_path_with(explicit, |name| std::env::var_os(name))
 }
@@ -181,16 +182,8 @@ pub fn user_keymap_path_with(
     if let Some(path) = explicit {
         return Some(path.to_path_buf());
     }
-    // The XDG spec: an empty value counts as unset, and a relative one is
-    // invalid and ignored.
-    let set = |name: &str| {
-        env(name)
-            .filter(|value| !value.is_empty())
-            .map(PathBuf::from)
-            .filter(|path| path.is_absolute())
-    };
-    let config = set("XDG_CONFIG_HOME").or_else(|| set("HOME").map(|home| home.join(".config")))?;
-    Some(config.join("brief").join("keymap.toml"))
+    // The one rule for config folders (a relative XDG path is ignored).
+    Some(crate::paths::config_dir_with(env)?.join("keymap.toml"))
 }
 
 /// Checks the keymap at `path` for `brief check --keymap`: every diagnostic,
