@@ -33,7 +33,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::fsio::{self, ReadError, human_size};
+use crate::fsio::{self, ReadError, describe_io, human_size};
 use crate::paths::{self, NoStateDir};
 
 /// The version written; files with a newer version are left alone.
@@ -345,21 +345,6 @@ pub enum StoreError {
     },
 }
 
-/// The real cause of a failed write, in plain words.
-pub fn describe_io(error: &io::Error) -> String {
-    match error.kind() {
-        io::ErrorKind::StorageFull => "no space left on the device".to_owned(),
-        io::ErrorKind::ReadOnlyFilesystem => "the file system is read-only".to_owned(),
-        io::ErrorKind::FileTooLarge => {
-            "the file would exceed the file-size limit set for this session (ulimit -f)".to_owned()
-        }
-        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        io::ErrorKind::QuotaExceeded => "the disk quota is used up".to_owned(),
-        io::ErrorKind::NotFound => "no such file or folder".to_owned(),
-        _ => error.to_string(),
-    }
-}
-
 fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> StoreError + use<> {
     let path = path.to_path_buf();
     move |source| StoreError::Io {
@@ -398,6 +383,9 @@ pub fn default_dir(xdg_state_home: Option<&str>, home: Option<&str>) -> Option<P
 #[derive(Debug, Clone)]
 pub struct Store {
     dir: PathBuf,
+    /// Set when there is no state folder at all: every save then fails
+    /// with this, and every load says it, so nothing is reported saved.
+    nowhere: Option<NoStateDir>,
     /// Each briefing's state file, as first worked out this session: the
     /// key never changes for one briefing while brief runs.
     keys: Arc<Mutex<HashMap<PathBuf, PathBuf>>>,
@@ -408,7 +396,41 @@ impl Store {
     pub fn new(dir: PathBuf) -> Self {
         Self {
             dir,
+            nowhere: None,
             keys: Arc::default(),
+        }
+    }
+
+    /// The store of the user running brief: in the default folder, or, if
+    /// there is none, a store that keeps nothing and says why on every
+    /// load ([`LoadNote::Unreadable`], starting "notes cannot be saved")
+    /// and every save ([`StoreError::NoLocation`]). Unlike an absent store,
+    /// the reader then learns that its notes are not kept.
+    pub fn for_this_user() -> Self {
+        match paths::state_dir() {
+            Ok(dir) => Self::new(dir),
+            Err(why) => Self::nowhere(why),
+        }
+    }
+
+    /// A store that keeps nothing, for the reason given.
+    pub fn nowhere(why: NoStateDir) -> Self {
+        Self {
+            dir: PathBuf::new(),
+            nowhere: Some(why),
+            keys: Arc::default(),
+        }
+    }
+
+    /// Why this store keeps nothing, if it is one that does not.
+    pub fn unavailable(&self) -> Option<&NoStateDir> {
+        self.nowhere.as_ref()
+    }
+
+    fn usable(&self) -> Result<(), StoreError> {
+        match &self.nowhere {
+            Some(why) => Err(StoreError::NoLocation(why.clone())),
+            None => Ok(()),
         }
     }
 
@@ -427,6 +449,14 @@ impl Store {
     /// The folder.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Creates the folder 0700 if it is missing, and checks it is private
+    /// to this user (as every save does), for files written beside the
+    /// state, such as an exported brief.
+    pub fn ensure_dir(&self) -> Result<(), StoreError> {
+        self.usable()?;
+        ensure_private_dir(&self.dir)
     }
 
     /// The state file for the briefing at `briefing`: named by its full
@@ -457,6 +487,12 @@ impl Store {
     /// fresh start, a corrupt one is set aside, and anything else is left
     /// as it is and said in the [`LoadNote`].
     pub fn load(&self, briefing: &Path) -> (BriefingState, LoadNote) {
+        if let Some(why) = &self.nowhere {
+            return (
+                BriefingState::default(),
+                LoadNote::Unreadable(why.to_string()),
+            );
+        }
         if let Err(error) = check_existing_dir(&self.dir) {
             return (
                 BriefingState::default(),
@@ -515,6 +551,7 @@ impl Store {
 
     /// Saves the state of one briefing atomically, replacing what is there.
     pub fn save(&self, briefing: &Path, state: &BriefingState) -> Result<(), StoreError> {
+        self.usable()?;
         ensure_private_dir(&self.dir)?;
         let file = self.file_for(briefing);
         let lock = self.lock(&file)?;
@@ -529,6 +566,7 @@ impl Store {
     /// file that cannot be read, is over a limit, or is from a newer brief
     /// is never written over.
     pub fn update(&self, briefing: &Path, changes: &Changes) -> Result<Saved, StoreError> {
+        self.usable()?;
         for (id, note) in &changes.notes {
             if let Some(note) = note
                 && note.text.len() > MAX_NOTE_SIZE
@@ -1422,5 +1460,30 @@ mod tests {
             let efbig = io::Error::from_raw_os_error(rustix::io::Errno::FBIG.raw_os_error());
             assert!(describe_io(&efbig).contains("ulimit -f"));
         }
+    }
+
+    #[test]
+    fn a_store_with_nowhere_to_keep_notes_says_so_and_saves_nothing() {
+        let dir = temp();
+        let briefing = dir.path().join("b.toml");
+        fs::write(&briefing, "x").expect("briefing");
+        let why = paths::state_dir_with(|_| None).expect_err("no folder");
+        let store = Store::nowhere(why);
+        assert!(store.unavailable().is_some());
+        let (_, load) = store.load(&briefing);
+        let LoadNote::Unreadable(text) = load else {
+            panic!("loaded from nowhere: {load:?}");
+        };
+        assert!(text.starts_with("notes cannot be saved: "), "{text}");
+        let mut changes = Changes::default();
+        changes.edit_note("trade", None, Some(note("mine")));
+        let error = store.update(&briefing, &changes).expect_err("not saved");
+        assert!(matches!(error, StoreError::NoLocation(_)));
+        assert!(error.to_string().starts_with("notes cannot be saved: "));
+        assert!(store.save(&briefing, &BriefingState::default()).is_err());
+        assert!(store.ensure_dir().is_err());
+        assert!(store.note(&briefing, "trade").is_err());
+        // Nothing was created beside the briefing or in the current folder.
+        assert_eq!(fs::read_dir(dir.path()).expect("list").count(), 1);
     }
 }
