@@ -376,7 +376,7 @@ fn a_fifo_as_state_file_or_lock_does_not_hang() {
     fs::remove_file(file.with_extension("lock")).expect("remove");
     mknodat(
         CWD,
-        &file.with_extension("lock"),
+        file.with_extension("lock"),
         FileType::Fifo,
         Mode::from_raw_mode(0o600),
         0,
