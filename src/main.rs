@@ -83,7 +83,7 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
             std::env::var("NO_COLOR").ok().as_deref(),
         )),
         glyphs,
-        store: Store::from_env(),
+        store: Some(Store::for_this_user()),
         mouse: cli.mouse,
         export_dir: PathBuf::from("."),
     };
