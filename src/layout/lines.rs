@@ -380,6 +380,32 @@ impl TextCount {
                     self.bytes += code.len() + code.lines().count() * 2;
                 }
                 Block::Rule => self.bytes += 40,
+                Block::Table(table) => {
+                    for row in std::iter::once(&table.head).chain(&table.rows) {
+                        // A row's text, its borders and a rule under it.
+                        self.bytes += 120;
+                        for cell in row {
+                            self.pieces += cell.len() + 2;
+                            self.bytes += cell.iter().map(|i| i.text.len()).sum::<usize>();
+                        }
+                    }
+                }
+                Block::Notes(notes) => {
+                    for note in notes {
+                        self.bytes += 6;
+                        self.blocks(&note.blocks);
+                    }
+                }
+                Block::Definitions(definitions) => {
+                    for definition in definitions {
+                        self.pieces += definition.term.len();
+                        self.bytes += definition.term.iter().map(|i| i.text.len()).sum::<usize>();
+                        for detail in &definition.details {
+                            self.bytes += 4;
+                            self.blocks(detail);
+                        }
+                    }
+                }
             }
         }
     }

@@ -12,6 +12,7 @@ mod blocks;
 mod facts;
 mod index;
 mod lines;
+mod table;
 
 pub use blocks::blocks;
 pub use facts::{chart_into, facts, format_value, marker};
@@ -71,6 +72,10 @@ pub enum Role {
     BarValue,
     /// A source's id in the sources list.
     SourceId,
+    /// A table's lines and corners.
+    TableBorder,
+    /// A table's header cells.
+    TableHeader,
 }
 
 /// A role and inline emphasis: everything the theme needs to style a piece.
@@ -113,6 +118,9 @@ pub struct Options {
     /// Draw a rule under each heading in a body, so headings stand out in
     /// plain text where there is no bold.
     pub underline_headings: bool,
+    /// Mark struck-through text with `~~` (plain text, where it cannot be
+    /// drawn struck through and must not read as live text).
+    pub mark_strike: bool,
 }
 
 /// Lays out a whole briefing at `width` columns (at least 1).
@@ -483,6 +491,7 @@ title = "Financial Times report"
                 glyphs: Glyphs::UNICODE,
                 facts_inline,
                 underline_headings: facts_inline,
+                mark_strike: facts_inline,
             },
         );
         (0..doc.lines.len()).map(|i| doc.lines.plain(i)).collect()
@@ -533,6 +542,7 @@ title = "Financial Times report"
                 glyphs: Glyphs::UNICODE,
                 facts_inline: false,
                 underline_headings: false,
+                mark_strike: false,
             },
         );
         for (part, line) in &doc.parts {
@@ -566,6 +576,7 @@ title = "Financial Times report"
                 glyphs: Glyphs::UNICODE,
                 facts_inline,
                 underline_headings: facts_inline,
+                mark_strike: facts_inline,
             };
             let one = layout_document(&briefing, 60, options, false);
             let two = layout_document(&briefing, 60, options, true);
@@ -592,6 +603,7 @@ title = "Financial Times report"
                 glyphs: Glyphs::UNICODE,
                 facts_inline: false,
                 underline_headings: false,
+                mark_strike: false,
             },
         );
         let section_line = doc
