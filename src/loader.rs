@@ -236,6 +236,7 @@ fn notices(findings: Findings) -> Vec<String> {
                 .to_owned(),
         );
     }
+    notices.extend(crate::markdown::notices(findings));
     notices
 }
 
