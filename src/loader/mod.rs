@@ -61,6 +61,10 @@ fn read_file(path: &Path, name: &str) -> Result<Vec<u8>, LoadError> {
                 "is a folder, not a briefing file".to_owned(),
                 Some("give a .toml file, or open the folder as a library".to_owned()),
             ),
+            read::ReadError::NotRegular(kind) => (
+                format!("is {kind}, not a briefing file"),
+                Some("give a regular .toml or .md file".to_owned()),
+            ),
             read::ReadError::TooLarge(size) => (
                 format!(
                     "the file is {}, over the {} MiB limit for a briefing",

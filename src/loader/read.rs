@@ -1,6 +1,7 @@
-//! Bounded reading of a file brief was asked to open: refused before it is
-//! read if it is a folder or too large, and never read past its cap even if
-//! it grows while being read (or is a device with no size).
+//! Bounded reading of a file brief was asked to open: opened without
+//! blocking and checked to be a regular file before anything is read (a
+//! FIFO named `x.toml` must not hang `brief check`), refused if it is larger
+//! than its cap, and never read past the cap even if it grows meanwhile.
 //!
 //! Shared by everything that reads a user's file (briefings, keymaps); each
 //! caller turns a [`ReadError`] into its own words.
@@ -21,6 +22,10 @@ pub enum ReadError {
     /// The path is a folder.
     #[error("is a folder")]
     Folder,
+    /// A FIFO, device or socket: reading it could block forever or never
+    /// end. Names the kind.
+    #[error("is {0}, not a regular file")]
+    NotRegular(&'static str),
     /// The file holds more than the cap; the size found so far.
     #[error("the file is {} long", human_size(*.0))]
     TooLarge(u64),
@@ -39,13 +44,17 @@ impl From<std::io::Error> for ReadError {
     }
 }
 
-/// Reads the file at `path`, refusing it before reading if it is larger
-/// than `cap` bytes, and reading at most one byte past `cap` otherwise.
+/// Reads the file at `path`, refusing it before reading if it is not a
+/// regular file or is larger than `cap` bytes, and reading at most one byte
+/// past `cap` otherwise.
 pub fn read_bounded(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
-    let file = File::open(path)?;
+    let file = open_nonblocking(path)?;
     let metadata = file.metadata()?;
     if metadata.is_dir() {
         return Err(ReadError::Folder);
+    }
+    if !metadata.is_file() {
+        return Err(ReadError::NotRegular(kind_name(&metadata.file_type())));
     }
     if metadata.len() > cap {
         return Err(ReadError::TooLarge(metadata.len()));
@@ -58,6 +67,42 @@ pub fn read_bounded(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+/// Opens for reading without waiting: opening a FIFO blocks until a writer
+/// comes, which may be never. For a regular file the flag changes nothing.
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+/// Windows has no FIFOs in the file system; a plain open cannot hang.
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<File> {
+    File::open(path)
+}
+
+/// What a file that is not a regular file is, for the message.
+fn kind_name(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = file_type;
+    "a special file"
 }
 
 /// A size in MiB with one decimal, for messages.
