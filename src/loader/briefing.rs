@@ -43,9 +43,15 @@ pub(super) fn load_toml(name: &str, source: &str) -> Result<Briefing, LoadError>
         index: &index,
         diagnostics: Vec::new(),
         findings: Findings::default(),
+        base: 0,
     };
     let span = root.span();
     let briefing = checker.briefing(root.into_inner(), span);
+    finish(checker, briefing)
+}
+
+/// The briefing, or every diagnostic in file order.
+pub(super) fn finish(checker: Checker<'_>, briefing: Briefing) -> Result<Briefing, LoadError> {
     let Checker {
         mut diagnostics,
         findings,
@@ -61,7 +67,7 @@ pub(super) fn load_toml(name: &str, source: &str) -> Result<Briefing, LoadError>
     }
 }
 
-const TOP_KEYS: &[&str] = &[
+pub(super) const TOP_KEYS: &[&str] = &[
     "title",
     "subtitle",
     "date",
@@ -74,17 +80,33 @@ const TOP_KEYS: &[&str] = &[
     "sections",
     "sources",
 ];
-const FACT_KEYS: &[&str] = &["label", "value", "as_of", "source", "note"];
+pub(super) const FACT_KEYS: &[&str] = &["label", "value", "as_of", "source", "note"];
 const SECTION_KEYS: &[&str] = &["id", "title", "body", "sources", "facts", "charts"];
 const CHART_KEYS: &[&str] = &["title", "unit", "source", "points"];
 const POINT_KEYS: &[&str] = &["label", "value"];
 const SOURCE_KEYS: &[&str] = &["id", "title", "publisher", "date", "url"];
 
-/// A source reference waiting to be resolved once all sources are known.
-struct SourceIds {
+/// The sources a file defines, by id, for resolving what cites them.
+pub(super) struct SourceIds {
     by_id: HashMap<String, usize>,
     /// The file has `[[sources]]` entries (valid or not).
     any_sources: bool,
+}
+
+impl SourceIds {
+    pub(super) fn new(sources: &[Source]) -> Self {
+        Self {
+            // Only ids that are themselves valid can be cited (or
+            // suggested): a bad id already has its own error.
+            by_id: sources
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !s.id.is_empty() && s.id.chars().all(is_id_char))
+                .map(|(i, s)| (s.id.clone(), i))
+                .collect(),
+            any_sources: !sources.is_empty(),
+        }
+    }
 }
 
 impl Checker<'_> {
@@ -97,17 +119,7 @@ impl Checker<'_> {
         self.unknown_keys(root, TOP_KEYS, "at the top level");
 
         let sources = self.sources(root);
-        let ids = SourceIds {
-            // Only ids that are themselves valid can be cited (or suggested):
-            // a bad id already has its own error.
-            by_id: sources
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| !s.id.is_empty() && s.id.chars().all(is_id_char))
-                .map(|(i, s)| (s.id.clone(), i))
-                .collect(),
-            any_sources: !sources.is_empty(),
-        };
+        let ids = SourceIds::new(&sources);
         let here = "at the top level";
         let title = self.required_text(root, "title", here, span.start..span.start);
         let summary = self
@@ -175,7 +187,7 @@ impl Checker<'_> {
         }
     }
 
-    fn markdown(&mut self, text: &str) -> Vec<Block> {
+    pub(super) fn markdown(&mut self, text: &str) -> Vec<Block> {
         let (blocks, found) = markdown::parse(text);
         self.findings.merge(found);
         blocks
@@ -224,14 +236,19 @@ impl Checker<'_> {
         }
     }
 
-    fn source_ref(&mut self, table: &Table<'_>, what: &str, ids: &SourceIds) -> Option<usize> {
+    pub(super) fn source_ref(
+        &mut self,
+        table: &Table<'_>,
+        what: &str,
+        ids: &SourceIds,
+    ) -> Option<usize> {
         let (raw, span) = self.optional_string(table, "source", &format!("in {what}"))?;
         self.resolve_source(raw, span, what, ids)
     }
 
     /// Resolves a cited source id; `what` is the citing thing, the subject of
     /// the message ("section 2 cites unknown source `nbb`").
-    fn resolve_source(
+    pub(super) fn resolve_source(
         &mut self,
         id: &str,
         span: Range<usize>,
@@ -267,7 +284,13 @@ impl Checker<'_> {
         None
     }
 
-    fn fact(&mut self, table: &Table<'_>, span: Range<usize>, what: &str, ids: &SourceIds) -> Fact {
+    pub(super) fn fact(
+        &mut self,
+        table: &Table<'_>,
+        span: Range<usize>,
+        what: &str,
+        ids: &SourceIds,
+    ) -> Fact {
         let place = format!("in {what}");
         self.unknown_keys(table, FACT_KEYS, &place);
         let label = self.required_text(table, "label", &place, span.clone());
@@ -326,7 +349,7 @@ impl Checker<'_> {
         };
         let id = match id {
             Some((id, id_span)) => {
-                let (line, _) = self.index.position(id_span.start);
+                let (line, _) = self.position(id_span.start);
                 if let Some(first_line) = seen.get(&id) {
                     let explicit = table.contains_key("id");
                     let hint = if explicit {
@@ -389,7 +412,7 @@ impl Checker<'_> {
         }
     }
 
-    fn chart(
+    pub(super) fn chart(
         &mut self,
         table: &Table<'_>,
         span: Range<usize>,
@@ -438,7 +461,7 @@ impl Checker<'_> {
         }
     }
 
-    fn sources(&mut self, root: &Table<'_>) -> Vec<Source> {
+    pub(super) fn sources(&mut self, root: &Table<'_>) -> Vec<Source> {
         let mut sources = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (i, (table, span)) in self
@@ -451,7 +474,7 @@ impl Checker<'_> {
             let id_span = table_key_span(table, "id").unwrap_or(span.clone());
             let id = self.required_text(table, "id", &place, span.clone());
             if let Some(id) = &id {
-                let (line, _) = self.index.position(id_span.start);
+                let (line, _) = self.position(id_span.start);
                 if let Some(bad) = id.chars().find(|c| !is_id_char(*c)) {
                     self.error(
                         id_span.clone(),
@@ -552,7 +575,7 @@ fn parse_bodies(
     })
 }
 
-fn is_id_char(c: char) -> bool {
+pub(super) fn is_id_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '-' | '_' | '.')
 }
 

@@ -5,11 +5,15 @@
 //! serde uses) and walks the tree against the format-1 schema
 //! ([`briefing`], with the generic checks in [`toml_checks`]). It does not
 //! stop at the first problem: every finding becomes a [`Diagnostic`] with
-//! line and column, so an analyst fixes a file in one pass.
+//! line and column, so an analyst fixes a file in one pass. A `.md` file
+//! is a briefing too ([`markdown_file`]): its front matter and fenced TOML
+//! blocks go through the same checks, placed in the `.md` file.
 
 mod briefing;
+pub mod markdown_file;
 pub mod read;
 mod toml_checks;
+mod yaml_front;
 
 use std::path::Path;
 
@@ -108,9 +112,31 @@ fn decode_utf8(bytes: Vec<u8>, name: &str) -> Result<String, LoadError> {
     })
 }
 
-/// Validates briefing text; `name` is used in diagnostics.
+/// Validates briefing text; `name` is used in diagnostics and says which
+/// form it is in: a name ending in `.md` is read as Markdown, any other as
+/// format-1 TOML.
 pub fn load_str(name: &str, source: &str) -> Result<Briefing, LoadError> {
-    briefing::load_toml(name, source)
+    if is_markdown_name(name) {
+        markdown_file::load_markdown(name, source)
+    } else {
+        briefing::load_toml(name, source)
+    }
+}
+
+/// True for a file name that is read as Markdown (`.md`, `.markdown`).
+fn is_markdown_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+/// True for a path a library or `brief check DIR` treats as a briefing:
+/// a `.toml` or `.md` file name (the file itself is checked when read).
+pub fn is_briefing_path(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        e.eq_ignore_ascii_case("toml")
+            || e.eq_ignore_ascii_case("md")
+            || e.eq_ignore_ascii_case("markdown")
+    })
 }
 
 /// What the reader is told about text that had to be made safe.

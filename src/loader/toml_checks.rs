@@ -24,14 +24,39 @@ pub(super) struct Checker<'a> {
     pub(super) index: &'a LineIndex<'a>,
     pub(super) diagnostics: Vec<Diagnostic>,
     pub(super) findings: Findings,
+    /// Where the TOML being walked starts in the file the diagnostics
+    /// name: 0 for a TOML file, the start of the front matter or of a
+    /// fenced block in a Markdown file. Spans are relative to the TOML.
+    pub(super) base: usize,
 }
 
 impl Checker<'_> {
     pub(super) fn error(&mut self, span: Range<usize>, message: String, hint: Option<String>) {
+        let span = span.start + self.base..span.end + self.base;
         let diagnostic = self
             .index
             .diagnostic(self.name, span, Severity::Error, message, hint);
         self.diagnostics.push(diagnostic);
+    }
+
+    /// The line and column of an offset into the TOML being walked.
+    pub(super) fn position(&self, offset: usize) -> (usize, usize) {
+        self.index.position(offset + self.base)
+    }
+
+    /// Parses a piece of TOML at [`Self::base`], reporting its syntax
+    /// errors; `None` if it has any.
+    pub(super) fn parse_toml<'i>(&mut self, text: &'i str) -> Option<Spanned<Table<'i>>> {
+        let (root, syntax_errors) = DeTable::parse_recoverable(text);
+        if syntax_errors.is_empty() {
+            return Some(root);
+        }
+        for error in syntax_errors.iter().take(20) {
+            let span = error.span().unwrap_or(0..0);
+            let (span, message, hint) = syntax_message(text, error.message(), span);
+            self.error(span, message, Some(hint));
+        }
+        None
     }
 
     pub(super) fn clean(&mut self, text: &str) -> String {
