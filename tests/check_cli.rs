@@ -561,7 +561,7 @@ fn a_folder_without_briefings_fails() {
     assert!(output.stdout.is_empty());
     assert!(
         text(&output.stderr)
-            .contains(": error: no briefings (.toml files) in this folder — check the path"),
+            .contains(": error: no briefings (.toml or .md files) in this folder — check the path"),
         "{}",
         text(&output.stderr)
     );
