@@ -15,7 +15,7 @@
 use std::collections::{HashSet, VecDeque};
 use std::error::Error;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -549,56 +549,18 @@ impl LocalEffects {
         Done::Saved { path, result }
     }
 
-    /// Writes `text` to a new file in the export folder (or the state
+    /// Writes the brief to a new file in the export folder (or the state
     /// folder if that is not writable), never overwriting one.
-    fn export(&self, stem: &str, text: &str) -> Result<PathBuf, ExportError> {
-        let mut folders = vec![self.export_dir.clone()];
-        if let Some(store) = &self.store {
-            folders.push(store.dir().to_path_buf());
-        }
-        let mut last_error = ExportError::NoFolder;
-        for folder in folders {
-            last_error = match write_new(&folder, stem, text) {
-                Ok(path) => return Ok(path),
-                Err(error) => error,
-            };
-        }
-        Err(last_error)
-    }
-}
-
-/// Writes `text` to `{stem}-brief.txt` in `folder`, or the first of
-/// `{stem}-brief-2.txt`, `-3`… that does not exist yet.
-fn write_new(folder: &Path, stem: &str, text: &str) -> Result<PathBuf, ExportError> {
-    use std::io::Write;
-    for n in 1..100 {
-        let name = if n == 1 {
-            format!("{stem}-brief.txt")
-        } else {
-            format!("{stem}-brief-{n}.txt")
-        };
-        let path = folder.join(name);
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path);
-        match file {
-            Ok(mut file) => {
-                return file
-                    .write_all(text.as_bytes())
-                    .map(|()| path)
-                    .map_err(ExportError::Write);
+    fn export(&self, stem: &str, text: &str, private: bool) -> Result<PathBuf, ExportError> {
+        let stem = format!("{stem}-brief");
+        let first = crate::export::write_new(&self.export_dir, &stem, "txt", text, private);
+        match (first, &self.store) {
+            (Err(ExportError::Folder { .. }), Some(store)) => {
+                crate::export::write_new(store.dir(), &stem, "txt", text, private)
             }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(source) => {
-                return Err(ExportError::Folder {
-                    folder: folder.to_path_buf(),
-                    source,
-                });
-            }
+            (result, _) => result,
         }
     }
-    Err(ExportError::NoFreeName(folder.to_path_buf()))
 }
 
 impl Effects for LocalEffects {
@@ -625,7 +587,11 @@ impl Effects for LocalEffects {
                 None => Some(Self::reload(path)),
             },
             Effect::Save { path, changes } => Some(self.save(path, &changes)),
-            Effect::Export { stem, text } => Some(Done::Exported(self.export(&stem, &text))),
+            Effect::Export {
+                stem,
+                text,
+                private,
+            } => Some(Done::Exported(self.export(&stem, &text, private))),
         }
     }
 }

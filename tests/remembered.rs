@@ -268,7 +268,7 @@ fn a_state_file_from_a_newer_brief_is_left_alone_and_the_reader_says_so() {
     );
     press(&mut app, "4 j j");
     let error = app.save().expect_err("nothing is saved over it");
-    assert!(error.contains("left as it is"), "{error}");
+    assert!(error.to_string().contains("left as it is"), "{error}");
     assert_eq!(fs::read_to_string(&file).expect("kept"), text);
     let aside = fs::read_dir(&state)
         .expect("list")
@@ -294,7 +294,7 @@ fn a_state_folder_others_can_write_is_refused_with_a_message() {
     );
     press(&mut app, "4 j j");
     let error = app.save().expect_err("refused");
-    assert!(error.contains("chmod 700"), "{error}");
+    assert!(error.to_string().contains("chmod 700"), "{error}");
     assert_eq!(
         fs::read_dir(&state).expect("list").count(),
         0,

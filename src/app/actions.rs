@@ -242,7 +242,11 @@ fn export_brief(reader: &ReaderState) -> Effect {
         .and_then(|p| p.file_stem())
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "briefing".to_owned());
-    Effect::Export { stem, text }
+    Effect::Export {
+        stem,
+        text,
+        private: !notes.is_empty(),
+    }
 }
 
 impl App {

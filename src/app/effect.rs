@@ -8,6 +8,7 @@
 
 use std::path::PathBuf;
 
+pub use crate::export::ExportError;
 use crate::loader::{LoadError, display_name};
 use crate::model::Briefing;
 use crate::state::{BriefingState, Changes, LoadNote};
@@ -41,6 +42,8 @@ pub enum Effect {
         stem: String,
         /// The brief, as text.
         text: String,
+        /// It holds the reader's notes: keep the file private.
+        private: bool,
     },
 }
 
@@ -84,30 +87,7 @@ pub struct Opened {
 pub struct SaveError {
     /// The state folder.
     pub dir: PathBuf,
-    /// What the system said.
+    /// What went wrong.
     #[source]
-    pub source: std::io::Error,
-}
-
-/// Why the one-page brief could not be written.
-#[derive(Debug, thiserror::Error)]
-pub enum ExportError {
-    /// Every folder tried refused the file.
-    #[error("cannot write the brief in {}: {source}", display_name(folder))]
-    Folder {
-        /// The last folder tried.
-        folder: PathBuf,
-        /// What the system said.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The file was made but the text could not be written.
-    #[error("cannot write the brief: {0}")]
-    Write(#[source] std::io::Error),
-    /// Every name tried is taken.
-    #[error("cannot write the brief: {} already holds 99 briefs of this briefing", display_name(.0))]
-    NoFreeName(PathBuf),
-    /// There is no folder to write to.
-    #[error("cannot write the brief: no folder to write to")]
-    NoFolder,
+    pub source: crate::state::StoreError,
 }
