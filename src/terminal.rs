@@ -14,6 +14,16 @@
 //!
 //! It never interprets keys (that is [`App::handle`]) and never draws
 //! anything but [`crate::ui::render`].
+//!
+//! Platforms: raw mode and the screen go through crossterm everywhere. The
+//! rest is unix: the signal thread (terminating signals, SIGTSTP suspend,
+//! SIGCONT, SIGWINCH), the hang-up guard (`poll` on the terminal) and
+//! job-control suspend. On Windows they are absent by design: there are no
+//! such signals (ctrl-c and ctrl-z arrive as keys in raw mode), the console
+//! reports resizes as input events, closing the console ends the process
+//! through the system's own close handling (a failed read ends the session
+//! first if it comes to that), and ctrl-z has no job control to return to,
+//! so it does nothing there.
 
 use std::io::{self, Write};
 use std::mem::ManuallyDrop;
@@ -31,6 +41,7 @@ use ratatui::crossterm::{
     terminal::{self as crossterm_terminal, EnterAlternateScreen, LeaveAlternateScreen},
 };
 use ratatui::layout::Rect;
+#[cfg(unix)]
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM, SIGTSTP, SIGWINCH};
 
 use crate::app::{App, Event, Outcome};
@@ -80,8 +91,6 @@ const PASTE: u8 = 1 << 4;
 /// hook and the signal thread must be able to give the terminal back
 /// without access to anything the main thread owns.
 static HELD: AtomicU8 = AtomicU8::new(0);
-/// The terminal settings found before raw mode, put back by `restore`.
-static ORIGINAL: Mutex<Option<libc::termios>> = Mutex::new(None);
 /// Serialises take and restore so that two threads never interleave their
 /// escape sequences.
 static LOCK: Mutex<()> = Mutex::new(());
@@ -94,48 +103,16 @@ const EXIT_DEADLINE: Duration = Duration::from_secs(1);
 /// How long after the reader stops moving the position is saved.
 const SAVE_AFTER: Duration = Duration::from_millis(1500);
 
-/// The descriptor whose settings raw mode changes: standard input, which
-/// `main` has checked is a terminal.
-const TTY: libc::c_int = libc::STDIN_FILENO;
-
-fn termios_of(fd: libc::c_int) -> io::Result<libc::termios> {
-    // SAFETY: tcgetattr writes a whole termios into the zeroed value and
-    // reads nothing else.
-    unsafe {
-        let mut termios: libc::termios = std::mem::zeroed();
-        if libc::tcgetattr(fd, &mut termios) != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        Ok(termios)
-    }
-}
-
-fn set_termios(fd: libc::c_int, termios: &libc::termios) -> io::Result<()> {
-    // SAFETY: tcsetattr only reads the termios passed.
-    if unsafe { libc::tcsetattr(fd, libc::TCSANOW, termios) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
-}
-
 /// Raw mode: no line editing, no echo, no signals from keys (ctrl-c and
-/// ctrl-z arrive as keys), no output processing.
+/// ctrl-z arrive as keys), no output processing. crossterm keeps the
+/// settings found before, for [`raw_mode_off`].
 fn raw_mode_on() -> io::Result<()> {
-    let mut original = ORIGINAL.lock().unwrap_or_else(|e| e.into_inner());
-    let current = termios_of(TTY)?;
-    let saved = *original.get_or_insert(current);
-    let mut raw = saved;
-    // SAFETY: cfmakeraw only changes the flags of the value passed.
-    unsafe { libc::cfmakeraw(&mut raw) };
-    set_termios(TTY, &raw)
+    crossterm_terminal::enable_raw_mode()
 }
 
 fn raw_mode_off() {
-    let mut original = ORIGINAL.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(saved) = original.take() {
-        // Fails on a terminal that has gone away; nothing more to do then.
-        let _ = set_termios(TTY, &saved);
-    }
+    // Fails on a terminal that has gone away; nothing more to do then.
+    let _ = crossterm_terminal::disable_raw_mode();
 }
 
 /// The state the terminal's settings are found in.
@@ -150,12 +127,27 @@ enum Settings {
     Gone,
 }
 
+#[cfg(unix)]
 fn settings() -> Settings {
-    match termios_of(TTY) {
-        Ok(t) if t.c_lflag & (libc::ICANON | libc::ECHO) == 0 => Settings::Raw,
+    use rustix::termios::LocalModes;
+    // Standard input: `main` has checked it is the terminal.
+    match rustix::termios::tcgetattr(io::stdin()) {
+        Ok(t)
+            if !t
+                .local_modes
+                .intersects(LocalModes::ICANON | LocalModes::ECHO) =>
+        {
+            Settings::Raw
+        }
         Ok(_) => Settings::Changed,
         Err(_) => Settings::Gone,
     }
+}
+
+/// Without job control nobody changes the settings behind brief's back.
+#[cfg(not(unix))]
+fn settings() -> Settings {
+    Settings::Raw
 }
 
 /// Puts the terminal into reading mode: raw, alternate screen, no cursor,
@@ -245,7 +237,9 @@ enum Message {
 }
 
 /// True if `signal` is ignored now, as `nohup` leaves SIGHUP and a
-/// non-interactive shell leaves SIGINT for a background job.
+/// non-interactive shell leaves SIGINT for a background job. (No crate
+/// asks for a disposition without changing it: hence libc here.)
+#[cfg(unix)]
 fn is_ignored(signal: libc::c_int) -> bool {
     // SAFETY: with a null new action, sigaction only reads the current
     // disposition into the zeroed value.
@@ -256,9 +250,16 @@ fn is_ignored(signal: libc::c_int) -> bool {
     }
 }
 
+/// No signals to watch: see the module doc.
+#[cfg(not(unix))]
+fn watch_signals(_sender: Sender<Message>) -> io::Result<()> {
+    Ok(())
+}
+
 /// Forwards signals to the loop. A signal that was ignored when brief
 /// started stays ignored (the convention `nohup` relies on); a lost
 /// terminal is then noticed by [`watch_hangup`] instead.
+#[cfg(unix)]
 fn watch_signals(sender: Sender<Message>) -> io::Result<()> {
     // SIGWINCH too: crossterm only starts listening for it once the input
     // thread first reads, and a resize before that would be lost.
@@ -296,20 +297,19 @@ fn watch_signals(sender: Sender<Message>) -> io::Result<()> {
 /// `poll` asks for no events at all: it then wakes only for hang-up, error
 /// or a closed descriptor, and this thread reports once and ends, so it can
 /// never spin.
+#[cfg(unix)]
 fn watch_hangup(sender: Sender<Message>) -> io::Result<()> {
+    use rustix::event::{PollFd, PollFlags, poll};
     thread::Builder::new()
         .name("hangup".to_owned())
         .spawn(move || {
-            let mut fds = [libc::STDIN_FILENO, libc::STDOUT_FILENO].map(|fd| libc::pollfd {
-                fd,
-                events: 0,
-                revents: 0,
-            });
+            let (stdin, stdout) = (io::stdin(), io::stdout());
+            let mut fds = [
+                PollFd::new(&stdin, PollFlags::empty()),
+                PollFd::new(&stdout, PollFlags::empty()),
+            ];
             loop {
-                // SAFETY: poll reads and writes only the array passed, whose
-                // length is given.
-                let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, -1) };
-                if ready < 0 && io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+                if let Err(rustix::io::Errno::INTR) = poll(&mut fds, None) {
                     continue;
                 }
                 // Readiness with no events asked for, or poll itself failing:
@@ -318,6 +318,12 @@ fn watch_hangup(sender: Sender<Message>) -> io::Result<()> {
                 return;
             }
         })?;
+    Ok(())
+}
+
+/// No hang-up guard: see the module doc.
+#[cfg(not(unix))]
+fn watch_hangup(_sender: Sender<Message>) -> io::Result<()> {
     Ok(())
 }
 
@@ -357,35 +363,56 @@ fn injected_panic(_place: &str) {}
 
 /// Stops brief until it is continued (`fg`), with the terminal given back
 /// meanwhile. `group` stops the whole process group, as ctrl-z does in a
-/// shell; otherwise only brief stops (an external SIGTSTP was sent to it
-/// alone). In a process group no shell watches (an orphaned one, as under
-/// `ssh host brief`) the system discards the stop, since nobody could
-/// continue it, and brief simply carries on.
+/// shell (a wrapper script waiting for brief stops with it); otherwise only
+/// brief stops (an external SIGTSTP was sent to it alone).
+///
+/// The stop is SIGSTOP, which cannot be caught: signal-hook's handler
+/// stays in place. Unlike SIGTSTP, the system does not discard it for a
+/// process group no shell watches, so that check is made here: without a
+/// job-control shell (as under `ssh host brief`, where nobody could
+/// continue brief) it carries on instead.
+#[cfg(unix)]
 fn stop(group: bool) -> io::Result<()> {
-    let target = if group {
-        0
+    if !under_job_control() {
+        return Ok(());
+    }
+    if group {
+        rustix::process::kill_current_process_group(rustix::process::Signal::STOP)?;
     } else {
-        std::process::id() as libc::pid_t
-    };
-    // SAFETY: plain sigaction and kill calls on values owned here; the
-    // previous disposition (signal-hook's handler) is put back unchanged.
-    unsafe {
-        let mut default: libc::sigaction = std::mem::zeroed();
-        default.sa_sigaction = libc::SIG_DFL;
-        let mut previous: libc::sigaction = std::mem::zeroed();
-        if libc::sigaction(SIGTSTP, &default, &mut previous) != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // With the default action the process stops inside this call and
-        // returns from it once continued.
-        let sent = libc::kill(target, SIGTSTP);
-        let error = io::Error::last_os_error();
-        libc::sigaction(SIGTSTP, &previous, std::ptr::null_mut());
-        if sent != 0 {
-            return Err(error);
-        }
+        signal_hook::low_level::emulate_default_handler(SIGTSTP)?;
     }
     Ok(())
+}
+
+/// No job control to return to: ctrl-z does nothing.
+#[cfg(not(unix))]
+fn stop(_group: bool) -> io::Result<()> {
+    Ok(())
+}
+
+/// True if a shell with job control could continue brief after a stop.
+/// Such a shell puts each job in a process group of its own, apart from
+/// the session leader's; brief's parent is then that shell (or a wrapper
+/// in brief's own group). A group that is the session leader's own, or a
+/// parent in another session (the shell is gone), means nobody would.
+#[cfg(unix)]
+fn under_job_control() -> bool {
+    use rustix::process::{getpgid, getpgrp, getppid, getsid};
+    let (Ok(session), group) = (getsid(None), getpgrp()) else {
+        return false;
+    };
+    if group == session {
+        return false;
+    }
+    let Some(parent) = getppid() else {
+        return false;
+    };
+    match (getpgid(Some(parent)), getsid(Some(parent))) {
+        (Ok(parent_group), Ok(parent_session)) => {
+            parent_group == group || parent_session == session
+        }
+        _ => false,
+    }
 }
 
 /// The terminal's size now, or `fallback` if it cannot be asked.
@@ -432,14 +459,29 @@ pub fn run(
     let result = session(app, modes, watch).or_else(|error| {
         // A terminal that has gone away fails writes with EIO (or ENXIO):
         // that is a hang-up, not a fault.
-        match error.raw_os_error() {
-            Some(libc::EIO | libc::ENXIO) => Ok(Ending::HangUp),
-            _ => Err(error),
+        if means_hang_up(&error) {
+            Ok(Ending::HangUp)
+        } else {
+            Err(error)
         }
     });
     restore();
     on_exit(app);
     result
+}
+
+/// True for the errors a write to a terminal that has gone away fails with.
+fn means_hang_up(error: &io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        use rustix::io::Errno;
+        let raw = error.raw_os_error();
+        raw == Some(Errno::IO.raw_os_error()) || raw == Some(Errno::NXIO.raw_os_error())
+    }
+    #[cfg(not(unix))]
+    {
+        error.kind() == io::ErrorKind::BrokenPipe
+    }
 }
 
 fn session(app: &mut App, modes: Modes, watch: Option<&Path>) -> io::Result<Ending> {

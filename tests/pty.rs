@@ -134,6 +134,17 @@ fn ctrl_z_suspends_and_fg_redraws_at_the_current_size() {
 }
 
 #[test]
+fn ctrl_z_without_a_job_control_shell_carries_on() {
+    // brief leads a session of its own, as under `ssh host brief`: no
+    // shell could continue it, so stopping would hang it for good.
+    let mut session = reader();
+    session.send(b"\x1a");
+    session.send(b"q");
+    assert_eq!(session.wait_exit(PATIENCE).code, Some(0));
+    session.assert_restored();
+}
+
+#[test]
 fn sigtstp_suspends_and_fg_redraws() {
     let mut shell = shell();
     let pid = brief_in(&mut shell);
