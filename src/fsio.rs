@@ -11,7 +11,8 @@
 //! file that grows while read is refused without being read whole.
 //!
 //! This module says what went wrong, not where: the caller adds the path
-//! and the advice in its own words. It never writes.
+//! and the advice in its own words ([`describe_io`] gives the plain words
+//! for a system error, for writers too). It never writes.
 
 use std::fmt;
 use std::fs::{File, Metadata};
@@ -131,6 +132,22 @@ pub fn human_size(bytes: u64) -> String {
         format!("{:.1} MiB", bytes as f64 / MIB as f64)
     } else {
         format!("{:.1} GiB", bytes as f64 / GIB as f64)
+    }
+}
+
+/// The real cause of a failed read or write, in plain words: what brief
+/// says after "cannot write …:" so the reader knows what to fix.
+pub fn describe_io(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::StorageFull => "no space left on the device".to_owned(),
+        io::ErrorKind::ReadOnlyFilesystem => "the file system is read-only".to_owned(),
+        io::ErrorKind::FileTooLarge => {
+            "the file would exceed the file-size limit set for this session (ulimit -f)".to_owned()
+        }
+        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        io::ErrorKind::QuotaExceeded => "the disk quota is used up".to_owned(),
+        io::ErrorKind::NotFound => "no such file or folder".to_owned(),
+        _ => error.to_string(),
     }
 }
 

@@ -83,7 +83,7 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
             std::env::var("NO_COLOR").ok().as_deref(),
         )),
         glyphs,
-        store: Store::from_env(),
+        store: Some(Store::for_this_user()),
         mouse: cli.mouse,
         export_dir: PathBuf::from("."),
     };
@@ -103,7 +103,7 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
         match library.entries.len() {
             0 => {
                 eprintln!(
-                    "brief: no briefings (.toml files) in {} — give a briefing file or a folder that holds some",
+                    "brief: no briefings (.toml or .md files) in {} — give a briefing file or a folder that holds some",
                     loader::display_name(path)
                 );
                 return ExitCode::from(1);
