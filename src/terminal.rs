@@ -40,7 +40,10 @@ use ratatui::crossterm::{
     terminal::{self as crossterm_terminal, EnterAlternateScreen, LeaveAlternateScreen},
 };
 #[cfg(unix)]
-use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM, SIGTSTP, SIGWINCH};
+use signal_hook::consts::{
+    SIGALRM, SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
+    SIGXFSZ,
+};
 
 use crate::app::{App, Event};
 use crate::output::LeanBackend;
@@ -75,7 +78,6 @@ static LOCK: Mutex<()> = Mutex::new(());
 /// signal thread ends the process itself (the main thread can only be that
 /// slow when it is stuck writing to a terminal that no longer reads).
 const EXIT_DEADLINE: Duration = Duration::from_secs(1);
-
 
 /// Raw mode: no line editing, no echo, no signals from keys (ctrl-c and
 /// ctrl-z arrive as keys), no output processing. crossterm keeps the
@@ -216,33 +218,59 @@ fn watch_signals(_sender: Sender<Message>) -> io::Result<()> {
     Ok(())
 }
 
-/// Forwards signals to the loop. A signal that was ignored when brief
-/// started stays ignored (the convention `nohup` relies on); a lost
-/// terminal is then noticed by [`watch_hangup`] instead.
+/// Signals that end brief as SIGTERM does: terminal restored, state
+/// saved, exit status 128 + the signal's number. Their default action
+/// would kill brief with the terminal raw (and for SIGQUIT dump core).
+#[cfg(unix)]
+const TERMINATING: [i32; 7] = [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM];
+
+/// What the loop is told of `signal`, if anything. SIGXFSZ (a file-size
+/// limit reached, `ulimit -f`) is caught only so that it does not kill
+/// brief: the write that crossed the limit then fails with an error,
+/// which the code that wrote reports.
+#[cfg(unix)]
+fn message_for(signal: i32) -> Option<Message> {
+    match signal {
+        SIGHUP => Some(Message::HangUp),
+        SIGTSTP => Some(Message::Suspend { group: false }),
+        SIGCONT => Some(Message::Continued),
+        SIGWINCH => Some(Message::Resized),
+        SIGXFSZ => None,
+        _ if TERMINATING.contains(&signal) => Some(Message::Terminate {
+            exit_code: exit_code_of(signal),
+        }),
+        _ => None,
+    }
+}
+
+/// Forwards signals to the loop as [`Message`]s, so the loop never sees a
+/// signal number. A signal that was ignored when brief started stays
+/// ignored (the convention `nohup` relies on, and a non-interactive shell's
+/// for SIGINT and SIGQUIT in a background job); a lost terminal is then
+/// noticed by [`watch_hangup`] instead. SIGTERM is always caught.
 #[cfg(unix)]
 fn watch_signals(sender: Sender<Message>) -> io::Result<()> {
     // SIGWINCH too: crossterm only starts listening for it once the input
     // thread first reads, and a resize before that would be lost.
-    let mut wanted = vec![SIGTERM, SIGTSTP, SIGCONT, SIGWINCH];
-    wanted.extend([SIGHUP, SIGINT].into_iter().filter(|s| !is_ignored(*s)));
+    let mut wanted = vec![SIGTERM, SIGTSTP, SIGCONT, SIGWINCH, SIGXFSZ];
+    wanted.extend(
+        TERMINATING
+            .into_iter()
+            .filter(|s| *s != SIGTERM && !is_ignored(*s)),
+    );
     let mut signals = signal_hook::iterator::Signals::new(&wanted)?;
     thread::Builder::new()
         .name("signals".to_owned())
         .spawn(move || {
             for signal in signals.forever() {
-                let message = match signal {
-                    SIGHUP => Message::HangUp,
-                    SIGTERM | SIGINT => Message::Terminate {
-                        exit_code: exit_code_of(signal),
-                    },
-                    SIGTSTP => Message::Suspend { group: false },
-                    SIGCONT => Message::Continued,
-                    _ => Message::Resized,
+                let Some(message) = message_for(signal) else {
+                    continue;
                 };
+                let ending = matches!(message, Message::Terminate { .. } | Message::HangUp);
                 if sender.send(message).is_err() {
                     return;
                 }
-                if matches!(signal, SIGTERM | SIGINT | SIGHUP) {
+                if ending {
                     // The main thread exits at once; if it is stuck in a
                     // write to a terminal that no longer reads, end anyway
                     // rather than linger. Only termios can be restored
@@ -541,6 +569,27 @@ mod tests {
         assert_eq!(exit_code_of(SIGTERM), 143);
         assert_eq!(exit_code_of(SIGINT), 130);
         assert_eq!(exit_code_of(SIGHUP), Ending::HangUp.exit_code());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn every_terminating_signal_ends_with_its_shell_status() {
+        for (signal, status) in [
+            (SIGTERM, 143),
+            (SIGINT, 130),
+            (SIGQUIT, 131),
+            (SIGUSR1, 138),
+            (SIGUSR2, 140),
+            (SIGALRM, 142),
+        ] {
+            match message_for(signal) {
+                Some(Message::Terminate { exit_code }) => assert_eq!(exit_code, status),
+                other => panic!("signal {signal} gives {other:?}"),
+            }
+        }
+        assert!(matches!(message_for(SIGHUP), Some(Message::HangUp)));
+        // A file-size limit must not end brief: the write fails instead.
+        assert!(message_for(SIGXFSZ).is_none());
     }
 
     #[test]
