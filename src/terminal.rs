@@ -39,6 +39,7 @@ use ratatui::crossterm::{
     cursor, event, queue,
     terminal::{self as crossterm_terminal, EnterAlternateScreen, LeaveAlternateScreen},
 };
+use ratatui::layout::Size;
 #[cfg(unix)]
 use signal_hook::consts::{
     SIGALRM, SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
@@ -46,7 +47,7 @@ use signal_hook::consts::{
 };
 
 use crate::app::{App, Event};
-use crate::output::LeanBackend;
+use crate::output::{Clamped, LeanBackend, drawable};
 pub use crate::runtime::Ending;
 use crate::runtime::{self, Message, Next, Resumed, Source};
 
@@ -57,6 +58,9 @@ pub struct Modes {
     pub mouse: bool,
     /// Bracketed paste.
     pub paste: bool,
+    /// Draw with ratatui's plain backend instead of the lean one (not a
+    /// terminal mode, but chosen with them; see [`run`]).
+    pub plain_output: bool,
 }
 
 // What brief has turned on, one bit each, so `restore` undoes exactly that.
@@ -178,6 +182,7 @@ pub fn restore() -> Modes {
     Modes {
         mouse: held & MOUSE != 0,
         paste: held & PASTE != 0,
+        plain_output: false,
     }
 }
 
@@ -333,7 +338,7 @@ fn read_input(sender: Sender<Message>) -> io::Result<()> {
             injected_panic("input");
             loop {
                 let message = match event::read() {
-                    Ok(event) => match Message::from_crossterm(event) {
+                    Ok(event) => match Message::from_crossterm(drawable_event(event)) {
                         Some(message) => message,
                         None => continue,
                     },
@@ -347,6 +352,26 @@ fn read_input(sender: Sender<Message>) -> io::Result<()> {
             }
         })?;
     Ok(())
+}
+
+/// The terminal's size now, cut to what can be drawn (see
+/// [`crate::output::drawable`]), or `None` if it cannot be asked. Every
+/// size brief uses comes from here or from [`drawable_event`].
+pub fn size() -> Option<(u16, u16)> {
+    let (width, height) = crossterm_terminal::size().ok()?;
+    let size = drawable(Size::new(width, height));
+    Some((size.width, size.height))
+}
+
+/// `event` with a resize cut to what can be drawn.
+fn drawable_event(event: event::Event) -> event::Event {
+    match event {
+        event::Event::Resize(width, height) => {
+            let size = drawable(Size::new(width, height));
+            event::Event::Resize(size.width, size.height)
+        }
+        other => other,
+    }
 }
 
 /// Under the `test-hooks` feature, panics when `BRIEF_TEST_PANIC` names
@@ -481,17 +506,23 @@ fn session(app: &mut App, modes: Modes, watch: Option<&Path>) -> io::Result<Endi
     watch_signals(sender.clone())?;
     watch_hangup(sender.clone())?;
     take(modes)?;
-    // Never dropped: ratatui's drop shows the cursor with `eprintln!` on
-    // failure, which panics when the terminal has gone away. `restore`
-    // shows the cursor instead.
-    let mut screen: ManuallyDrop<Screen> = ManuallyDrop::new(Terminal::new(LeanBackend::new(
-        CrosstermBackend::new(io::stdout()),
-    ))?);
     let mut source = Local {
         receiver,
         input: Some(sender),
     };
-    runtime::run(&mut screen, app, &mut source)
+    // Never dropped: ratatui's drop shows the cursor with `eprintln!` on
+    // failure, which panics when the terminal has gone away. `restore`
+    // shows the cursor instead.
+    if modes.plain_output {
+        let mut screen =
+            ManuallyDrop::new(Terminal::new(Clamped(CrosstermBackend::new(io::stdout())))?);
+        runtime::run(&mut screen, app, &mut source)
+    } else {
+        let mut screen: ManuallyDrop<Screen> = ManuallyDrop::new(Terminal::new(LeanBackend::new(
+            CrosstermBackend::new(io::stdout()),
+        ))?);
+        runtime::run(&mut screen, app, &mut source)
+    }
 }
 
 /// The local terminal as the run loop's message source: one channel fed
@@ -523,7 +554,7 @@ impl Source for Local {
     }
 
     fn size(&mut self) -> Option<(u16, u16)> {
-        crossterm_terminal::size().ok()
+        size()
     }
 
     fn first_frame_drawn(&mut self) -> io::Result<()> {
@@ -590,6 +621,15 @@ mod tests {
         assert!(matches!(message_for(SIGHUP), Some(Message::HangUp)));
         // A file-size limit must not end brief: the write fails instead.
         assert!(message_for(SIGXFSZ).is_none());
+    }
+
+    #[test]
+    fn resizes_are_cut_to_a_drawable_size() {
+        let huge = drawable_event(event::Event::Resize(u16::MAX, u16::MAX));
+        let cut = event::Event::Resize(crate::output::MAX_COLUMNS, crate::output::MAX_ROWS);
+        assert_eq!(huge, cut);
+        let usual = event::Event::Resize(80, 24);
+        assert_eq!(drawable_event(usual.clone()), usual);
     }
 
     #[test]
