@@ -81,6 +81,7 @@ static LOCK: Mutex<()> = Mutex::new(());
 /// How long a terminating signal waits for the main thread before the
 /// signal thread ends the process itself (the main thread can only be that
 /// slow when it is stuck writing to a terminal that no longer reads).
+#[cfg(unix)]
 const EXIT_DEADLINE: Duration = Duration::from_secs(1);
 
 /// Raw mode: no line editing, no echo, no signals from keys (ctrl-c and
@@ -97,6 +98,8 @@ fn raw_mode_off() {
 
 /// The state the terminal's settings are found in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// Without job control (Windows) the settings are never found changed.
+#[cfg_attr(not(unix), allow(dead_code))]
 enum Settings {
     /// Still raw, as brief left them.
     Raw,
@@ -587,6 +590,7 @@ impl Source for Local {
 }
 
 /// The exit status shells report for a death by `signal`: 128 + its number.
+#[cfg(unix)]
 fn exit_code_of(signal: i32) -> u8 {
     u8::try_from(128 + signal).unwrap_or(u8::MAX)
 }
@@ -595,6 +599,7 @@ fn exit_code_of(signal: i32) -> u8 {
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
     #[test]
     fn exit_codes_follow_the_shell_convention() {
         assert_eq!(exit_code_of(SIGTERM), 143);

@@ -6,6 +6,7 @@
 //! hostile keys, all shown by the real binary in a pseudo-terminal, paged
 //! through to the end, searched and filtered. Every byte it writes must be
 //! a sequence the reader itself means.
+#![cfg(unix)]
 
 mod harness;
 

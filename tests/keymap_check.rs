@@ -209,6 +209,7 @@ fn check_with_nothing_to_check_is_a_usage_error() {
 
 /// Runs `brief` with `args`, failing the test if it has not ended within
 /// 15 s (the faults checked here used to block forever).
+#[cfg(unix)]
 fn brief_without_hanging(args: &[&str]) -> Output {
     let child = Command::new(env!("CARGO_BIN_EXE_brief"))
         .args(args)

@@ -2,6 +2,7 @@
 //! restores the terminal, hang-up ends the process at once and cheaply,
 //! suspend and resume work under a job-control shell, and the reader
 //! adapts to the terminal it is given (dumb, monochrome, ASCII, small).
+#![cfg(unix)]
 
 mod harness;
 
