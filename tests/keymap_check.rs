@@ -233,7 +233,7 @@ fn brief_without_hanging(args: &[&str]) -> Output {
     }
 }
 
-#[cfg(unix)]
+#[cfg(all(unix, not(target_vendor = "apple")))]
 #[test]
 fn a_fifo_as_the_keymap_is_refused_at_once() {
     use rustix::fs::{CWD, FileType, Mode, mknodat};

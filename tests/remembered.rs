@@ -348,7 +348,7 @@ fn a_state_file_linked_to_dev_zero_is_refused_unread() {
     assert!(app.contains("is a character device"), "{app}");
 }
 
-#[cfg(unix)]
+#[cfg(all(unix, not(target_vendor = "apple")))]
 #[test]
 fn a_fifo_as_state_file_or_lock_does_not_hang() {
     use rustix::fs::{CWD, FileType, Mode, mknodat};
