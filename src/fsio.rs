@@ -253,7 +253,7 @@ mod tests {
         assert!(!folder.is_not_found());
     }
 
-    #[cfg(unix)]
+    #[cfg(all(unix, not(target_vendor = "apple")))]
     #[test]
     fn a_fifo_is_refused_without_blocking() {
         use rustix::fs::{CWD, FileType, Mode, mknodat};
@@ -270,7 +270,7 @@ mod tests {
         );
     }
 
-    #[cfg(unix)]
+    #[cfg(all(unix, not(target_vendor = "apple")))]
     #[test]
     fn the_open_itself_does_not_block_on_a_fifo() {
         use rustix::fs::{CWD, FileType, Mode, mknodat};

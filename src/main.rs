@@ -88,7 +88,7 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
         mouse: cli.mouse,
         export_dir: PathBuf::from("."),
     };
-    let (width, height) = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
+    let (width, height) = terminal::size().unwrap_or((80, 24));
     let area = Rect::new(0, 0, width, height);
     let mut app = if path.is_dir() {
         let library = match LibraryState::open(path) {
@@ -140,6 +140,7 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
     let modes = terminal::Modes {
         mouse: cli.mouse,
         paste: true,
+        plain_output: cli.plain_output,
     };
     let mut save_error = None;
     // The folder is watched so an edited briefing reloads in place.

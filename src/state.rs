@@ -1338,7 +1338,7 @@ mod tests {
         assert!(!target.exists(), "the link was followed");
     }
 
-    #[cfg(unix)]
+    #[cfg(all(unix, not(target_vendor = "apple")))]
     #[test]
     fn a_fifo_at_the_lock_path_or_the_state_path_does_not_hang() {
         use rustix::fs::{CWD, FileType, Mode, mknodat};
