@@ -238,9 +238,9 @@ fn a_note(text: &str) -> Note {
     }
 }
 
-/// Runs `work` on another thread and fails if it has not finished within
-/// `PATIENCE`: the faults below used to block forever.
 #[cfg(unix)]
+/// Runs `work` on another thread and fails if it has not finished within
+/// 15 s: the faults below used to block forever.
 fn without_hanging<T: Send + 'static>(what: &str, work: impl FnOnce() -> T + Send + 'static) -> T {
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -525,9 +525,9 @@ fn the_state_key_stays_while_the_briefing_is_briefly_missing() {
     assert_eq!(files, 1);
 }
 
+#[cfg(unix)]
 /// Set in the child that [`a_write_over_the_file_size_limit_keeps_the_old_state`]
 /// starts under `ulimit -f`, to the state folder it works in.
-#[cfg(unix)]
 const FSIZE_CHILD: &str = "BRIEF_TEST_FILE_SIZE_CHILD";
 
 #[cfg(unix)]
