@@ -10,9 +10,9 @@
 //! and definition-list examples come from pulldown-cmark:
 //! pulldown-cmark-LICENSE). Each example runs twice: alone, as the body of
 //! a one-section briefing loaded and printed through the library (the code
-//! `brief print` runs), and, all examples of a file together as the
-//! sections of one briefing, through the real binary. A new way to write a
-//! briefing (a Markdown file) is one more function like [`as_toml`].
+//! `brief print` runs) and as the one section of a Markdown briefing, and,
+//! all examples of a file together as the sections of one briefing,
+//! through the real binary.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -108,15 +108,20 @@ fn as_toml(bodies: &[&str]) -> String {
     out
 }
 
-/// The example alone, through the library: loaded from TOML and printed.
+/// A Markdown briefing with one section holding `body`.
+fn as_markdown_file(body: &str) -> String {
+    format!("+++\ntitle = \"Spec examples\"\n+++\n\n## Spec example 1\n\n{body}")
+}
+
+/// The example alone in a TOML briefing, through the library.
 fn print_alone(example: &Example) -> String {
-    let toml = as_toml(&[&example.markdown]);
-    let briefing = loader::load_str("example.toml", &toml).unwrap_or_else(|e| {
-        panic!(
-            "{} example {} does not load: {e:?}",
-            example.file, example.number
-        )
-    });
+    let briefing =
+        loader::load_str("example.toml", &as_toml(&[&example.markdown])).unwrap_or_else(|e| {
+            panic!(
+                "{} example {} does not load: {e:?}",
+                example.file, example.number
+            )
+        });
     let mut out = Vec::new();
     print::write(&briefing, WIDTH, Glyphs::UNICODE, &mut out).expect("printed");
     String::from_utf8(out).expect("UTF-8")
@@ -329,8 +334,10 @@ fn check(example: &Example, out: &str, how: &str) {
     );
     // A word may be glued to a neighbour in the output where the browser
     // shows it next to a link (`a<https://…>`), so it is found in a word.
-    let shown: HashSet<String> = words(out).into_iter().collect();
-    for word in words(&browser_text(&example.html)) {
+    // Case is ignored: in a Markdown briefing a `##` heading in an example
+    // is a section of its own, its title shown in capitals.
+    let shown: HashSet<String> = words(&out.to_lowercase()).into_iter().collect();
+    for word in words(&browser_text(&example.html).to_lowercase()) {
         let found = shown.contains(&word) || shown.iter().any(|w| w.contains(&word));
         assert!(found, "{word:?} is missing in {place}");
     }
@@ -366,6 +373,22 @@ fn check(example: &Example, out: &str, how: &str) {
     }
 }
 
+/// The example alone in a Markdown briefing, through the library; the
+/// diagnostics' messages if it does not load.
+fn load_markdown_example(example: &Example) -> Result<String, String> {
+    let text = as_markdown_file(&example.markdown);
+    let briefing = loader::load_str("example.md", &text).map_err(|e| {
+        e.diagnostics
+            .iter()
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    let mut out = Vec::new();
+    print::write(&briefing, WIDTH, Glyphs::UNICODE, &mut out).expect("printed");
+    Ok(String::from_utf8(out).expect("UTF-8"))
+}
+
 /// A table's delimiter row, such as `| --- | :-: |`.
 fn is_delimiter_row(line: &str) -> bool {
     line.contains('-')
@@ -378,7 +401,27 @@ fn is_delimiter_row(line: &str) -> bool {
 fn run_file(file: &'static str) {
     let examples = examples(file);
     for example in &examples {
-        check(example, &print_alone(example), "alone, through the library");
+        check(
+            example,
+            &print_alone(example),
+            "alone in a TOML briefing, through the library",
+        );
+        match load_markdown_example(example) {
+            Ok(out) => check(
+                example,
+                &out,
+                "alone in a Markdown briefing, through the library",
+            ),
+            // A `##` with no text cannot be a section's title: the one
+            // error the Markdown form gives where a TOML body has none.
+            Err(message) => assert!(
+                message.contains("heading of section 2 has no text")
+                    && example.markdown.lines().any(|l| l.trim_end() == "##"),
+                "{} example {} does not load as a Markdown briefing: {message}",
+                example.file,
+                example.number
+            ),
+        }
     }
     let bodies: Vec<&str> = examples.iter().map(|e| e.markdown.as_str()).collect();
     let printed = print_together(&examples, "toml", &as_toml(&bodies));
