@@ -11,6 +11,7 @@
 
 mod briefing;
 pub mod markdown_file;
+pub mod markdown_out;
 pub mod read;
 mod toml_checks;
 mod yaml_front;
@@ -117,10 +118,38 @@ fn decode_utf8(bytes: Vec<u8>, name: &str) -> Result<String, LoadError> {
 /// format-1 TOML.
 pub fn load_str(name: &str, source: &str) -> Result<Briefing, LoadError> {
     if is_markdown_name(name) {
-        markdown_file::load_markdown(name, source)
+        markdown_file::load_markdown(name, source).map(|(briefing, _)| briefing)
     } else {
         briefing::load_toml(name, source)
     }
+}
+
+/// The Markdown of a briefing's bottom line and section bodies as the file
+/// has it, before it became blocks: what a Markdown copy of the briefing is
+/// written from, so nothing is lost in turning blocks back into text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawText {
+    /// The bottom line.
+    pub summary: String,
+    /// Each section's body, in order.
+    pub bodies: Vec<String>,
+}
+
+/// [`load_str`], with the raw text of the bottom line and bodies.
+pub fn load_str_with_text(name: &str, source: &str) -> Result<(Briefing, RawText), LoadError> {
+    if is_markdown_name(name) {
+        return markdown_file::load_markdown(name, source);
+    }
+    let briefing = briefing::load_toml(name, source)?;
+    Ok((briefing, briefing::raw_text(source)))
+}
+
+/// [`load_path`], with the raw text of the bottom line and bodies.
+pub fn load_path_with_text(path: &Path) -> Result<(Briefing, RawText), LoadError> {
+    let name = display_name(path);
+    let bytes = read_file(path, &name)?;
+    let source = decode_utf8(bytes, &name)?;
+    load_str_with_text(&name, &source)
 }
 
 /// True for a file name that is read as Markdown (`.md`, `.markdown`).
