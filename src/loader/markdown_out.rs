@@ -17,6 +17,7 @@ use super::RawText;
 use super::markdown_file::{CHART_BLOCK, FACTS_BLOCK, SOURCES_BLOCK, structure_options};
 use crate::loader::slug;
 use crate::model::{Briefing, Chart, Fact, Source};
+use crate::sanitize::{Mode, sanitize};
 
 /// The briefing as a Markdown briefing file.
 ///
@@ -26,10 +27,13 @@ use crate::model::{Briefing, Chart, Fact, Source};
 /// whose info string is `facts`, `chart` or `sources` is given the info
 /// string `toml` so it stays code. A fenced block left open at the end of a
 /// body is closed there, so it cannot swallow the next section.
+///
+/// The raw text is sanitised on the way out, as every other string in the
+/// model already is: the output may go straight to a terminal.
 pub fn write(briefing: &Briefing, raw: &RawText) -> String {
     let mut out = String::new();
     front_matter(briefing, &mut out);
-    let summary = fit_body(&raw.summary);
+    let summary = fit_body(&sanitize(&raw.summary, Mode::Block));
     if !summary.trim().is_empty() {
         out.push('\n');
         out.push_str(summary.trim_end());
@@ -80,7 +84,8 @@ pub fn write(briefing: &Briefing, raw: &RawText) -> String {
             chart_fields(briefing, chart, &mut out);
             out.push_str("```\n");
         }
-        let body = fit_body(raw.bodies.get(number).map_or("", String::as_str));
+        let body = raw.bodies.get(number).map_or("", String::as_str);
+        let body = fit_body(&sanitize(body, Mode::Block));
         if !body.trim().is_empty() {
             out.push('\n');
             out.push_str(body.trim_end());
