@@ -7,8 +7,6 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use brief::app::library::LibraryState;
 use brief::app::{App, Settings};
 use brief::check;
@@ -24,7 +22,15 @@ use brief::theme::{ColorMode, Theme};
 use ratatui::layout::Rect;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = match brief::cli::parse_from(
+        std::env::args_os(),
+        &mut io::stdout().lock(),
+        &mut io::stderr().lock(),
+        io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    ) {
+        Ok(cli) => cli,
+        Err(status) => return ExitCode::from(status),
+    };
     let glyphs = Glyphs::detect(cli.ascii, |name| std::env::var(name).ok());
     match cli.command {
         Some(Command::Check { paths, keymap }) => run_check(&paths, keymap.as_deref()),
@@ -43,6 +49,15 @@ fn main() -> ExitCode {
             run_print(&file, width.map(usize::from), glyphs)
         }
         None => {
+            // Settings from config.toml, before the screen is taken so that
+            // a problem with them can be shown.
+            match brief::config::load() {
+                Ok(config) => cli.plain_output |= config.output == brief::config::Output::Plain,
+                Err(message) => {
+                    let _ = writeln!(io::stderr(), "brief: {message}");
+                    return ExitCode::from(2);
+                }
+            }
             let path = cli
                 .path
                 .clone()
@@ -73,7 +88,7 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
             std::env::var("NO_COLOR").ok().as_deref(),
         )),
         glyphs,
-        store: Store::from_env(),
+        store: Some(Store::for_this_user()),
         mouse: cli.mouse,
         export_dir: PathBuf::from("."),
     };

@@ -1,4 +1,4 @@
-//! The terminal: taking it, giving it back, and the event loop.
+//! The local terminal: taking it, giving it back, and feeding the run loop.
 //!
 //! Owns everything that changes the terminal's mode (raw mode, the alternate
 //! screen, the cursor, mouse and paste reporting) and makes giving it back
@@ -6,14 +6,10 @@
 //! signal, hang-up, a failed write, a panic on any thread, and suspend.
 //!
 //! Three threads feed one channel: input (crossterm events), signals, and a
-//! watcher that notices the terminal going away. The loop on the main thread
-//! blocks on that channel — there is no tick — and handles what is already
-//! queued before drawing once, so a burst of resizes costs one layout and
-//! one frame. Every way out is decided on the main thread, which holds the
-//! model, so the exit hook given to [`run`] sees it.
-//!
-//! It never interprets keys (that is [`App::handle`]) and never draws
-//! anything but [`crate::ui::render`].
+//! watcher that notices the terminal going away. They map what they see to
+//! the run loop's platform-neutral [`Message`]s; the loop itself
+//! ([`crate::runtime`]) runs on the main thread, which holds the model, so
+//! the exit hook given to [`run`] sees it.
 
 use std::io::{self, Write};
 use std::mem::ManuallyDrop;
@@ -30,11 +26,12 @@ use ratatui::crossterm::{
     cursor, event, queue,
     terminal::{self as crossterm_terminal, EnterAlternateScreen, LeaveAlternateScreen},
 };
-use ratatui::layout::Rect;
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM, SIGTSTP, SIGWINCH};
 
-use crate::app::{App, Event, Outcome};
+use crate::app::{App, Event};
 use crate::output::LeanBackend;
+pub use crate::runtime::Ending;
+use crate::runtime::{self, Message, Next, Resumed, Source};
 
 /// Optional reporting modes, turned on with the screen and off with it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -43,30 +40,6 @@ pub struct Modes {
     pub mouse: bool,
     /// Bracketed paste.
     pub paste: bool,
-}
-
-/// How a reading session ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
-    /// The reader quit.
-    Quit,
-    /// A terminating signal (SIGTERM, SIGINT) arrived.
-    Signal(i32),
-    /// The terminal went away: SIGHUP, or the terminal reported hang-up.
-    HangUp,
-}
-
-impl Ending {
-    /// The process exit status for this ending: 0, or 128 + the signal
-    /// number as shells report a death by signal (129 for hang-up).
-    pub fn exit_code(self) -> u8 {
-        let signal = match self {
-            Ending::Quit => return 0,
-            Ending::Signal(signal) => signal,
-            Ending::HangUp => SIGHUP,
-        };
-        u8::try_from(128 + signal).unwrap_or(u8::MAX)
-    }
 }
 
 // What brief has turned on, one bit each, so `restore` undoes exactly that.
@@ -90,9 +63,6 @@ static LOCK: Mutex<()> = Mutex::new(());
 /// signal thread ends the process itself (the main thread can only be that
 /// slow when it is stuck writing to a terminal that no longer reads).
 const EXIT_DEADLINE: Duration = Duration::from_secs(1);
-
-/// How long after the reader stops moving the position is saved.
-const SAVE_AFTER: Duration = Duration::from_millis(1500);
 
 /// The descriptor whose settings raw mode changes: standard input, which
 /// `main` has checked is a terminal.
@@ -230,20 +200,6 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// What the threads tell the loop.
-enum Message {
-    /// Input from the terminal.
-    Input(event::Event),
-    /// Reading input failed: the terminal is unusable.
-    InputFailed,
-    /// The terminal reported hang-up (or could no longer be watched).
-    HangUp,
-    /// A signal arrived.
-    Signal(i32),
-    /// A file in the watched folder may have changed.
-    FileChanged(std::ffi::OsString),
-}
-
 /// True if `signal` is ignored now, as `nohup` leaves SIGHUP and a
 /// non-interactive shell leaves SIGINT for a background job.
 fn is_ignored(signal: libc::c_int) -> bool {
@@ -269,7 +225,16 @@ fn watch_signals(sender: Sender<Message>) -> io::Result<()> {
         .name("signals".to_owned())
         .spawn(move || {
             for signal in signals.forever() {
-                if sender.send(Message::Signal(signal)).is_err() {
+                let message = match signal {
+                    SIGHUP => Message::HangUp,
+                    SIGTERM | SIGINT => Message::Terminate {
+                        exit_code: exit_code_of(signal),
+                    },
+                    SIGTSTP => Message::Suspend { group: false },
+                    SIGCONT => Message::Continued,
+                    _ => Message::Resized,
+                };
+                if sender.send(message).is_err() {
                     return;
                 }
                 if matches!(signal, SIGTERM | SIGINT | SIGHUP) {
@@ -281,7 +246,7 @@ fn watch_signals(sender: Sender<Message>) -> io::Result<()> {
                     if HELD.swap(0, Ordering::SeqCst) & RAW != 0 {
                         raw_mode_off();
                     }
-                    std::process::exit(i32::from(Ending::Signal(signal).exit_code()));
+                    std::process::exit(i32::from(exit_code_of(signal)));
                 }
             }
         })?;
@@ -330,10 +295,14 @@ fn read_input(sender: Sender<Message>) -> io::Result<()> {
             injected_panic("input");
             loop {
                 let message = match event::read() {
-                    Ok(event) => Message::Input(event),
-                    Err(_) => Message::InputFailed,
+                    Ok(event) => match Message::from_crossterm(event) {
+                        Some(message) => message,
+                        None => continue,
+                    },
+                    // The terminal is unusable.
+                    Err(_) => Message::HangUp,
                 };
-                let failed = matches!(message, Message::InputFailed);
+                let failed = matches!(message, Message::HangUp);
                 if sender.send(message).is_err() || failed {
                     return;
                 }
@@ -388,30 +357,9 @@ fn stop(group: bool) -> io::Result<()> {
     Ok(())
 }
 
-/// The terminal's size now, or `fallback` if it cannot be asked.
-fn current_size(fallback: (u16, u16)) -> (u16, u16) {
-    crossterm_terminal::size().unwrap_or(fallback)
-}
-
 /// The screen: ratatui over a backend that sends each frame as the
 /// smallest change to what the terminal already shows.
 type Screen = Terminal<LeanBackend<CrosstermBackend<io::Stdout>>>;
-
-/// Brings the model to the terminal's size and draws everything afresh.
-///
-/// `Terminal::resize` clears the screen and forgets the previous frame, so
-/// the draw writes every cell. (`Terminal::clear` would do the same but
-/// first asks the terminal where its cursor is: a round trip over SSH, with
-/// the answer arriving on the input thread instead.)
-fn full_redraw(screen: &mut Screen, app: &mut App) -> io::Result<()> {
-    let (width, height) = current_size((app.area.width, app.area.height));
-    if (width, height) != (app.area.width, app.area.height) {
-        app.handle(Event::Resize(width, height));
-    }
-    screen.resize(Rect::new(0, 0, width, height))?;
-    screen.draw(|frame| crate::ui::render(app, frame))?;
-    Ok(())
-}
 
 /// Runs the reader until it ends, then gives the terminal back and calls
 /// `on_exit` with the model (to save the reading position) exactly once,
@@ -450,7 +398,7 @@ fn session(app: &mut App, modes: Modes, watch: Option<&Path>) -> io::Result<Endi
         // by itself.
         let _ = crate::watch::watch(folder, move |name| {
             files
-                .send(Message::FileChanged(name.to_os_string()))
+                .send(Message::Event(Event::FileChanged(name.to_os_string())))
                 .is_ok()
         });
     }
@@ -462,155 +410,80 @@ fn session(app: &mut App, modes: Modes, watch: Option<&Path>) -> io::Result<Endi
     // Never dropped: ratatui's drop shows the cursor with `eprintln!` on
     // failure, which panics when the terminal has gone away. `restore`
     // shows the cursor instead.
-    let mut screen = ManuallyDrop::new(Terminal::new(LeanBackend::new(CrosstermBackend::new(
-        io::stdout(),
-    )))?);
-    full_redraw(&mut screen, app)?;
-    injected_panic("main");
-    // Started after the first frame: keys typed before it wait in the
-    // terminal's buffer.
-    read_input(sender)?;
-    loop {
-        match next_batch(&receiver, app) {
-            Batch::End(ending) => return Ok(ending),
-            Batch::Suspend { group } => {
-                let modes = restore();
-                stop(group)?;
-                take(modes)?;
-                full_redraw(&mut screen, app)?;
-            }
-            Batch::Reclaim => {
-                let modes = restore();
-                take(modes)?;
-                full_redraw(&mut screen, app)?;
-            }
-            Batch::Draw(Outcome::FullRedraw) => full_redraw(&mut screen, app)?,
-            Batch::Draw(Outcome::Redraw) => {
-                screen.draw(|frame| crate::ui::render(app, frame))?;
-            }
-            Batch::Draw(_) => {}
-        }
-    }
-}
-
-/// What one batch of queued messages asks the loop to do.
-enum Batch {
-    /// Leave.
-    End(Ending),
-    /// Stop until continued.
-    Suspend {
-        /// Stop the whole process group (ctrl-z), not only brief.
-        group: bool,
-    },
-    /// Someone changed the terminal while brief was stopped: take it back.
-    Reclaim,
-    /// Draw as the outcome says.
-    Draw(Outcome),
-}
-
-/// Blocks for one message, then applies it and everything already queued
-/// behind it. Resizes are coalesced: only the last size of a burst is laid
-/// out, and it is taken from the terminal itself so the model and the frame
-/// agree.
-fn next_batch(receiver: &Receiver<Message>, app: &mut App) -> Batch {
-    // Idle, the loop sleeps until something happens. Only after the reader
-    // moved does it wake once more, a moment later, to save the position.
-    let first = if app.unsaved() {
-        match receiver.recv_timeout(SAVE_AFTER) {
-            Ok(message) => message,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                let had_message = app.message.is_some();
-                app.save_and_report();
-                return Batch::Draw(if app.message.is_some() != had_message {
-                    Outcome::Redraw
-                } else {
-                    Outcome::Idle
-                });
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => return Batch::End(Ending::HangUp),
-        }
-    } else {
-        match receiver.recv() {
-            Ok(message) => message,
-            // Every thread that could wake the loop is gone.
-            Err(_) => return Batch::End(Ending::HangUp),
-        }
+    let mut screen: ManuallyDrop<Screen> = ManuallyDrop::new(Terminal::new(LeanBackend::new(
+        CrosstermBackend::new(io::stdout()),
+    ))?);
+    let mut source = Local {
+        receiver,
+        input: Some(sender),
     };
-    let mut outcome = Outcome::Idle;
-    let mut resize: Option<(u16, u16)> = None;
-    let mut next = Some(first);
-    while let Some(message) = next {
-        let step = match message {
-            Message::Input(event::Event::Resize(width, height)) => {
-                resize = Some((width, height));
-                Outcome::Idle
-            }
-            Message::Input(event::Event::Key(key)) => {
-                let resized = flush_resize(app, &mut resize);
-                merge(resized, app.handle(Event::Key(key)))
-            }
-            Message::Input(event::Event::Paste(text)) => {
-                let resized = flush_resize(app, &mut resize);
-                merge(resized, app.handle(Event::Paste(text)))
-            }
-            Message::Input(event::Event::Mouse(mouse)) => app.handle(Event::Mouse(mouse)),
-            Message::Input(_) => Outcome::Idle,
-            Message::FileChanged(name) => app.handle(Event::FileChanged(name)),
-            Message::InputFailed | Message::HangUp | Message::Signal(SIGHUP) => {
-                return Batch::End(Ending::HangUp);
-            }
-            Message::Signal(signal @ (SIGTERM | SIGINT)) => {
-                return Batch::End(Ending::Signal(signal));
-            }
-            Message::Signal(SIGTSTP) => return Batch::Suspend { group: false },
-            Message::Signal(SIGCONT) => match settings() {
-                Settings::Raw => Outcome::Idle,
-                Settings::Changed => return Batch::Reclaim,
-                Settings::Gone => return Batch::End(Ending::HangUp),
-            },
-            Message::Signal(SIGWINCH) => {
-                resize = resize.or(Some((app.area.width, app.area.height)));
-                Outcome::Idle
-            }
-            Message::Signal(_) => Outcome::Idle,
+    runtime::run(&mut screen, app, &mut source)
+}
+
+/// The local terminal as the run loop's message source: one channel fed
+/// by the input, signal, hang-up and file-watching threads.
+struct Local {
+    receiver: Receiver<Message>,
+    /// Handed to the input thread once the first frame is drawn.
+    input: Option<Sender<Message>>,
+}
+
+impl Source for Local {
+    fn next(&mut self, timeout: Option<Duration>) -> Next {
+        let received = match timeout {
+            Some(timeout) => self.receiver.recv_timeout(timeout),
+            None => self
+                .receiver
+                .recv()
+                .map_err(|_| mpsc::RecvTimeoutError::Disconnected),
         };
-        outcome = merge(outcome, step);
-        match outcome {
-            Outcome::Quit => return Batch::End(Ending::Quit),
-            Outcome::Suspend => return Batch::Suspend { group: true },
-            _ => {}
-        }
-        next = receiver.try_recv().ok();
-    }
-    Batch::Draw(merge(outcome, flush_resize(app, &mut resize)))
-}
-
-/// Lays out a pending resize, at the size the terminal has now (crossterm
-/// and the signal thread both report a resize; the second finds nothing
-/// to do).
-fn flush_resize(app: &mut App, resize: &mut Option<(u16, u16)>) -> Outcome {
-    let Some(reported) = resize.take() else {
-        return Outcome::Idle;
-    };
-    let (width, height) = current_size(reported);
-    if (width, height) == (app.area.width, app.area.height) {
-        return Outcome::Idle;
-    }
-    app.handle(Event::Resize(width, height))
-}
-
-/// The stronger of two outcomes.
-fn merge(a: Outcome, b: Outcome) -> Outcome {
-    fn rank(o: Outcome) -> u8 {
-        match o {
-            Outcome::Idle => 0,
-            Outcome::Redraw => 1,
-            Outcome::FullRedraw => 2,
-            Outcome::Suspend => 3,
-            Outcome::Quit => 4,
+        match received {
+            Ok(message) => Next::Message(message),
+            Err(mpsc::RecvTimeoutError::Timeout) => Next::Timeout,
+            Err(mpsc::RecvTimeoutError::Disconnected) => Next::Closed,
         }
     }
-    if rank(b) >= rank(a) { b } else { a }
+
+    fn try_next(&mut self) -> Option<Message> {
+        self.receiver.try_recv().ok()
+    }
+
+    fn size(&mut self) -> Option<(u16, u16)> {
+        crossterm_terminal::size().ok()
+    }
+
+    fn first_frame_drawn(&mut self) -> io::Result<()> {
+        injected_panic("main");
+        // Started after the first frame: keys typed before it wait in the
+        // terminal's buffer.
+        match self.input.take() {
+            Some(sender) => read_input(sender),
+            None => Ok(()),
+        }
+    }
+
+    fn suspend(&mut self, group: bool) -> io::Result<()> {
+        let modes = restore();
+        stop(group)?;
+        take(modes)
+    }
+
+    fn continued(&mut self) -> io::Result<Resumed> {
+        Ok(match settings() {
+            Settings::Raw => Resumed::AsLeft,
+            Settings::Changed => {
+                let modes = restore();
+                take(modes)?;
+                Resumed::Retaken
+            }
+            Settings::Gone => Resumed::Gone,
+        })
+    }
+}
+
+/// The exit status shells report for a death by `signal`: 128 + its number.
+fn exit_code_of(signal: i32) -> u8 {
+    u8::try_from(128 + signal).unwrap_or(u8::MAX)
 }
 
 #[cfg(test)]
@@ -619,25 +492,14 @@ mod tests {
 
     #[test]
     fn exit_codes_follow_the_shell_convention() {
-        assert_eq!(Ending::Quit.exit_code(), 0);
-        assert_eq!(Ending::Signal(SIGTERM).exit_code(), 143);
-        assert_eq!(Ending::Signal(SIGINT).exit_code(), 130);
-        assert_eq!(Ending::HangUp.exit_code(), 129);
+        assert_eq!(exit_code_of(SIGTERM), 143);
+        assert_eq!(exit_code_of(SIGINT), 130);
+        assert_eq!(exit_code_of(SIGHUP), Ending::HangUp.exit_code());
     }
 
     #[test]
     fn restore_without_take_does_nothing() {
         assert_eq!(restore(), Modes::default());
         assert_eq!(restore(), Modes::default());
-    }
-
-    #[test]
-    fn merge_keeps_the_stronger_outcome() {
-        assert_eq!(merge(Outcome::Redraw, Outcome::Idle), Outcome::Redraw);
-        assert_eq!(
-            merge(Outcome::Idle, Outcome::FullRedraw),
-            Outcome::FullRedraw
-        );
-        assert_eq!(merge(Outcome::Quit, Outcome::Redraw), Outcome::Quit);
     }
 }

@@ -219,6 +219,9 @@ impl App {
                     ));
                 }
                 LoadNote::Unreadable(why) => notice = Some(crate::sanitize::line(&why)),
+                newer @ LoadNote::Newer { .. } => {
+                    notice = Some(crate::sanitize::line(&newer.to_string()))
+                }
             }
             if let Some(gone) = reader.apply_saved(&saved) {
                 notice = Some(gone);

@@ -1,7 +1,11 @@
 //! Tests of the keymap: notation, files, layering, errors.
 
 use super::*;
+use crate::diagnostic::Severity;
 use ratatui::crossterm::event::{KeyCode as TermCode, KeyEvent, KeyModifiers};
+use std::collections::HashSet;
+use std::ffi::OsString;
+use std::path::PathBuf;
 
 fn key(text: &str) -> Key {
     Key::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))

@@ -187,5 +187,6 @@ pub(super) fn notices(findings: Findings) -> Vec<String> {
                 .to_owned(),
         );
     }
+    notices.extend(crate::markdown::notices(findings));
     notices
 }
