@@ -36,15 +36,16 @@ pub const CHART_BLOCK: &str = "chart";
 /// The info string of a fenced block listing the source ids a section cites.
 pub const SOURCES_BLOCK: &str = "sources";
 
-/// The Markdown extensions used to find a file's structure. Heading
-/// attributes give `## Title {#id}`; the others only matter in that their
-/// blocks are not mistaken for anything else.
+/// The Markdown extensions used to find a file's structure: those bodies
+/// are read with ([`crate::markdown`]), so their blocks are not mistaken
+/// for anything else, and heading attributes for `## Title {#id}`.
 pub(super) fn structure_options() -> Options {
     Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 /// Which kind of front matter a file starts with.
