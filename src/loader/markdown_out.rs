@@ -36,7 +36,7 @@ pub fn write(briefing: &Briefing, raw: &RawText) -> String {
     let summary = fit_body(&sanitize(&raw.summary, Mode::Block));
     if !summary.trim().is_empty() {
         out.push('\n');
-        out.push_str(summary.trim_end());
+        out.push_str(without_blank_lines(&summary));
         out.push('\n');
     }
     // Ids the loader would make, to write `{#id}` only where they differ.
@@ -88,7 +88,7 @@ pub fn write(briefing: &Briefing, raw: &RawText) -> String {
         let body = fit_body(&sanitize(body, Mode::Block));
         if !body.trim().is_empty() {
             out.push('\n');
-            out.push_str(body.trim_end());
+            out.push_str(without_blank_lines(&body));
             out.push('\n');
         }
     }
@@ -176,6 +176,19 @@ fn source_fields(source: &Source, out: &mut String) {
     if let Some(url) = &source.url {
         out.push_str(&format!("url = {}\n", toml_string(url)));
     }
+}
+
+/// Text without the blank lines at its start and end, which mean nothing
+/// in Markdown (the first line's indent does, and is kept).
+fn without_blank_lines(text: &str) -> &str {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if !line.trim().is_empty() {
+            break;
+        }
+        start += line.len();
+    }
+    text[start..].trim_end()
 }
 
 /// A TOML string literal holding `text` exactly.
