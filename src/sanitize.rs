@@ -42,11 +42,6 @@ impl Findings {
         self.deep |= other.deep;
         self.missing_note |= other.missing_note;
     }
-
-    /// True when anything was replaced.
-    pub fn any(self) -> bool {
-        self.controls || self.bidi || self.invisible
-    }
 }
 
 /// How newlines and tabs are treated.
@@ -331,5 +326,163 @@ mod tests {
     fn combining_mark_on_a_letter_is_kept() {
         let s = "e\u{301}";
         assert_eq!(sanitize(s, Mode::Line), s);
+    }
+
+    #[test]
+    fn crlf_is_one_line_end() {
+        assert_eq!(sanitize("a\r\nb", Mode::Line), "a b");
+        assert_eq!(sanitize("a\r\nb\r\n", Mode::Block), "a\nb\n");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_never_moves_the_cursor() {
+        // One-line fields: a line end of any kind is a space.
+        assert_eq!(sanitize("a\rb", Mode::Line), "a b");
+        // Running text: a lone CR is not a line end; it shows as its picture.
+        let (out, found) = sanitize_with_findings("a\rb\r", Mode::Block);
+        assert_eq!(out, "a␍b␍");
+        assert!(found.controls);
+    }
+
+    #[test]
+    fn tabs_stop_at_every_fourth_column() {
+        assert_eq!(sanitize("\t\tx", Mode::Block), "        x");
+        assert_eq!(sanitize("ab\tc\td", Mode::Block), "ab  c   d");
+        assert_eq!(sanitize("abcd\te", Mode::Block), "abcd    e");
+        // A new line starts counting columns afresh.
+        assert_eq!(sanitize("abc\n\tx", Mode::Block), "abc\n    x");
+        // In a one-line field a tab is one space, wherever it stands.
+        assert_eq!(sanitize("ab\tc\t\td", Mode::Line), "ab c  d");
+    }
+
+    #[test]
+    fn spaces_stay_spaces_next_to_controls() {
+        assert_eq!(sanitize("a b\u{1}", Mode::Line), "a b␁");
+        assert_eq!(sanitize("\u{1f} ~", Mode::Line), "␟ ~");
+    }
+
+    #[test]
+    fn every_bidi_control_is_named() {
+        let names = [
+            ('\u{202A}', "[LRE]"),
+            ('\u{202B}', "[RLE]"),
+            ('\u{202C}', "[PDF]"),
+            ('\u{202D}', "[LRO]"),
+            ('\u{202E}', "[RLO]"),
+            ('\u{2066}', "[LRI]"),
+            ('\u{2067}', "[RLI]"),
+            ('\u{2068}', "[FSI]"),
+            ('\u{2069}', "[PDI]"),
+            ('\u{200E}', "[LRM]"),
+            ('\u{200F}', "[RLM]"),
+            ('\u{061C}', "[ALM]"),
+        ];
+        for (c, shown) in names {
+            let input = format!("x{c}y");
+            let (out, found) = sanitize_with_findings(&input, Mode::Line);
+            assert_eq!(out, format!("x{shown}y"), "U+{:04X}", c as u32);
+            assert!(found.bidi && !found.invisible && !found.controls);
+        }
+    }
+
+    #[test]
+    fn every_invisible_character_is_named() {
+        let names = [
+            ('\u{200B}', "[ZWSP]"),
+            ('\u{2060}', "[WJ]"),
+            ('\u{2061}', "[INV]"),
+            ('\u{2062}', "[INV]"),
+            ('\u{2063}', "[INV]"),
+            ('\u{2064}', "[INV]"),
+            ('\u{FEFF}', "[BOM]"),
+            ('\u{2028}', "[LSEP]"),
+            ('\u{2029}', "[PSEP]"),
+            ('\u{206A}', "[FMT]"),
+            ('\u{206C}', "[FMT]"),
+            ('\u{206F}', "[FMT]"),
+            ('\u{FFF9}', "[ANN]"),
+            ('\u{FFFA}', "[ANN]"),
+            ('\u{FFFB}', "[ANN]"),
+            ('\u{180E}', "[MVS]"),
+        ];
+        for (c, shown) in names {
+            for mode in [Mode::Line, Mode::Block] {
+                let input = format!("x{c}y");
+                let (out, found) = sanitize_with_findings(&input, mode);
+                assert_eq!(out, format!("x{shown}y"), "U+{:04X}", c as u32);
+                assert!(found.invisible && !found.bidi && !found.controls);
+            }
+        }
+    }
+
+    #[test]
+    fn neighbours_of_the_invisible_ranges_are_not_named() {
+        // Visible characters just past a range are shown as themselves.
+        for s in ["x\u{2070}y", "x\u{FFFC}y", "x\u{17FF}y"] {
+            assert_eq!(sanitize(s, Mode::Line), s);
+        }
+        // Unassigned or combining neighbours are not given a name either.
+        for s in ["x\u{2065}y", "x\u{FFF8}y", "x\u{180D}y", "x\u{180F}y"] {
+            let (out, found) = sanitize_with_findings(s, Mode::Line);
+            assert!(
+                !found.invisible && !out.contains('['),
+                "{s:?} became {out:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_soft_hyphen_is_left_out() {
+        let (out, found) = sanitize_with_findings("Zeit\u{AD}ung\u{7}", Mode::Line);
+        assert_eq!(out, "Zeitung␇");
+        assert!(found.controls && !found.invisible);
+        assert_eq!(sanitize("Zeit\u{AD}ung", Mode::Block), "Zeitung");
+    }
+
+    #[test]
+    fn the_reader_is_told_about_invisible_characters() {
+        let (_, found) = sanitize_with_findings("a\u{200B}b", Mode::Line);
+        let mut all = Findings::default();
+        all.merge(found);
+        assert!(all.invisible, "merging keeps the finding");
+        all.merge(Findings::default());
+        assert!(all.invisible, "merging clean text does not undo it");
+        all.merge(found);
+        assert!(all.invisible, "merging it twice keeps it");
+    }
+
+    #[test]
+    fn merged_findings_keep_every_kind() {
+        let every = Findings {
+            controls: true,
+            bidi: true,
+            invisible: true,
+            html: true,
+            deep: true,
+            missing_note: true,
+        };
+        let mut all = Findings::default();
+        all.merge(every);
+        assert_eq!(all, every);
+        all.merge(Findings::default());
+        assert_eq!(all, every);
+        all.merge(every);
+        assert_eq!(all, every);
+    }
+
+    #[test]
+    fn a_combining_mark_after_a_control_still_gets_a_base() {
+        assert_eq!(sanitize("\u{301}\u{7}", Mode::Line), "◌\u{301}␇");
+    }
+
+    #[test]
+    fn line_ends_in_code_get_no_dotted_circle() {
+        assert_eq!(sanitize("\u{301}\nx\n", Mode::Block), "◌\u{301}\nx\n");
+    }
+
+    #[test]
+    fn line_returns_the_sanitised_text() {
+        assert_eq!(line("plain"), "plain");
+        assert_eq!(line("a\u{1b}b\nc"), "a␛b c");
     }
 }

@@ -59,6 +59,7 @@ const COMBINING: &[&str] = &[
 
 const INVISIBLE: &[&str] = &[
     "\u{200B}", "\u{FEFF}", "\u{00AD}", "\u{2028}", "\u{2029}", "\u{2060}", "\u{00A0}", "\u{3000}",
+    "\u{2061}", "\u{2064}", "\u{206A}", "\u{206F}", "\u{FFF9}", "\u{FFFB}", "\u{180E}",
 ];
 
 const SPACES: &[&str] = &[" ", " ", " ", "  ", "\n", "\t", "\r\n", "\n\n"];
@@ -149,7 +150,15 @@ fn forbidden(c: char, mode: Mode) -> bool {
         || is_bidi_control(c)
         || matches!(
             c,
-            '\u{200B}' | '\u{FEFF}' | '\u{00AD}' | '\u{2028}' | '\u{2029}' | '\u{2060}'
+            '\u{200B}'
+                | '\u{FEFF}'
+                | '\u{00AD}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{206A}'..='\u{206F}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{180E}'
         )
 }
 
