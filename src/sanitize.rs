@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 use ratatui::buffer::CellWidth;
 use unicode_segmentation::{GraphemeCursor, UnicodeSegmentation};
-use unicode_width::UnicodeWidthChar;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// What the sanitiser found, so the caller can warn the reader.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +121,7 @@ pub fn sanitize_with_findings(input: &str, mode: Mode) -> (Cow<'_, str>, Finding
     let mut column = 0usize;
     let mut chars = input.chars().peekable();
     while let Some(c) = chars.next() {
+        let pushed_at = out.len();
         let u = c as u32;
         match c {
             '\r' if chars.peek() == Some(&'\n') => continue,
@@ -173,7 +174,9 @@ pub fn sanitize_with_findings(input: &str, mode: Mode) -> (Cow<'_, str>, Finding
                 }
             }
         }
-        column += 1;
+        // Tab stops are in display columns: a wide letter or a stand-in such
+        // as `[ZWSP]` moves the next stop as far as it is drawn.
+        column += out[pushed_at..].width();
     }
     if !out.is_ascii() && has_zero_width_grapheme(&out) {
         out = lean_zero_width(&out);
@@ -353,6 +356,15 @@ mod tests {
         assert_eq!(sanitize("abc\n\tx", Mode::Block), "abc\n    x");
         // In a one-line field a tab is one space, wherever it stands.
         assert_eq!(sanitize("ab\tc\t\td", Mode::Line), "ab c  d");
+    }
+
+    #[test]
+    fn tab_stops_count_what_is_drawn() {
+        // A wide letter takes two columns, a stand-in as many as it shows.
+        assert_eq!(sanitize("中\tx", Mode::Block), "中  x");
+        assert_eq!(sanitize("\u{200B}\tx", Mode::Block), "[ZWSP]  x");
+        assert_eq!(sanitize("\u{9B}\tx", Mode::Block), "<9B>    x");
+        assert_eq!(sanitize("\u{7}\tx", Mode::Block), "␇   x");
     }
 
     #[test]
