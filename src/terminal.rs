@@ -27,9 +27,9 @@
 use std::io::{self, Write};
 use std::mem::ManuallyDrop;
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -49,7 +49,7 @@ use signal_hook::consts::{
 use crate::app::{App, Event};
 use crate::output::{Clamped, LeanBackend, drawable};
 pub use crate::runtime::Ending;
-use crate::runtime::{self, Message, Next, Resumed, Source};
+use crate::runtime::{self, Effects, Host, Message, Next, Post, Resumed, Source, SystemClock};
 
 /// Optional reporting modes, turned on with the screen and off with it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -458,13 +458,14 @@ type Screen = Terminal<LeanBackend<CrosstermBackend<io::Stdout>>>;
 /// terminating signal the process ends at most a second later whatever
 /// happens (see `EXIT_DEADLINE`), so `on_exit` must be quick: write the
 /// state atomically, and never wait on the terminal.
-pub fn run(
+pub fn run<E: Effects>(
     app: &mut App,
     modes: Modes,
     watch: Option<&Path>,
-    on_exit: impl FnOnce(&App),
+    effects: &mut E,
+    on_exit: impl FnOnce(&App, &mut E),
 ) -> io::Result<Ending> {
-    let result = session(app, modes, watch).or_else(|error| {
+    let result = session(app, modes, watch, effects).or_else(|error| {
         // A terminal that has gone away fails writes with EIO (or ENXIO):
         // that is a hang-up, not a fault.
         if means_hang_up(&error) {
@@ -474,7 +475,7 @@ pub fn run(
         }
     });
     restore();
-    on_exit(app);
+    on_exit(app, effects);
     result
 }
 
@@ -492,7 +493,12 @@ fn means_hang_up(error: &io::Error) -> bool {
     }
 }
 
-fn session(app: &mut App, modes: Modes, watch: Option<&Path>) -> io::Result<Ending> {
+fn session<E: Effects>(
+    app: &mut App,
+    modes: Modes,
+    watch: Option<&Path>,
+    effects: &mut E,
+) -> io::Result<Ending> {
     let (sender, receiver) = mpsc::channel();
     if let Some(folder) = watch {
         let files = sender.clone();
@@ -509,9 +515,14 @@ fn session(app: &mut App, modes: Modes, watch: Option<&Path>) -> io::Result<Endi
     watch_signals(sender.clone())?;
     watch_hangup(sender.clone())?;
     take(modes)?;
-    let mut source = Local {
-        receiver,
-        input: Some(sender),
+    let mut host = Host {
+        source: Local {
+            receiver,
+            post: sender.clone(),
+            input: Some(sender),
+        },
+        effects,
+        clock: SystemClock,
     };
     // Never dropped: ratatui's drop shows the cursor with `eprintln!` on
     // failure, which panics when the terminal has gone away. `restore`
@@ -519,12 +530,12 @@ fn session(app: &mut App, modes: Modes, watch: Option<&Path>) -> io::Result<Endi
     if modes.plain_output {
         let mut screen =
             ManuallyDrop::new(Terminal::new(Clamped(CrosstermBackend::new(io::stdout())))?);
-        runtime::run(&mut screen, app, &mut source)
+        runtime::run(&mut screen, app, &mut host)
     } else {
         let mut screen: ManuallyDrop<Screen> = ManuallyDrop::new(Terminal::new(LeanBackend::new(
             CrosstermBackend::new(io::stdout()),
         ))?);
-        runtime::run(&mut screen, app, &mut source)
+        runtime::run(&mut screen, app, &mut host)
     }
 }
 
@@ -534,6 +545,8 @@ struct Local {
     receiver: Receiver<Message>,
     /// Handed to the input thread once the first frame is drawn.
     input: Option<Sender<Message>>,
+    /// For results of work done on other threads.
+    post: Sender<Message>,
 }
 
 impl Source for Local {
@@ -574,6 +587,14 @@ impl Source for Local {
         let modes = restore();
         stop(group)?;
         take(modes)
+    }
+
+    fn post(&self) -> Option<Post> {
+        let sender = self.post.clone();
+        Some(Arc::new(move |event| {
+            // The session may have ended meanwhile: nothing to tell then.
+            let _ = sender.send(Message::Event(event));
+        }))
     }
 
     fn continued(&mut self) -> io::Result<Resumed> {

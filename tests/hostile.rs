@@ -6,6 +6,8 @@
 //! hostile keys, all shown by the real binary in a pseudo-terminal, paged
 //! through to the end, searched and filtered. Every byte it writes must be
 //! a sequence the reader itself means.
+//!
+//! Unix only: the pseudo-terminal harness, FIFOs and file modes are.
 #![cfg(unix)]
 
 mod harness;

@@ -207,6 +207,7 @@ fn check_with_nothing_to_check_is_a_usage_error() {
     assert!(text(&output.stderr).contains("--keymap PATH"));
 }
 
+#[cfg(unix)]
 /// Runs `brief` with `args`, failing the test if it has not ended within
 /// 15 s (the faults checked here used to block forever).
 #[cfg(unix)]
