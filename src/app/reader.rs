@@ -472,10 +472,10 @@ impl ReaderState {
         true
     }
 
-    /// Opens or closes the help overlay.
-    pub fn set_help(&mut self, open: bool) {
+    /// Removes any overlay, leaving the focus to be checked by the layout.
+    pub fn hide_overlay(&mut self) {
         let mut panes = self.panes;
-        panes.overlay = if open { Some(Overlay::Help) } else { None };
+        panes.overlay = None;
         self.set_panes(panes);
     }
 
@@ -504,16 +504,6 @@ impl ReaderState {
             }
             Part::Sources => "Sources".to_owned(),
         }
-    }
-}
-
-/// The first outline entry shown in a pane `height` rows tall, so that the
-/// selection is visible. Used by the view and by mouse clicks.
-pub fn outline_offset(selected: usize, height: usize) -> usize {
-    if height == 0 || selected < height {
-        0
-    } else {
-        selected + 1 - height
     }
 }
 

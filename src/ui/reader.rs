@@ -9,7 +9,7 @@ use super::{pane, put_line};
 use crate::app::App;
 use crate::app::editor::Editor;
 use crate::app::find::Stop;
-use crate::app::geometry::{Overlay, inner, text_area};
+use crate::app::geometry::{Overlay, inner, outline_offset, text_area};
 use crate::app::reader::{Focus, ReaderState};
 use crate::layout::Lines;
 use crate::model::Part;
@@ -115,11 +115,7 @@ fn outline(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
     }
     let current = state.current_entry();
     let selected = state.outline_selected;
-    let offset = if selected >= height {
-        selected + 1 - height
-    } else {
-        0
-    };
+    let offset = outline_offset(selected, height);
     let width = usize::from(area.width);
     for (row, (index, entry)) in state
         .outline
@@ -205,7 +201,7 @@ fn outline(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
 
 fn reading(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
     let theme = &app.theme;
-    let focused = state.focus == Focus::Reader && state.panes.overlay.is_none();
+    let focused = state.focus == Focus::Reader && state.panes.overlay.is_none() && !app.help_open();
     let title = format!("Reading {} {}", app.glyphs.dot, state.part_label());
     pane(&title, rect, focused, theme, app.glyphs, buffer);
     let area = text_area(rect);
