@@ -68,11 +68,12 @@ impl App {
                         return None;
                     }
                     let offset = geometry::outline_offset(
-                        reader.outline_selected,
+                        reader.outline.selected,
                         usize::from(inner.height),
                     );
                     let index = offset + usize::from(y - inner.y);
-                    return (index < reader.outline.len()).then_some(Pointer::OpenOutline(index));
+                    return (index < reader.outline.entries.len())
+                        .then_some(Pointer::OpenOutline(index));
                 }
                 if reader.facts_rect().is_some_and(inside) {
                     return (delta != 0).then_some(Pointer::ScrollFacts(delta));
@@ -111,7 +112,7 @@ impl App {
         match pointer {
             Pointer::SelectOutline(delta) => reader.select(delta),
             Pointer::OpenOutline(index) => {
-                reader.outline_selected = index;
+                reader.outline.selected = index;
                 return self.reader_action(Action::Open);
             }
             Pointer::ScrollFacts(delta) => reader.scroll_facts(delta),
@@ -203,6 +204,7 @@ mod tests {
             .reader()
             .and_then(|r| {
                 r.outline
+                    .entries
                     .iter()
                     .position(|e| e.part == Part::Section(2) && e.depth == 0)
             })
