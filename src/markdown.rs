@@ -566,7 +566,7 @@ impl Builder {
             TagEnd::Table => {
                 if let Some(mut table) = self.table.take() {
                     table.table.rows = exact(table.table.rows);
-                    self.push_block_raw(Block::Table(table.table));
+                    self.push_block_raw(Block::Table(Box::new(table.table)));
                 }
             }
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => {

@@ -172,8 +172,9 @@ pub enum Block {
     Code(String),
     /// A thematic break.
     Rule,
-    /// A table (GitHub-flavoured Markdown).
-    Table(Table),
+    /// A table (GitHub-flavoured Markdown); boxed, so that every other
+    /// block stays as small as it was.
+    Table(Box<Table>),
     /// The footnotes of a body, numbered in order of first reference; laid
     /// out where the body ends.
     Notes(Vec<Note>),
@@ -418,5 +419,21 @@ impl Briefing {
             out.push('\n');
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_stay_small() {
+        // A briefing holds hundreds of thousands of blocks: a large
+        // variant would grow every one of them.
+        assert!(
+            std::mem::size_of::<Block>() <= 40,
+            "{}",
+            std::mem::size_of::<Block>()
+        );
     }
 }

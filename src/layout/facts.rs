@@ -107,15 +107,11 @@ pub fn chart_into(
         .unwrap_or(0)
         .min(width / 3);
     let value_width = values.iter().map(|v| text::width(v)).max().unwrap_or(0);
-    let largest = chart
-        .points
-        .iter()
-        .map(|p| p.value.abs())
-        .fold(0.0_f64, f64::max);
     // " label bar value": one space before, between label and bar, before value.
     let bar_room = width.saturating_sub(label_width + value_width + 3);
+    let scale = Scale::new(chart, bar_room, glyphs);
     for (point, value) in chart.points.iter().zip(&values) {
-        if bar_room < 2 {
+        let Some(scale) = &scale else {
             let spans = [
                 (point.label.as_str(), Style::role(Role::Text)),
                 (" ", Style::role(Role::Text)),
@@ -128,30 +124,212 @@ pub fn chart_into(
                 anchor,
             );
             continue;
-        }
-        let eighths = if largest > 0.0 {
-            ((point.value.abs() / largest) * (bar_room * 8) as f64).round() as usize
-        } else {
-            0
         };
-        let bar = glyphs.bar(eighths.min(bar_room * 8));
-        let bar_cells = text::width(&bar);
         let label = glyphs.pad(&point.label, label_width);
-        let gap = " ".repeat(bar_room - bar_cells + 1);
-        let line: StyledLine<Style> = vec![
+        let mut line: StyledLine<Style> = vec![
             (" ".to_owned(), Style::role(Role::Text)),
             (label, Style::role(Role::Text)),
             (" ".to_owned(), Style::role(Role::Text)),
-            (bar, Style::role(Role::Bar)),
-            (gap, Style::role(Role::Text)),
-            (value.clone(), Style::role(Role::BarValue)),
         ];
+        line.extend(scale.bar(point.value));
+        line.push((" ".to_owned(), Style::role(Role::Text)));
+        line.push((value.clone(), Style::role(Role::BarValue)));
         lines.push(&line, anchor);
     }
 }
 
-/// A chart value as written: `3.7`, `9`, `-0.25`.
+/// How a chart's bars fit in `room` columns: the columns left of the zero
+/// line (for negative values) and right of it, each scaled to the largest
+/// value on its side of zero in proportion to the other side.
+struct Scale {
+    glyphs: Glyphs,
+    /// Columns for negative bars (right-aligned against the zero line).
+    negative: usize,
+    /// Columns for positive bars.
+    positive: usize,
+    /// The zero line is drawn (the chart has negative values).
+    zero_line: bool,
+    /// The largest magnitude on either side.
+    largest: f64,
+    /// What one column stands for, as a share of `largest` (kept as a
+    /// share so that values near the largest a float holds cannot
+    /// overflow).
+    column_share: f64,
+}
+
+impl Scale {
+    /// `None` when there is no room for bars (values are listed instead).
+    fn new(chart: &Chart, room: usize, glyphs: Glyphs) -> Option<Self> {
+        if room < 2 {
+            return None;
+        }
+        let most_negative = chart
+            .points
+            .iter()
+            .map(|p| -p.value)
+            .fold(0.0_f64, f64::max);
+        let most_positive = chart.points.iter().map(|p| p.value).fold(0.0_f64, f64::max);
+        let largest = most_negative.max(most_positive);
+        if most_negative <= 0.0 {
+            return Some(Self {
+                glyphs,
+                negative: 0,
+                positive: room,
+                zero_line: false,
+                largest,
+                column_share: 1.0 / room as f64,
+            });
+        }
+        if room < 3 {
+            return None;
+        }
+        // Shares of the room by the size of each side, divided first so
+        // that values near the largest a float holds cannot overflow.
+        let bars = room - 1;
+        let negative_share = most_negative / largest;
+        let positive_share = most_positive / largest;
+        let negative =
+            ((bars as f64) * negative_share / (negative_share + positive_share)).round() as usize;
+        let negative = if most_positive > 0.0 {
+            negative.clamp(1, bars - 1)
+        } else {
+            bars
+        };
+        Some(Self {
+            glyphs,
+            negative,
+            positive: bars - negative,
+            zero_line: true,
+            largest,
+            // The side with less room per unit sets the scale, so both fit.
+            column_share: (negative_share / negative as f64)
+                .max(positive_share / (bars - negative).max(1) as f64),
+        })
+    }
+
+    /// The bar for `value`, exactly as wide as the room, in styled pieces.
+    fn bar(&self, value: f64) -> StyledLine<Style> {
+        let text_style = Style::role(Role::Text);
+        let bar_style = Style::role(Role::Bar);
+        let mut out = Vec::new();
+        // Both sides use one scale: a column stands for the same amount.
+        let eighths = |magnitude: f64, room: usize| -> usize {
+            if self.largest > 0.0 && magnitude > 0.0 {
+                let columns = magnitude / self.largest / self.column_share;
+                (columns * 8.0).round().min((room * 8) as f64) as usize
+            } else {
+                0
+            }
+        };
+        if self.zero_line {
+            let left = if value < 0.0 {
+                let e = eighths(-value, self.negative);
+                // No block is anchored to the right but the half one: whole
+                // cells, and a half for the rest.
+                let mut bar = self.glyphs.bar_full.repeat(e / 8);
+                if e % 8 >= 4 {
+                    bar.insert_str(0, if self.glyphs.ascii { "#" } else { "▐" });
+                }
+                bar
+            } else {
+                String::new()
+            };
+            let used = text::width(&left);
+            out.push((" ".repeat(self.negative.saturating_sub(used)), text_style));
+            out.push((left, bar_style));
+            let zero = if self.glyphs.ascii { "|" } else { "│" };
+            out.push((zero.to_owned(), Style::role(Role::Rule)));
+        }
+        let right = if value > 0.0 {
+            self.glyphs.bar(eighths(value, self.positive))
+        } else {
+            String::new()
+        };
+        let used = text::width(&right);
+        out.push((right, bar_style));
+        out.push((" ".repeat(self.positive.saturating_sub(used)), text_style));
+        out.retain(|(t, _)| !t.is_empty());
+        out
+    }
+}
+
+/// A chart value as written: `3.7`, `9`, `-0.25`; very large and very
+/// small ones in exponent form (`1.8e308`), never `inf`.
 pub fn format_value(value: f64) -> String {
-    let rounded = (value * 1000.0).round() / 1000.0;
-    format!("{rounded}")
+    let magnitude = value.abs();
+    if value == 0.0 || (1e-3..1e15).contains(&magnitude) {
+        let rounded = (value * 1000.0).round() / 1000.0;
+        return format!("{rounded}");
+    }
+    format!("{value:e}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Part, Point};
+
+    fn chart_lines(points: &[(&str, f64)], width: usize, glyphs: Glyphs) -> Vec<String> {
+        let chart = Chart {
+            title: "C".to_owned(),
+            points: points
+                .iter()
+                .map(|(label, value)| Point {
+                    label: (*label).to_owned(),
+                    value: *value,
+                })
+                .collect(),
+            ..Chart::default()
+        };
+        let mut lines = Lines::new(width);
+        let anchor = Anchor {
+            part: Part::Front,
+            block: 0,
+        };
+        chart_into(&mut lines, &Briefing::default(), &chart, anchor, glyphs);
+        (1..lines.len()).map(|i| lines.plain(i)).collect()
+    }
+
+    #[test]
+    fn extreme_values_are_shown_as_numbers() {
+        assert_eq!(format_value(1.7e308), "1.7e308");
+        assert_eq!(format_value(-f64::MAX), "-1.7976931348623157e308");
+        assert_eq!(format_value(3.7), "3.7");
+        assert_eq!(format_value(-0.25), "-0.25");
+        assert_eq!(format_value(0.00001), "1e-5");
+        let lines = chart_lines(
+            &[("max", f64::MAX), ("min", -f64::MAX)],
+            40,
+            Glyphs::UNICODE,
+        );
+        assert!(
+            lines
+                .iter()
+                .all(|l| !l.contains("inf") && text::width(l) <= 40)
+        );
+    }
+
+    #[test]
+    fn negative_bars_grow_left_of_a_zero_line() {
+        let lines = chart_lines(&[("a", -5.0), ("b", 5.0)], 30, Glyphs::ASCII);
+        let zero: Vec<usize> = lines.iter().filter_map(|l| l.find('|')).collect();
+        assert_eq!(zero.len(), 2, "{lines:?}");
+        assert_eq!(zero[0], zero[1], "one zero column: {lines:?}");
+        let (left, right) = lines[0].split_at(zero[0]);
+        assert!(left.contains('#') && !right[1..].contains('#'), "{lines:?}");
+        let (left, right) = lines[1].split_at(zero[1]);
+        assert!(!left.contains('#') && right.contains('#'), "{lines:?}");
+        // Equal magnitudes, equal bars.
+        let count = |l: &str| l.matches('#').count();
+        assert_eq!(count(&lines[0]), count(&lines[1]));
+        for line in &lines {
+            assert!(text::width(line) <= 30, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn positive_charts_have_no_zero_line() {
+        let lines = chart_lines(&[("a", 1.0), ("b", 2.0)], 30, Glyphs::ASCII);
+        assert!(lines.iter().all(|l| !l.contains('|')), "{lines:?}");
+    }
 }

@@ -201,13 +201,12 @@ impl Grid<'_, '_> {
         let height = cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
         let bar = self.options.glyphs.table_v;
         let border = Style::role(Role::TableBorder);
-        let space = Style::role(Role::Text);
         for line in 0..height {
             let mut pieces = self.indent();
             pieces.push((format!("{bar} "), border));
             for (c, cell) in cells.iter().enumerate() {
                 if c > 0 {
-                    pieces.push((format!(" {bar} "), border));
+                    push_merged(&mut pieces, format!(" {bar} "), border);
                 }
                 let content = cell.get(line).map(Vec::as_slice).unwrap_or_default();
                 let used: usize = content.iter().map(|(t, _)| text::width(t)).sum();
@@ -218,16 +217,27 @@ impl Grid<'_, '_> {
                     Align::Center => (gap / 2, gap - gap / 2),
                 };
                 if before > 0 {
-                    pieces.push((" ".repeat(before), space));
+                    push_merged(&mut pieces, " ".repeat(before), border);
                 }
-                pieces.extend(content.iter().cloned());
+                for (text, style) in content {
+                    push_merged(&mut pieces, text.clone(), *style);
+                }
                 if after > 0 {
-                    pieces.push((" ".repeat(after), space));
+                    push_merged(&mut pieces, " ".repeat(after), border);
                 }
             }
-            pieces.push((format!(" {bar}"), border));
+            push_merged(&mut pieces, format!(" {bar}"), border);
             self.lines.push(&pieces, self.anchor);
         }
+    }
+}
+
+/// Appends a piece, joining it to the last one if they share a style
+/// (padding and borders are one run: fewer pieces to store per line).
+fn push_merged(pieces: &mut Vec<(String, Style)>, text: String, style: Style) {
+    match pieces.last_mut() {
+        Some((last, last_style)) if *last_style == style => last.push_str(&text),
+        _ => pieces.push((text, style)),
     }
 }
 
