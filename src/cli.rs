@@ -116,13 +116,14 @@ pub enum Command {
         /// your notes, sources
         #[arg(long)]
         brief: bool,
-        /// Format of the one-page brief
-        #[arg(long, value_enum, default_value_t = BriefFormat::Text, requires = "brief")]
+        /// Output format: plain text, or Markdown (with --brief the one-page
+        /// brief; without, the whole briefing as a .md file brief opens again)
+        #[arg(long, value_enum, default_value_t = BriefFormat::Text)]
         format: BriefFormat,
     },
 }
 
-/// Formats of the one-page brief.
+/// Formats `print` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum BriefFormat {
     /// Plain text

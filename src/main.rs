@@ -16,6 +16,7 @@ use brief::keymap::Keymap;
 use brief::loader;
 use brief::onepage;
 use brief::print;
+use brief::runtime::{self, LocalEffects, SystemClock};
 use brief::state::Store;
 use brief::terminal;
 use brief::theme::{ColorMode, Theme};
@@ -40,6 +41,11 @@ fn main() -> ExitCode {
             brief: true,
             format,
         }) => run_brief(&file, width.map(usize::from), format, glyphs),
+        Some(Command::Print {
+            file,
+            format: BriefFormat::Markdown,
+            ..
+        }) => run_print_markdown(&file),
         Some(Command::Print { file, width, .. }) => {
             run_print(&file, width.map(usize::from), glyphs)
         }
@@ -87,7 +93,7 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
         mouse: cli.mouse,
         export_dir: PathBuf::from("."),
     };
-    let (width, height) = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
+    let (width, height) = terminal::size().unwrap_or((80, 24));
     let area = Rect::new(0, 0, width, height);
     let mut app = if path.is_dir() {
         let library = match LibraryState::open(path) {
@@ -139,17 +145,27 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
     let modes = terminal::Modes {
         mouse: cli.mouse,
         paste: true,
+        plain_output: cli.plain_output,
     };
     let mut save_error = None;
     // The folder is watched so an edited briefing reloads in place.
     let folder = brief::watch::folder_of(path);
-    let result = terminal::run(&mut app, modes, Some(&folder), |app| {
-        // Called once on every way out but a panic (quit, a signal, the
-        // terminal going away): remember the place, the marks and notes.
-        save_error = app.save_on_exit().err();
-        #[cfg(feature = "test-hooks")]
-        test_hooks::record_exit();
-    });
+    // Effects are performed with the same store and folder the app was
+    // set up with.
+    let mut effects = LocalEffects::new(app.store.clone(), app.export_dir.clone());
+    let result = terminal::run(
+        &mut app,
+        modes,
+        Some(&folder),
+        &mut effects,
+        |app, effects| {
+            // Called once on every way out but a panic (quit, a signal, the
+            // terminal going away): remember the place, the marks and notes.
+            save_error = runtime::finish(app, effects, &SystemClock).err();
+            #[cfg(feature = "test-hooks")]
+            test_hooks::record_exit();
+        },
+    );
     if let Some(message) = save_error {
         let _ = writeln!(io::stderr(), "brief: {message}");
     }
@@ -243,6 +259,26 @@ fn run_print(path: &Path, width: Option<usize>, glyphs: Glyphs) -> ExitCode {
     });
     let mut out = io::BufWriter::new(stdout.lock());
     match print::write(&briefing, width, glyphs, &mut out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => exit_on_write_error(&error),
+    }
+}
+
+/// `brief print --format markdown`: the whole briefing as a Markdown
+/// briefing file, written from the text as it was authored.
+fn run_print_markdown(path: &Path) -> ExitCode {
+    let (briefing, raw) = match loader::load_path_with_text(path) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            for d in &error.diagnostics {
+                eprintln!("{}", d.render_with_snippet());
+            }
+            return ExitCode::from(1);
+        }
+    };
+    let text = loader::markdown_out::write(&briefing, &raw);
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => exit_on_write_error(&error),
     }

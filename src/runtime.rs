@@ -12,8 +12,11 @@
 //! one loop can run per SSH session, and a test can drive the whole loop in
 //! memory on ratatui's `TestBackend`.
 
+use std::collections::{HashSet, VecDeque};
 use std::error::Error;
 use std::io;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ratatui::Terminal;
@@ -21,7 +24,9 @@ use ratatui::backend::Backend;
 use ratatui::crossterm::event as crossterm_event;
 use ratatui::layout::Rect;
 
-use crate::app::{App, Event, Outcome};
+use crate::app::effect::{ExportError, Opened, SaveError};
+use crate::app::{App, Done, Effect, Event, Outcome};
+use crate::state::{Changes, Store};
 
 /// How long after the reader stops moving the position is saved.
 pub const SAVE_AFTER: Duration = Duration::from_millis(1500);
@@ -124,6 +129,51 @@ pub trait Source {
     fn continued(&mut self) -> io::Result<Resumed> {
         Ok(Resumed::AsLeft)
     }
+
+    /// A way for work done on other threads (a briefing being read) to
+    /// send its result into this source later, if the source has one.
+    fn post(&self) -> Option<Post> {
+        None
+    }
+}
+
+/// Sends an event into a [`Source`] from any thread.
+pub type Post = Arc<dyn Fn(Event) + Send + Sync>;
+
+/// Performs the app's [`Effect`]s.
+pub trait Effects {
+    /// Performs `effect`. A result ready at once is returned, and the loop
+    /// applies it before anything else; a slow one may instead be sent
+    /// later through `post`, when there is one.
+    fn perform(&mut self, effect: Effect, post: Option<&Post>) -> Option<Done>;
+}
+
+impl<E: Effects + ?Sized> Effects for &mut E {
+    fn perform(&mut self, effect: Effect, post: Option<&Post>) -> Option<Done> {
+        (**self).perform(effect, post)
+    }
+}
+
+/// Where the current time comes from, in seconds since the epoch.
+pub trait Clock {
+    /// The time now.
+    fn now(&self) -> u64;
+}
+
+impl<F: Fn() -> u64> Clock for F {
+    fn now(&self) -> u64 {
+        self()
+    }
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> u64 {
+        crate::state::now()
+    }
 }
 
 /// How a reading session ended.
@@ -165,31 +215,100 @@ fn io_error<E: Error + Send + Sync + 'static>(error: E) -> io::Error {
     }
 }
 
+/// What a session runs with besides its screen and model: where messages
+/// come from, who performs effects, and the clock.
+#[derive(Debug)]
+pub struct Host<S, E, C> {
+    /// The messages.
+    pub source: S,
+    /// The effects.
+    pub effects: E,
+    /// The time.
+    pub clock: C,
+}
+
+impl<S: Source, E: Effects, C: Clock> Host<S, E, C> {
+    /// Applies `event` to `app`, performs the effects it asks for, and
+    /// applies the results ready at once, until nothing is left.
+    fn apply(&mut self, app: &mut App, event: Event) -> Outcome {
+        let post = self.source.post();
+        apply(app, event, &mut self.effects, &self.clock, post.as_ref())
+    }
+}
+
+/// Applies `event` to `app` at the clock's time, performs the effects it
+/// asks for with `effects`, and applies their results that are ready at
+/// once, in order, until nothing is left. Returns the strongest outcome.
+pub fn apply<E: Effects, C: Clock>(
+    app: &mut App,
+    event: Event,
+    effects: &mut E,
+    clock: &C,
+    post: Option<&Post>,
+) -> Outcome {
+    let mut queue = VecDeque::from([event]);
+    let mut outcome = Outcome::Idle;
+    while let Some(event) = queue.pop_front() {
+        let step = app.update(event, clock.now());
+        outcome = merge(outcome, step.outcome);
+        for effect in step.effects {
+            if let Some(done) = effects.perform(effect, post) {
+                queue.push_back(Event::Done(done));
+            }
+        }
+    }
+    outcome
+}
+
+/// Saves on the way out of a session, from a model that will not be used
+/// again: call it once on every ending. Returns what went wrong, for the
+/// host to show (the screen may be gone by then).
+pub fn finish<E: Effects, C: Clock>(
+    app: &App,
+    effects: &mut E,
+    clock: &C,
+) -> Result<(), SaveError> {
+    match app
+        .exit_save(clock.now())
+        .and_then(|effect| effects.perform(effect, None))
+    {
+        Some(Done::Saved { result, .. }) => result,
+        _ => Ok(()),
+    }
+}
+
 /// Runs a session until it ends: draws the first frame, then applies
-/// messages from `source` to `app` and draws after each batch. A failed
-/// write to the terminal ends the session with the error; it is never
-/// retried.
-pub fn run<B, S>(terminal: &mut Terminal<B>, app: &mut App, source: &mut S) -> io::Result<Ending>
+/// messages from the host's source to `app` and draws after each batch. A
+/// failed write to the terminal ends the session with the error; it is
+/// never retried. It does not save on the way out: call [`finish`] after,
+/// whatever the ending.
+pub fn run<B, S, E, C>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    host: &mut Host<S, E, C>,
+) -> io::Result<Ending>
 where
     B: Backend,
     B::Error: Error + Send + Sync + 'static,
     S: Source,
+    E: Effects,
+    C: Clock,
 {
-    full_redraw(terminal, app, source)?;
-    source.first_frame_drawn()?;
+    full_redraw(terminal, app, host)?;
+    host.source.first_frame_drawn()?;
     loop {
-        match next_batch(source, app) {
+        match next_batch(host, app) {
             Batch::End(ending) => return Ok(ending),
             Batch::Suspend { group } => {
-                source.suspend(group)?;
-                full_redraw(terminal, app, source)?;
+                host.source.suspend(group)?;
+                full_redraw(terminal, app, host)?;
             }
-            Batch::Continued => match source.continued()? {
+            Batch::Continued => match host.source.continued()? {
                 Resumed::AsLeft => {}
-                Resumed::Retaken => full_redraw(terminal, app, source)?,
+                Resumed::Retaken => full_redraw(terminal, app, host)?,
                 Resumed::Gone => return Ok(Ending::HangUp),
             },
-            Batch::Draw(Outcome::FullRedraw) => full_redraw(terminal, app, source)?,
+            Batch::Draw(Outcome::FullRedraw) => full_redraw(terminal, app, host)?,
             Batch::Draw(Outcome::Redraw) => draw(terminal, app)?,
             Batch::Draw(_) => {}
         }
@@ -213,19 +332,24 @@ where
 /// the draw writes every cell. (`Terminal::clear` would do the same but
 /// first asks the terminal where its cursor is: a round trip over SSH, with
 /// the answer arriving on the input thread instead.)
-pub fn full_redraw<B, S>(
+fn full_redraw<B, S, E, C>(
     terminal: &mut Terminal<B>,
     app: &mut App,
-    source: &mut S,
+    host: &mut Host<S, E, C>,
 ) -> io::Result<()>
 where
     B: Backend,
     B::Error: Error + Send + Sync + 'static,
     S: Source,
+    E: Effects,
+    C: Clock,
 {
-    let (width, height) = source.size().unwrap_or((app.area.width, app.area.height));
+    let (width, height) = host
+        .source
+        .size()
+        .unwrap_or((app.area.width, app.area.height));
     if (width, height) != (app.area.width, app.area.height) {
-        app.handle(Event::Resize(width, height));
+        host.apply(app, Event::Resize(width, height));
     }
     terminal
         .resize(Rect::new(0, 0, width, height))
@@ -251,21 +375,13 @@ enum Batch {
 /// Blocks for one message, then applies it and everything already queued
 /// behind it. Resizes are coalesced: only the last size of a burst is laid
 /// out, and it is asked of the source so the model and the frame agree.
-fn next_batch<S: Source>(source: &mut S, app: &mut App) -> Batch {
+fn next_batch<S: Source, E: Effects, C: Clock>(host: &mut Host<S, E, C>, app: &mut App) -> Batch {
     // Idle, the loop sleeps until something happens. Only after the reader
     // moved does it wake once more, a moment later, to save the position.
     let timeout = app.unsaved().then_some(SAVE_AFTER);
-    let first = match source.next(timeout) {
+    let first = match host.source.next(timeout) {
         Next::Message(message) => message,
-        Next::Timeout => {
-            let had_message = app.message.is_some();
-            app.save_and_report();
-            return Batch::Draw(if app.message.is_some() != had_message {
-                Outcome::Redraw
-            } else {
-                Outcome::Idle
-            });
-        }
+        Next::Timeout => return Batch::Draw(host.apply(app, Event::SaveDue)),
         // Every thread that could wake the loop is gone.
         Next::Closed => return Batch::End(Ending::HangUp),
     };
@@ -279,10 +395,10 @@ fn next_batch<S: Source>(source: &mut S, app: &mut App) -> Batch {
                 Outcome::Idle
             }
             Message::Event(event @ (Event::Key(_) | Event::Paste(_))) => {
-                let resized = flush_resize(source, app, &mut resize);
-                merge(resized, app.handle(event))
+                let resized = flush_resize(host, app, &mut resize);
+                merge(resized, host.apply(app, event))
             }
-            Message::Event(event) => app.handle(event),
+            Message::Event(event) => host.apply(app, event),
             Message::HangUp => return Batch::End(Ending::HangUp),
             Message::Terminate { exit_code } => {
                 return Batch::End(Ending::Terminated { exit_code });
@@ -300,27 +416,27 @@ fn next_batch<S: Source>(source: &mut S, app: &mut App) -> Batch {
             Outcome::Suspend => return Batch::Suspend { group: true },
             _ => {}
         }
-        next = source.try_next();
+        next = host.source.try_next();
     }
-    Batch::Draw(merge(outcome, flush_resize(source, app, &mut resize)))
+    Batch::Draw(merge(outcome, flush_resize(host, app, &mut resize)))
 }
 
 /// Lays out a pending resize, at the size the terminal has now (crossterm
 /// and the signal thread both report a resize; the second finds nothing
 /// to do).
-fn flush_resize<S: Source>(
-    source: &mut S,
+fn flush_resize<S: Source, E: Effects, C: Clock>(
+    host: &mut Host<S, E, C>,
     app: &mut App,
     resize: &mut Option<(u16, u16)>,
 ) -> Outcome {
     let Some(reported) = resize.take() else {
         return Outcome::Idle;
     };
-    let (width, height) = source.size().unwrap_or(reported);
+    let (width, height) = host.source.size().unwrap_or(reported);
     if (width, height) == (app.area.width, app.area.height) {
         return Outcome::Idle;
     }
-    app.handle(Event::Resize(width, height))
+    host.apply(app, Event::Resize(width, height))
 }
 
 /// The stronger of two outcomes.
@@ -335,6 +451,180 @@ fn merge(a: Outcome, b: Outcome) -> Outcome {
         }
     }
     if rank(b) >= rank(a) { b } else { a }
+}
+
+/// The effects as performed for the local user: briefings read from
+/// disk (off the UI thread when the source can take results later), state
+/// saved in the store, the one-page brief written to a new file.
+#[derive(Debug, Clone)]
+pub struct LocalEffects {
+    store: Option<Store>,
+    export_dir: PathBuf,
+    reloads: Arc<Mutex<Reloads>>,
+}
+
+/// Reloads under way, so that a burst of file changes reads the file at
+/// most twice and a file that blocks holds at most one thread.
+#[derive(Debug, Default)]
+struct Reloads {
+    /// Being read now.
+    running: HashSet<PathBuf>,
+    /// Changed again while being read: read once more after.
+    again: HashSet<PathBuf>,
+}
+
+impl LocalEffects {
+    /// Effects that remember state in `store` (none: not at all) and write
+    /// the one-page brief to `export_dir` (or, failing that, the store's
+    /// folder).
+    pub fn new(store: Option<Store>, export_dir: PathBuf) -> Self {
+        Self {
+            store,
+            export_dir,
+            reloads: Arc::default(),
+        }
+    }
+
+    fn open(store: Option<&Store>, path: PathBuf) -> Done {
+        let briefing = crate::loader::load_path(&path);
+        let saved = store.map(|store| store.load(&path));
+        Done::Opened(Box::new(Opened {
+            path,
+            briefing,
+            saved,
+        }))
+    }
+
+    fn reload(path: PathBuf) -> Done {
+        let briefing = crate::loader::load_path(&path).map(Box::new);
+        Done::Reloaded { path, briefing }
+    }
+
+    /// Reads the file again on a worker, and again after that for as long
+    /// as it keeps changing meanwhile.
+    fn spawn_reload(&self, path: PathBuf, post: &Post) -> Result<(), PathBuf> {
+        let reloads = Arc::clone(&self.reloads);
+        {
+            let mut state = reloads.lock().unwrap_or_else(|e| e.into_inner());
+            if state.running.contains(&path) {
+                state.again.insert(path);
+                return Ok(());
+            }
+            state.running.insert(path.clone());
+        }
+        let post = Arc::clone(post);
+        let worker_path = path.clone();
+        let spawned = std::thread::Builder::new()
+            .name("reload".to_owned())
+            .spawn(move || {
+                let path = worker_path;
+                loop {
+                    post(Event::Done(Self::reload(path.clone())));
+                    let mut state = reloads.lock().unwrap_or_else(|e| e.into_inner());
+                    if !state.again.remove(&path) {
+                        state.running.remove(&path);
+                        return;
+                    }
+                }
+            });
+        if spawned.is_err() {
+            let mut state = self.reloads.lock().unwrap_or_else(|e| e.into_inner());
+            state.running.remove(&path);
+            return Err(path);
+        }
+        Ok(())
+    }
+
+    fn save(&self, path: PathBuf, changes: &Changes) -> Done {
+        let result = match &self.store {
+            Some(store) => store
+                .update(&path, changes)
+                .map(|_| ())
+                .map_err(|source| SaveError {
+                    dir: store.dir().to_path_buf(),
+                    source,
+                }),
+            None => Ok(()),
+        };
+        Done::Saved { path, result }
+    }
+
+    /// Writes the brief to a new file in the export folder (or the state
+    /// folder if that is not writable), never overwriting one.
+    fn export(&self, stem: &str, text: &str, private: bool) -> Result<PathBuf, ExportError> {
+        let stem = format!("{stem}-brief");
+        let first = crate::export::write_new(&self.export_dir, &stem, "txt", text, private);
+        match (first, &self.store) {
+            (Err(ExportError::Folder { .. }), Some(store)) => {
+                crate::export::write_new(store.dir(), &stem, "txt", text, private)
+            }
+            (result, _) => result,
+        }
+    }
+}
+
+impl Effects for LocalEffects {
+    fn perform(&mut self, effect: Effect, post: Option<&Post>) -> Option<Done> {
+        match effect {
+            Effect::Open { path } => {
+                if let Some(post) = post {
+                    let (store, post) = (self.store.clone(), Arc::clone(post));
+                    let worker_path = path.clone();
+                    let spawned = std::thread::Builder::new()
+                        .name("open".to_owned())
+                        .spawn(move || post(Event::Done(Self::open(store.as_ref(), worker_path))));
+                    if spawned.is_ok() {
+                        return None;
+                    }
+                }
+                Some(Self::open(self.store.as_ref(), path))
+            }
+            Effect::Reload { path } => match post {
+                Some(post) => match self.spawn_reload(path, post) {
+                    Ok(()) => None,
+                    Err(path) => Some(Self::reload(path)),
+                },
+                None => Some(Self::reload(path)),
+            },
+            Effect::Save { path, changes } => Some(self.save(path, &changes)),
+            Effect::Export {
+                stem,
+                text,
+                private,
+            } => Some(Done::Exported(self.export(&stem, &text, private))),
+        }
+    }
+}
+
+/// Driving the app one event at a time on the calling thread, effects
+/// included — for tests, benchmarks and tools; a session uses [`run`].
+impl App {
+    /// Applies one event at the system clock's time, performs its effects
+    /// to completion with this app's own store and export folder, and
+    /// applies their results.
+    pub fn handle(&mut self, event: Event) -> Outcome {
+        let mut effects = LocalEffects::new(self.store.clone(), self.export_dir.clone());
+        apply(self, event, &mut effects, &SystemClock, None)
+    }
+
+    /// Saves the open briefing's position, read marks and notes now.
+    pub fn save(&mut self) -> Result<(), SaveError> {
+        let mut effects = LocalEffects::new(self.store.clone(), self.export_dir.clone());
+        let step = self.update(Event::SaveDue, SystemClock.now());
+        for effect in step.effects {
+            if let Some(Done::Saved { path, result }) = effects.perform(effect, None) {
+                result?;
+                self.update(
+                    Event::Done(Done::Saved {
+                        path,
+                        result: Ok(()),
+                    }),
+                    SystemClock.now(),
+                );
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -1338,7 +1338,7 @@ mod tests {
         assert!(!target.exists(), "the link was followed");
     }
 
-    #[cfg(unix)]
+    #[cfg(all(unix, not(target_vendor = "apple")))]
     #[test]
     fn a_fifo_at_the_lock_path_or_the_state_path_does_not_hang() {
         use rustix::fs::{CWD, FileType, Mode, mknodat};
@@ -1485,5 +1485,159 @@ mod tests {
         assert!(store.note(&briefing, "trade").is_err());
         // Nothing was created beside the briefing or in the current folder.
         assert_eq!(fs::read_dir(dir.path()).expect("list").count(), 1);
+    }
+
+    #[test]
+    fn applying_changes_marks_reads_unreads_and_known_sections() {
+        let mut state = BriefingState::default();
+        state.read.insert("old".into());
+        state.known.insert("old".into());
+        let mut changes = Changes {
+            position: Some(Position {
+                part: "summary".into(),
+                block: 1,
+                fraction: 0.25,
+            }),
+            ..Changes::default()
+        };
+        changes.read.insert("trade".into(), "fp-trade".into());
+        changes.unread.insert("old".into());
+        changes.known.insert("fresh".into());
+        assert!(changes.apply(&mut state).is_empty());
+        assert_eq!(state.position, changes.position);
+        assert!(state.read.contains("trade") && !state.read.contains("old"));
+        assert_eq!(
+            state.fingerprints.get("trade").map(String::as_str),
+            Some("fp-trade")
+        );
+        // Read sections become known; known ones stay known when unread.
+        for id in ["old", "trade", "fresh"] {
+            assert!(state.known.contains(id), "{id}");
+        }
+        // No position change leaves the position alone.
+        Changes::default().apply(&mut state);
+        assert_eq!(state.position, changes.position);
+    }
+
+    #[test]
+    fn a_note_both_sides_agree_on_is_not_doubled() {
+        let mut state = BriefingState::default();
+        state.notes.insert("trade".into(), note("same"));
+        let mut changes = Changes::default();
+        changes.edit_note("trade", Some("old"), Some(note("same")));
+        assert!(changes.apply(&mut state).is_empty());
+        assert_eq!(
+            state.notes.get("trade").map(|n| n.text.as_str()),
+            Some("same")
+        );
+    }
+
+    #[test]
+    fn a_note_kept_both_ways_has_the_later_time_and_this_title() {
+        let mut state = BriefingState::default();
+        state.notes.insert(
+            "trade".into(),
+            Note {
+                text: "theirs".into(),
+                section_title: "Old title".into(),
+                updated: 50,
+            },
+        );
+        let mut changes = Changes::default();
+        changes.edit_note(
+            "trade",
+            None,
+            Some(Note {
+                text: "mine".into(),
+                section_title: "New title".into(),
+                updated: 40,
+            }),
+        );
+        assert_eq!(changes.apply(&mut state), vec!["trade".to_owned()]);
+        let merged = state.notes.get("trade").expect("kept");
+        assert_eq!(merged.text, format!("theirs\n{BOTH_KEPT}\nmine"));
+        assert_eq!(merged.section_title, "New title");
+        assert_eq!(merged.updated, 50);
+    }
+
+    #[test]
+    fn the_state_file_says_which_briefing_it_is_for() {
+        let dir = temp();
+        let (store, briefing) = store_and_briefing(&dir);
+        store
+            .save(&briefing, &BriefingState::default())
+            .expect("saved");
+        let (state, _) = store.load(&briefing);
+        let full = fs::canonicalize(&briefing).expect("full path");
+        assert_eq!(state.path, full.to_string_lossy());
+        // A path already recorded is kept.
+        let named = BriefingState {
+            path: "kept".into(),
+            ..BriefingState::default()
+        };
+        store.save(&briefing, &named).expect("saved");
+        assert_eq!(store.load(&briefing).0.path, "kept");
+    }
+
+    #[test]
+    fn a_missing_briefing_is_keyed_by_its_full_path_until_it_exists() {
+        let dir = temp();
+        let store = Store::new(dir.path().join("state"));
+        let briefing = dir.path().join("later.toml");
+        let before = store.file_for(&briefing);
+        assert_eq!(before, store.file_named(&briefing));
+        // Once it exists, its canonical path is used and kept.
+        fs::write(&briefing, "x").expect("write");
+        let canonical = fs::canonicalize(&briefing).expect("full");
+        assert_eq!(store.file_for(&briefing), store.file_named(&canonical));
+    }
+
+    #[test]
+    fn exactly_the_note_limit_loads() {
+        let dir = temp();
+        let (store, briefing) = store_and_briefing(&dir);
+        let mut text = String::from("version = 1\n[notes]\n");
+        for i in 0..MAX_NOTES {
+            text.push_str(&format!("n{i} = {{ text = \"x\" }}\n"));
+        }
+        write_raw(&store, &briefing, &text);
+        let (state, load) = store.load(&briefing);
+        assert_eq!(load, LoadNote::Fine);
+        assert_eq!(state.notes.len(), MAX_NOTES);
+    }
+
+    #[test]
+    fn state_that_would_be_too_large_to_read_back_is_not_written() {
+        let dir = temp();
+        let (store, briefing) = store_and_briefing(&dir);
+        let mut changes = Changes::default();
+        // Each note under its own limit, together over the file's.
+        let count = usize::try_from(MAX_STATE_SIZE).expect("fits") / MAX_NOTE_SIZE + 1;
+        for i in 0..count {
+            changes
+                .notes
+                .insert(format!("n{i}"), Some(note(&"x".repeat(MAX_NOTE_SIZE))));
+        }
+        let error = store.update(&briefing, &changes).expect_err("too large");
+        assert!(matches!(error, StoreError::StateTooLarge { .. }), "{error}");
+        assert!(
+            error.to_string().contains("over the 8.0 MiB limit"),
+            "{error}"
+        );
+        assert!(!store.file_for(&briefing).exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn group_or_other_write_is_refused_but_read_is_not() {
+        use std::os::unix::fs::PermissionsExt;
+        for (mode, refused) in [(0o720, true), (0o702, true), (0o755, false), (0o700, false)] {
+            let dir = temp();
+            let (store, briefing) = store_and_briefing(&dir);
+            fs::create_dir(store.dir()).expect("dir");
+            fs::set_permissions(store.dir(), fs::Permissions::from_mode(mode)).expect("chmod");
+            let result = store.save(&briefing, &BriefingState::default());
+            assert_eq!(result.is_err(), refused, "mode {mode:o}: {result:?}");
+        }
     }
 }

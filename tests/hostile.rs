@@ -6,6 +6,9 @@
 //! hostile keys, all shown by the real binary in a pseudo-terminal, paged
 //! through to the end, searched and filtered. Every byte it writes must be
 //! a sequence the reader itself means.
+//!
+//! Unix only: the pseudo-terminal harness, FIFOs and file modes are.
+#![cfg(unix)]
 
 mod harness;
 
@@ -472,8 +475,20 @@ fn hostile_file_names_and_errors_reach_the_terminal_only_as_text() {
 
 /// Makes a FIFO at `path`.
 fn fifo(path: &Path) {
-    use rustix::fs::{CWD, FileType, Mode, mknodat};
-    mknodat(CWD, path, FileType::Fifo, Mode::from_raw_mode(0o600), 0).expect("mkfifo");
+    #[cfg(not(target_vendor = "apple"))]
+    {
+        use rustix::fs::{CWD, FileType, Mode, mknodat};
+        mknodat(CWD, path, FileType::Fifo, Mode::from_raw_mode(0o600), 0).expect("mkfifo");
+    }
+    // rustix has no mknodat on macOS.
+    #[cfg(target_vendor = "apple")]
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .is_ok_and(|s| s.success()),
+        "mkfifo"
+    );
 }
 
 /// A copy of the shipped briefing in `dir`, so its state file is its own.

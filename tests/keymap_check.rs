@@ -207,8 +207,10 @@ fn check_with_nothing_to_check_is_a_usage_error() {
     assert!(text(&output.stderr).contains("--keymap PATH"));
 }
 
+#[cfg(unix)]
 /// Runs `brief` with `args`, failing the test if it has not ended within
 /// 15 s (the faults checked here used to block forever).
+#[cfg(unix)]
 fn brief_without_hanging(args: &[&str]) -> Output {
     let child = Command::new(env!("CARGO_BIN_EXE_brief"))
         .args(args)
@@ -232,7 +234,7 @@ fn brief_without_hanging(args: &[&str]) -> Output {
     }
 }
 
-#[cfg(unix)]
+#[cfg(all(unix, not(target_vendor = "apple")))]
 #[test]
 fn a_fifo_as_the_keymap_is_refused_at_once() {
     use rustix::fs::{CWD, FileType, Mode, mknodat};

@@ -2,6 +2,7 @@
 //! restores the terminal, hang-up ends the process at once and cheaply,
 //! suspend and resume work under a job-control shell, and the reader
 //! adapts to the terminal it is given (dumb, monochrome, ASCII, small).
+#![cfg(unix)]
 
 mod harness;
 
@@ -52,6 +53,47 @@ fn sigint_restores_and_exits() {
 #[test]
 fn sighup_restores_and_exits() {
     ends_on_signal(libc::SIGHUP, 129);
+}
+
+#[test]
+fn sigquit_restores_and_exits() {
+    ends_on_signal(libc::SIGQUIT, 131);
+}
+
+#[test]
+fn sigusr1_sigusr2_and_sigalrm_restore_and_exit() {
+    ends_on_signal(libc::SIGUSR1, 138);
+    ends_on_signal(libc::SIGUSR2, 140);
+    ends_on_signal(libc::SIGALRM, 142);
+}
+
+#[test]
+fn a_file_size_limit_fails_the_save_instead_of_killing_brief() {
+    // Under `ulimit -f 1` (512 bytes) a note of 4 KB cannot be saved: the
+    // system sends SIGXFSZ at the write, whose default action kills.
+    let state = tempfile::tempdir().expect("state folder");
+    let script = r#"ulimit -f 1 && exec "$0" "$@""#;
+    let mut session = Spawn::program("sh", &["-c", script, brief(), &liege()])
+        .env("XDG_STATE_HOME", state.path())
+        .start();
+    session.wait_reader();
+    session.send(b"1a");
+    session.wait_text("Writing a note");
+    let mut paste = b"\x1b[200~".to_vec();
+    paste.extend(std::iter::repeat_n(b"lease ".as_slice(), 700).flatten());
+    paste.extend_from_slice(b"\x1b[201~");
+    session.send(&paste);
+    session.wait_text("lease lease");
+    session.send(b"\x1b");
+    // Closed (an escape followed at once by `q` would read as alt-q).
+    session.wait_for("the note editor closed", PATIENCE, |s| {
+        !s.contents().contains("Writing a note")
+    });
+    session.send(b"q");
+    let exit = session.wait_exit(PATIENCE);
+    assert_eq!(exit.signal, None, "brief was killed by a signal");
+    assert!(exit.code.is_some(), "no exit status");
+    session.assert_restored();
 }
 
 /// Closes the terminal under a reading brief: it must end by itself, with
@@ -131,6 +173,17 @@ fn ctrl_z_suspends_and_fg_redraws_at_the_current_size() {
     shell.send(b"\x1a");
     assert_stopped(&mut shell, pid);
     resume_quit(&mut shell);
+}
+
+#[test]
+fn ctrl_z_without_a_job_control_shell_carries_on() {
+    // brief leads a session of its own, as under `ssh host brief`: no
+    // shell could continue it, so stopping would hang it for good.
+    let mut session = reader();
+    session.send(b"\x1a");
+    session.send(b"q");
+    assert_eq!(session.wait_exit(PATIENCE).code, Some(0));
+    session.assert_restored();
 }
 
 #[test]

@@ -253,13 +253,32 @@ fn drawn_at(screen: &str, (width, height): (u16, u16)) -> bool {
         && rows.iter().any(|r| r.chars().count() == usize::from(width))
 }
 
+/// `captured` with the 16 palette colours written one way. The lean
+/// backend sends palette colour 6 as `ESC[36m`, crossterm as
+/// `ESC[38;5;6m`: the same entry of the user's palette on every terminal,
+/// which tmux nevertheless records apart.
+fn same_colours(captured: &str) -> String {
+    let mut text = captured.to_owned();
+    for n in 0..16u8 {
+        let (fg, bg) = if n < 8 {
+            (30 + n, 40 + n)
+        } else {
+            (82 + n, 92 + n)
+        };
+        text = text
+            .replace(&format!("\x1b[38;5;{n}m"), &format!("\x1b[{fg}m"))
+            .replace(&format!("\x1b[48;5;{n}m"), &format!("\x1b[{bg}m"));
+    }
+    text
+}
+
 /// Waits until `ready` holds for the screens of both sessions, then until
 /// the two agree (text and attributes), and returns the text.
 fn settle(server: &Server, names: [&str; 2], step: &str, ready: impl Fn(&str) -> bool) -> String {
     let deadline = Instant::now() + PATIENCE;
     loop {
         let text = names.map(|n| server.capture(n, false));
-        let styled = names.map(|n| server.capture(n, true));
+        let styled = names.map(|n| same_colours(&server.capture(n, true)));
         let both_ready = text.iter().all(|t| ready(t));
         if both_ready && text[0] == text[1] && styled[0] == styled[1] {
             return text[0].clone();

@@ -15,7 +15,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::toml_checks::{Checker, Table, suggest, syntax_message, table_key_span};
-use super::{LoadError, notices};
+use super::{LoadError, RawText, notices};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, quote};
 use crate::markdown;
 use crate::model::{Block, Briefing, Chart, Fact, Point, Section, Source};
@@ -48,6 +48,30 @@ pub(super) fn load_toml(name: &str, source: &str) -> Result<Briefing, LoadError>
     let span = root.span();
     let briefing = checker.briefing(root.into_inner(), span);
     finish(checker, briefing)
+}
+
+/// The bottom line and section bodies of a valid format-1 file, as written.
+pub(super) fn raw_text(source: &str) -> RawText {
+    let (root, _) = DeTable::parse_recoverable(source);
+    let root = root.into_inner();
+    let text = |table: &Table<'_>, key: &str| match table.get(key).map(Spanned::get_ref) {
+        Some(DeValue::String(s)) => s.to_string(),
+        _ => String::new(),
+    };
+    let bodies = match root.get("sections").map(Spanned::get_ref) {
+        Some(DeValue::Array(items)) => items
+            .iter()
+            .map(|item| match item.get_ref() {
+                DeValue::Table(t) => text(t, "body"),
+                _ => String::new(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    RawText {
+        summary: text(&root, "summary"),
+        bodies,
+    }
 }
 
 /// The briefing, or every diagnostic in file order.

@@ -24,7 +24,7 @@ use toml::de::DeValue;
 
 use super::briefing::{FACT_KEYS, SourceIds, TOP_KEYS, finish, is_id_char, slug};
 use super::toml_checks::{Checker, Table, suggest};
-use super::{LoadError, yaml_front};
+use super::{LoadError, RawText, yaml_front};
 use crate::diagnostic::{LineIndex, quote};
 use crate::model::{Briefing, Chart, Date, Fact, Section, Source};
 use crate::sanitize::Findings;
@@ -36,15 +36,16 @@ pub const CHART_BLOCK: &str = "chart";
 /// The info string of a fenced block listing the source ids a section cites.
 pub const SOURCES_BLOCK: &str = "sources";
 
-/// The Markdown extensions used to find a file's structure. Heading
-/// attributes give `## Title {#id}`; the others only matter in that their
-/// blocks are not mistaken for anything else.
+/// The Markdown extensions used to find a file's structure: those bodies
+/// are read with ([`crate::markdown`]), so their blocks are not mistaken
+/// for anything else, and heading attributes for `## Title {#id}`.
 pub(super) fn structure_options() -> Options {
     Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 /// Which kind of front matter a file starts with.
@@ -245,8 +246,9 @@ struct Draft {
     charts: Vec<Chart>,
 }
 
-/// Validates a Markdown briefing; `name` is used in diagnostics.
-pub(super) fn load_markdown(name: &str, source: &str) -> Result<Briefing, LoadError> {
+/// Validates a Markdown briefing; `name` is used in diagnostics. The raw
+/// text of its bottom line and bodies comes with it.
+pub(super) fn load_markdown(name: &str, source: &str) -> Result<(Briefing, RawText), LoadError> {
     let index = LineIndex::new(source);
     let mut checker = Checker {
         name,
@@ -263,7 +265,7 @@ pub(super) fn load_markdown(name: &str, source: &str) -> Result<Briefing, LoadEr
                 "the front matter opened here with +++ is never closed".to_owned(),
                 Some("end it with a line holding only +++".to_owned()),
             );
-            return finish(checker, Briefing::default()).map(|_| Briefing::default());
+            return finish(checker, Briefing::default()).map(|b| (b, RawText::default()));
         }
     };
     let front = match front {
@@ -291,8 +293,8 @@ pub(super) fn load_markdown(name: &str, source: &str) -> Result<Briefing, LoadEr
         }
         None => Front::default(),
     };
-    let briefing = checker.markdown_briefing(front, source, start);
-    finish(checker, briefing)
+    let (briefing, raw) = checker.markdown_briefing(front, source, start);
+    finish(checker, briefing).map(|b| (b, raw))
 }
 
 impl Checker<'_> {
@@ -354,7 +356,12 @@ impl Checker<'_> {
 
     /// The Markdown after the front matter (from `start` in `source`) read
     /// into a briefing, with the front matter's fields.
-    fn markdown_briefing(&mut self, front: Front, source: &str, start: usize) -> Briefing {
+    fn markdown_briefing(
+        &mut self,
+        front: Front,
+        source: &str,
+        start: usize,
+    ) -> (Briefing, RawText) {
         let markdown = &source[start..];
         let ids = SourceIds::new(&front.sources);
         let mut title = front.title;
@@ -448,6 +455,7 @@ impl Checker<'_> {
             if summary.is_empty() {
                 self.base = 0;
                 summary = self.markdown(&text);
+                summary_text = text;
             } else {
                 self.error(
                     span,
@@ -456,9 +464,11 @@ impl Checker<'_> {
                 );
             }
         }
+        let mut raw = RawText::default();
         let sections = if drafts.is_empty() {
             // Without `##` headings the whole text is one section, named
             // after the briefing, so any Markdown document can be read.
+            raw.bodies.push(summary_text);
             vec![Section {
                 id: slug(&title, 1),
                 title: title.clone(),
@@ -466,19 +476,24 @@ impl Checker<'_> {
                 ..Section::default()
             }]
         } else {
+            raw.summary = summary_text;
             drafts
                 .into_iter()
-                .map(|draft| Section {
-                    id: draft.id,
-                    title: draft.title.unwrap_or_default(),
-                    body: self.markdown(&draft.body),
-                    sources: draft.sources,
-                    facts: draft.facts,
-                    charts: draft.charts,
+                .map(|draft| {
+                    let body = self.markdown(&draft.body);
+                    raw.bodies.push(draft.body);
+                    Section {
+                        id: draft.id,
+                        title: draft.title.unwrap_or_default(),
+                        body,
+                        sources: draft.sources,
+                        facts: draft.facts,
+                        charts: draft.charts,
+                    }
                 })
                 .collect()
         };
-        Briefing {
+        let briefing = Briefing {
             title,
             subtitle: front.subtitle,
             date: front.date,
@@ -491,7 +506,8 @@ impl Checker<'_> {
             sections,
             sources: front.sources,
             notices: Vec::new(),
-        }
+        };
+        (briefing, raw)
     }
 
     /// A `##` heading made a section: its title and an id, given or made
@@ -691,6 +707,7 @@ mod tests {
 
     fn load(source: &str) -> Result<Briefing, Vec<String>> {
         load_markdown("b.md", source)
+            .map(|(b, _)| b)
             .map_err(|e| e.diagnostics.iter().map(ToString::to_string).collect())
     }
 

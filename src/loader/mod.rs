@@ -1,8 +1,9 @@
 //! Loading a briefing file: bytes → text → validated [`Briefing`].
 //!
-//! The loader reads at most [`MAX_FILE_SIZE`] bytes ([`read`]), insists on
-//! UTF-8, parses TOML with its spans kept (toml's `DeTable`, the same parser
-//! serde uses) and walks the tree against the format-1 schema
+//! The loader reads at most [`MAX_FILE_SIZE`] bytes of a regular file
+//! ([`crate::fsio`]), insists on UTF-8, parses TOML with its spans kept
+//! (toml's `DeTable`, the same parser serde uses) and walks the tree
+//! against the format-1 schema
 //! ([`briefing`], with the generic checks in [`toml_checks`]). It does not
 //! stop at the first problem: every finding becomes a [`Diagnostic`] with
 //! line and column, so an analyst fixes a file in one pass. A `.md` file
@@ -11,7 +12,7 @@
 
 mod briefing;
 pub mod markdown_file;
-pub mod read;
+pub mod markdown_out;
 mod toml_checks;
 mod yaml_front;
 
@@ -50,36 +51,39 @@ pub fn load_path(path: &Path) -> Result<Briefing, LoadError> {
 }
 
 /// Reads a briefing file within [`MAX_FILE_SIZE`], or says plainly why not.
+/// [`crate::fsio`] opens it as what it is: a FIFO, device or socket is
+/// refused at once instead of blocking the reader.
 fn read_file(path: &Path, name: &str) -> Result<Vec<u8>, LoadError> {
-    read::read_bounded(path, MAX_FILE_SIZE).map_err(|error| {
+    use crate::fsio::{Kind, ReadError};
+    crate::fsio::read_regular(path, MAX_FILE_SIZE).map_err(|error| {
         let (message, hint) = match error {
-            read::ReadError::NotFound => (
+            ReadError::NotFound => (
                 "there is no such file".to_owned(),
                 Some("check the path".to_owned()),
             ),
-            read::ReadError::PermissionDenied => (
+            ReadError::PermissionDenied => (
                 "cannot read the file: permission denied".to_owned(),
                 Some("check the file's permissions".to_owned()),
             ),
-            read::ReadError::Folder => (
+            ReadError::NotRegular(Kind::Folder) => (
                 "is a folder, not a briefing file".to_owned(),
-                Some("give a .toml file, or open the folder as a library".to_owned()),
+                Some("give a .toml or .md file, or open the folder as a library".to_owned()),
             ),
-            read::ReadError::NotRegular(kind) => (
+            ReadError::NotRegular(kind) => (
                 format!("is {kind}, not a briefing file"),
                 Some("give a regular .toml or .md file".to_owned()),
             ),
-            read::ReadError::TooLarge(size) => (
+            ReadError::TooLarge { size, .. } => (
                 format!(
                     "the file is {}, over the {} MiB limit for a briefing",
-                    read::human_size(size),
+                    crate::fsio::human_size(size),
                     MAX_FILE_SIZE / (1024 * 1024)
                 ),
                 Some("split it into several briefings".to_owned()),
             ),
             // The OS's own words ("No such file or directory (os error 2)")
             // are kept only for the rare errors that have no plainer name.
-            read::ReadError::Other(error) => (format!("cannot read the file: {error}"), None),
+            ReadError::Io(error) => (format!("cannot read the file: {error}"), None),
         };
         LoadError {
             diagnostics: vec![Diagnostic::whole_file(name, Severity::Error, message, hint)],
@@ -117,10 +121,38 @@ fn decode_utf8(bytes: Vec<u8>, name: &str) -> Result<String, LoadError> {
 /// format-1 TOML.
 pub fn load_str(name: &str, source: &str) -> Result<Briefing, LoadError> {
     if is_markdown_name(name) {
-        markdown_file::load_markdown(name, source)
+        markdown_file::load_markdown(name, source).map(|(briefing, _)| briefing)
     } else {
         briefing::load_toml(name, source)
     }
+}
+
+/// The Markdown of a briefing's bottom line and section bodies as the file
+/// has it, before it became blocks: what a Markdown copy of the briefing is
+/// written from, so nothing is lost in turning blocks back into text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawText {
+    /// The bottom line.
+    pub summary: String,
+    /// Each section's body, in order.
+    pub bodies: Vec<String>,
+}
+
+/// [`load_str`], with the raw text of the bottom line and bodies.
+pub fn load_str_with_text(name: &str, source: &str) -> Result<(Briefing, RawText), LoadError> {
+    if is_markdown_name(name) {
+        return markdown_file::load_markdown(name, source);
+    }
+    let briefing = briefing::load_toml(name, source)?;
+    Ok((briefing, briefing::raw_text(source)))
+}
+
+/// [`load_path`], with the raw text of the bottom line and bodies.
+pub fn load_path_with_text(path: &Path) -> Result<(Briefing, RawText), LoadError> {
+    let name = display_name(path);
+    let bytes = read_file(path, &name)?;
+    let source = decode_utf8(bytes, &name)?;
+    load_str_with_text(&name, &source)
 }
 
 /// True for a file name that is read as Markdown (`.md`, `.markdown`).
