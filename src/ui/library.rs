@@ -52,7 +52,7 @@ pub fn render(app: &App, area: Rect, buffer: &mut Buffer) {
     }
     if library.visible.is_empty() {
         let note = if library.entries.is_empty() {
-            "No briefings (.toml files) in this folder.".to_owned()
+            "No briefings (.toml or .md files) in this folder.".to_owned()
         } else {
             format!("No briefing matches “{}”.", sanitize::line(&library.filter))
         };
