@@ -9,6 +9,7 @@ pub mod app;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod fsio;
 pub mod glyphs;
 pub mod keymap;
 pub mod layout;

@@ -27,10 +27,10 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 use ratatui::backend::{Backend, ClearType, WindowSize};
+use ratatui::buffer::CellWidth;
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
-use unicode_width::UnicodeWidthStr;
 
 /// Colours and attributes: the terminal's "pen".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -146,6 +146,13 @@ mod compact {
 
 type Row = Vec<Glyph>;
 
+/// The columns a cell covers, measured exactly as ratatui's buffer and its
+/// diff measure them (and as [`crate::text::grapheme_width`] does), so this
+/// backend and the plain one agree on where every glyph lands.
+fn cell_width(cell: &Cell) -> usize {
+    usize::from(cell.cell_width())
+}
+
 /// Turns a row of ratatui cells into what a terminal shows for it.
 fn display_row(cells: &[Cell]) -> Row {
     let width = cells.len();
@@ -155,7 +162,7 @@ fn display_row(cells: &[Cell]) -> Row {
         let cell = &cells[x];
         let symbol = cell.symbol();
         let pen = Pen::of(cell);
-        let w = if symbol.len() == 1 { 1 } else { symbol.width() };
+        let w = cell_width(cell);
         // A wide character is shown only if the cells it covers are the
         // empty ones ratatui leaves behind it and it fits the row.
         let fits =
@@ -934,7 +941,7 @@ where
     {
         let mut touched = vec![false; self.height()];
         for (x, y, cell) in content {
-            let covers = cell.symbol().width().max(1) as u16;
+            let covers = cell_width(cell).max(1) as u16;
             let outside = x >= self.frame.area.width
                 || y >= self.frame.area.height
                 || (!self.size_known && x + covers > self.frame.area.width);
@@ -1149,6 +1156,34 @@ mod tests {
         }
         fn flush(&mut self) -> io::Result<()> {
             Ok(())
+        }
+    }
+
+    #[test]
+    fn cells_are_measured_as_ratatui_and_the_layout_measure_them() {
+        // Half-width katakana with a half-width voiced mark (ratatui counts
+        // the mark as a column of its own on top of unicode-width's two:
+        // three in all, and this backend must agree, or the rest of the row
+        // lands one column off), an emoji made wide by a variation
+        // selector, a family joined by ZWJs, a letter with a combining
+        // accent, a CJK ideograph, plain ASCII.
+        for (symbol, columns) in [
+            ("ｶﾞ", 3),
+            ("\u{2764}\u{FE0F}", 2),
+            ("\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}", 2),
+            ("e\u{301}", 1),
+            ("漢", 2),
+            ("a", 1),
+        ] {
+            let mut cell = Cell::EMPTY;
+            cell.set_symbol(symbol);
+            assert_eq!(cell_width(&cell), columns, "{symbol:?}");
+            assert_eq!(crate::text::grapheme_width(symbol), columns, "{symbol:?}");
+            // Where ratatui's own writer puts the next character.
+            let mut buffer = Buffer::empty(Rect::new(0, 0, 6, 1));
+            let (x, _) = buffer.set_stringn(0, 0, format!("{symbol}z"), 6, Style::default());
+            assert_eq!(usize::from(x), columns + 1, "{symbol:?}");
+            assert_eq!(buffer[(x - 1, 0)].symbol(), "z", "{symbol:?}");
         }
     }
 

@@ -21,6 +21,11 @@ use serde::{Deserialize, Serialize};
 /// The version written; files with a newer version are left alone.
 pub const VERSION: u32 = 1;
 
+/// State files larger than this are not read: a briefing's notes come to
+/// kilobytes, and a link to `/dev/zero` or a flood of notes must not take
+/// the reader's memory.
+pub const MAX_STATE_SIZE: u64 = 4 * 1024 * 1024;
+
 /// Where in a briefing the reader was, independent of layout.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Position {
@@ -186,9 +191,9 @@ impl Store {
     /// fresh start, a corrupt one is set aside.
     pub fn load(&self, briefing: &Path) -> (BriefingState, LoadNote) {
         let file = self.file_for(briefing);
-        let text = match fs::read(&file) {
+        let text = match crate::fsio::read_regular(&file, MAX_STATE_SIZE) {
             Ok(bytes) => bytes,
-            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            Err(error) if error.is_not_found() => {
                 return (BriefingState::default(), LoadNote::Fine);
             }
             Err(error) => {

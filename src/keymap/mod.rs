@@ -13,8 +13,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
-use std::fs::File;
-use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -252,49 +250,35 @@ fn read_keymap_file(path: &Path) -> Result<String, ReadFailure> {
             Some(hint.to_owned()),
         )),
     };
-    let io_fail = |error: std::io::Error| {
-        let missing = error.kind() == std::io::ErrorKind::NotFound;
-        let hint = match error.kind() {
-            std::io::ErrorKind::NotFound => "check the path; brief uses its default keys",
-            std::io::ErrorKind::PermissionDenied => {
+    let bytes = crate::fsio::read_regular(path, MAX_KEYMAP_SIZE).map_err(|error| {
+        use crate::fsio::ReadError;
+        let hint = match &error {
+            ReadError::NotFound => "check the path; brief uses its default keys",
+            ReadError::PermissionDenied => {
                 "check the file's permissions; brief uses its default keys"
             }
-            _ => "brief uses its default keys",
+            ReadError::NotRegular(_) => "give the path of a keymap.toml",
+            ReadError::TooLarge { .. } => {
+                "a keymap needs only the entries that differ from the defaults"
+            }
+            ReadError::Io(_) => "brief uses its default keys",
         };
-        ReadFailure {
-            missing,
-            ..fail(format!("cannot read the keymap: {error}"), hint)
-        }
-    };
-    let file = File::open(path).map_err(io_fail)?;
-    let metadata = file.metadata().map_err(io_fail)?;
-    if metadata.is_dir() {
-        return Err(fail(
-            "is a folder, not a keymap file".to_owned(),
-            "give the path of a keymap.toml",
-        ));
-    }
-    let too_large = || {
-        fail(
-            format!(
-                "the keymap is over the {} KiB limit",
+        let message = match &error {
+            ReadError::NotFound | ReadError::PermissionDenied | ReadError::Io(_) => {
+                format!("cannot read the keymap: {error}")
+            }
+            ReadError::NotRegular(kind) => format!("is {kind}, not a keymap file"),
+            ReadError::TooLarge { size, .. } => format!(
+                "the keymap is {}, over the {} KiB limit",
+                crate::fsio::human_size(*size),
                 MAX_KEYMAP_SIZE / 1024
             ),
-            "a keymap needs only the entries that differ from the defaults",
-        )
-    };
-    if metadata.len() > MAX_KEYMAP_SIZE {
-        return Err(too_large());
-    }
-    let mut bytes = Vec::new();
-    // One byte past the limit, so a device or a growing file is refused
-    // without being read whole.
-    file.take(MAX_KEYMAP_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io_fail)?;
-    if bytes.len() as u64 > MAX_KEYMAP_SIZE {
-        return Err(too_large());
-    }
+        };
+        ReadFailure {
+            missing: error.is_not_found(),
+            ..fail(message, hint)
+        }
+    })?;
     String::from_utf8(bytes).map_err(|error| {
         let valid = error.utf8_error().valid_up_to();
         let prefix =
