@@ -21,6 +21,7 @@ pub mod output;
 pub mod print;
 pub mod sanitize;
 pub mod search;
+pub mod serve;
 pub mod state;
 pub mod terminal;
 pub mod testdata;

@@ -37,6 +37,7 @@ fn main() -> ExitCode {
         Some(Command::Print { file, width, .. }) => {
             run_print(&file, width.map(usize::from), glyphs)
         }
+        Some(Command::Serve(args)) => brief::serve::run(&args, cli.ascii, cli.no_color),
         None => {
             let path = cli
                 .path

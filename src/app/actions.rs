@@ -4,7 +4,7 @@
 //! and, at most, a message for the status line.
 
 use std::path::PathBuf;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::geometry::Overlay;
 use super::library::LibraryEntry;
@@ -71,7 +71,7 @@ impl App {
                 };
                 match &entry.briefing {
                     Ok(briefing) => {
-                        let (briefing, name) = (Rc::clone(briefing), entry.name.clone());
+                        let (briefing, name) = (Arc::clone(briefing), entry.name.clone());
                         let path = entry.path.clone();
                         self.open(briefing, name, Some(path));
                     }

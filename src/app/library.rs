@@ -6,7 +6,7 @@
 //! error; the others stay usable.
 
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::app::marks::Marks;
 use crate::check::briefing_files;
@@ -24,7 +24,7 @@ pub struct LibraryEntry {
     /// Its file name, sanitised.
     pub name: String,
     /// The briefing, or the first problem found in it.
-    pub briefing: Result<Rc<Briefing>, Diagnostic>,
+    pub briefing: Result<Arc<Briefing>, Diagnostic>,
     /// Sections read, if anything is remembered.
     pub read: Option<usize>,
     /// Sections changed since they were read.
@@ -42,7 +42,7 @@ impl LibraryEntry {
             .file_name()
             .map(|n| display_name(Path::new(n)))
             .unwrap_or_else(|| display_name(path));
-        let briefing = loader::load_path(path).map(Rc::new).map_err(|error| {
+        let briefing = loader::load_path(path).map(Arc::new).map_err(|error| {
             error.diagnostics.into_iter().next().unwrap_or_else(|| {
                 Diagnostic::whole_file(
                     &name,

@@ -20,7 +20,7 @@ mod remember;
 mod search_state;
 
 use std::path::PathBuf;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 use ratatui::layout::Rect;
@@ -167,7 +167,7 @@ impl App {
         area: Rect,
     ) -> Self {
         let mut app = Self::empty(settings, area);
-        app.open(Rc::new(briefing), name, path);
+        app.open(Arc::new(briefing), name, path);
         app.startup_message();
         app
     }
@@ -205,7 +205,7 @@ impl App {
         }
     }
 
-    fn open(&mut self, briefing: Rc<Briefing>, name: String, path: Option<PathBuf>) {
+    fn open(&mut self, briefing: Arc<Briefing>, name: String, path: Option<PathBuf>) {
         let mut notice = briefing.notices.first().cloned();
         let mut reader = ReaderState::new(briefing, name, self.area, self.glyphs);
         if let (Some(store), Some(path)) = (&self.store, &path) {
@@ -398,7 +398,7 @@ impl App {
                 if *reader.briefing == briefing {
                     return Outcome::Idle;
                 }
-                reader.replace_briefing(Rc::new(briefing));
+                reader.replace_briefing(Arc::new(briefing));
                 let changed = reader.marks.changed_count();
                 let text = match changed {
                     0 => "briefing updated on disk; reloaded".to_owned(),
