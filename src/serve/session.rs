@@ -321,6 +321,7 @@ impl Session {
                 match input {
                     SessionInput::Data(bytes) => {
                         last_key = Instant::now();
+                        injected_panic(&bytes);
                         for event in self.decoder.decode(&bytes) {
                             outcome = merge(outcome, self.app.handle(event));
                             if outcome == Outcome::Quit {
@@ -470,6 +471,20 @@ impl Session {
         }
     }
 }
+
+/// Under the `test-hooks` feature, with `BRIEF_TEST_PANIC=serve`, a `!`
+/// typed by a reader panics their session, so tests can prove that one
+/// session's panic leaves the server and the other sessions running.
+#[cfg(feature = "test-hooks")]
+#[allow(clippy::panic)]
+fn injected_panic(bytes: &[u8]) {
+    if bytes.contains(&b'!') && std::env::var("BRIEF_TEST_PANIC").is_ok_and(|v| v == "serve") {
+        panic!("test-hooks: a panic injected in a serve session");
+    }
+}
+
+#[cfg(not(feature = "test-hooks"))]
+fn injected_panic(_bytes: &[u8]) {}
 
 /// The stronger of two outcomes.
 fn merge(a: Outcome, b: Outcome) -> Outcome {
