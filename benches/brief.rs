@@ -121,6 +121,7 @@ fn benches(c: &mut Criterion) {
                             glyphs: Glyphs::UNICODE,
                             facts_inline: false,
                             underline_headings: false,
+                            mark_strike: false,
                         },
                     )
                 })

@@ -29,8 +29,8 @@ impl Summary {
     }
 }
 
-/// The briefing files behind `path`: the file itself, or the `.toml` files
-/// directly inside a folder, sorted by name.
+/// The briefing files behind `path`: the file itself, or the `.toml` and
+/// `.md` files directly inside a folder, sorted by name.
 pub fn briefing_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
     if !path.is_dir() {
         return Ok(vec![path.to_path_buf()]);
@@ -38,7 +38,7 @@ pub fn briefing_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(path)?
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml") && !p.is_dir())
+        .filter(|p| loader::is_briefing_path(p) && !p.is_dir())
         .collect();
     files.sort();
     Ok(files)
@@ -86,7 +86,7 @@ pub fn run(
             let d = Diagnostic::whole_file(
                 &display_name(path),
                 Severity::Error,
-                "no briefings (.toml files) in this folder".to_owned(),
+                "no briefings (.toml or .md files) in this folder".to_owned(),
                 Some("check the path".to_owned()),
             );
             writeln!(err, "{d}")?;

@@ -11,7 +11,8 @@
 //! file that grows while read is refused without being read whole.
 //!
 //! This module says what went wrong, not where: the caller adds the path
-//! and the advice in its own words. It never writes.
+//! and the advice in its own words ([`describe_io`] gives the plain words
+//! for a system error, for writers too). It never writes.
 
 use std::fmt;
 use std::fs::{File, Metadata};
@@ -134,6 +135,27 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
+/// The real cause of a failed read or write, in plain words: what brief
+/// says after "cannot write …:" so the reader knows what to fix.
+pub fn describe_io(error: &io::Error) -> String {
+    #[cfg(unix)]
+    if error.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
+        // What O_NOFOLLOW reports for a link where a file was expected.
+        return "a symbolic link is in its place, and brief does not follow it there".to_owned();
+    }
+    match error.kind() {
+        io::ErrorKind::StorageFull => "no space left on the device".to_owned(),
+        io::ErrorKind::ReadOnlyFilesystem => "the file system is read-only".to_owned(),
+        io::ErrorKind::FileTooLarge => {
+            "the file would exceed the file-size limit set for this session (ulimit -f)".to_owned()
+        }
+        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        io::ErrorKind::QuotaExceeded => "the disk quota is used up".to_owned(),
+        io::ErrorKind::NotFound => "no such file or folder".to_owned(),
+        _ => error.to_string(),
+    }
+}
+
 /// Opens `path` for reading if, and only if, it is a regular file, without
 /// ever blocking on a FIFO; returns the file and its metadata as `fstat`
 /// saw it on the open descriptor.
@@ -236,7 +258,7 @@ mod tests {
         assert!(!folder.is_not_found());
     }
 
-    #[cfg(unix)]
+    #[cfg(all(unix, not(target_vendor = "apple")))]
     #[test]
     fn a_fifo_is_refused_without_blocking() {
         use rustix::fs::{CWD, FileType, Mode, mknodat};
@@ -253,7 +275,7 @@ mod tests {
         );
     }
 
-    #[cfg(unix)]
+    #[cfg(all(unix, not(target_vendor = "apple")))]
     #[test]
     fn the_open_itself_does_not_block_on_a_fifo() {
         use rustix::fs::{CWD, FileType, Mode, mknodat};
@@ -321,6 +343,13 @@ mod tests {
         assert_eq!(human_size(1024), "1.0 KiB");
         assert_eq!(human_size(1024 * 1024), "1.0 MiB");
         assert_eq!(human_size(3 * 1024 * 1024 * 1024 / 2), "1.5 GiB");
+        #[cfg(unix)]
+        assert_eq!(
+            describe_io(&io::Error::from_raw_os_error(
+                rustix::io::Errno::LOOP.raw_os_error()
+            )),
+            "a symbolic link is in its place, and brief does not follow it there"
+        );
         let other = ReadError::from(io::Error::other("disk on fire"));
         assert_eq!(other.to_string(), "disk on fire");
     }

@@ -37,6 +37,24 @@ pub struct Glyphs {
     pub changed: &'static str,
     /// Marks a section with a note of the reader's.
     pub note: &'static str,
+    /// An open task of a task list.
+    pub task_open: &'static str,
+    /// A done task of a task list.
+    pub task_done: &'static str,
+    /// A table's horizontal line.
+    pub table_h: &'static str,
+    /// A table's vertical line.
+    pub table_v: &'static str,
+    /// A table's top corners and tee: left, between columns, right.
+    pub table_top: [&'static str; 3],
+    /// The line under a table's header row: left, crossing, right.
+    pub table_head: [&'static str; 3],
+    /// The horizontal line under a table's header row.
+    pub table_head_h: &'static str,
+    /// A line between body rows: left, crossing, right.
+    pub table_mid: [&'static str; 3],
+    /// A table's bottom corners and tee.
+    pub table_bottom: [&'static str; 3],
 }
 
 impl Glyphs {
@@ -57,6 +75,15 @@ impl Glyphs {
         check: "✓",
         changed: "*",
         note: "✎",
+        task_open: "☐",
+        task_done: "☑",
+        table_h: "─",
+        table_v: "│",
+        table_top: ["┌", "┬", "┐"],
+        table_head: ["╞", "╪", "╡"],
+        table_head_h: "═",
+        table_mid: ["├", "┼", "┤"],
+        table_bottom: ["└", "┴", "┘"],
     };
 
     /// Printable ASCII only.
@@ -76,6 +103,15 @@ impl Glyphs {
         check: "+",
         changed: "*",
         note: "n",
+        task_open: "[ ]",
+        task_done: "[x]",
+        table_h: "-",
+        table_v: "|",
+        table_top: ["+", "+", "+"],
+        table_head: ["+", "+", "+"],
+        table_head_h: "=",
+        table_mid: ["+", "+", "+"],
+        table_bottom: ["+", "+", "+"],
     };
 
     /// The set for `ascii`.

@@ -7,8 +7,6 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use brief::app::library::LibraryState;
 use brief::app::{App, Settings};
 use brief::check;
@@ -18,13 +16,22 @@ use brief::keymap::Keymap;
 use brief::loader;
 use brief::onepage;
 use brief::print;
+use brief::runtime::{self, LocalEffects, SystemClock};
 use brief::state::Store;
 use brief::terminal;
 use brief::theme::{ColorMode, Theme};
 use ratatui::layout::Rect;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = match brief::cli::parse_from(
+        std::env::args_os(),
+        &mut io::stdout().lock(),
+        &mut io::stderr().lock(),
+        io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    ) {
+        Ok(cli) => cli,
+        Err(status) => return ExitCode::from(status),
+    };
     let glyphs = Glyphs::detect(cli.ascii, |name| std::env::var(name).ok());
     match cli.command {
         Some(Command::Check { paths, keymap }) => run_check(&paths, keymap.as_deref()),
@@ -34,11 +41,25 @@ fn main() -> ExitCode {
             brief: true,
             format,
         }) => run_brief(&file, width.map(usize::from), format, glyphs),
+        Some(Command::Print {
+            file,
+            format: BriefFormat::Markdown,
+            ..
+        }) => run_print_markdown(&file),
         Some(Command::Print { file, width, .. }) => {
             run_print(&file, width.map(usize::from), glyphs)
         }
         Some(Command::Serve(args)) => brief::serve::run(&args, cli.ascii, cli.no_color),
         None => {
+            // Settings from config.toml, before the screen is taken so that
+            // a problem with them can be shown.
+            match brief::config::load() {
+                Ok(config) => cli.plain_output |= config.output == brief::config::Output::Plain,
+                Err(message) => {
+                    let _ = writeln!(io::stderr(), "brief: {message}");
+                    return ExitCode::from(2);
+                }
+            }
             let path = cli
                 .path
                 .clone()
@@ -69,11 +90,11 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
             std::env::var("NO_COLOR").ok().as_deref(),
         )),
         glyphs,
-        store: Store::from_env(),
+        store: Some(Store::for_this_user()),
         mouse: cli.mouse,
         export_dir: PathBuf::from("."),
     };
-    let (width, height) = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
+    let (width, height) = terminal::size().unwrap_or((80, 24));
     let area = Rect::new(0, 0, width, height);
     let mut app = if path.is_dir() {
         let library = match LibraryState::open(path) {
@@ -89,7 +110,7 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
         match library.entries.len() {
             0 => {
                 eprintln!(
-                    "brief: no briefings (.toml files) in {} — give a briefing file or a folder that holds some",
+                    "brief: no briefings (.toml or .md files) in {} — give a briefing file or a folder that holds some",
                     loader::display_name(path)
                 );
                 return ExitCode::from(1);
@@ -125,17 +146,27 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
     let modes = terminal::Modes {
         mouse: cli.mouse,
         paste: true,
+        plain_output: cli.plain_output,
     };
     let mut save_error = None;
     // The folder is watched so an edited briefing reloads in place.
     let folder = brief::watch::folder_of(path);
-    let result = terminal::run(&mut app, modes, Some(&folder), |app| {
-        // Called once on every way out but a panic (quit, a signal, the
-        // terminal going away): remember the place, the marks and notes.
-        save_error = app.save_on_exit().err();
-        #[cfg(feature = "test-hooks")]
-        test_hooks::record_exit();
-    });
+    // Effects are performed with the same store and folder the app was
+    // set up with.
+    let mut effects = LocalEffects::new(app.store.clone(), app.export_dir.clone());
+    let result = terminal::run(
+        &mut app,
+        modes,
+        Some(&folder),
+        &mut effects,
+        |app, effects| {
+            // Called once on every way out but a panic (quit, a signal, the
+            // terminal going away): remember the place, the marks and notes.
+            save_error = runtime::finish(app, effects, &SystemClock).err();
+            #[cfg(feature = "test-hooks")]
+            test_hooks::record_exit();
+        },
+    );
     if let Some(message) = save_error {
         let _ = writeln!(io::stderr(), "brief: {message}");
     }
@@ -229,6 +260,26 @@ fn run_print(path: &Path, width: Option<usize>, glyphs: Glyphs) -> ExitCode {
     });
     let mut out = io::BufWriter::new(stdout.lock());
     match print::write(&briefing, width, glyphs, &mut out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => exit_on_write_error(&error),
+    }
+}
+
+/// `brief print --format markdown`: the whole briefing as a Markdown
+/// briefing file, written from the text as it was authored.
+fn run_print_markdown(path: &Path) -> ExitCode {
+    let (briefing, raw) = match loader::load_path_with_text(path) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            for d in &error.diagnostics {
+                eprintln!("{}", d.render_with_snippet());
+            }
+            return ExitCode::from(1);
+        }
+    };
+    let text = loader::markdown_out::write(&briefing, &raw);
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => exit_on_write_error(&error),
     }

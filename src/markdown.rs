@@ -1,21 +1,74 @@
-//! CommonMark bodies turned into [`Block`]s.
+//! GitHub-flavoured Markdown bodies turned into [`Block`]s.
 //!
-//! pulldown-cmark does the parsing; this module only folds its events into
-//! the model's blocks and sanitises every piece of text after Markdown
-//! decoding. Links keep their text and show their address after it; nothing
-//! here ever follows one. Raw HTML is kept as visible text, never
-//! interpreted.
+//! pulldown-cmark does the parsing, with its own options for tables,
+//! footnotes, strikethrough, task lists and definition lists; this module
+//! only folds its events into the model's blocks and sanitises every piece
+//! of text after Markdown decoding. Links keep their text and show their
+//! address after it; images show their alt text, title and address; nothing
+//! here ever follows one.
+//!
+//! HTML is never interpreted: comments are left out, tags are dropped and
+//! the text between them kept (`<br>` becomes a line break), and an HTML
+//! block shows its text. Footnote references become numbers in order of
+//! first reference, and the notes a [`Block::Notes`] at the end of the body;
+//! a reference that names no note is shown as `[label?]`. What had to be
+//! left out or changed is reported in [`Findings`], which `brief check`
+//! turns into warnings.
+//!
+//! **Depth.** Quotes, lists and definition lists nest at most
+//! [`MAX_DEPTH`] levels deep. Deeper containers are flattened into the
+//! deepest one allowed: their text is all kept, as paragraphs, and the
+//! briefing gets a warning. Every later pass over the blocks (layout, plain
+//! text, export) recurses at most that deep, and no line carries more than
+//! that many levels of indent, so a body of 10,000 `>` costs what its text
+//! costs.
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::model::{Block, Inline, InlineStyle};
+use crate::model::{Align, Block, Definition, Inline, InlineStyle, Note, Table};
 use crate::sanitize::{self, Findings, Mode};
 
-/// Parses CommonMark `source` into blocks, reporting what sanitising found.
+/// How deep quotes, lists and definition lists may nest before they are
+/// flattened.
+pub const MAX_DEPTH: usize = 16;
+
+/// What the reader (and `brief check`) is told about Markdown that could
+/// not be shown as written.
+pub fn notices(findings: Findings) -> Vec<String> {
+    let mut notices = Vec::new();
+    if findings.html {
+        notices.push(
+            "this briefing contains HTML; tags and comments are left out and only their text is shown"
+                .to_owned(),
+        );
+    }
+    if findings.deep {
+        notices.push(format!(
+            "this briefing nests quotes or lists more than {MAX_DEPTH} levels deep; the deeper levels are shown flattened"
+        ));
+    }
+    if findings.missing_note {
+        notices.push(
+            "this briefing refers to a footnote that does not exist; the reference is shown as [label?]"
+                .to_owned(),
+        );
+    }
+    notices
+}
+
+/// The pulldown-cmark options for GitHub-flavoured Markdown.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_DEFINITION_LIST
+}
+
+/// Parses Markdown `source` into blocks, reporting what sanitising found.
 pub fn parse(source: &str) -> (Vec<Block>, Findings) {
     let mut builder = Builder::default();
-    let options = Options::ENABLE_STRIKETHROUGH;
-    for event in Parser::new_ext(source, options) {
+    for event in Parser::new_ext(source, options()) {
         builder.event(event);
     }
     builder.finish()
@@ -30,14 +83,31 @@ enum Container {
         items: Vec<Vec<Block>>,
     },
     Item(Vec<Block>),
+    /// A footnote's definition, by label.
+    Note(String, Vec<Block>),
+    Definitions(Vec<Definition>),
+    /// One definition of the last term.
+    Detail(Vec<Block>),
 }
 
 impl Container {
     fn blocks(&mut self) -> Option<&mut Vec<Block>> {
         match self {
-            Container::Root(b) | Container::Quote(b) | Container::Item(b) => Some(b),
-            Container::List { .. } => None,
+            Container::Root(b)
+            | Container::Quote(b)
+            | Container::Item(b)
+            | Container::Note(_, b)
+            | Container::Detail(b) => Some(b),
+            Container::List { .. } | Container::Definitions(_) => None,
         }
+    }
+
+    /// True for the containers that count towards [`MAX_DEPTH`].
+    fn nests(&self) -> bool {
+        matches!(
+            self,
+            Container::Quote(_) | Container::List { .. } | Container::Definitions(_)
+        )
     }
 }
 
@@ -47,15 +117,37 @@ enum InlineKind {
     Heading(u8),
     /// Text straight inside a tight list item.
     Implicit,
+    /// A table cell.
+    Cell,
+    /// A definition list's term.
+    Term,
+}
+
+/// A table being built.
+#[derive(Debug, Default)]
+struct TableBuilder {
+    table: Table,
+    row: Vec<Vec<Inline>>,
+    in_head: bool,
 }
 
 #[derive(Debug)]
 struct Builder {
     stack: Vec<Container>,
+    /// Containers opened beyond [`MAX_DEPTH`] and not yet closed.
+    overflow: usize,
     inline: Option<(InlineKind, Vec<Inline>)>,
     styles: Vec<InlineStyle>,
-    links: Vec<String>,
+    links: Vec<(String, String)>,
     code: Option<String>,
+    html: Option<String>,
+    /// Inside an inline HTML comment that spans several events.
+    in_comment: bool,
+    table: Option<TableBuilder>,
+    /// Footnote labels (normalised) in order of first reference.
+    referenced: Vec<String>,
+    /// Footnote definitions: normalised label and blocks.
+    notes: Vec<(String, Vec<Block>)>,
     findings: Findings,
 }
 
@@ -63,10 +155,16 @@ impl Default for Builder {
     fn default() -> Self {
         Self {
             stack: vec![Container::Root(Vec::new())],
+            overflow: 0,
             inline: None,
             styles: Vec::new(),
             links: Vec::new(),
             code: None,
+            html: None,
+            in_comment: false,
+            table: None,
+            referenced: Vec::new(),
+            notes: Vec::new(),
             findings: Findings::default(),
         }
     }
@@ -79,17 +177,37 @@ impl Builder {
             .fold(InlineStyle::PLAIN, |acc, s| acc.with(*s))
     }
 
+    fn depth(&self) -> usize {
+        self.stack.iter().filter(|c| c.nests()).count()
+    }
+
     fn push_block(&mut self, block: Block) {
         self.flush_implicit();
         self.push_block_raw(block);
     }
 
     fn push_block_raw(&mut self, block: Block) {
-        if let Some(blocks) = self.stack.last_mut().and_then(Container::blocks) {
-            blocks.push(block);
-        } else if let Some(Container::List { items, .. }) = self.stack.last_mut() {
-            // Content straight inside a list without an item: keep it as one.
-            items.push(vec![block]);
+        match self.stack.last_mut() {
+            Some(Container::List { items, .. }) => {
+                // Content straight inside a list without an item: keep it as one.
+                items.push(vec![block]);
+            }
+            Some(Container::Definitions(definitions)) => {
+                // Content outside a definition: it joins the last one.
+                match definitions.last_mut() {
+                    Some(last) => last.details.push(vec![block]),
+                    None => definitions.push(Definition {
+                        term: Vec::new(),
+                        details: vec![vec![block]],
+                    }),
+                }
+            }
+            Some(container) => {
+                if let Some(blocks) = container.blocks() {
+                    blocks.push(block);
+                }
+            }
+            None => {}
         }
     }
 
@@ -100,13 +218,32 @@ impl Builder {
         if let Some((_, inlines)) = self.inline.take()
             && !inlines.is_empty()
         {
-            self.push_block_raw(Block::Paragraph(compact(inlines)));
+            let inlines = self.finish_inlines(inlines);
+            self.push_block_raw(Block::Paragraph(inlines));
         }
+    }
+
+    /// A finished run of inlines: undefined footnote references made
+    /// readable, then compacted.
+    fn finish_inlines(&mut self, mut inlines: Vec<Inline>) -> Vec<Inline> {
+        for inline in &mut inlines {
+            if !inline.style.contains(InlineStyle::CODE)
+                && let Some(fixed) = missing_references(&inline.text)
+            {
+                inline.text = fixed;
+                self.findings.missing_note = true;
+            }
+        }
+        compact(inlines)
     }
 
     fn text(&mut self, raw: &str, style: InlineStyle) {
         if let Some(code) = self.code.as_mut() {
             code.push_str(raw);
+            return;
+        }
+        if let Some(html) = self.html.as_mut() {
+            html.push_str(raw);
             return;
         }
         let (clean, found) = sanitize::sanitize_with_findings(raw, Mode::Line);
@@ -119,12 +256,32 @@ impl Builder {
     }
 
     fn event(&mut self, event: Event<'_>) {
+        if self.in_comment {
+            // The rest of an inline comment: skip up to its end.
+            if let Event::InlineHtml(html) | Event::Text(html) = &event
+                && let Some(end) = html.find("-->")
+            {
+                self.in_comment = false;
+                let rest = html[end + 3..].to_owned();
+                if !rest.is_empty() {
+                    self.text(&rest, self.style());
+                }
+            }
+            return;
+        }
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
             Event::Text(text) => self.text(&text, self.style()),
             Event::Code(text) => self.text(&text, self.style().with(InlineStyle::CODE)),
-            Event::InlineHtml(html) | Event::Html(html) => self.text(&html, self.style()),
+            Event::Html(html) => {
+                if let Some(buffer) = self.html.as_mut() {
+                    buffer.push_str(&html);
+                } else {
+                    self.html_block(&html);
+                }
+            }
+            Event::InlineHtml(html) => self.inline_html(&html),
             Event::SoftBreak => self.text(" ", self.style()),
             Event::HardBreak => {
                 if let Some((_, inlines)) = self.inline.as_mut() {
@@ -133,15 +290,92 @@ impl Builder {
             }
             Event::Rule => self.push_block(Block::Rule),
             Event::FootnoteReference(label) => {
-                let label = format!("[{label}]");
-                self.text(&label, self.style());
+                let label = normalise_label(&label);
+                let number = match self.referenced.iter().position(|l| *l == label) {
+                    Some(at) => at + 1,
+                    None => {
+                        self.referenced.push(label);
+                        self.referenced.len()
+                    }
+                };
+                let marker = format!("[{number}]");
+                self.text(&marker, self.style().with(InlineStyle::NOTE));
             }
             Event::TaskListMarker(done) => {
-                self.text(if done { "[x] " } else { "[ ] " }, self.style());
+                self.text(if done { "[x]" } else { "[ ]" }, InlineStyle::TASK);
+                self.text(" ", InlineStyle::PLAIN);
             }
             Event::InlineMath(math) | Event::DisplayMath(math) => {
                 self.text(&math, self.style().with(InlineStyle::CODE));
             }
+        }
+    }
+
+    /// An inline tag is dropped (its text comes as text events); a comment
+    /// is left out; `<br>` is a line break.
+    fn inline_html(&mut self, html: &str) {
+        self.findings.html = true;
+        let trimmed = html.trim();
+        if let Some(comment) = trimmed.strip_prefix("<!--") {
+            self.in_comment = !comment.contains("-->");
+            return;
+        }
+        let name: String = trimmed
+            .trim_start_matches('<')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if name.eq_ignore_ascii_case("br") {
+            if let Some((_, inlines)) = self.inline.as_mut() {
+                push_inline(inlines, "\n", InlineStyle::PLAIN);
+            }
+        } else if !trimmed.starts_with('<') {
+            // Not a tag after all: show it as written.
+            self.text(html, self.style());
+        }
+    }
+
+    /// An HTML block's text, without tags or comments, as paragraphs.
+    fn html_block(&mut self, html: &str) {
+        self.findings.html = true;
+        let text = html_text(html);
+        for paragraph in text.split("\n\n") {
+            let words: Vec<&str> = paragraph.split_whitespace().collect();
+            if words.is_empty() {
+                continue;
+            }
+            let joined = words.join(" ");
+            let (clean, found) = sanitize::sanitize_with_findings(&joined, Mode::Line);
+            self.findings.merge(found);
+            self.push_block(Block::Paragraph(vec![Inline {
+                text: clean.into_owned(),
+                style: InlineStyle::PLAIN,
+            }]));
+        }
+    }
+
+    /// Opens a container, or counts it as flattened past [`MAX_DEPTH`].
+    fn open(&mut self, container: Container) {
+        self.flush_implicit();
+        if self.overflow > 0 || (container.nests() && self.depth() >= MAX_DEPTH) {
+            self.overflow += 1;
+            self.findings.deep = true;
+            return;
+        }
+        self.stack.push(container);
+    }
+
+    /// Closes a container: `None` if it was one flattened (or none is open).
+    fn close(&mut self) -> Option<Container> {
+        self.flush_implicit();
+        if self.overflow > 0 {
+            self.overflow -= 1;
+            return None;
+        }
+        if self.stack.len() > 1 {
+            self.stack.pop()
+        } else {
+            None
         }
     }
 
@@ -155,39 +389,63 @@ impl Builder {
                 self.flush_implicit();
                 self.inline = Some((InlineKind::Heading(heading_level(level)), Vec::new()));
             }
-            Tag::BlockQuote(_) => {
-                self.flush_implicit();
-                self.stack.push(Container::Quote(Vec::new()));
+            Tag::BlockQuote(_) => self.open(Container::Quote(Vec::new())),
+            Tag::List(start) => self.open(Container::List {
+                start,
+                items: Vec::new(),
+            }),
+            Tag::Item => self.open(Container::Item(Vec::new())),
+            Tag::FootnoteDefinition(label) => {
+                self.open(Container::Note(normalise_label(&label), Vec::new()));
             }
-            Tag::List(start) => {
+            Tag::DefinitionList => self.open(Container::Definitions(Vec::new())),
+            Tag::DefinitionListTitle => {
                 self.flush_implicit();
-                self.stack.push(Container::List {
-                    start,
-                    items: Vec::new(),
-                });
+                self.inline = Some((InlineKind::Term, Vec::new()));
             }
-            Tag::Item => {
+            Tag::DefinitionListDefinition => self.open(Container::Detail(Vec::new())),
+            Tag::CodeBlock(_) => {
                 self.flush_implicit();
-                self.stack.push(Container::Item(Vec::new()));
-            }
-            Tag::CodeBlock(kind) => {
-                self.flush_implicit();
-                let _ = matches!(kind, CodeBlockKind::Fenced(_));
                 self.code = Some(String::new());
             }
             Tag::HtmlBlock => {
                 self.flush_implicit();
-                self.code = Some(String::new());
+                self.html = Some(String::new());
             }
+            Tag::Table(alignments) => {
+                self.flush_implicit();
+                self.table = Some(TableBuilder {
+                    table: Table {
+                        alignments: alignments.iter().map(|a| align(*a)).collect(),
+                        ..Table::default()
+                    },
+                    ..TableBuilder::default()
+                });
+            }
+            Tag::TableHead => {
+                if let Some(table) = self.table.as_mut() {
+                    table.in_head = true;
+                    table.row.clear();
+                }
+            }
+            Tag::TableRow => {
+                if let Some(table) = self.table.as_mut() {
+                    table.row.clear();
+                }
+            }
+            Tag::TableCell => self.inline = Some((InlineKind::Cell, Vec::new())),
             Tag::Emphasis => self.styles.push(InlineStyle::EMPHASIS),
             Tag::Strong => self.styles.push(InlineStyle::STRONG),
             Tag::Strikethrough => self.styles.push(InlineStyle::STRIKE),
             Tag::Link { dest_url, .. } => {
                 self.styles.push(InlineStyle::LINK);
-                self.links.push(dest_url.into_string());
+                self.links.push((dest_url.into_string(), String::new()));
             }
-            Tag::Image { dest_url, .. } => {
-                self.links.push(dest_url.into_string());
+            Tag::Image {
+                dest_url, title, ..
+            } => {
+                self.links
+                    .push((dest_url.into_string(), title.into_string()));
                 self.text("[image: ", self.style());
             }
             _ => {}
@@ -198,7 +456,8 @@ impl Builder {
         match tag {
             TagEnd::Paragraph => {
                 if let Some((_, inlines)) = self.inline.take() {
-                    self.push_block_raw(Block::Paragraph(compact(inlines)));
+                    let inlines = self.finish_inlines(inlines);
+                    self.push_block_raw(Block::Paragraph(inlines));
                 }
             }
             TagEnd::Heading(_) => {
@@ -207,21 +466,17 @@ impl Builder {
                         InlineKind::Heading(level) => level,
                         _ => 3,
                     };
-                    self.push_block_raw(Block::Heading {
-                        level,
-                        text: compact(inlines),
-                    });
+                    let text = self.finish_inlines(inlines);
+                    self.push_block_raw(Block::Heading { level, text });
                 }
             }
             TagEnd::BlockQuote(_) => {
-                self.flush_implicit();
-                if let Some(Container::Quote(blocks)) = self.stack.pop() {
+                if let Some(Container::Quote(blocks)) = self.close() {
                     self.push_block_raw(Block::Quote(exact(blocks)));
                 }
             }
             TagEnd::List(_) => {
-                self.flush_implicit();
-                if let Some(Container::List { start, items }) = self.stack.pop() {
+                if let Some(Container::List { start, items }) = self.close() {
                     self.push_block_raw(Block::List {
                         start,
                         items: exact(items),
@@ -229,14 +484,52 @@ impl Builder {
                 }
             }
             TagEnd::Item => {
-                self.flush_implicit();
-                if let Some(Container::Item(blocks)) = self.stack.pop()
+                if let Some(Container::Item(blocks)) = self.close()
                     && let Some(Container::List { items, .. }) = self.stack.last_mut()
                 {
                     items.push(exact(blocks));
                 }
             }
-            TagEnd::CodeBlock | TagEnd::HtmlBlock => {
+            TagEnd::FootnoteDefinition => {
+                if let Some(Container::Note(label, blocks)) = self.close() {
+                    self.notes.push((label, exact(blocks)));
+                }
+            }
+            TagEnd::DefinitionList => {
+                if let Some(Container::Definitions(definitions)) = self.close() {
+                    self.push_block_raw(Block::Definitions(exact(definitions)));
+                }
+            }
+            TagEnd::DefinitionListTitle => {
+                if let Some((_, inlines)) = self.inline.take() {
+                    let term = self.finish_inlines(inlines);
+                    match self.stack.last_mut() {
+                        Some(Container::Definitions(definitions)) => {
+                            definitions.push(Definition {
+                                term,
+                                details: Vec::new(),
+                            });
+                        }
+                        // A flattened list's term is a paragraph of its own.
+                        _ => self.push_block_raw(Block::Paragraph(term)),
+                    }
+                }
+            }
+            TagEnd::DefinitionListDefinition => {
+                if let Some(Container::Detail(blocks)) = self.close()
+                    && let Some(Container::Definitions(definitions)) = self.stack.last_mut()
+                {
+                    let blocks = exact(blocks);
+                    match definitions.last_mut() {
+                        Some(last) => last.details.push(blocks),
+                        None => definitions.push(Definition {
+                            term: Vec::new(),
+                            details: vec![blocks],
+                        }),
+                    }
+                }
+            }
+            TagEnd::CodeBlock => {
                 if let Some(code) = self.code.take() {
                     let (clean, found) = sanitize::sanitize_with_findings(&code, Mode::Block);
                     self.findings.merge(found);
@@ -244,26 +537,59 @@ impl Builder {
                     self.push_block_raw(Block::Code(clean));
                 }
             }
+            TagEnd::HtmlBlock => {
+                if let Some(html) = self.html.take() {
+                    self.html_block(&html);
+                }
+            }
+            TagEnd::TableCell => {
+                let cell = match self.inline.take() {
+                    Some((_, inlines)) => self.finish_inlines(inlines),
+                    None => Vec::new(),
+                };
+                if let Some(table) = self.table.as_mut() {
+                    table.row.push(cell);
+                }
+            }
+            TagEnd::TableHead => {
+                if let Some(table) = self.table.as_mut() {
+                    table.table.head = exact(std::mem::take(&mut table.row));
+                    table.in_head = false;
+                }
+            }
+            TagEnd::TableRow => {
+                if let Some(table) = self.table.as_mut() {
+                    let row = exact(std::mem::take(&mut table.row));
+                    table.table.rows.push(row);
+                }
+            }
+            TagEnd::Table => {
+                if let Some(mut table) = self.table.take() {
+                    table.table.rows = exact(table.table.rows);
+                    self.push_block_raw(Block::Table(Box::new(table.table)));
+                }
+            }
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => {
                 self.styles.pop();
             }
             TagEnd::Link => {
                 self.styles.pop();
-                if let Some(url) = self.links.pop() {
-                    self.show_address(&url, false);
+                if let Some((url, _)) = self.links.pop() {
+                    self.show_address(&url, None);
                 }
             }
             TagEnd::Image => {
-                if let Some(url) = self.links.pop() {
-                    self.show_address(&url, true);
+                if let Some((url, title)) = self.links.pop() {
+                    self.show_address(&url, Some(&title));
                 }
             }
             _ => {}
         }
     }
 
-    /// Shows a link's address after its text, unless the text is the address.
-    fn show_address(&mut self, url: &str, image: bool) {
+    /// Shows a link's address after its text, unless the text is the
+    /// address; an image's title (if any) and address close its brackets.
+    fn show_address(&mut self, url: &str, image_title: Option<&str>) {
         let shown_text: String = self
             .inline
             .as_ref()
@@ -280,7 +606,11 @@ impl Builder {
             })
             .unwrap_or_default();
         let bare = url.strip_prefix("mailto:").unwrap_or(url);
-        if image {
+        if let Some(title) = image_title {
+            if !title.is_empty() {
+                let title = format!(" \u{201c}{title}\u{201d}");
+                self.text(&title, self.style());
+            }
             let tail = if url.is_empty() {
                 "]".to_owned()
             } else {
@@ -296,6 +626,10 @@ impl Builder {
 
     fn finish(mut self) -> (Vec<Block>, Findings) {
         self.flush_implicit();
+        if let Some(html) = self.html.take() {
+            self.html_block(&html);
+        }
+        self.overflow = 0;
         while self.stack.len() > 1 {
             match self.stack.pop() {
                 Some(Container::Quote(blocks)) => self.push_block_raw(Block::Quote(blocks)),
@@ -307,14 +641,220 @@ impl Builder {
                 Some(Container::List { start, items }) => {
                     self.push_block_raw(Block::List { start, items });
                 }
+                Some(Container::Note(label, blocks)) => self.notes.push((label, blocks)),
+                Some(Container::Definitions(definitions)) => {
+                    self.push_block_raw(Block::Definitions(definitions));
+                }
+                Some(Container::Detail(blocks)) => {
+                    for block in blocks {
+                        self.push_block_raw(block);
+                    }
+                }
                 Some(Container::Root(_)) | None => {}
             }
         }
-        let blocks = match self.stack.pop() {
+        let mut blocks = match self.stack.pop() {
             Some(Container::Root(blocks)) => blocks,
             _ => Vec::new(),
         };
+        if let Some(notes) = self.footnotes() {
+            blocks.push(notes);
+        }
         (exact(blocks), self.findings)
+    }
+
+    /// The notes in order of first reference; notes never referenced
+    /// follow, so that no text an author wrote is lost.
+    fn footnotes(&mut self) -> Option<Block> {
+        if self.notes.is_empty() {
+            return None;
+        }
+        let mut definitions = std::mem::take(&mut self.notes);
+        let mut notes = Vec::with_capacity(definitions.len());
+        for (number, label) in self.referenced.iter().enumerate() {
+            if let Some(at) = definitions.iter().position(|(l, _)| l == label) {
+                let (_, blocks) = definitions.remove(at);
+                notes.push(Note {
+                    number: number + 1,
+                    blocks,
+                });
+            }
+        }
+        let first_unreferenced = self.referenced.len() + 1;
+        for (number, (_, blocks)) in (first_unreferenced..).zip(definitions) {
+            notes.push(Note { number, blocks });
+        }
+        Some(Block::Notes(notes))
+    }
+}
+
+/// A footnote label as GitHub matches it: case and runs of space ignored.
+fn normalise_label(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Text with every `[^label]` (a reference to a footnote that does not
+/// exist, which the parser leaves as text) shown as `[label?]`; `None` if
+/// there is none.
+fn missing_references(text: &str) -> Option<String> {
+    if !text.contains("[^") {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(at) = rest.find("[^") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let label_end = after.find(|c: char| c == ']' || c == '[' || c.is_whitespace());
+        match label_end {
+            Some(end) if end > 0 && after[end..].starts_with(']') => {
+                out.push('[');
+                out.push_str(&after[..end]);
+                out.push_str("?]");
+                rest = &after[end + 1..];
+                changed = true;
+            }
+            _ => {
+                out.push_str("[^");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
+/// The text a browser shows for an HTML fragment: comments, tags and the
+/// contents of `<script>` and `<style>` left out, common character
+/// references decoded, block-level tags turned into paragraph breaks.
+fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while !rest.is_empty() {
+        let Some(at) = rest.find('<') else {
+            out.push_str(&decode_entities(rest));
+            break;
+        };
+        out.push_str(&decode_entities(&rest[..at]));
+        let tail = &rest[at..];
+        if let Some(comment) = tail.strip_prefix("<!--") {
+            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
+            continue;
+        }
+        let name: String = tail[1..]
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let looks_like_tag = !name.is_empty() || tail[1..].starts_with(['!', '?', '/']);
+        if !looks_like_tag {
+            out.push('<');
+            rest = &tail[1..];
+            continue;
+        }
+        let end = tail.find('>').map_or(tail.len(), |e| e + 1);
+        rest = &tail[end..];
+        if (name == "script" || name == "style") && !tail[1..].starts_with('/') {
+            let close = format!("</{name}");
+            let lower = rest.to_ascii_lowercase();
+            rest = match lower.find(&close) {
+                Some(at) => {
+                    let after = &rest[at..];
+                    after.find('>').map_or("", |e| &after[e + 1..])
+                }
+                None => "",
+            };
+            continue;
+        }
+        if matches!(
+            name.as_str(),
+            "p" | "div"
+                | "br"
+                | "tr"
+                | "li"
+                | "table"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "pre"
+                | "blockquote"
+                | "ul"
+                | "ol"
+                | "hr"
+        ) {
+            out.push_str("\n\n");
+        } else if matches!(name.as_str(), "td" | "th") {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&nbsp;` and numeric
+/// character references decoded; others left as written.
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let end = tail.find(';').filter(|e| *e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &tail[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => {
+                    let number = name.strip_prefix('#')?;
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => number.parse().ok()?,
+                    };
+                    Some(
+                        char::from_u32(code)
+                            .filter(|c| *c != '\0')
+                            .unwrap_or('\u{fffd}'),
+                    )
+                }
+            }?;
+            Some((c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &tail[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn align(alignment: Alignment) -> Align {
+    match alignment {
+        Alignment::Center => Align::Center,
+        Alignment::Right => Align::Right,
+        Alignment::None | Alignment::Left => Align::Left,
     }
 }
 
@@ -447,11 +987,108 @@ mod tests {
     }
 
     #[test]
-    fn html_is_text() {
-        let b = blocks("a <b>bold</b> claim");
+    fn html_tags_are_dropped_and_their_text_kept() {
+        let (b, found) = parse(
+            "a <b>bold</b> claim <!-- hidden -->\n\n<div>\nblock &amp; <i>text</i>\n</div>\n",
+        );
         let Block::Paragraph(inlines) = &b[0] else {
             panic!("not a paragraph");
         };
-        assert_eq!(plain_text(inlines), "a <b>bold</b> claim");
+        assert_eq!(plain_text(inlines).trim(), "a bold claim");
+        let Block::Paragraph(inlines) = &b[1] else {
+            panic!("not a paragraph: {b:?}");
+        };
+        assert_eq!(plain_text(inlines), "block & text");
+        assert!(found.html);
+    }
+
+    #[test]
+    fn comments_spanning_lines_are_left_out() {
+        let b = blocks("before <!-- one\ntwo --> after\n\n<!--\nblock\ncomment\n-->\n\nlast");
+        let text: String = b
+            .iter()
+            .map(|block| match block {
+                Block::Paragraph(inlines) => plain_text(inlines) + "\n",
+                _ => String::new(),
+            })
+            .collect();
+        assert!(!text.contains("one") && !text.contains("two"), "{text}");
+        assert!(!text.contains("comment"), "{text}");
+        assert!(text.contains("before") && text.contains("after") && text.contains("last"));
+    }
+
+    #[test]
+    fn tables_keep_cells_and_alignment() {
+        let b = blocks("| a | b |\n|:-|--:|\n| *x* | 1 |\n| y |\n");
+        let Block::Table(table) = &b[0] else {
+            panic!("not a table: {b:?}");
+        };
+        assert_eq!(table.alignments, vec![Align::Left, Align::Right]);
+        assert_eq!(plain_text(&table.head[1]), "b");
+        assert_eq!(table.rows.len(), 2);
+        assert_eq!(table.rows[0][0][0].style, InlineStyle::EMPHASIS);
+    }
+
+    #[test]
+    fn footnotes_are_numbered_by_first_reference() {
+        let (b, found) =
+            parse("b[^b] a[^a] b again[^b] gone[^none]\n\n[^a]: A.\n[^b]: B.\n[^c]: C.\n");
+        let Block::Paragraph(inlines) = &b[0] else {
+            panic!("not a paragraph");
+        };
+        assert_eq!(plain_text(inlines), "b[1] a[2] b again[1] gone[none?]");
+        assert!(found.missing_note);
+        let Some(Block::Notes(notes)) = b.last() else {
+            panic!("no notes: {b:?}");
+        };
+        let numbered: Vec<(usize, String)> = notes
+            .iter()
+            .map(|n| (n.number, crate::model::blocks_text_of(&n.blocks)))
+            .collect();
+        assert_eq!(
+            numbered,
+            vec![(1, "B.\n".into()), (2, "A.\n".into()), (3, "C.\n".into())]
+        );
+    }
+
+    #[test]
+    fn task_boxes_are_marked() {
+        let b = blocks("- [ ] open\n- [x] done\n");
+        let Block::List { items, .. } = &b[0] else {
+            panic!("not a list");
+        };
+        let Block::Paragraph(inlines) = &items[1][0] else {
+            panic!("not a paragraph");
+        };
+        assert_eq!(inlines[0].style, InlineStyle::TASK);
+        assert_eq!(plain_text(inlines), "[x] done");
+    }
+
+    /// The depth of the deepest container.
+    fn depth(blocks: &[Block]) -> usize {
+        blocks
+            .iter()
+            .map(|b| match b {
+                Block::Quote(inner) => 1 + depth(inner),
+                Block::List { items, .. } => 1 + items.iter().map(|i| depth(i)).max().unwrap_or(0),
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn nesting_is_flattened_past_the_cap_and_no_text_is_lost() {
+        for prefix in ["> ", "- ", "1. ", "> - "] {
+            let source = format!("{}deep text", prefix.repeat(5_000));
+            let (b, found) = parse(&source);
+            assert!(depth(&b) <= MAX_DEPTH, "{prefix:?}: {}", depth(&b));
+            assert!(found.deep);
+            let mut text = String::new();
+            crate::model::blocks_text(&b, &mut text);
+            assert!(text.contains("deep text"), "{prefix:?}");
+        }
+        let (_, found) = parse(&"> ".repeat(MAX_DEPTH));
+        assert!(!found.deep);
     }
 }

@@ -172,6 +172,55 @@ pub enum Block {
     Code(String),
     /// A thematic break.
     Rule,
+    /// A table (GitHub-flavoured Markdown); boxed, so that every other
+    /// block stays as small as it was.
+    Table(Box<Table>),
+    /// The footnotes of a body, numbered in order of first reference; laid
+    /// out where the body ends.
+    Notes(Vec<Note>),
+    /// A definition list: terms, each with its definitions.
+    Definitions(Vec<Definition>),
+}
+
+/// A table: a header row, body rows and each column's alignment.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    /// One alignment per column, from the delimiter row.
+    pub alignments: Vec<Align>,
+    /// The header row's cells.
+    pub head: Vec<Vec<Inline>>,
+    /// The body rows, each a list of cells (never more than the header).
+    pub rows: Vec<Vec<Vec<Inline>>>,
+}
+
+/// How a table column's cells are aligned.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Align {
+    /// Left (the default).
+    #[default]
+    Left,
+    /// Centred.
+    Center,
+    /// Right, as figures usually are.
+    Right,
+}
+
+/// A footnote: its number and its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    /// The number its references show, from 1.
+    pub number: usize,
+    /// The note's blocks.
+    pub blocks: Vec<Block>,
+}
+
+/// A term of a definition list and what it means.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Definition {
+    /// The term.
+    pub term: Vec<Inline>,
+    /// Its definitions, each a sequence of blocks.
+    pub details: Vec<Vec<Block>>,
 }
 
 /// A run of text with one inline style.
@@ -202,6 +251,10 @@ impl InlineStyle {
     pub const ADDRESS: Self = Self(16);
     /// `~~struck~~` text.
     pub const STRIKE: Self = Self(32);
+    /// A footnote reference such as `[1]`.
+    pub const NOTE: Self = Self(64);
+    /// A task list's box, `[ ]` or `[x]` (drawn as ☐ or ☑).
+    pub const TASK: Self = Self(128);
 
     /// True if all flags of `other` are set.
     pub fn contains(self, other: Self) -> bool {
@@ -264,8 +317,36 @@ pub fn blocks_text(blocks: &[Block], out: &mut String) {
                 out.push('\n');
             }
             Block::Rule => {}
+            Block::Table(table) => {
+                for row in std::iter::once(&table.head).chain(&table.rows) {
+                    let cells: Vec<String> = row.iter().map(|c| plain_text(c)).collect();
+                    out.push_str(&cells.join(" "));
+                    out.push('\n');
+                }
+            }
+            Block::Notes(notes) => {
+                for note in notes {
+                    blocks_text(&note.blocks, out);
+                }
+            }
+            Block::Definitions(definitions) => {
+                for definition in definitions {
+                    out.push_str(&plain_text(&definition.term));
+                    out.push('\n');
+                    for detail in &definition.details {
+                        blocks_text(detail, out);
+                    }
+                }
+            }
         }
     }
+}
+
+/// All the text of blocks, as [`blocks_text`] writes it.
+pub fn blocks_text_of(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    blocks_text(blocks, &mut out);
+    out
 }
 
 impl Fact {
@@ -338,5 +419,21 @@ impl Briefing {
             out.push('\n');
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_stay_small() {
+        // A briefing holds hundreds of thousands of blocks: a large
+        // variant would grow every one of them.
+        assert!(
+            std::mem::size_of::<Block>() <= 40,
+            "{}",
+            std::mem::size_of::<Block>()
+        );
     }
 }

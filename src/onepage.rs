@@ -113,6 +113,7 @@ fn text(briefing: &Briefing, notes: &[NoteEntry], width: usize, glyphs: Glyphs) 
             glyphs,
             facts_inline: false,
             underline_headings: false,
+            mark_strike: true,
         };
         layout::blocks(
             &mut lines,
@@ -267,6 +268,9 @@ fn inline_markdown(inlines: &[Inline]) -> String {
             if style.contains(InlineStyle::EMPHASIS) {
                 piece = format!("*{piece}*");
             }
+            if style.contains(InlineStyle::STRIKE) {
+                piece = format!("~~{piece}~~");
+            }
         }
         out.push_str(lead);
         out.push_str(&piece);
@@ -328,7 +332,72 @@ fn blocks_markdown(blocks: &[Block], indent: &str, out: &mut String) {
                 out.push_str(indent);
                 out.push_str("***\n");
             }
+            Block::Table(table) => table_markdown(table, indent, out),
+            Block::Notes(notes) => {
+                for (n, note) in notes.iter().enumerate() {
+                    if n > 0 {
+                        out.push_str(indent.trim_end());
+                        out.push('\n');
+                    }
+                    // Numbered as the references show them; not Markdown
+                    // footnotes, which would renumber them.
+                    let marker = format!("\\[{}\\] ", note.number);
+                    let inner_indent = format!("{indent}    ");
+                    let mut note_text = String::new();
+                    blocks_markdown(&note.blocks, &inner_indent, &mut note_text);
+                    let note_text = note_text
+                        .strip_prefix(inner_indent.as_str())
+                        .unwrap_or(&note_text);
+                    out.push_str(indent);
+                    out.push_str(&marker);
+                    out.push_str(note_text);
+                }
+            }
+            Block::Definitions(definitions) => {
+                for (n, definition) in definitions.iter().enumerate() {
+                    if n > 0 {
+                        out.push_str(indent.trim_end());
+                        out.push('\n');
+                    }
+                    out.push_str(indent);
+                    out.push_str("**");
+                    out.push_str(inline_markdown(&definition.term).trim());
+                    out.push_str("**\n");
+                    for detail in &definition.details {
+                        let quoted = format!("{indent}> ");
+                        blocks_markdown(detail, &quoted, out);
+                    }
+                }
+            }
         }
+    }
+}
+
+/// A pipe table; a `|` in a cell is escaped by [`escape`].
+fn table_markdown(table: &crate::model::Table, indent: &str, out: &mut String) {
+    let columns = table.head.len().max(1);
+    let row = |cells: &[Vec<Inline>]| -> String {
+        let texts: Vec<String> = (0..columns)
+            .map(|c| cells.get(c).map_or(String::new(), |c| inline_markdown(c)))
+            .collect();
+        format!("| {} |", texts.join(" | "))
+    };
+    out.push_str(indent);
+    out.push_str(&row(&table.head));
+    out.push('\n');
+    let delimiters: Vec<&str> = (0..columns)
+        .map(|c| match table.alignments.get(c) {
+            Some(crate::model::Align::Right) => "---:",
+            Some(crate::model::Align::Center) => ":---:",
+            _ => "---",
+        })
+        .collect();
+    out.push_str(indent);
+    out.push_str(&format!("| {} |\n", delimiters.join(" | ")));
+    for cells in &table.rows {
+        out.push_str(indent);
+        out.push_str(&row(cells));
+        out.push('\n');
     }
 }
 

@@ -146,6 +146,78 @@ mod compact {
 
 type Row = Vec<Glyph>;
 
+/// The most columns brief draws. A terminal may report any size up to
+/// 65535 x 65535; ratatui allocates a cell per position (65535 squared
+/// aborts, 8000 x 8000 takes gigabytes), so sizes are cut to this before
+/// anything is allocated. Wider than any screen a person reads.
+pub const MAX_COLUMNS: u16 = 1000;
+/// The most rows brief draws (see [`MAX_COLUMNS`]).
+pub const MAX_ROWS: u16 = 500;
+
+/// `size` cut to what brief draws: the top-left part of a larger terminal.
+pub fn drawable(size: Size) -> Size {
+    Size::new(size.width.min(MAX_COLUMNS), size.height.min(MAX_ROWS))
+}
+
+/// Any backend with the terminal's size cut to what can be drawn
+/// ([`drawable`]): ratatui allocates its buffers at the size the backend
+/// reports, at every frame. Used around ratatui's plain crossterm backend
+/// (`--plain-output`); [`LeanBackend`] cuts the size itself. Everything
+/// else passes straight through.
+#[derive(Debug)]
+pub struct Clamped<B>(pub B);
+
+impl<B: Backend> Backend for Clamped<B> {
+    type Error = B::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        self.0.draw(content)
+    }
+
+    fn append_lines(&mut self, n: u16) -> Result<(), Self::Error> {
+        self.0.append_lines(n)
+    }
+
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        self.0.hide_cursor()
+    }
+
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        self.0.show_cursor()
+    }
+
+    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+        self.0.get_cursor_position()
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
+        self.0.set_cursor_position(position)
+    }
+
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.0.clear()
+    }
+
+    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
+        self.0.clear_region(clear_type)
+    }
+
+    fn size(&self) -> Result<Size, Self::Error> {
+        self.0.size().map(drawable)
+    }
+
+    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
+        self.0.window_size()
+    }
+
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        Backend::flush(&mut self.0)
+    }
+}
+
 /// The columns a cell covers, measured exactly as ratatui's buffer and its
 /// diff measure them (and as [`crate::text::grapheme_width`] does), so this
 /// backend and the plain one agree on where every glyph lands.
@@ -289,7 +361,7 @@ pub struct LeanBackend<B: Backend + Write> {
 impl<B: Backend + Write> LeanBackend<B> {
     /// Wraps `inner`, assuming (as ratatui does) a blank screen of its size.
     pub fn new(inner: B) -> Self {
-        let asked = inner.size().ok();
+        let asked = inner.size().ok().map(drawable);
         let size = asked.unwrap_or(Size::new(0, 0));
         let mut backend = Self {
             inner,
@@ -1057,7 +1129,7 @@ where
         self.cursor_shown = None;
         // ratatui forgets its previous buffer after any clear; so does the
         // model, and rows partly erased are rewritten whole next time.
-        let size = match self.inner.size() {
+        let size = match self.inner.size().map(drawable) {
             Ok(size) => {
                 self.size_known = true;
                 size
@@ -1073,7 +1145,7 @@ where
     }
 
     fn size(&self) -> Result<Size, Self::Error> {
-        self.inner.size()
+        self.inner.size().map(drawable)
     }
 
     fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
@@ -1185,6 +1257,86 @@ mod tests {
             assert_eq!(usize::from(x), columns + 1, "{symbol:?}");
             assert_eq!(buffer[(x - 1, 0)].symbol(), "z", "{symbol:?}");
         }
+    }
+
+    /// A byte sink on a terminal of the largest size one can report.
+    struct Huge(Vec<u8>);
+
+    impl Write for Huge {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Backend for Huge {
+        type Error = io::Error;
+        fn draw<'a, I>(&mut self, _content: I) -> io::Result<()>
+        where
+            I: Iterator<Item = (u16, u16, &'a Cell)>,
+        {
+            Ok(())
+        }
+        fn hide_cursor(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+        fn show_cursor(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+        fn get_cursor_position(&mut self) -> io::Result<Position> {
+            Ok(Position::ORIGIN)
+        }
+        fn set_cursor_position<P: Into<Position>>(&mut self, _position: P) -> io::Result<()> {
+            Ok(())
+        }
+        fn clear(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+        fn clear_region(&mut self, _clear_type: ClearType) -> io::Result<()> {
+            Ok(())
+        }
+        fn size(&self) -> io::Result<Size> {
+            Ok(Size::new(u16::MAX, u16::MAX))
+        }
+        fn window_size(&mut self) -> io::Result<WindowSize> {
+            Err(io::Error::other("not asked"))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_terminal_too_large_to_draw_is_drawn_in_its_top_left_part() {
+        // 65535 x 65535 cells would abort in ratatui's buffer allocation.
+        let mut terminal = Terminal::new(LeanBackend::new(Huge(Vec::new()))).expect("terminal");
+        let frame = terminal
+            .draw(|frame| {
+                let area = frame.area();
+                frame.buffer_mut().set_string(
+                    area.width - 1,
+                    area.height - 1,
+                    "x",
+                    Style::default(),
+                );
+            })
+            .expect("draw")
+            .area;
+        assert_eq!((frame.width, frame.height), (MAX_COLUMNS, MAX_ROWS));
+        terminal.clear().expect("clear");
+        assert_eq!(
+            terminal.size().expect("size"),
+            Size::new(MAX_COLUMNS, MAX_ROWS)
+        );
+        // The plain backend, cut the same way.
+        let mut plain = Terminal::new(Clamped(Huge(Vec::new()))).expect("terminal");
+        let area = plain.draw(|_| {}).expect("draw").area;
+        assert_eq!((area.width, area.height), (MAX_COLUMNS, MAX_ROWS));
+        assert_eq!(drawable(Size::new(80, 24)), Size::new(80, 24));
+        assert_eq!(drawable(Size::new(8000, 30)), Size::new(MAX_COLUMNS, 30));
     }
 
     fn screen(bytes: &[u8], width: u16, height: u16) -> String {

@@ -27,6 +27,7 @@ pub fn write(
             glyphs,
             facts_inline: true,
             underline_headings: true,
+            mark_strike: true,
         },
     );
     for index in 0..doc.lines.len() {

@@ -24,6 +24,12 @@ pub struct Findings {
     pub bidi: bool,
     /// Invisible format characters (zero-width space, BOM, separators…) were replaced.
     pub invisible: bool,
+    /// Markdown: HTML tags or comments were left out (their text is kept).
+    pub html: bool,
+    /// Markdown: nesting deeper than the layout draws was flattened.
+    pub deep: bool,
+    /// Markdown: a footnote reference names no footnote.
+    pub missing_note: bool,
 }
 
 impl Findings {
@@ -32,6 +38,9 @@ impl Findings {
         self.controls |= other.controls;
         self.bidi |= other.bidi;
         self.invisible |= other.invisible;
+        self.html |= other.html;
+        self.deep |= other.deep;
+        self.missing_note |= other.missing_note;
     }
 
     /// True when anything was replaced.

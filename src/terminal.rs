@@ -1,4 +1,4 @@
-//! The terminal: taking it, giving it back, and the event loop.
+//! The local terminal: taking it, giving it back, and feeding the run loop.
 //!
 //! Owns everything that changes the terminal's mode (raw mode, the alternate
 //! screen, the cursor, mouse and paste reporting) and makes giving it back
@@ -6,21 +6,30 @@
 //! signal, hang-up, a failed write, a panic on any thread, and suspend.
 //!
 //! Three threads feed one channel: input (crossterm events), signals, and a
-//! watcher that notices the terminal going away. The loop on the main thread
-//! blocks on that channel — there is no tick — and handles what is already
-//! queued before drawing once, so a burst of resizes costs one layout and
-//! one frame. Every way out is decided on the main thread, which holds the
-//! model, so the exit hook given to [`run`] sees it.
+//! watcher that notices the terminal going away. They map what they see to
+//! the run loop's platform-neutral [`Message`]s; the loop itself
+//! ([`crate::runtime`]) runs on the main thread, which holds the model, so
+//! the exit hook given to [`run`] sees it.
 //!
 //! It never interprets keys (that is [`App::handle`]) and never draws
 //! anything but [`crate::ui::render`].
+//!
+//! Platforms: raw mode and the screen go through crossterm everywhere. The
+//! rest is unix: the signal thread (terminating signals, SIGTSTP suspend,
+//! SIGCONT, SIGWINCH), the hang-up guard (`poll` on the terminal) and
+//! job-control suspend. On Windows they are absent by design: there are no
+//! such signals (ctrl-c and ctrl-z arrive as keys in raw mode), the console
+//! reports resizes as input events, closing the console ends the process
+//! through the system's own close handling (a failed read ends the session
+//! first if it comes to that), and ctrl-z has no job control to return to,
+//! so it does nothing there.
 
 use std::io::{self, Write};
 use std::mem::ManuallyDrop;
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -30,11 +39,17 @@ use ratatui::crossterm::{
     cursor, event, queue,
     terminal::{self as crossterm_terminal, EnterAlternateScreen, LeaveAlternateScreen},
 };
-use ratatui::layout::Rect;
-use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM, SIGTSTP, SIGWINCH};
+use ratatui::layout::Size;
+#[cfg(unix)]
+use signal_hook::consts::{
+    SIGALRM, SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
+    SIGXFSZ,
+};
 
-use crate::app::{App, Event, Outcome};
-use crate::output::LeanBackend;
+use crate::app::{App, Event};
+use crate::output::{Clamped, LeanBackend, drawable};
+pub use crate::runtime::Ending;
+use crate::runtime::{self, Effects, Host, Message, Next, Post, Resumed, Source, SystemClock};
 
 /// Optional reporting modes, turned on with the screen and off with it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -43,30 +58,9 @@ pub struct Modes {
     pub mouse: bool,
     /// Bracketed paste.
     pub paste: bool,
-}
-
-/// How a reading session ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
-    /// The reader quit.
-    Quit,
-    /// A terminating signal (SIGTERM, SIGINT) arrived.
-    Signal(i32),
-    /// The terminal went away: SIGHUP, or the terminal reported hang-up.
-    HangUp,
-}
-
-impl Ending {
-    /// The process exit status for this ending: 0, or 128 + the signal
-    /// number as shells report a death by signal (129 for hang-up).
-    pub fn exit_code(self) -> u8 {
-        let signal = match self {
-            Ending::Quit => return 0,
-            Ending::Signal(signal) => signal,
-            Ending::HangUp => SIGHUP,
-        };
-        u8::try_from(128 + signal).unwrap_or(u8::MAX)
-    }
+    /// Draw with ratatui's plain backend instead of the lean one (not a
+    /// terminal mode, but chosen with them; see [`run`]).
+    pub plain_output: bool,
 }
 
 // What brief has turned on, one bit each, so `restore` undoes exactly that.
@@ -80,8 +74,6 @@ const PASTE: u8 = 1 << 4;
 /// hook and the signal thread must be able to give the terminal back
 /// without access to anything the main thread owns.
 static HELD: AtomicU8 = AtomicU8::new(0);
-/// The terminal settings found before raw mode, put back by `restore`.
-static ORIGINAL: Mutex<Option<libc::termios>> = Mutex::new(None);
 /// Serialises take and restore so that two threads never interleave their
 /// escape sequences.
 static LOCK: Mutex<()> = Mutex::new(());
@@ -89,57 +81,25 @@ static LOCK: Mutex<()> = Mutex::new(());
 /// How long a terminating signal waits for the main thread before the
 /// signal thread ends the process itself (the main thread can only be that
 /// slow when it is stuck writing to a terminal that no longer reads).
+#[cfg(unix)]
 const EXIT_DEADLINE: Duration = Duration::from_secs(1);
 
-/// How long after the reader stops moving the position is saved.
-const SAVE_AFTER: Duration = Duration::from_millis(1500);
-
-/// The descriptor whose settings raw mode changes: standard input, which
-/// `main` has checked is a terminal.
-const TTY: libc::c_int = libc::STDIN_FILENO;
-
-fn termios_of(fd: libc::c_int) -> io::Result<libc::termios> {
-    // SAFETY: tcgetattr writes a whole termios into the zeroed value and
-    // reads nothing else.
-    unsafe {
-        let mut termios: libc::termios = std::mem::zeroed();
-        if libc::tcgetattr(fd, &mut termios) != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        Ok(termios)
-    }
-}
-
-fn set_termios(fd: libc::c_int, termios: &libc::termios) -> io::Result<()> {
-    // SAFETY: tcsetattr only reads the termios passed.
-    if unsafe { libc::tcsetattr(fd, libc::TCSANOW, termios) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
-}
-
 /// Raw mode: no line editing, no echo, no signals from keys (ctrl-c and
-/// ctrl-z arrive as keys), no output processing.
+/// ctrl-z arrive as keys), no output processing. crossterm keeps the
+/// settings found before, for [`raw_mode_off`].
 fn raw_mode_on() -> io::Result<()> {
-    let mut original = ORIGINAL.lock().unwrap_or_else(|e| e.into_inner());
-    let current = termios_of(TTY)?;
-    let saved = *original.get_or_insert(current);
-    let mut raw = saved;
-    // SAFETY: cfmakeraw only changes the flags of the value passed.
-    unsafe { libc::cfmakeraw(&mut raw) };
-    set_termios(TTY, &raw)
+    crossterm_terminal::enable_raw_mode()
 }
 
 fn raw_mode_off() {
-    let mut original = ORIGINAL.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(saved) = original.take() {
-        // Fails on a terminal that has gone away; nothing more to do then.
-        let _ = set_termios(TTY, &saved);
-    }
+    // Fails on a terminal that has gone away; nothing more to do then.
+    let _ = crossterm_terminal::disable_raw_mode();
 }
 
 /// The state the terminal's settings are found in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// Without job control (Windows) the settings are never found changed.
+#[cfg_attr(not(unix), allow(dead_code))]
 enum Settings {
     /// Still raw, as brief left them.
     Raw,
@@ -150,12 +110,27 @@ enum Settings {
     Gone,
 }
 
+#[cfg(unix)]
 fn settings() -> Settings {
-    match termios_of(TTY) {
-        Ok(t) if t.c_lflag & (libc::ICANON | libc::ECHO) == 0 => Settings::Raw,
+    use rustix::termios::LocalModes;
+    // Standard input: `main` has checked it is the terminal.
+    match rustix::termios::tcgetattr(io::stdin()) {
+        Ok(t)
+            if !t
+                .local_modes
+                .intersects(LocalModes::ICANON | LocalModes::ECHO) =>
+        {
+            Settings::Raw
+        }
         Ok(_) => Settings::Changed,
         Err(_) => Settings::Gone,
     }
+}
+
+/// Without job control nobody changes the settings behind brief's back.
+#[cfg(not(unix))]
+fn settings() -> Settings {
+    Settings::Raw
 }
 
 /// Puts the terminal into reading mode: raw, alternate screen, no cursor,
@@ -210,6 +185,7 @@ pub fn restore() -> Modes {
     Modes {
         mouse: held & MOUSE != 0,
         paste: held & PASTE != 0,
+        plain_output: false,
     }
 }
 
@@ -230,22 +206,10 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// What the threads tell the loop.
-enum Message {
-    /// Input from the terminal.
-    Input(event::Event),
-    /// Reading input failed: the terminal is unusable.
-    InputFailed,
-    /// The terminal reported hang-up (or could no longer be watched).
-    HangUp,
-    /// A signal arrived.
-    Signal(i32),
-    /// A file in the watched folder may have changed.
-    FileChanged(std::ffi::OsString),
-}
-
 /// True if `signal` is ignored now, as `nohup` leaves SIGHUP and a
-/// non-interactive shell leaves SIGINT for a background job.
+/// non-interactive shell leaves SIGINT for a background job. (No crate
+/// asks for a disposition without changing it: hence libc here.)
+#[cfg(unix)]
 fn is_ignored(signal: libc::c_int) -> bool {
     // SAFETY: with a null new action, sigaction only reads the current
     // disposition into the zeroed value.
@@ -256,23 +220,65 @@ fn is_ignored(signal: libc::c_int) -> bool {
     }
 }
 
-/// Forwards signals to the loop. A signal that was ignored when brief
-/// started stays ignored (the convention `nohup` relies on); a lost
-/// terminal is then noticed by [`watch_hangup`] instead.
+/// No signals to watch: see the module doc.
+#[cfg(not(unix))]
+fn watch_signals(_sender: Sender<Message>) -> io::Result<()> {
+    Ok(())
+}
+
+/// Signals that end brief as SIGTERM does: terminal restored, state
+/// saved, exit status 128 + the signal's number. Their default action
+/// would kill brief with the terminal raw (and for SIGQUIT dump core).
+#[cfg(unix)]
+const TERMINATING: [i32; 7] = [SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM];
+
+/// What the loop is told of `signal`, if anything. SIGXFSZ (a file-size
+/// limit reached, `ulimit -f`) is caught only so that it does not kill
+/// brief: the write that crossed the limit then fails with an error,
+/// which the code that wrote reports.
+#[cfg(unix)]
+fn message_for(signal: i32) -> Option<Message> {
+    match signal {
+        SIGHUP => Some(Message::HangUp),
+        SIGTSTP => Some(Message::Suspend { group: false }),
+        SIGCONT => Some(Message::Continued),
+        SIGWINCH => Some(Message::Resized),
+        SIGXFSZ => None,
+        _ if TERMINATING.contains(&signal) => Some(Message::Terminate {
+            exit_code: exit_code_of(signal),
+        }),
+        _ => None,
+    }
+}
+
+/// Forwards signals to the loop as [`Message`]s, so the loop never sees a
+/// signal number. A signal that was ignored when brief started stays
+/// ignored (the convention `nohup` relies on, and a non-interactive shell's
+/// for SIGINT and SIGQUIT in a background job); a lost terminal is then
+/// noticed by [`watch_hangup`] instead. SIGTERM is always caught.
+#[cfg(unix)]
 fn watch_signals(sender: Sender<Message>) -> io::Result<()> {
     // SIGWINCH too: crossterm only starts listening for it once the input
     // thread first reads, and a resize before that would be lost.
-    let mut wanted = vec![SIGTERM, SIGTSTP, SIGCONT, SIGWINCH];
-    wanted.extend([SIGHUP, SIGINT].into_iter().filter(|s| !is_ignored(*s)));
+    let mut wanted = vec![SIGTERM, SIGTSTP, SIGCONT, SIGWINCH, SIGXFSZ];
+    wanted.extend(
+        TERMINATING
+            .into_iter()
+            .filter(|s| *s != SIGTERM && !is_ignored(*s)),
+    );
     let mut signals = signal_hook::iterator::Signals::new(&wanted)?;
     thread::Builder::new()
         .name("signals".to_owned())
         .spawn(move || {
             for signal in signals.forever() {
-                if sender.send(Message::Signal(signal)).is_err() {
+                let Some(message) = message_for(signal) else {
+                    continue;
+                };
+                let ending = matches!(message, Message::Terminate { .. } | Message::HangUp);
+                if sender.send(message).is_err() {
                     return;
                 }
-                if matches!(signal, SIGTERM | SIGINT | SIGHUP) {
+                if ending {
                     // The main thread exits at once; if it is stuck in a
                     // write to a terminal that no longer reads, end anyway
                     // rather than linger. Only termios can be restored
@@ -281,7 +287,7 @@ fn watch_signals(sender: Sender<Message>) -> io::Result<()> {
                     if HELD.swap(0, Ordering::SeqCst) & RAW != 0 {
                         raw_mode_off();
                     }
-                    std::process::exit(i32::from(Ending::Signal(signal).exit_code()));
+                    std::process::exit(i32::from(exit_code_of(signal)));
                 }
             }
         })?;
@@ -296,20 +302,19 @@ fn watch_signals(sender: Sender<Message>) -> io::Result<()> {
 /// `poll` asks for no events at all: it then wakes only for hang-up, error
 /// or a closed descriptor, and this thread reports once and ends, so it can
 /// never spin.
+#[cfg(unix)]
 fn watch_hangup(sender: Sender<Message>) -> io::Result<()> {
+    use rustix::event::{PollFd, PollFlags, poll};
     thread::Builder::new()
         .name("hangup".to_owned())
         .spawn(move || {
-            let mut fds = [libc::STDIN_FILENO, libc::STDOUT_FILENO].map(|fd| libc::pollfd {
-                fd,
-                events: 0,
-                revents: 0,
-            });
+            let (stdin, stdout) = (io::stdin(), io::stdout());
+            let mut fds = [
+                PollFd::new(&stdin, PollFlags::empty()),
+                PollFd::new(&stdout, PollFlags::empty()),
+            ];
             loop {
-                // SAFETY: poll reads and writes only the array passed, whose
-                // length is given.
-                let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, -1) };
-                if ready < 0 && io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+                if let Err(rustix::io::Errno::INTR) = poll(&mut fds, None) {
                     continue;
                 }
                 // Readiness with no events asked for, or poll itself failing:
@@ -318,6 +323,12 @@ fn watch_hangup(sender: Sender<Message>) -> io::Result<()> {
                 return;
             }
         })?;
+    Ok(())
+}
+
+/// No hang-up guard: see the module doc.
+#[cfg(not(unix))]
+fn watch_hangup(_sender: Sender<Message>) -> io::Result<()> {
     Ok(())
 }
 
@@ -330,16 +341,40 @@ fn read_input(sender: Sender<Message>) -> io::Result<()> {
             injected_panic("input");
             loop {
                 let message = match event::read() {
-                    Ok(event) => Message::Input(event),
-                    Err(_) => Message::InputFailed,
+                    Ok(event) => match Message::from_crossterm(drawable_event(event)) {
+                        Some(message) => message,
+                        None => continue,
+                    },
+                    // The terminal is unusable.
+                    Err(_) => Message::HangUp,
                 };
-                let failed = matches!(message, Message::InputFailed);
+                let failed = matches!(message, Message::HangUp);
                 if sender.send(message).is_err() || failed {
                     return;
                 }
             }
         })?;
     Ok(())
+}
+
+/// The terminal's size now, cut to what can be drawn (see
+/// [`crate::output::drawable`]), or `None` if it cannot be asked. Every
+/// size brief uses comes from here or from [`drawable_event`].
+pub fn size() -> Option<(u16, u16)> {
+    let (width, height) = crossterm_terminal::size().ok()?;
+    let size = drawable(Size::new(width, height));
+    Some((size.width, size.height))
+}
+
+/// `event` with a resize cut to what can be drawn.
+fn drawable_event(event: event::Event) -> event::Event {
+    match event {
+        event::Event::Resize(width, height) => {
+            let size = drawable(Size::new(width, height));
+            event::Event::Resize(size.width, size.height)
+        }
+        other => other,
+    }
 }
 
 /// Under the `test-hooks` feature, panics when `BRIEF_TEST_PANIC` names
@@ -357,61 +392,61 @@ fn injected_panic(_place: &str) {}
 
 /// Stops brief until it is continued (`fg`), with the terminal given back
 /// meanwhile. `group` stops the whole process group, as ctrl-z does in a
-/// shell; otherwise only brief stops (an external SIGTSTP was sent to it
-/// alone). In a process group no shell watches (an orphaned one, as under
-/// `ssh host brief`) the system discards the stop, since nobody could
-/// continue it, and brief simply carries on.
+/// shell (a wrapper script waiting for brief stops with it); otherwise only
+/// brief stops (an external SIGTSTP was sent to it alone).
+///
+/// The stop is SIGSTOP, which cannot be caught: signal-hook's handler
+/// stays in place. Unlike SIGTSTP, the system does not discard it for a
+/// process group no shell watches, so that check is made here: without a
+/// job-control shell (as under `ssh host brief`, where nobody could
+/// continue brief) it carries on instead.
+#[cfg(unix)]
 fn stop(group: bool) -> io::Result<()> {
-    let target = if group {
-        0
+    if !under_job_control() {
+        return Ok(());
+    }
+    if group {
+        rustix::process::kill_current_process_group(rustix::process::Signal::STOP)?;
     } else {
-        std::process::id() as libc::pid_t
-    };
-    // SAFETY: plain sigaction and kill calls on values owned here; the
-    // previous disposition (signal-hook's handler) is put back unchanged.
-    unsafe {
-        let mut default: libc::sigaction = std::mem::zeroed();
-        default.sa_sigaction = libc::SIG_DFL;
-        let mut previous: libc::sigaction = std::mem::zeroed();
-        if libc::sigaction(SIGTSTP, &default, &mut previous) != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // With the default action the process stops inside this call and
-        // returns from it once continued.
-        let sent = libc::kill(target, SIGTSTP);
-        let error = io::Error::last_os_error();
-        libc::sigaction(SIGTSTP, &previous, std::ptr::null_mut());
-        if sent != 0 {
-            return Err(error);
-        }
+        signal_hook::low_level::emulate_default_handler(SIGTSTP)?;
     }
     Ok(())
 }
 
-/// The terminal's size now, or `fallback` if it cannot be asked.
-fn current_size(fallback: (u16, u16)) -> (u16, u16) {
-    crossterm_terminal::size().unwrap_or(fallback)
+/// No job control to return to: ctrl-z does nothing.
+#[cfg(not(unix))]
+fn stop(_group: bool) -> io::Result<()> {
+    Ok(())
+}
+
+/// True if a shell with job control could continue brief after a stop.
+/// Such a shell puts each job in a process group of its own, apart from
+/// the session leader's; brief's parent is then that shell (or a wrapper
+/// in brief's own group). A group that is the session leader's own, or a
+/// parent in another session (the shell is gone), means nobody would.
+#[cfg(unix)]
+fn under_job_control() -> bool {
+    use rustix::process::{getpgid, getpgrp, getppid, getsid};
+    let (Ok(session), group) = (getsid(None), getpgrp()) else {
+        return false;
+    };
+    if group == session {
+        return false;
+    }
+    let Some(parent) = getppid() else {
+        return false;
+    };
+    match (getpgid(Some(parent)), getsid(Some(parent))) {
+        (Ok(parent_group), Ok(parent_session)) => {
+            parent_group == group || parent_session == session
+        }
+        _ => false,
+    }
 }
 
 /// The screen: ratatui over a backend that sends each frame as the
 /// smallest change to what the terminal already shows.
 type Screen = Terminal<LeanBackend<CrosstermBackend<io::Stdout>>>;
-
-/// Brings the model to the terminal's size and draws everything afresh.
-///
-/// `Terminal::resize` clears the screen and forgets the previous frame, so
-/// the draw writes every cell. (`Terminal::clear` would do the same but
-/// first asks the terminal where its cursor is: a round trip over SSH, with
-/// the answer arriving on the input thread instead.)
-fn full_redraw(screen: &mut Screen, app: &mut App) -> io::Result<()> {
-    let (width, height) = current_size((app.area.width, app.area.height));
-    if (width, height) != (app.area.width, app.area.height) {
-        app.handle(Event::Resize(width, height));
-    }
-    screen.resize(Rect::new(0, 0, width, height))?;
-    screen.draw(|frame| crate::ui::render(app, frame))?;
-    Ok(())
-}
 
 /// Runs the reader until it ends, then gives the terminal back and calls
 /// `on_exit` with the model (to save the reading position) exactly once,
@@ -423,26 +458,47 @@ fn full_redraw(screen: &mut Screen, app: &mut App) -> io::Result<()> {
 /// terminating signal the process ends at most a second later whatever
 /// happens (see `EXIT_DEADLINE`), so `on_exit` must be quick: write the
 /// state atomically, and never wait on the terminal.
-pub fn run(
+pub fn run<E: Effects>(
     app: &mut App,
     modes: Modes,
     watch: Option<&Path>,
-    on_exit: impl FnOnce(&App),
+    effects: &mut E,
+    on_exit: impl FnOnce(&App, &mut E),
 ) -> io::Result<Ending> {
-    let result = session(app, modes, watch).or_else(|error| {
+    let result = session(app, modes, watch, effects).or_else(|error| {
         // A terminal that has gone away fails writes with EIO (or ENXIO):
         // that is a hang-up, not a fault.
-        match error.raw_os_error() {
-            Some(libc::EIO | libc::ENXIO) => Ok(Ending::HangUp),
-            _ => Err(error),
+        if means_hang_up(&error) {
+            Ok(Ending::HangUp)
+        } else {
+            Err(error)
         }
     });
     restore();
-    on_exit(app);
+    on_exit(app, effects);
     result
 }
 
-fn session(app: &mut App, modes: Modes, watch: Option<&Path>) -> io::Result<Ending> {
+/// True for the errors a write to a terminal that has gone away fails with.
+fn means_hang_up(error: &io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        use rustix::io::Errno;
+        let raw = error.raw_os_error();
+        raw == Some(Errno::IO.raw_os_error()) || raw == Some(Errno::NXIO.raw_os_error())
+    }
+    #[cfg(not(unix))]
+    {
+        error.kind() == io::ErrorKind::BrokenPipe
+    }
+}
+
+fn session<E: Effects>(
+    app: &mut App,
+    modes: Modes,
+    watch: Option<&Path>,
+    effects: &mut E,
+) -> io::Result<Ending> {
     let (sender, receiver) = mpsc::channel();
     if let Some(folder) = watch {
         let files = sender.clone();
@@ -450,7 +506,7 @@ fn session(app: &mut App, modes: Modes, watch: Option<&Path>) -> io::Result<Endi
         // by itself.
         let _ = crate::watch::watch(folder, move |name| {
             files
-                .send(Message::FileChanged(name.to_os_string()))
+                .send(Message::Event(Event::FileChanged(name.to_os_string())))
                 .is_ok()
         });
     }
@@ -459,185 +515,152 @@ fn session(app: &mut App, modes: Modes, watch: Option<&Path>) -> io::Result<Endi
     watch_signals(sender.clone())?;
     watch_hangup(sender.clone())?;
     take(modes)?;
+    let mut host = Host {
+        source: Local {
+            receiver,
+            post: sender.clone(),
+            input: Some(sender),
+        },
+        effects,
+        clock: SystemClock,
+    };
     // Never dropped: ratatui's drop shows the cursor with `eprintln!` on
     // failure, which panics when the terminal has gone away. `restore`
     // shows the cursor instead.
-    let mut screen = ManuallyDrop::new(Terminal::new(LeanBackend::new(CrosstermBackend::new(
-        io::stdout(),
-    )))?);
-    full_redraw(&mut screen, app)?;
-    injected_panic("main");
-    // Started after the first frame: keys typed before it wait in the
-    // terminal's buffer.
-    read_input(sender)?;
-    loop {
-        match next_batch(&receiver, app) {
-            Batch::End(ending) => return Ok(ending),
-            Batch::Suspend { group } => {
-                let modes = restore();
-                stop(group)?;
-                take(modes)?;
-                full_redraw(&mut screen, app)?;
-            }
-            Batch::Reclaim => {
-                let modes = restore();
-                take(modes)?;
-                full_redraw(&mut screen, app)?;
-            }
-            Batch::Draw(Outcome::FullRedraw) => full_redraw(&mut screen, app)?,
-            Batch::Draw(Outcome::Redraw) => {
-                screen.draw(|frame| crate::ui::render(app, frame))?;
-            }
-            Batch::Draw(_) => {}
-        }
-    }
-}
-
-/// What one batch of queued messages asks the loop to do.
-enum Batch {
-    /// Leave.
-    End(Ending),
-    /// Stop until continued.
-    Suspend {
-        /// Stop the whole process group (ctrl-z), not only brief.
-        group: bool,
-    },
-    /// Someone changed the terminal while brief was stopped: take it back.
-    Reclaim,
-    /// Draw as the outcome says.
-    Draw(Outcome),
-}
-
-/// Blocks for one message, then applies it and everything already queued
-/// behind it. Resizes are coalesced: only the last size of a burst is laid
-/// out, and it is taken from the terminal itself so the model and the frame
-/// agree.
-fn next_batch(receiver: &Receiver<Message>, app: &mut App) -> Batch {
-    // Idle, the loop sleeps until something happens. Only after the reader
-    // moved does it wake once more, a moment later, to save the position.
-    let first = if app.unsaved() {
-        match receiver.recv_timeout(SAVE_AFTER) {
-            Ok(message) => message,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                let had_message = app.message.is_some();
-                app.save_and_report();
-                return Batch::Draw(if app.message.is_some() != had_message {
-                    Outcome::Redraw
-                } else {
-                    Outcome::Idle
-                });
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => return Batch::End(Ending::HangUp),
-        }
+    if modes.plain_output {
+        let mut screen =
+            ManuallyDrop::new(Terminal::new(Clamped(CrosstermBackend::new(io::stdout())))?);
+        runtime::run(&mut screen, app, &mut host)
     } else {
-        match receiver.recv() {
-            Ok(message) => message,
-            // Every thread that could wake the loop is gone.
-            Err(_) => return Batch::End(Ending::HangUp),
-        }
-    };
-    let mut outcome = Outcome::Idle;
-    let mut resize: Option<(u16, u16)> = None;
-    let mut next = Some(first);
-    while let Some(message) = next {
-        let step = match message {
-            Message::Input(event::Event::Resize(width, height)) => {
-                resize = Some((width, height));
-                Outcome::Idle
-            }
-            Message::Input(event::Event::Key(key)) => {
-                let resized = flush_resize(app, &mut resize);
-                merge(resized, app.handle(Event::Key(key)))
-            }
-            Message::Input(event::Event::Paste(text)) => {
-                let resized = flush_resize(app, &mut resize);
-                merge(resized, app.handle(Event::Paste(text)))
-            }
-            Message::Input(event::Event::Mouse(mouse)) => app.handle(Event::Mouse(mouse)),
-            Message::Input(_) => Outcome::Idle,
-            Message::FileChanged(name) => app.handle(Event::FileChanged(name)),
-            Message::InputFailed | Message::HangUp | Message::Signal(SIGHUP) => {
-                return Batch::End(Ending::HangUp);
-            }
-            Message::Signal(signal @ (SIGTERM | SIGINT)) => {
-                return Batch::End(Ending::Signal(signal));
-            }
-            Message::Signal(SIGTSTP) => return Batch::Suspend { group: false },
-            Message::Signal(SIGCONT) => match settings() {
-                Settings::Raw => Outcome::Idle,
-                Settings::Changed => return Batch::Reclaim,
-                Settings::Gone => return Batch::End(Ending::HangUp),
-            },
-            Message::Signal(SIGWINCH) => {
-                resize = resize.or(Some((app.area.width, app.area.height)));
-                Outcome::Idle
-            }
-            Message::Signal(_) => Outcome::Idle,
+        let mut screen: ManuallyDrop<Screen> = ManuallyDrop::new(Terminal::new(LeanBackend::new(
+            CrosstermBackend::new(io::stdout()),
+        ))?);
+        runtime::run(&mut screen, app, &mut host)
+    }
+}
+
+/// The local terminal as the run loop's message source: one channel fed
+/// by the input, signal, hang-up and file-watching threads.
+struct Local {
+    receiver: Receiver<Message>,
+    /// Handed to the input thread once the first frame is drawn.
+    input: Option<Sender<Message>>,
+    /// For results of work done on other threads.
+    post: Sender<Message>,
+}
+
+impl Source for Local {
+    fn next(&mut self, timeout: Option<Duration>) -> Next {
+        let received = match timeout {
+            Some(timeout) => self.receiver.recv_timeout(timeout),
+            None => self
+                .receiver
+                .recv()
+                .map_err(|_| mpsc::RecvTimeoutError::Disconnected),
         };
-        outcome = merge(outcome, step);
-        match outcome {
-            Outcome::Quit => return Batch::End(Ending::Quit),
-            Outcome::Suspend => return Batch::Suspend { group: true },
-            _ => {}
-        }
-        next = receiver.try_recv().ok();
-    }
-    Batch::Draw(merge(outcome, flush_resize(app, &mut resize)))
-}
-
-/// Lays out a pending resize, at the size the terminal has now (crossterm
-/// and the signal thread both report a resize; the second finds nothing
-/// to do).
-fn flush_resize(app: &mut App, resize: &mut Option<(u16, u16)>) -> Outcome {
-    let Some(reported) = resize.take() else {
-        return Outcome::Idle;
-    };
-    let (width, height) = current_size(reported);
-    if (width, height) == (app.area.width, app.area.height) {
-        return Outcome::Idle;
-    }
-    app.handle(Event::Resize(width, height))
-}
-
-/// The stronger of two outcomes.
-fn merge(a: Outcome, b: Outcome) -> Outcome {
-    fn rank(o: Outcome) -> u8 {
-        match o {
-            Outcome::Idle => 0,
-            Outcome::Redraw => 1,
-            Outcome::FullRedraw => 2,
-            Outcome::Suspend => 3,
-            Outcome::Quit => 4,
+        match received {
+            Ok(message) => Next::Message(message),
+            Err(mpsc::RecvTimeoutError::Timeout) => Next::Timeout,
+            Err(mpsc::RecvTimeoutError::Disconnected) => Next::Closed,
         }
     }
-    if rank(b) >= rank(a) { b } else { a }
+
+    fn try_next(&mut self) -> Option<Message> {
+        self.receiver.try_recv().ok()
+    }
+
+    fn size(&mut self) -> Option<(u16, u16)> {
+        size()
+    }
+
+    fn first_frame_drawn(&mut self) -> io::Result<()> {
+        injected_panic("main");
+        // Started after the first frame: keys typed before it wait in the
+        // terminal's buffer.
+        match self.input.take() {
+            Some(sender) => read_input(sender),
+            None => Ok(()),
+        }
+    }
+
+    fn suspend(&mut self, group: bool) -> io::Result<()> {
+        let modes = restore();
+        stop(group)?;
+        take(modes)
+    }
+
+    fn post(&self) -> Option<Post> {
+        let sender = self.post.clone();
+        Some(Arc::new(move |event| {
+            // The session may have ended meanwhile: nothing to tell then.
+            let _ = sender.send(Message::Event(event));
+        }))
+    }
+
+    fn continued(&mut self) -> io::Result<Resumed> {
+        Ok(match settings() {
+            Settings::Raw => Resumed::AsLeft,
+            Settings::Changed => {
+                let modes = restore();
+                take(modes)?;
+                Resumed::Retaken
+            }
+            Settings::Gone => Resumed::Gone,
+        })
+    }
+}
+
+/// The exit status shells report for a death by `signal`: 128 + its number.
+#[cfg(unix)]
+fn exit_code_of(signal: i32) -> u8 {
+    u8::try_from(128 + signal).unwrap_or(u8::MAX)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
     #[test]
     fn exit_codes_follow_the_shell_convention() {
-        assert_eq!(Ending::Quit.exit_code(), 0);
-        assert_eq!(Ending::Signal(SIGTERM).exit_code(), 143);
-        assert_eq!(Ending::Signal(SIGINT).exit_code(), 130);
-        assert_eq!(Ending::HangUp.exit_code(), 129);
+        assert_eq!(exit_code_of(SIGTERM), 143);
+        assert_eq!(exit_code_of(SIGINT), 130);
+        assert_eq!(exit_code_of(SIGHUP), Ending::HangUp.exit_code());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn every_terminating_signal_ends_with_its_shell_status() {
+        for (signal, status) in [
+            (SIGTERM, 143),
+            (SIGINT, 130),
+            (SIGQUIT, 131),
+            (SIGUSR1, 138),
+            (SIGUSR2, 140),
+            (SIGALRM, 142),
+        ] {
+            match message_for(signal) {
+                Some(Message::Terminate { exit_code }) => assert_eq!(exit_code, status),
+                other => panic!("signal {signal} gives {other:?}"),
+            }
+        }
+        assert!(matches!(message_for(SIGHUP), Some(Message::HangUp)));
+        // A file-size limit must not end brief: the write fails instead.
+        assert!(message_for(SIGXFSZ).is_none());
+    }
+
+    #[test]
+    fn resizes_are_cut_to_a_drawable_size() {
+        let huge = drawable_event(event::Event::Resize(u16::MAX, u16::MAX));
+        let cut = event::Event::Resize(crate::output::MAX_COLUMNS, crate::output::MAX_ROWS);
+        assert_eq!(huge, cut);
+        let usual = event::Event::Resize(80, 24);
+        assert_eq!(drawable_event(usual.clone()), usual);
     }
 
     #[test]
     fn restore_without_take_does_nothing() {
         assert_eq!(restore(), Modes::default());
         assert_eq!(restore(), Modes::default());
-    }
-
-    #[test]
-    fn merge_keeps_the_stronger_outcome() {
-        assert_eq!(merge(Outcome::Redraw, Outcome::Idle), Outcome::Redraw);
-        assert_eq!(
-            merge(Outcome::Idle, Outcome::FullRedraw),
-            Outcome::FullRedraw
-        );
-        assert_eq!(merge(Outcome::Quit, Outcome::Redraw), Outcome::Quit);
     }
 }

@@ -311,7 +311,33 @@ fn hard_wrap(text: &str, prefix: &str, out: &mut String) {
 
 /// One body block, chosen at random; headings come from the caller.
 fn block(rng: &mut Rng, out: &mut String) {
-    match rng.below(10) {
+    match rng.below(12) {
+        10 => {
+            // A table of figures with a note per row, right-aligned numbers.
+            out.push_str(
+                "| Year | Imports | Exports | Note |\n|------|--------:|--------:|------|\n",
+            );
+            for year in 2019..2019 + 2 + rng.below(4) {
+                // Notes are a few words, as in a table of figures.
+                let note: Vec<&str> = (0..2 + rng.below(4)).map(|_| rng.pick(ENGLISH)).collect();
+                let note = note.join(" ");
+                out.push_str(&format!(
+                    "| {year} | {} | {} | {note} |\n",
+                    rng.below(90_000),
+                    rng.below(90_000)
+                ));
+            }
+        }
+        11 => {
+            // A paragraph citing a footnote, and the note.
+            let label = rng.below(1_000);
+            let mut text = String::new();
+            sentence(rng, &mut text, true);
+            text.pop();
+            out.push_str(&format!("{text}.[^n{label}]\n\n[^n{label}]: "));
+            sentence(rng, out, true);
+            out.push('\n');
+        }
         0..=4 => {
             let sentences = 2 + rng.below(5);
             paragraph(rng, out, sentences);

@@ -79,6 +79,8 @@ impl Theme {
             Role::Bar => self.color(base, Color::Cyan),
             Role::BarValue => base.add_modifier(b),
             Role::SourceId => self.color(base.add_modifier(b), Color::Blue),
+            Role::TableBorder => self.dim(base),
+            Role::TableHeader => self.color(base.add_modifier(b), Color::Cyan),
         };
         let inline = style.inline;
         if inline.contains(InlineStyle::EMPHASIS) {
@@ -98,6 +100,9 @@ impl Theme {
         }
         if inline.contains(InlineStyle::ADDRESS) {
             s = self.dim(s);
+        }
+        if inline.contains(InlineStyle::NOTE) {
+            s = self.color(s, Color::Blue);
         }
         if inline.contains(InlineStyle::STRIKE) {
             s = s.add_modifier(Modifier::CROSSED_OUT);

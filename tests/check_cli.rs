@@ -474,10 +474,13 @@ fn the_shipped_briefings_are_valid() {
         std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("briefings"))
             .expect("briefings folder")
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".toml"))
+            .filter(|n| n.ends_with(".toml") || n.ends_with(".md"))
             .collect();
     names.sort();
-    assert!(!names.is_empty());
+    assert!(
+        names.iter().any(|n| n.ends_with(".md")),
+        "a Markdown briefing ships too"
+    );
     let ok_lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(ok_lines.len(), names.len(), "{stdout}");
     for (line, name) in ok_lines.iter().zip(&names) {
@@ -561,8 +564,93 @@ fn a_folder_without_briefings_fails() {
     assert!(output.stdout.is_empty());
     assert!(
         text(&output.stderr)
-            .contains(": error: no briefings (.toml files) in this folder — check the path"),
+            .contains(": error: no briefings (.toml or .md files) in this folder — check the path"),
         "{}",
         text(&output.stderr)
     );
+}
+
+/// Runs `brief ARGS` and waits for it to end, killing it (and failing)
+/// if it is still running after a generous deadline: a hang must show as a
+/// failure, not as a test run that never ends.
+#[cfg(unix)]
+fn brief_must_end(args: &[&std::ffi::OsStr]) -> Output {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            return child.wait_with_output().expect("output");
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("brief {args:?} did not end: it blocked on a special file");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A FIFO at `dir/name`, made with the real `mkfifo`.
+#[cfg(unix)]
+fn make_fifo(dir: &Path, name: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    let status = Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo failed");
+    path
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_among_briefings_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/minimal.toml"),
+        dir.path().join("a.toml"),
+    )
+    .expect("copy");
+    make_fifo(dir.path(), "x.toml");
+    let output = brief_must_end(&["check".as_ref(), dir.path().as_os_str()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("a.toml: 1 section"), "{stdout}");
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(
+            "x.toml: error: is a named pipe (FIFO), not a briefing file — give a regular .toml or .md file"
+        ),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_given_as_the_briefing_is_refused_by_print_and_the_reader() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = make_fifo(dir.path(), "x.toml");
+    // Without a terminal the reader prints (a file) or checks (a folder):
+    // the same reads a terminal session makes first.
+    for args in [
+        vec!["print".as_ref(), fifo.as_os_str()],
+        vec![fifo.as_os_str()],
+        vec![dir.path().as_os_str()],
+    ] {
+        let output = brief_must_end(&args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.contains("is a named pipe (FIFO)"),
+            "{args:?}: {stderr}"
+        );
+    }
 }

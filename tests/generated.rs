@@ -50,3 +50,16 @@ fn sizes_follow_the_request() {
         );
     }
 }
+
+#[test]
+fn generated_bodies_hold_tables_and_footnotes() {
+    use brief::model::Block;
+    let text = generate(&Spec::new(300_000, 40));
+    let briefing = loader::load_str("g.toml", &text).expect("valid");
+    let bodies = || briefing.sections.iter().flat_map(|s| &s.body);
+    let tables = bodies().filter(|b| matches!(b, Block::Table(_))).count();
+    let notes = bodies().filter(|b| matches!(b, Block::Notes(_))).count();
+    assert!(tables > 10, "tables: {tables}");
+    assert!(notes > 5, "sections with footnotes: {notes}");
+    assert!(briefing.notices.is_empty(), "{:?}", briefing.notices);
+}

@@ -6,6 +6,9 @@
 //! hostile keys, all shown by the real binary in a pseudo-terminal, paged
 //! through to the end, searched and filtered. Every byte it writes must be
 //! a sequence the reader itself means.
+//!
+//! Unix only: the pseudo-terminal harness, FIFOs and file modes are.
+#![cfg(unix)]
 
 mod harness;
 
@@ -465,4 +468,134 @@ fn hostile_file_names_and_errors_reach_the_terminal_only_as_text() {
     assert_all_meant(&session, "the library of hostile files");
     session.assert_restored();
     let _ = std::fs::remove_dir_all(dir);
+}
+
+// Files that are not what they seem, and nowhere to keep notes: the reader
+// starts, says what is wrong, and ends when asked, restoring the terminal.
+
+/// Makes a FIFO at `path`.
+fn fifo(path: &Path) {
+    #[cfg(not(target_vendor = "apple"))]
+    {
+        use rustix::fs::{CWD, FileType, Mode, mknodat};
+        mknodat(CWD, path, FileType::Fifo, Mode::from_raw_mode(0o600), 0).expect("mkfifo");
+    }
+    // rustix has no mknodat on macOS.
+    #[cfg(target_vendor = "apple")]
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .is_ok_and(|s| s.success()),
+        "mkfifo"
+    );
+}
+
+/// A copy of the shipped briefing in `dir`, so its state file is its own.
+fn briefing_copy(dir: &Path) -> PathBuf {
+    let path = dir.join("b.toml");
+    std::fs::copy(harness::root().join("briefings/alibaba-liege.toml"), &path).expect("copy");
+    path
+}
+
+/// Quits with `q` and checks brief ended and gave the terminal back.
+fn quit(session: &mut Session) -> harness::Exit {
+    session.send(b"q");
+    let exit = session.wait_exit(PATIENCE);
+    assert!(exit.code.is_some(), "brief was killed: {exit:?}");
+    session.assert_restored();
+    exit
+}
+
+#[test]
+fn a_fifo_as_the_keymap_does_not_block_the_reader() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let keymap = dir.path().join("keymap.toml");
+    fifo(&keymap);
+    let mut session = Spawn::brief(&[&harness::liege(), "--keymap", &keymap.display().to_string()])
+        .size(200, 30)
+        .start();
+    session.wait_text("is a named pipe (FIFO), not a keymap file");
+    assert_eq!(quit(&mut session).code, Some(0));
+}
+
+#[test]
+fn a_fifo_as_the_state_file_or_the_lock_does_not_block_the_reader() {
+    for at_lock in [false, true] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let briefing = briefing_copy(dir.path());
+        let state_home = dir.path().join("state-home");
+        let store = brief::state::Store::new(state_home.join("brief"));
+        std::fs::create_dir_all(store.dir()).expect("state folder");
+        let file = store.file_for(&briefing);
+        fifo(&if at_lock {
+            file.with_extension("lock")
+        } else {
+            file
+        });
+        let mut session = Spawn::brief(&[&briefing.display().to_string()])
+            .size(200, 30)
+            .env("XDG_STATE_HOME", &state_home)
+            .start();
+        if at_lock {
+            session.wait_reader();
+            // A move, so there is a place to save on the way out.
+            session.send(b"4");
+        } else {
+            session.wait_text("is a named pipe (FIFO)");
+        }
+        quit(&mut session);
+        if at_lock {
+            let text = session.screen().contents();
+            assert!(text.contains("cannot open the lock file"), "{text}");
+        }
+    }
+}
+
+#[test]
+fn with_nowhere_to_keep_notes_the_reader_says_so_and_never_says_saved_there() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let briefing = briefing_copy(dir.path());
+    let mut session = Spawn::brief(&[&briefing.display().to_string()])
+        .size(200, 30)
+        .env("HOME", "")
+        .env("XDG_STATE_HOME", "")
+        .start();
+    session.wait_text("notes cannot be saved: there is no folder to keep them in");
+    // A note, typed and closed, then quit.
+    session.send(b"1");
+    session.send(b"a");
+    session.send(b"remember the lease");
+    session.send(b"\x1b");
+    session.drain(std::time::Duration::from_millis(100));
+    quit(&mut session);
+    // Said again on the way out, where the shell shows it.
+    let text = session.screen().contents();
+    assert!(text.contains("notes cannot be saved"), "{text}");
+    // Nothing was written beside the briefing.
+    assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 1);
+}
+
+#[test]
+fn a_relative_xdg_state_home_is_ignored() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let briefing = briefing_copy(dir.path());
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).expect("home");
+    let relative = format!("relative-state-{}", std::process::id());
+    let mut session = Spawn::brief(&[&briefing.display().to_string()])
+        .size(120, 30)
+        .env("HOME", &home)
+        .env("XDG_STATE_HOME", &relative)
+        .start();
+    session.wait_reader();
+    session.send(b"4");
+    quit(&mut session);
+    // Not made relative to the folder brief was started in (the crate root).
+    assert!(!harness::root().join(&relative).exists());
+    let kept = std::fs::read_dir(home.join(".local/state/brief"))
+        .expect("the state folder under HOME")
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().ends_with(".toml"));
+    assert!(kept, "the place was not saved under HOME");
 }

@@ -206,3 +206,69 @@ fn check_with_nothing_to_check_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("--keymap PATH"));
 }
+
+#[cfg(unix)]
+/// Runs `brief` with `args`, failing the test if it has not ended within
+/// 15 s (the faults checked here used to block forever).
+#[cfg(unix)]
+fn brief_without_hanging(args: &[&str]) -> Output {
+    let child = Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run brief");
+    let pid = child.id();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(child.wait_with_output());
+    });
+    match receiver.recv_timeout(std::time::Duration::from_secs(15)) {
+        Ok(output) => output.expect("brief's output"),
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("brief {args:?} hung");
+        }
+    }
+}
+
+#[cfg(all(unix, not(target_vendor = "apple")))]
+#[test]
+fn a_fifo_as_the_keymap_is_refused_at_once() {
+    use rustix::fs::{CWD, FileType, Mode, mknodat};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("keymap.toml");
+    mknodat(CWD, &fifo, FileType::Fifo, Mode::from_raw_mode(0o600), 0).expect("mkfifo");
+    let path = fifo.display().to_string();
+    let output = brief_without_hanging(&["check", "--keymap", &path]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "{path}: error: is a named pipe (FIFO), not a keymap file — give the path of a keymap.toml"
+        )),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_device_or_a_folder_as_the_keymap_is_named_for_what_it_is() {
+    let output = brief_without_hanging(&["check", "--keymap", "/dev/zero"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("/dev/zero: error: is a character device, not a keymap file"),
+        "{stderr}"
+    );
+    let output = brief_without_hanging(&["check", "--keymap", FIXTURES]);
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.starts_with(&format!(
+            "{FIXTURES}: error: is a folder, not a keymap file"
+        )),
+        "{stderr}"
+    );
+}

@@ -2,7 +2,7 @@
 //! feature (`cargo test --features test-hooks`): a panic injected on the
 //! main or the input thread restores the terminal with the message readable
 //! on the normal screen; the exit hook runs exactly once on every ending.
-#![cfg(feature = "test-hooks")]
+#![cfg(all(unix, feature = "test-hooks"))]
 
 mod harness;
 

@@ -500,7 +500,7 @@ proptest! {
             let doc = layout::document(
                 &briefing,
                 width,
-                Options { glyphs, facts_inline, underline_headings },
+                Options { glyphs, facts_inline, underline_headings, mark_strike: underline_headings },
             );
             for index in 0..doc.lines.len() {
                 let line = doc.lines.plain(index);

@@ -3,9 +3,9 @@
 //! The one place behaviour lives; everything here is a change of the model
 //! and, at most, a message for the status line.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::effect::{Effect, Opened};
 use super::geometry::Overlay;
 use super::library::LibraryEntry;
 use super::reader::{Focus, ReaderState};
@@ -55,33 +55,11 @@ impl App {
                     return Outcome::Idle;
                 };
                 // Read it again: it may have been edited since the library
-                // was opened.
-                let fresh = LibraryEntry::load(&entry.path);
-                let index = library.visible.get(library.selected).copied();
-                if let Some(index) = index
-                    && let Some(slot) = library.entries.get_mut(index)
-                {
-                    let (read, changed) = (slot.read, slot.changed);
-                    *slot = fresh;
-                    slot.read = read;
-                    slot.changed = changed;
-                }
-                let Some(entry) = library.selected_entry() else {
-                    return Outcome::Idle;
-                };
-                match &entry.briefing {
-                    Ok(briefing) => {
-                        let (briefing, name) = (Arc::clone(briefing), entry.name.clone());
-                        let path = entry.path.clone();
-                        self.open(briefing, name, Some(path));
-                    }
-                    Err(error) => {
-                        self.message = Some(Message {
-                            level: Level::Error,
-                            text: format!("{error} — run `brief check` on it for every error"),
-                        });
-                    }
-                }
+                // was opened. It opens when the reading is done.
+                self.effects.push(super::Effect::Open {
+                    path: entry.path.clone(),
+                });
+                return Outcome::Idle;
             }
             _ => return Outcome::Idle,
         }
@@ -174,20 +152,8 @@ impl App {
                 }
             }
             Action::ExportBrief => {
-                let text = match export_brief(reader, &self.export_dir) {
-                    Ok(path) => Message {
-                        level: Level::Info,
-                        text: format!(
-                            "one-page brief written to {}",
-                            crate::loader::display_name(&path)
-                        ),
-                    },
-                    Err(error) => Message {
-                        level: Level::Error,
-                        text: error,
-                    },
-                };
-                self.message = Some(text);
+                let effect = export_brief(reader);
+                self.effects.push(effect);
             }
             Action::MarkUnread => {
                 let label = reader.part_label();
@@ -206,7 +172,7 @@ impl App {
             Action::ReadingOnly => reader.toggle_reading_only(),
             Action::Library => {
                 if has_library {
-                    self.save_and_report();
+                    self.request_save();
                     self.screen = Screen::Library;
                 } else {
                     self.message = Some(Message {
@@ -260,10 +226,8 @@ impl App {
     }
 }
 
-/// Writes the one-page brief of the open briefing to a new file in the
-/// current folder (or the state folder if that is not writable), never
-/// overwriting an existing file.
-fn export_brief(reader: &ReaderState, folder: &std::path::Path) -> Result<PathBuf, String> {
+/// The one-page brief of the open briefing, to be written to a new file.
+fn export_brief(reader: &ReaderState) -> Effect {
     let notes = crate::onepage::note_entries(&reader.briefing, &reader.marks.notes);
     let text = crate::onepage::render(
         &reader.briefing,
@@ -278,43 +242,44 @@ fn export_brief(reader: &ReaderState, folder: &std::path::Path) -> Result<PathBu
         .and_then(|p| p.file_stem())
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "briefing".to_owned());
-    let mut folders = vec![folder.to_path_buf()];
-    if let Some(store) = crate::state::Store::from_env() {
-        folders.push(store.dir().to_path_buf());
+    Effect::Export {
+        stem,
+        text,
+        private: !notes.is_empty(),
     }
-    let mut last_error = String::from("no folder to write to");
-    for folder in folders {
-        for n in 1..100 {
-            let name = if n == 1 {
-                format!("{stem}-brief.txt")
-            } else {
-                format!("{stem}-brief-{n}.txt")
-            };
-            let path = folder.join(name);
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path);
-            match file {
-                Ok(mut file) => {
-                    use std::io::Write;
-                    return file
-                        .write_all(text.as_bytes())
-                        .map(|()| path)
-                        .map_err(|e| format!("cannot write the brief: {e}"));
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => {
-                    last_error = format!(
-                        "cannot write the brief in {}: {e}",
-                        crate::loader::display_name(&folder)
-                    );
-                    break;
-                }
+}
+
+impl App {
+    /// Takes in a briefing read to be opened from the library: the library
+    /// entry is refreshed with it, and it opens if it is valid.
+    pub(super) fn opened(&mut self, opened: Opened) -> Outcome {
+        if !matches!(self.screen, Screen::Library) {
+            // The reader already moved on (a second open of the same entry).
+            return Outcome::Idle;
+        }
+        let Some(library) = &mut self.library else {
+            return Outcome::Idle;
+        };
+        let fresh = LibraryEntry::from_loaded(&opened.path, opened.briefing.map(Arc::new));
+        let briefing = fresh.briefing.clone();
+        let name = fresh.name.clone();
+        if let Some(slot) = library.entries.iter_mut().find(|e| e.path == opened.path) {
+            let (read, changed) = (slot.read, slot.changed);
+            *slot = fresh;
+            slot.read = read;
+            slot.changed = changed;
+        }
+        match briefing {
+            Ok(briefing) => self.open(briefing, name, Some(opened.path), opened.saved),
+            Err(error) => {
+                self.message = Some(Message {
+                    level: Level::Error,
+                    text: format!("{error} — run `brief check` on it for every error"),
+                });
             }
         }
+        Outcome::Redraw
     }
-    Err(last_error)
 }
 
 /// Actions that move the reading position.

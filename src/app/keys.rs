@@ -51,11 +51,10 @@ impl App {
         {
             // The note editor takes every key; esc or ctrl-s closes it.
             if editor.key(&event) == EditOutcome::Done {
-                let said = reader.close_note();
-                self.save_and_report();
-                if self.message.is_none()
-                    && let Some(text) = said
-                {
+                let said = reader.close_note(self.now);
+                self.request_save();
+                // A failed save, reported when it comes back, replaces this.
+                if let Some(text) = said {
                     self.message = Some(Message {
                         level: Level::Info,
                         text,

@@ -38,11 +38,16 @@ pub struct LibraryEntry {
 impl LibraryEntry {
     /// Loads the file at `path`.
     pub fn load(path: &Path) -> Self {
+        Self::from_loaded(path, loader::load_path(path).map(Arc::new))
+    }
+
+    /// The entry for the file at `path`, given what loading it gave.
+    pub fn from_loaded(path: &Path, loaded: Result<Arc<Briefing>, loader::LoadError>) -> Self {
         let name = path
             .file_name()
             .map(|n| display_name(Path::new(n)))
             .unwrap_or_else(|| display_name(path));
-        let briefing = loader::load_path(path).map(Arc::new).map_err(|error| {
+        let briefing = loaded.map_err(|error| {
             error.diagnostics.into_iter().next().unwrap_or_else(|| {
                 Diagnostic::whole_file(
                     &name,

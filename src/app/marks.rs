@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Briefing, Section, blocks_text};
-use crate::state::{BriefingState, Changes, Note, fingerprint, now};
+use crate::state::{BriefingState, Changes, Note, fingerprint};
 
 /// Why a section is marked as changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,8 +132,9 @@ impl Marks {
         true
     }
 
-    /// Writes (or, for empty text, deletes) the note on `id`.
-    pub fn set_note(&mut self, id: &str, section_title: &str, text: &str) {
+    /// Writes (or, for empty text, deletes) the note on `id`, written at
+    /// `now` (seconds since the epoch).
+    pub fn set_note(&mut self, id: &str, section_title: &str, text: &str, now: u64) {
         if text.trim().is_empty() {
             if self.notes.remove(id).is_some() {
                 self.pending.notes.insert(id.to_owned(), None);
@@ -143,7 +144,7 @@ impl Marks {
         let note = Note {
             text: text.to_owned(),
             section_title: section_title.to_owned(),
-            updated: now(),
+            updated: now,
         };
         self.notes.insert(id.to_owned(), note.clone());
         self.pending.notes.insert(id.to_owned(), Some(note));
@@ -242,8 +243,8 @@ mod tests {
     fn empty_notes_are_deletions() {
         let briefing = load_str("t", ONE).expect("valid");
         let mut marks = Marks::from_state(&briefing, &BriefingState::default());
-        marks.set_note("a", "A", "remember the figure");
-        marks.set_note("a", "A", "  ");
+        marks.set_note("a", "A", "remember the figure", 1);
+        marks.set_note("a", "A", "  ", 2);
         assert!(marks.notes.is_empty());
         assert_eq!(marks.pending.notes.get("a"), Some(&None));
     }

@@ -1,14 +1,17 @@
 //! The application: one model, typed actions in, what changed out.
 //!
-//! [`App::handle`] is the single entry for everything that happens (a key, a
-//! resize); it resolves keys through the keymap to [`Action`]s and applies
-//! them to the library or the reader state. It never draws and never
-//! touches the terminal: it returns an [`Outcome`] saying whether a frame is
-//! needed or the program should quit or suspend. The view ([`crate::ui`])
-//! only reads the model.
+//! [`App::update`] is the single entry for everything that happens (a key, a
+//! resize, the result of an effect); it resolves keys through the keymap to
+//! [`Action`]s and applies them to the library or the reader state. It is
+//! pure: no file, clock or environment access, and it never draws. It
+//! returns a [`Step`]: an [`Outcome`] saying whether a frame is needed or
+//! the program should quit or suspend, and the [`Effect`]s for the runtime
+//! ([`crate::runtime`]) to perform, whose results come back as
+//! [`Event::Done`]. The view ([`crate::ui`]) only reads the model.
 
 mod actions;
 pub mod editor;
+pub mod effect;
 pub mod find;
 pub mod geometry;
 mod keys;
@@ -30,14 +33,15 @@ use crate::diagnostic::Diagnostic;
 use crate::glyphs::Glyphs;
 use crate::keymap::Keymap;
 use crate::model::Briefing;
-use crate::state::{LoadNote, Store};
+use crate::state::{BriefingState, LoadNote, Store};
 use crate::theme::Theme;
+pub use effect::{Done, Effect};
 use geometry::Overlay;
 use library::LibraryState;
 use reader::{Focus, ReaderState};
 
 /// Something that happened, in terminal-independent form.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Event {
     /// A key was pressed.
     Key(KeyEvent),
@@ -49,6 +53,20 @@ pub enum Event {
     Resize(u16, u16),
     /// The mouse did something (only delivered with `--mouse`).
     Mouse(MouseEvent),
+    /// The reader has stopped moving for a while: time to save the
+    /// position.
+    SaveDue,
+    /// An effect asked for earlier was performed.
+    Done(Done),
+}
+
+/// What one update asks of the runtime.
+#[derive(Debug)]
+pub struct Step {
+    /// What to draw, or whether to leave.
+    pub outcome: Outcome,
+    /// What to do outside the app, in order.
+    pub effects: Vec<Effect>,
 }
 
 /// What the event loop should do after an event.
@@ -124,6 +142,10 @@ pub struct App {
     pub mouse: bool,
     /// Where the one-page brief is written.
     pub export_dir: PathBuf,
+    /// Effects asked for by the update under way.
+    effects: Vec<Effect>,
+    /// The time (seconds since the epoch) the event under way happened.
+    now: u64,
 }
 
 /// Settings the app is started with.
@@ -158,7 +180,8 @@ impl App {
         app
     }
 
-    /// An app reading one briefing.
+    /// An app reading one briefing, with its remembered state read from
+    /// the store (before any event is handled).
     pub fn with_briefing(
         settings: Settings,
         briefing: Briefing,
@@ -167,7 +190,11 @@ impl App {
         area: Rect,
     ) -> Self {
         let mut app = Self::empty(settings, area);
-        app.open(Arc::new(briefing), name, path);
+        let saved = match (&app.store, &path) {
+            (Some(store), Some(path)) => Some(store.load(path)),
+            _ => None,
+        };
+        app.open(Arc::new(briefing), name, path, saved);
         app.startup_message();
         app
     }
@@ -187,6 +214,8 @@ impl App {
             store: settings.store,
             mouse: settings.mouse,
             export_dir: settings.export_dir,
+            effects: Vec::new(),
+            now: 0,
         }
     }
 
@@ -205,11 +234,16 @@ impl App {
         }
     }
 
-    fn open(&mut self, briefing: Arc<Briefing>, name: String, path: Option<PathBuf>) {
+    fn open(
+        &mut self,
+        briefing: Arc<Briefing>,
+        name: String,
+        path: Option<PathBuf>,
+        saved: Option<(BriefingState, LoadNote)>,
+    ) {
         let mut notice = briefing.notices.first().cloned();
         let mut reader = ReaderState::new(briefing, name, self.area, self.glyphs);
-        if let (Some(store), Some(path)) = (&self.store, &path) {
-            let (saved, note) = store.load(path);
+        if let Some((saved, note)) = saved {
             match note {
                 LoadNote::Fine => {}
                 LoadNote::SetAside(aside) => {
@@ -219,6 +253,9 @@ impl App {
                     ));
                 }
                 LoadNote::Unreadable(why) => notice = Some(crate::sanitize::line(&why)),
+                newer @ LoadNote::Newer { .. } => {
+                    notice = Some(crate::sanitize::line(&newer.to_string()))
+                }
             }
             if let Some(gone) = reader.apply_saved(&saved) {
                 notice = Some(gone);
@@ -240,85 +277,60 @@ impl App {
         self.reader().is_some_and(|r| r.unsaved)
     }
 
-    /// Remembers the open briefing's position and read marks. Returns
-    /// what went wrong, for the caller to show; never fatal.
-    pub fn save(&mut self) -> Result<(), String> {
+    /// Asks for the open briefing's position, read marks and notes to be
+    /// saved. Whether that works or not, no new save is asked for until
+    /// the next change: a failing disk must not be retried in a loop.
+    /// Unwritten notes and marks stay pending until the save is confirmed,
+    /// so a failed save is carried by the next one.
+    pub fn request_save(&mut self) {
         let Screen::Reader(reader) = &mut self.screen else {
-            return Ok(());
+            return;
         };
-        let (Some(store), Some(path)) = (&self.store, &reader.path) else {
-            return Ok(());
-        };
-        // Whether it worked or not, do not try again until the next change:
-        // a failing disk must not be retried in a loop. Unwritten notes and
-        // marks stay pending, so the next save still carries them.
         reader.unsaved = false;
-        let result = match store.update(path, &reader.changes()) {
-            Ok(_) => {
-                reader.saved();
-                Ok(())
-            }
-            Err(error) => Err(format!(
-                "cannot save your place and notes in {}: {error}",
-                crate::loader::display_name(store.dir())
-            )),
-        };
         if let Some(library) = &mut self.library {
             library.set_progress(reader.path.as_deref(), &reader.marks);
         }
-        result
+        if let Some(path) = &reader.path {
+            self.effects.push(Effect::Save {
+                path: path.clone(),
+                changes: reader.changes(),
+            });
+        }
     }
 
-    /// Saves on the way out, from a model that will not be used again
-    /// (the terminal is already given back, so problems go to stderr).
-    pub fn save_on_exit(&self) -> Result<(), String> {
+    /// The save to perform on the way out, from a model that will not be
+    /// used again: everything pending, and a note still being typed.
+    pub fn exit_save(&self, now: u64) -> Option<Effect> {
         let Screen::Reader(reader) = &self.screen else {
-            return Ok(());
+            return None;
         };
-        let (Some(store), Some(path)) = (&self.store, &reader.path) else {
-            return Ok(());
-        };
+        let path = reader.path.clone()?;
         let mut changes = reader.changes();
         if let Some((editor, part)) = &reader.note_editor {
             // A note still being typed when the session ended is kept.
             if let Some(id) = reader.mark_id(*part) {
-                let title = match part {
-                    crate::model::Part::Section(i) => reader
-                        .briefing
-                        .sections
-                        .get(*i)
-                        .map_or(String::new(), |s| s.title.clone()),
-                    _ => "Bottom line".to_owned(),
-                };
                 let text = editor.text();
                 if !text.trim().is_empty() {
                     changes.notes.insert(
                         id,
                         Some(crate::state::Note {
                             text,
-                            section_title: title,
-                            updated: crate::state::now(),
+                            section_title: reader.note_title(*part),
+                            updated: now,
                         }),
                     );
                 }
             }
         }
-        store.update(path, &changes).map(|_| ()).map_err(|error| {
-            format!(
-                "cannot save your place and notes in {}: {error}",
-                crate::loader::display_name(store.dir())
-            )
-        })
+        Some(Effect::Save { path, changes })
     }
 
-    /// Saves, showing a failure in the status line.
-    pub fn save_and_report(&mut self) {
-        if let Err(text) = self.save() {
-            self.message = Some(Message {
-                level: Level::Error,
-                text,
-            });
-        }
+    /// Shows a failure in the status line.
+    fn report_error(&mut self, text: String) {
+        self.message = Some(Message {
+            level: Level::Error,
+            text,
+        });
     }
 
     /// The reader, if a briefing is open.
@@ -353,8 +365,20 @@ impl App {
         }
     }
 
-    /// Applies one event.
-    pub fn handle(&mut self, event: Event) -> Outcome {
+    /// Applies one event that happened at `now` (seconds since the
+    /// epoch): the model changes, and the step says what to draw and what
+    /// the runtime is to do. Touches no file, clock or environment.
+    pub fn update(&mut self, event: Event, now: u64) -> Step {
+        self.now = now;
+        self.effects.clear();
+        let outcome = self.apply(event);
+        Step {
+            outcome,
+            effects: std::mem::take(&mut self.effects),
+        }
+    }
+
+    fn apply(&mut self, event: Event) -> Outcome {
         match event {
             Event::Resize(width, height) => {
                 self.area = Rect::new(0, 0, width, height);
@@ -376,29 +400,80 @@ impl App {
                     .and_then(|r| r.path.as_deref())
                     .and_then(|p| p.file_name())
                     .is_some_and(|n| n == name);
-                if open { self.reload() } else { Outcome::Idle }
+                if let (true, Some(path)) = (open, self.reader().and_then(|r| r.path.clone())) {
+                    self.effects.push(Effect::Reload { path });
+                }
+                Outcome::Idle
             }
             Event::Mouse(mouse) if self.mouse => self.handle_mouse(mouse),
             Event::Mouse(_) => Outcome::Idle,
+            Event::SaveDue => {
+                self.request_save();
+                Outcome::Idle
+            }
+            Event::Done(done) => self.done(done),
         }
     }
 
-    /// Loads the open briefing again after it changed on disk. A version
-    /// that does not validate is not shown: the last good one stays, and
-    /// the status line says what is wrong.
-    pub fn reload(&mut self) -> Outcome {
+    /// Takes in the result of an effect.
+    fn done(&mut self, done: Done) -> Outcome {
+        match done {
+            Done::Opened(opened) => self.opened(*opened),
+            Done::Reloaded { path, briefing } => self.reloaded(&path, briefing),
+            Done::Saved { path, result } => match result {
+                Ok(()) => {
+                    if let Screen::Reader(reader) = &mut self.screen
+                        && reader.path.as_deref() == Some(path.as_path())
+                    {
+                        reader.saved();
+                    }
+                    Outcome::Idle
+                }
+                Err(error) => {
+                    self.report_error(error.to_string());
+                    Outcome::Redraw
+                }
+            },
+            Done::Exported(result) => {
+                self.message = Some(match result {
+                    Ok(path) => Message {
+                        level: Level::Info,
+                        text: format!(
+                            "one-page brief written to {}",
+                            crate::loader::display_name(&path)
+                        ),
+                    },
+                    Err(error) => Message {
+                        level: Level::Error,
+                        text: error.to_string(),
+                    },
+                });
+                Outcome::Redraw
+            }
+        }
+    }
+
+    /// Takes in the open briefing read again after it changed on disk. A
+    /// version that does not validate is not shown: the last good one
+    /// stays, and the status line says what is wrong.
+    fn reloaded(
+        &mut self,
+        path: &std::path::Path,
+        briefing: Result<Box<Briefing>, crate::loader::LoadError>,
+    ) -> Outcome {
         let Screen::Reader(reader) = &mut self.screen else {
             return Outcome::Idle;
         };
-        let Some(path) = reader.path.clone() else {
+        if reader.path.as_deref() != Some(path) {
+            // Another briefing was opened meanwhile.
             return Outcome::Idle;
-        };
-        match crate::loader::load_path(&path) {
+        }
+        match briefing {
             Ok(briefing) => {
-                if *reader.briefing == briefing {
+                if *reader.briefing == *briefing {
                     return Outcome::Idle;
                 }
-                reader.replace_briefing(Arc::new(briefing));
+                reader.replace_briefing(Arc::from(briefing));
                 let changed = reader.marks.changed_count();
                 let text = match changed {
                     0 => "briefing updated on disk; reloaded".to_owned(),

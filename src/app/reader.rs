@@ -156,6 +156,7 @@ impl ReaderState {
                     glyphs: self.glyphs,
                     facts_inline: false,
                     underline_headings: false,
+                    mark_strike: false,
                 },
             );
             self.outline = outline_entries(&self.briefing, &self.doc);

@@ -156,26 +156,32 @@ impl ReaderState {
         true
     }
 
-    /// Closes the note editor, keeping what was typed (empty text deletes
-    /// the note). Returns what happened, for the status line.
-    pub fn close_note(&mut self) -> Option<String> {
-        let (editor, part) = self.note_editor.take()?;
-        let id = self.mark_id(part)?;
-        let title = match part {
+    /// The title a note on `part` is filed under.
+    pub fn note_title(&self, part: Part) -> String {
+        match part {
             Part::Section(i) => self
                 .briefing
                 .sections
                 .get(i)
                 .map_or(String::new(), |s| s.title.clone()),
             _ => "Bottom line".to_owned(),
-        };
+        }
+    }
+
+    /// Closes the note editor, keeping what was typed (empty text deletes
+    /// the note) as written at `now`. Returns what happened, for the
+    /// status line.
+    pub fn close_note(&mut self, now: u64) -> Option<String> {
+        let (editor, part) = self.note_editor.take()?;
+        let id = self.mark_id(part)?;
+        let title = self.note_title(part);
         let had = self.marks.notes.contains_key(&id);
         let text = editor.text();
         let before = self.marks.notes.get(&id).map(|n| n.text.clone());
         if before.as_deref() == Some(text.as_str()) {
             return Some("note unchanged".to_owned());
         }
-        self.marks.set_note(&id, &title, &text);
+        self.marks.set_note(&id, &title, &text, now);
         self.unsaved = true;
         self.facts = Lines::default();
         self.sync();

@@ -1,7 +1,11 @@
 //! Tests of the keymap: notation, files, layering, errors.
 
 use super::*;
+use crate::diagnostic::Severity;
 use ratatui::crossterm::event::{KeyCode as TermCode, KeyEvent, KeyModifiers};
+use std::collections::HashSet;
+use std::ffi::OsString;
+use std::path::PathBuf;
 
 fn key(text: &str) -> Key {
     Key::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
@@ -568,4 +572,67 @@ fn check_file_counts_bindings() {
     assert_eq!(report.bindings, 2);
     std::fs::write(&path, "[reader]\nscroll_down = \"pgdown\"\n").expect("write");
     assert_eq!(check_file(&path).len(), 1);
+}
+
+#[test]
+fn a_keymap_that_is_not_a_regular_file_or_too_large_is_named_for_it() {
+    let scratch = Scratch::new("kinds");
+    let env = |_: &str| None::<OsString>;
+    // Over the cap: refused with its size, the defaults kept.
+    let huge = scratch.0.join("huge.toml");
+    let file = std::fs::File::create(&huge).expect("create");
+    file.set_len(MAX_KEYMAP_SIZE + 1).expect("sparse");
+    let (keymap, diagnostics) = load_with_env(Some(&huge), env);
+    let text = diagnostics[0].to_string();
+    assert!(
+        text.contains("the keymap is 1.0 MiB, over the 1024 KiB limit"),
+        "{text}"
+    );
+    assert!(text.contains("only the entries that differ"), "{text}");
+    assert_eq!(
+        keymap.resolve(Context::Global, &key("q")),
+        Some(Action::Quit)
+    );
+    // Exactly at the cap is read (and is not a valid keymap, but not for
+    // its size).
+    let file = std::fs::File::create(&huge).expect("create");
+    file.set_len(MAX_KEYMAP_SIZE).expect("sparse");
+    let (_, diagnostics) = load_with_env(Some(&huge), env);
+    assert!(
+        !diagnostics[0].to_string().contains("limit"),
+        "{}",
+        diagnostics[0]
+    );
+    // A folder.
+    let (_, diagnostics) = load_with_env(Some(&scratch.0), env);
+    let text = diagnostics[0].to_string();
+    assert!(
+        text.contains("error: is a folder, not a keymap file — give the path of a keymap.toml"),
+        "{text}"
+    );
+    // A folder in the usual place is worth a word too: only a missing file
+    // is not.
+    std::fs::create_dir_all(scratch.0.join("brief/keymap.toml")).expect("folder");
+    let usual = |name: &str| (name == "XDG_CONFIG_HOME").then(|| scratch.0.clone().into());
+    let (_, diagnostics) = load_with_env(None, usual);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_keymap_is_refused_without_blocking() {
+    use rustix::fs::{CWD, FileType, Mode, mknodat};
+    let scratch = Scratch::new("fifo");
+    let fifo = scratch.0.join("keymap.toml");
+    mknodat(CWD, &fifo, FileType::Fifo, Mode::from_raw_mode(0o600), 0).expect("mkfifo");
+    let (keymap, diagnostics) = load_with_env(Some(&fifo), |_: &str| None::<OsString>);
+    let text = diagnostics[0].to_string();
+    assert!(
+        text.contains("error: is a named pipe (FIFO), not a keymap file"),
+        "{text}"
+    );
+    assert_eq!(
+        keymap.resolve(Context::Global, &key("q")),
+        Some(Action::Quit)
+    );
 }

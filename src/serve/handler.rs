@@ -155,10 +155,22 @@ impl Connection {
         });
         let thread_shared = Arc::clone(&self.shared);
         let thread_outbox = Arc::clone(&outbox);
+        let poster = slot
+            .live
+            .as_ref()
+            .map(|live| live.input.clone())
+            .ok_or(russh::Error::Inconsistent)?;
         let spawned = std::thread::Builder::new()
             .name(format!("session {id}"))
             .spawn(move || {
-                session::run(&thread_shared, &spec, &inputs, &control, &thread_outbox);
+                session::run(
+                    &thread_shared,
+                    &spec,
+                    inputs,
+                    poster,
+                    &control,
+                    &thread_outbox,
+                );
                 thread_shared.unregister(id);
                 drop(permit);
             });
@@ -193,6 +205,9 @@ impl Connection {
                     }
                 }
             }
+            // A session still drawing must not wait for room that will
+            // never come.
+            outbox.writer_gone();
             writers.writers.fetch_sub(1, Ordering::SeqCst);
         });
         session.channel_success(channel)

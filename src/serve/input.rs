@@ -180,6 +180,6 @@ mod tests {
     fn a_bracketed_paste_is_text_not_keys() {
         let mut decoder = InputDecoder::new();
         let events = decoder.decode(b"\x1b[200~q and more\x1b[201~");
-        assert_eq!(events, vec![Event::Paste("q and more".to_owned())]);
+        assert!(matches!(&events[..], [Event::Paste(text)] if text == "q and more"));
     }
 }

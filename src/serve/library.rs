@@ -11,10 +11,11 @@
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use crate::app::library::LibraryEntry;
 use crate::loader::display_name;
+use crate::model::Briefing;
 
 use super::access::{Access, Clearance};
 
@@ -80,13 +81,20 @@ impl SharedLibrary {
         })
     }
 
-    /// True if the briefing at `path` is visible with `clearance` now.
-    pub fn allows_path(&self, access: &Access, clearance: Clearance, path: &Path) -> bool {
+    /// The briefing at `path` as parsed now, if it is visible with
+    /// `clearance` and valid.
+    pub fn find_path(
+        &self,
+        access: &Access,
+        clearance: Clearance,
+        path: &Path,
+    ) -> Option<Arc<Briefing>> {
         self.entries
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .iter()
-            .any(|entry| entry.path == path && allowed(access, clearance, entry))
+            .find(|entry| entry.path == path && allowed(access, clearance, entry))
+            .and_then(|entry| entry.briefing.as_ref().ok().map(Arc::clone))
     }
 
     /// Loads the file `name` in the folder again after it changed; true

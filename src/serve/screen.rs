@@ -2,16 +2,18 @@
 //! end of an SSH channel, and the bounded queue its bytes leave through.
 //!
 //! Frames are drawn by the same [`LeanBackend`] as the local reader, into
-//! memory; [`Outbox`] hands them to the task that writes the channel. The
-//! outbox never holds more than [`OUTBOX_LIMIT`] bytes: when a client stops
-//! reading, the frames it has not taken are dropped and the session draws
-//! the whole screen afresh instead, so a stalled client costs one screen's
-//! worth of memory, never more.
+//! memory; at the end of each frame (ratatui's flush) the bytes go to the
+//! [`Outbox`], which hands them to the task that writes the channel at the
+//! client's pace. The outbox holds at most [`OUTBOX_LIMIT`] bytes: a
+//! session whose client has stopped reading waits at its next frame until
+//! there is room again (or the session is ended), so a stalled client
+//! costs a bounded amount of memory, never more.
 
 use std::cell::{Cell, RefCell};
 use std::io::{self, Write};
 use std::rc::Rc;
-use std::sync::Mutex;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
 use ratatui::buffer::Cell as BufferCell;
@@ -54,19 +56,47 @@ impl Write for Sink {
 }
 
 /// A terminal known only by the size the client reported.
-#[derive(Debug)]
 pub struct Remote {
     ansi: CrosstermBackend<Sink>,
+    sink: Sink,
     size: Rc<Cell<Size>>,
+    outbox: Arc<Outbox>,
+    /// Set when the session must end: a frame waiting for room gives up.
+    ending: Arc<dyn Fn() -> bool>,
+}
+
+impl std::fmt::Debug for Remote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Remote").field("size", &self.size).finish()
+    }
 }
 
 impl Remote {
-    /// A terminal writing to `sink`, as large as `size` says (shared, so
-    /// the session can change it on a window change).
-    pub fn new(sink: Sink, size: Rc<Cell<Size>>) -> Self {
+    /// A terminal as large as `size` says (shared, so the session can
+    /// change it on a window change), its frames queued in `outbox`;
+    /// `ending` says when waiting for room is pointless.
+    pub fn new(size: Rc<Cell<Size>>, outbox: Arc<Outbox>, ending: Arc<dyn Fn() -> bool>) -> Self {
+        let sink = Sink::default();
         Self {
-            ansi: CrosstermBackend::new(sink),
+            ansi: CrosstermBackend::new(sink.clone()),
+            sink,
             size,
+            outbox,
+            ending,
+        }
+    }
+
+    /// Queues the bytes written so far, waiting for room if the client is
+    /// behind; an error once the session is ending.
+    fn send(&mut self) -> io::Result<()> {
+        let bytes = self.sink.take();
+        if self.outbox.push_waiting(&bytes, &*self.ending) {
+            Ok(())
+        } else {
+            Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "the client stopped reading and the session ended",
+            ))
         }
     }
 }
@@ -127,8 +157,9 @@ impl Backend for Remote {
         })
     }
 
+    /// The end of a frame: its bytes leave for the client.
     fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+        self.send()
     }
 }
 
@@ -145,13 +176,18 @@ pub enum Next {
 struct Queue {
     pending: Vec<u8>,
     closed: Option<u32>,
+    /// The writing task is gone: nothing will take bytes any more.
+    gone: bool,
 }
 
 /// The bounded queue between a session's thread and the channel.
 #[derive(Debug, Default)]
 pub struct Outbox {
     queue: Mutex<Queue>,
+    /// Wakes the writing task.
     wake: tokio::sync::Notify,
+    /// Wakes a session waiting for room.
+    room: Condvar,
 }
 
 impl Outbox {
@@ -175,6 +211,40 @@ impl Outbox {
         drop(queue);
         self.wake.notify_one();
         true
+    }
+
+    /// Queues a frame, first waiting while the queue is over the limit.
+    /// False (the frame dropped) if `give_up` says the session is ending
+    /// or the writing task is gone.
+    pub fn push_waiting(&self, bytes: &[u8], give_up: &dyn Fn() -> bool) -> bool {
+        if bytes.is_empty() {
+            return true;
+        }
+        let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        while !queue.pending.is_empty() && queue.pending.len() + bytes.len() > OUTBOX_LIMIT {
+            if give_up() || queue.gone {
+                return false;
+            }
+            // Woken when the writer takes bytes; the timeout only bounds
+            // how late an ending is noticed.
+            queue = self
+                .room
+                .wait_timeout(queue, Duration::from_millis(100))
+                .map_or_else(|e| e.into_inner().0, |(q, _)| q);
+        }
+        if queue.gone {
+            return false;
+        }
+        queue.pending.extend_from_slice(bytes);
+        drop(queue);
+        self.wake.notify_one();
+        true
+    }
+
+    /// The writing task is gone: wake anyone waiting for room.
+    pub fn writer_gone(&self) {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner()).gone = true;
+        self.room.notify_all();
     }
 
     /// Queues the last bytes of a session, whatever the limit, and marks
@@ -205,7 +275,10 @@ impl Outbox {
             {
                 let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
                 if !queue.pending.is_empty() {
-                    return Next::Bytes(std::mem::take(&mut queue.pending));
+                    let bytes = std::mem::take(&mut queue.pending);
+                    drop(queue);
+                    self.room.notify_all();
+                    return Next::Bytes(bytes);
                 }
                 if let Some(status) = queue.closed {
                     return Next::Closed(status);
@@ -234,6 +307,27 @@ mod tests {
             assert!(outbox.waiting() <= OUTBOX_LIMIT);
         }
         assert!(refused > 0);
+    }
+
+    #[test]
+    fn a_session_waits_for_room_and_gives_up_when_ending() {
+        let outbox = Arc::new(Outbox::new());
+        let frame = vec![b'x'; OUTBOX_LIMIT - 10];
+        assert!(outbox.push_waiting(&frame, &|| false));
+        // Full: an ending session gives up instead of waiting for ever.
+        assert!(!outbox.push_waiting(&frame, &|| true));
+        assert_eq!(outbox.waiting(), OUTBOX_LIMIT - 10);
+        // A writer taking the bytes makes room for the waiting frame.
+        let taker = Arc::clone(&outbox);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let writer = std::thread::spawn(move || runtime.block_on(async { taker.next().await }));
+        assert!(outbox.push_waiting(&frame, &|| false));
+        assert!(
+            matches!(writer.join().expect("writer"), Next::Bytes(b) if b.len() == OUTBOX_LIMIT - 10)
+        );
+        assert_eq!(outbox.waiting(), OUTBOX_LIMIT - 10);
     }
 
     #[test]

@@ -1,30 +1,38 @@
-//! One reader's session: the same app as the local reader, on its own
-//! thread, fed by the SSH handler and drawing into the session's outbox.
+//! One reader's session: the same app and the same run loop as the local
+//! reader ([`crate::runtime::run`]), on a thread of its own, fed by the SSH
+//! handler and drawing into the session's outbox.
 //!
 //! The app is not `Send`, so each session runs on a thread of its own and
-//! everything reaches it as a [`SessionInput`] through a bounded channel.
-//! Like the local loop it blocks until something happens (no tick), takes
-//! everything already queued before drawing once, saves the place a moment
-//! after the reader stops moving, and saves on every way out. A panic is
+//! everything reaches it as a [`SessionInput`] through a bounded channel;
+//! [`ServeSource`] turns those into the loop's messages (raw bytes parsed
+//! into keys, window changes, library changes, the server stopping, the
+//! idle timeout). [`ServeEffects`] performs the app's effects for this
+//! reader: briefings come from the shared library and only if the reader
+//! may see them; state is written to the reader's own folder. A panic is
 //! caught here: the session's terminal is given back and the server goes
 //! on.
 
 use std::cell::Cell;
+use std::collections::VecDeque;
 use std::ffi::OsString;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError};
 use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::layout::{Rect, Size};
 
+use crate::app::effect::{Done, Opened};
 use crate::app::library::LibraryState;
-use crate::app::{App, Event, Level, Message, Outcome, Screen, Settings};
+use crate::app::{App, Effect, Event, Settings};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::glyphs::Glyphs;
+use crate::loader::LoadError;
+use crate::runtime::{self, Effects, Host, LocalEffects, Message, Next, Post, Source, SystemClock};
 use crate::state::Store;
 use crate::theme::{ColorMode, Theme};
 
@@ -33,11 +41,7 @@ use super::access::Clearance;
 use super::audit::{Event as Audit, Record};
 use super::auth::Reader;
 use super::input::{ESCAPE_WAIT, InputDecoder};
-use super::screen::{LeanBackend, Outbox, RESTORE, Remote, Sink, TAKE};
-
-/// How long after the reader stops moving the place is saved (as in the
-/// local reader).
-const SAVE_AFTER: Duration = Duration::from_millis(1500);
+use super::screen::{LeanBackend, Outbox, RESTORE, Remote, TAKE};
 
 /// Something for a session's thread.
 #[derive(Debug)]
@@ -48,6 +52,8 @@ pub enum SessionInput {
     Resize(u16, u16),
     /// A file in the library changed on disk.
     LibraryChanged(OsString),
+    /// The result of work done for the app on another thread.
+    Posted(Event),
     /// Look at the [`Control`] flags.
     Wake,
 }
@@ -60,6 +66,12 @@ pub struct Control {
     pub stop: AtomicBool,
     /// The link is gone.
     pub hang_up: AtomicBool,
+}
+
+impl Control {
+    fn ending(&self) -> bool {
+        self.stop.load(Ordering::SeqCst) || self.hang_up.load(Ordering::SeqCst)
+    }
 }
 
 /// What a session starts with.
@@ -81,6 +93,17 @@ pub struct SessionSpec {
     pub peer: Option<String>,
 }
 
+impl SessionSpec {
+    fn record<'a>(&'a self, detail: &'a str) -> Record<'a> {
+        Record {
+            reader: Some(&self.reader.name),
+            fingerprint: Some(&self.reader.fingerprint),
+            peer: self.peer.clone(),
+            detail: Some(detail),
+        }
+    }
+}
+
 /// How a session ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Ending {
@@ -88,7 +111,6 @@ enum Ending {
     HangUp,
     Idle,
     Stopped,
-    Withdrawn,
 }
 
 impl Ending {
@@ -98,7 +120,6 @@ impl Ending {
             Ending::HangUp => "link dropped",
             Ending::Idle => "idle timeout",
             Ending::Stopped => "server stopping",
-            Ending::Withdrawn => "briefing withdrawn",
         }
     }
 }
@@ -108,24 +129,16 @@ impl Ending {
 pub fn run(
     shared: &Arc<Shared>,
     spec: &SessionSpec,
-    inputs: &Receiver<SessionInput>,
-    control: &Control,
-    outbox: &Outbox,
+    inputs: Receiver<SessionInput>,
+    poster: SyncSender<SessionInput>,
+    control: &Arc<Control>,
+    outbox: &Arc<Outbox>,
 ) {
-    fn record<'a>(spec: &'a SessionSpec, detail: &'a str) -> Record<'a> {
-        Record {
-            reader: Some(&spec.reader.name),
-            fingerprint: Some(&spec.reader.fingerprint),
-            peer: spec.peer.clone(),
-            detail: Some(detail),
-        }
-    }
     shared
         .audit
-        .record(Audit::SessionStart, &record(spec, &spec.term));
+        .record(Audit::SessionStart, &spec.record(&spec.term));
     let result = catch_unwind(AssertUnwindSafe(|| {
-        Session::start(shared, spec, outbox)
-            .map(|session| session.run(shared, spec, inputs, control, outbox))
+        session(shared, spec, inputs, poster, control, outbox)
     }));
     let (line, status, detail): (String, u32, String) = match result {
         Ok(Ok((ending, save_error))) => {
@@ -137,9 +150,6 @@ pub fn run(
                 ),
                 Ending::Stopped => {
                     "brief serve: the server is stopping; your place is saved.\r\n".to_owned()
-                }
-                Ending::Withdrawn => {
-                    "brief serve: that briefing is no longer available to you.\r\n".to_owned()
                 }
             };
             if let Some(error) = save_error {
@@ -159,7 +169,7 @@ pub fn run(
     outbox.close(&last, status);
     shared
         .audit
-        .record(Audit::SessionEnd, &record(spec, &detail));
+        .record(Audit::SessionEnd, &spec.record(&detail));
 }
 
 /// A duration as a reader reads it: `1 h`, `30 min`, `45 s`.
@@ -174,300 +184,293 @@ fn describe_duration(duration: Duration) -> String {
     }
 }
 
-/// The live parts of a session.
-struct Session {
-    app: App,
-    terminal: Terminal<LeanBackend<Remote>>,
-    sink: Sink,
-    size: Rc<Cell<Size>>,
-    decoder: InputDecoder,
-    /// The briefing last reported opened, for the audit log.
-    opened: Option<PathBuf>,
+/// The session proper: returns how it ended and a save error to show.
+fn session(
+    shared: &Arc<Shared>,
+    spec: &SessionSpec,
+    inputs: Receiver<SessionInput>,
+    poster: SyncSender<SessionInput>,
+    control: &Arc<Control>,
+    outbox: &Arc<Outbox>,
+) -> std::io::Result<(Ending, Option<String>)> {
+    let env = |name: &str| {
+        spec.env
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+    };
+    // A terminal that cannot show colour is treated as NO_COLOR.
+    let no_color = env("NO_COLOR")
+        .filter(|v| !v.is_empty())
+        .or_else(|| (spec.term == "dumb" || spec.term.is_empty()).then(|| "1".to_owned()));
+    let folder = shared.state_dir.join(&spec.reader.hex);
+    let store = Store::new(folder.clone());
+    // A one-page brief is written into the reader's own folder, never
+    // anywhere a reader could choose on the server.
+    let export_dir = folder.join("exports");
+    let settings = Settings {
+        keymap: shared.keymap.clone(),
+        keymap_errors: shared.keymap_errors.clone(),
+        theme: Theme::new(ColorMode::detect(shared.no_color, no_color.as_deref())),
+        glyphs: Glyphs::detect(shared.ascii, env),
+        store: Some(store.clone()),
+        mouse: false,
+        export_dir: export_dir.clone(),
+    };
+    let (width, height) = spec.size;
+    let area = Rect::new(0, 0, width.max(1), height.max(1));
+    let entries = shared.library.visible(&shared.access, spec.clearance);
+    let library = LibraryState::from_entries(shared.library.title.clone(), entries);
+    let first = spec.open.as_ref().and_then(|path| {
+        library
+            .entries
+            .iter()
+            .find(|e| &e.path == path)
+            .and_then(|e| e.briefing.as_ref().ok().map(|b| (e, Arc::clone(b))))
+            .map(|(entry, briefing)| (entry.name.clone(), entry.path.clone(), briefing))
+    });
+    let mut app = match first {
+        Some((name, path, briefing)) => {
+            shared
+                .audit
+                .record(Audit::Opened, &spec.record(&file_name(&path)));
+            App::with_briefing(settings, (*briefing).clone(), name, Some(path), area)
+        }
+        None => App::with_library(settings, library, area),
+    };
+    let size = Rc::new(Cell::new(Size::new(area.width, area.height)));
+    let ending_control = Arc::clone(control);
+    let remote = Remote::new(
+        Rc::clone(&size),
+        Arc::clone(outbox),
+        Arc::new(move || ending_control.ending()),
+    );
+    // Take the remote terminal before the first frame.
+    outbox.push(TAKE);
+    let mut terminal = Terminal::new(LeanBackend::new(remote))?;
+    let post: Post = Arc::new(move |event| {
+        // From a worker thread: waiting for room here is fine.
+        let _ = poster.send(SessionInput::Posted(event));
+    });
+    let mut host = Host {
+        source: ServeSource {
+            inputs,
+            control: Arc::clone(control),
+            decoder: InputDecoder::new(),
+            queue: VecDeque::new(),
+            size,
+            idle: (!shared.idle_timeout.is_zero()).then_some(shared.idle_timeout),
+            last_key: Instant::now(),
+            idle_out: false,
+            post,
+        },
+        effects: ServeEffects {
+            shared: Arc::clone(shared),
+            spec: spec.clone(),
+            store: store.clone(),
+            local: LocalEffects::new(Some(store), export_dir),
+        },
+        clock: SystemClock,
+    };
+    let result = runtime::run(&mut terminal, &mut app, &mut host);
+    let save_error = runtime::finish(&app, &mut host.effects, &SystemClock)
+        .err()
+        .map(|e| e.to_string());
+    let ending = if control.stop.load(Ordering::SeqCst) {
+        Ending::Stopped
+    } else if host.source.idle_out {
+        Ending::Idle
+    } else {
+        match result {
+            Ok(runtime::Ending::Quit) => Ending::Quit,
+            Ok(_) | Err(_) => Ending::HangUp,
+        }
+    };
+    Ok((ending, save_error))
 }
 
-impl Session {
-    fn start(shared: &Arc<Shared>, spec: &SessionSpec, outbox: &Outbox) -> std::io::Result<Self> {
-        let env = |name: &str| {
-            spec.env
-                .iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.clone())
-        };
-        let no_color = env("NO_COLOR").filter(|v| !v.is_empty()).or_else(|| {
-            // A terminal that cannot show colour is treated as NO_COLOR.
-            (spec.term == "dumb" || spec.term.is_empty()).then(|| "1".to_owned())
-        });
-        let theme = Theme::new(ColorMode::detect(shared.no_color, no_color.as_deref()));
-        let glyphs = Glyphs::detect(shared.ascii, env);
-        let folder = shared.state_dir.join(&spec.reader.hex);
-        let settings = Settings {
-            keymap: shared.keymap.clone(),
-            keymap_errors: shared.keymap_errors.clone(),
-            theme,
-            glyphs,
-            store: Some(Store::new(folder.clone())),
-            mouse: false,
-            // A one-page brief is written into the reader's own folder,
-            // never anywhere a reader could choose on the server.
-            export_dir: folder.join("exports"),
-        };
-        let (width, height) = spec.size;
-        let area = Rect::new(0, 0, width.max(1), height.max(1));
-        let entries = shared.library.visible(&shared.access, spec.clearance);
-        let library = LibraryState::from_entries(shared.library.title.clone(), entries);
-        let opened = spec.open.as_ref().and_then(|path| {
-            library
-                .entries
-                .iter()
-                .find(|e| &e.path == path)
-                .and_then(|e| e.briefing.as_ref().ok().map(|b| (e, Arc::clone(b))))
-                .map(|(entry, briefing)| (entry.name.clone(), entry.path.clone(), briefing))
-        });
-        let app = match opened {
-            Some((name, path, briefing)) => {
-                App::with_briefing(settings, (*briefing).clone(), name, Some(path), area)
+/// The file name of `path`, for the audit log.
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || crate::loader::display_name(path),
+        |n| crate::loader::display_name(Path::new(n)),
+    )
+}
+
+/// The run loop's messages, from the SSH handler's inputs.
+struct ServeSource {
+    inputs: Receiver<SessionInput>,
+    control: Arc<Control>,
+    decoder: InputDecoder,
+    /// Messages decoded but not yet handed out.
+    queue: VecDeque<Message>,
+    size: Rc<Cell<Size>>,
+    idle: Option<Duration>,
+    last_key: Instant,
+    /// The session is ending for want of keys.
+    idle_out: bool,
+    post: Post,
+}
+
+impl ServeSource {
+    /// Turns one input into messages on the queue.
+    fn take(&mut self, input: SessionInput) {
+        match input {
+            SessionInput::Data(bytes) => {
+                self.last_key = Instant::now();
+                injected_panic(&bytes);
+                for event in self.decoder.decode(&bytes) {
+                    self.queue.push_back(Message::Event(event));
+                }
             }
-            None => App::with_library(settings, library, area),
-        };
-        let sink = Sink::default();
-        let size = Rc::new(Cell::new(Size::new(area.width, area.height)));
-        let remote = Remote::new(sink.clone(), Rc::clone(&size));
-        let terminal = Terminal::new(LeanBackend::new(remote))?;
-        let mut session = Self {
-            app,
-            terminal,
-            sink,
-            size,
-            decoder: InputDecoder::new(),
-            opened: None,
-        };
-        session.full_redraw(outbox);
-        Ok(session)
+            SessionInput::Resize(width, height) => {
+                self.size.set(Size::new(width.max(1), height.max(1)));
+                self.queue.push_back(Message::Resized);
+            }
+            SessionInput::LibraryChanged(name) => {
+                self.queue
+                    .push_back(Message::Event(Event::FileChanged(name)));
+            }
+            SessionInput::Posted(event) => self.queue.push_back(Message::Event(event)),
+            SessionInput::Wake => {}
+        }
     }
 
-    /// The main loop; returns how it ended and a save error to show.
-    fn run(
-        mut self,
-        shared: &Arc<Shared>,
-        spec: &SessionSpec,
-        inputs: &Receiver<SessionInput>,
-        control: &Control,
-        outbox: &Outbox,
-    ) -> (Ending, Option<String>) {
-        self.note_opened(shared, spec);
-        let idle = (!shared.idle_timeout.is_zero()).then_some(shared.idle_timeout);
-        let mut last_key = Instant::now();
+    /// A message that ends the session, if one is due.
+    fn ending(&self) -> Option<Message> {
+        if self.control.stop.load(Ordering::SeqCst) {
+            return Some(Message::Terminate { exit_code: 0 });
+        }
+        if self.control.hang_up.load(Ordering::SeqCst) {
+            return Some(Message::HangUp);
+        }
+        None
+    }
+}
+
+impl Source for ServeSource {
+    fn next(&mut self, timeout: Option<Duration>) -> Next {
+        let asked = timeout.map(|t| Instant::now() + t);
         loop {
-            if control.stop.load(Ordering::SeqCst) {
-                return (Ending::Stopped, self.app.save_on_exit().err());
+            if let Some(message) = self.ending() {
+                return Next::Message(message);
             }
-            if control.hang_up.load(Ordering::SeqCst) {
-                return (Ending::HangUp, self.app.save_on_exit().err());
+            if let Some(message) = self.queue.pop_front() {
+                return Next::Message(message);
             }
-            // Sleep until something happens, or until the next thing this
-            // session must do by itself: let a lone ESC go, save the
-            // place, end an idle session.
-            let now = Instant::now();
-            let mut deadlines = Vec::new();
-            if self.decoder.pending() {
-                deadlines.push(now + ESCAPE_WAIT);
-            }
-            if self.app.unsaved() {
-                deadlines.push(now + SAVE_AFTER);
-            }
-            if let Some(idle) = idle {
-                deadlines.push(last_key + idle);
-            }
-            let first = match deadlines.iter().min() {
-                Some(deadline) => {
-                    match inputs.recv_timeout(deadline.saturating_duration_since(now)) {
-                        Ok(input) => Some(input),
-                        Err(RecvTimeoutError::Timeout) => None,
-                        Err(RecvTimeoutError::Disconnected) => {
-                            return (Ending::HangUp, self.app.save_on_exit().err());
-                        }
-                    }
-                }
-                None => match inputs.recv() {
-                    Ok(input) => Some(input),
-                    Err(_) => return (Ending::HangUp, self.app.save_on_exit().err()),
-                },
+            // Sleep until an input, or the next thing this session must do
+            // by itself: let a lone ESC go, end an idle session, or the
+            // loop's own timeout (saving the place).
+            let escape = self.decoder.pending().then(|| Instant::now() + ESCAPE_WAIT);
+            let idle = self.idle.map(|idle| self.last_key + idle);
+            let wake = [asked, escape, idle].into_iter().flatten().min();
+            let input = match wake {
+                None => self
+                    .inputs
+                    .recv()
+                    .map_err(|_| RecvTimeoutError::Disconnected),
+                Some(at) => self
+                    .inputs
+                    .recv_timeout(at.saturating_duration_since(Instant::now())),
             };
-            let mut outcome = Outcome::Idle;
-            let Some(first) = first else {
-                // A deadline passed with nothing new.
-                if self.decoder.pending() {
-                    for event in self.decoder.flush() {
-                        outcome = merge(outcome, self.app.handle(event));
-                    }
-                } else if idle.is_some_and(|idle| last_key.elapsed() >= idle) {
-                    return (Ending::Idle, self.app.save_on_exit().err());
-                } else if self.app.unsaved() {
-                    let had = self.app.message.is_some();
-                    self.app.save_and_report();
-                    if self.app.message.is_some() != had {
-                        outcome = Outcome::Redraw;
-                    }
-                }
-                if outcome == Outcome::Quit {
-                    return (Ending::Quit, self.app.save_on_exit().err());
-                }
-                self.draw(outcome, outbox);
-                continue;
-            };
-            let mut resize = None;
-            let mut next = Some(first);
-            while let Some(input) = next {
-                match input {
-                    SessionInput::Data(bytes) => {
-                        last_key = Instant::now();
-                        injected_panic(&bytes);
-                        for event in self.decoder.decode(&bytes) {
-                            outcome = merge(outcome, self.app.handle(event));
-                            if outcome == Outcome::Quit {
-                                return (Ending::Quit, self.app.save_on_exit().err());
-                            }
+            match input {
+                Ok(input) => self.take(input),
+                Err(RecvTimeoutError::Disconnected) => return Next::Closed,
+                Err(RecvTimeoutError::Timeout) => {
+                    let now = Instant::now();
+                    if escape.is_some_and(|at| now >= at) {
+                        for event in self.decoder.flush() {
+                            self.queue.push_back(Message::Event(event));
                         }
+                    } else if idle.is_some_and(|at| now >= at) {
+                        self.idle_out = true;
+                        return Next::Message(Message::Terminate { exit_code: 0 });
+                    } else if asked.is_some_and(|at| now >= at) {
+                        return Next::Timeout;
                     }
-                    SessionInput::Resize(width, height) => resize = Some((width, height)),
-                    SessionInput::LibraryChanged(name) => {
-                        match self.library_changed(shared, spec, &name) {
-                            Some(step) => outcome = merge(outcome, step),
-                            None => return (Ending::Withdrawn, self.app.save_on_exit().err()),
-                        }
-                    }
-                    SessionInput::Wake => {}
-                }
-                next = match inputs.try_recv() {
-                    Ok(input) => Some(input),
-                    Err(TryRecvError::Empty) => None,
-                    Err(TryRecvError::Disconnected) => {
-                        return (Ending::HangUp, self.app.save_on_exit().err());
-                    }
-                };
-            }
-            if let Some((width, height)) = resize {
-                self.resize(width, height);
-                outcome = merge(outcome, Outcome::FullRedraw);
-            }
-            // ctrl-z has no meaning for a remote reader.
-            if outcome == Outcome::Suspend {
-                outcome = Outcome::Idle;
-            }
-            self.note_opened(shared, spec);
-            self.draw(outcome, outbox);
-        }
-    }
-
-    /// Brings the model and the screen to the client's new size.
-    fn resize(&mut self, width: u16, height: u16) {
-        let (width, height) = (width.max(1), height.max(1));
-        self.size.set(Size::new(width, height));
-        if (width, height) != (self.app.area.width, self.app.area.height) {
-            self.app.handle(Event::Resize(width, height));
-        }
-    }
-
-    fn draw(&mut self, outcome: Outcome, outbox: &Outbox) {
-        match outcome {
-            Outcome::FullRedraw => self.full_redraw(outbox),
-            Outcome::Redraw => {
-                let app = &self.app;
-                // Drawing into memory cannot fail.
-                let _ = self.terminal.draw(|frame| crate::ui::render(app, frame));
-                if !outbox.push(&self.sink.take()) {
-                    // The client fell behind: what it missed is replaced by
-                    // the whole screen.
-                    self.full_redraw(outbox);
                 }
             }
-            Outcome::Idle | Outcome::Suspend | Outcome::Quit => {}
         }
     }
 
-    /// Takes the remote terminal (again) and draws every cell.
-    fn full_redraw(&mut self, outbox: &Outbox) {
+    fn try_next(&mut self) -> Option<Message> {
+        loop {
+            if let Some(message) = self.ending() {
+                return Some(message);
+            }
+            if let Some(message) = self.queue.pop_front() {
+                return Some(message);
+            }
+            match self.inputs.try_recv() {
+                Ok(input) => self.take(input),
+                Err(TryRecvError::Empty) => return None,
+                Err(TryRecvError::Disconnected) => return Some(Message::HangUp),
+            }
+        }
+    }
+
+    fn size(&mut self) -> Option<(u16, u16)> {
         let size = self.size.get();
-        let _ = self
-            .terminal
-            .resize(Rect::new(0, 0, size.width, size.height));
-        let app = &self.app;
-        let _ = self.terminal.draw(|frame| crate::ui::render(app, frame));
-        let mut bytes = TAKE.to_vec();
-        // `resize` cleared the screen in the sink; TAKE clears it too.
-        bytes.extend_from_slice(&self.sink.take());
-        if !outbox.push(&bytes) {
-            outbox.push(&bytes);
-        }
+        Some((size.width, size.height))
     }
 
-    /// A file in the library changed: refresh the list, and the open
-    /// briefing if it is that file and still visible. None if the open
-    /// briefing is no longer this reader's to see and there is no library
-    /// to go back to.
-    fn library_changed(
-        &mut self,
-        shared: &Arc<Shared>,
-        spec: &SessionSpec,
-        name: &OsString,
-    ) -> Option<Outcome> {
-        let mut outcome = Outcome::Idle;
-        if let Some(library) = &mut self.app.library {
-            let entries = shared.library.visible(&shared.access, spec.clearance);
-            let (filter, filtering, selected) =
-                (library.filter.clone(), library.filtering, library.selected);
-            let mut fresh = LibraryState::from_entries(library.folder.clone(), entries);
-            fresh.filter = filter;
-            fresh.filtering = filtering;
-            fresh.apply_filter();
-            fresh.selected = selected.min(fresh.visible.len().saturating_sub(1));
-            if let Some(store) = &self.app.store {
-                fresh.load_progress(store);
-            }
-            *library = fresh;
-            outcome = Outcome::Redraw;
-        }
-        let open = self.app.reader().and_then(|r| r.path.clone());
-        if let Some(path) = open.filter(|p| p.file_name() == Some(name.as_os_str())) {
-            if !shared
-                .library
-                .allows_path(&shared.access, spec.clearance, &path)
-            {
-                // Re-marked above this reader's level while open.
-                let _ = self.app.save_on_exit();
-                self.app.library.as_ref()?;
-                self.app.screen = Screen::Library;
-                self.app.message = Some(Message {
-                    level: Level::Warning,
-                    text: "that briefing is no longer available to you".to_owned(),
-                });
-                return Some(Outcome::FullRedraw);
-            }
-            outcome = merge(outcome, self.app.handle(Event::FileChanged(name.clone())));
-        }
-        Some(outcome)
+    fn post(&self) -> Option<Post> {
+        Some(Arc::clone(&self.post))
     }
+}
 
-    /// Records a briefing newly opened in the audit log.
-    fn note_opened(&mut self, shared: &Arc<Shared>, spec: &SessionSpec) {
-        let open = self.app.reader().and_then(|r| r.path.clone());
-        if open != self.opened {
-            if let Some(path) = &open {
-                let name = path.file_name().map_or_else(
-                    || crate::loader::display_name(path),
-                    |n| crate::loader::display_name(std::path::Path::new(n)),
-                );
-                shared.audit.record(
-                    Audit::Opened,
-                    &Record {
-                        reader: Some(&spec.reader.name),
-                        fingerprint: Some(&spec.reader.fingerprint),
-                        peer: spec.peer.clone(),
-                        detail: Some(&name),
-                    },
-                );
+/// The app's effects, for one reader.
+struct ServeEffects {
+    shared: Arc<Shared>,
+    spec: SessionSpec,
+    store: Store,
+    local: LocalEffects,
+}
+
+impl ServeEffects {
+    /// The briefing at `path` from the shared library, if this reader may
+    /// see it; otherwise the same answer as for a file that is not there.
+    fn briefing(&self, path: &Path) -> Result<crate::model::Briefing, LoadError> {
+        self.shared
+            .library
+            .find_path(&self.shared.access, self.spec.clearance, path)
+            .ok_or_else(|| LoadError {
+                diagnostics: vec![Diagnostic::whole_file(
+                    &file_name(path),
+                    Severity::Error,
+                    "this briefing is not available to you".to_owned(),
+                    None,
+                )],
+            })
+            .map(|briefing| (*briefing).clone())
+    }
+}
+
+impl Effects for ServeEffects {
+    fn perform(&mut self, effect: Effect, _post: Option<&Post>) -> Option<Done> {
+        match effect {
+            // Parsed once for everyone by the library's watcher: a copy of
+            // the shared briefing, never a read of whatever path was asked.
+            Effect::Open { path } => {
+                let briefing = self.briefing(&path);
+                if briefing.is_ok() {
+                    self.shared
+                        .audit
+                        .record(Audit::Opened, &self.spec.record(&file_name(&path)));
+                }
+                let saved = Some(self.store.load(&path));
+                Some(Done::Opened(Box::new(Opened {
+                    path,
+                    briefing,
+                    saved,
+                })))
             }
-            self.opened = open;
+            Effect::Reload { path } => {
+                let briefing = self.briefing(&path).map(Box::new);
+                Some(Done::Reloaded { path, briefing })
+            }
+            // Saving and the one-page brief go to this reader's folder.
+            other => self.local.perform(other, None),
         }
     }
 }
@@ -485,17 +488,3 @@ fn injected_panic(bytes: &[u8]) {
 
 #[cfg(not(feature = "test-hooks"))]
 fn injected_panic(_bytes: &[u8]) {}
-
-/// The stronger of two outcomes.
-fn merge(a: Outcome, b: Outcome) -> Outcome {
-    fn rank(o: Outcome) -> u8 {
-        match o {
-            Outcome::Idle => 0,
-            Outcome::Redraw => 1,
-            Outcome::FullRedraw => 2,
-            Outcome::Suspend => 3,
-            Outcome::Quit => 4,
-        }
-    }
-    if rank(b) >= rank(a) { b } else { a }
-}

@@ -1,139 +1,28 @@
-//! Loading a briefing file: bytes → TOML → validated [`Briefing`].
+//! The briefing rules of format 1: which keys a file, a fact, a section, a
+//! chart and a source may hold, which are required, how ids are made and
+//! kept unique, and that every cited source exists.
 //!
-//! The loader reads at most [`MAX_FILE_SIZE`] bytes, insists on UTF-8, parses
-//! TOML with its spans kept (toml's `DeTable`, the same parser serde uses),
-//! and walks the tree against the format-1 schema. It does not stop at the
-//! first problem: every unknown key, missing or mistyped field, duplicate id
-//! and dangling source reference becomes a [`Diagnostic`] with line and
-//! column, so an analyst fixes a file in one pass. (A serde derive stops at
-//! the first error, which is why the schema is walked here instead.)
-//! Text is sanitised as it enters the model; bodies go through
-//! [`crate::markdown`].
+//! The schema is walked here rather than derived with serde because a serde
+//! derive stops at the first error: every unknown key, missing or mistyped
+//! field, duplicate id and dangling source reference becomes a diagnostic,
+//! so an analyst fixes a file in one pass. Text is sanitised as it enters
+//! the model; bodies go through [`crate::markdown`].
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::Read;
 use std::ops::Range;
-use std::path::Path;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::toml_checks::{Checker, Table, suggest, syntax_message, table_key_span};
+use super::{LoadError, RawText, notices};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, quote};
 use crate::markdown;
-use crate::model::{Block, Briefing, Chart, Date, Fact, Point, Section, Source};
-use crate::sanitize::{self, Findings, Mode};
+use crate::model::{Block, Briefing, Chart, Fact, Point, Section, Source};
+use crate::sanitize::Findings;
 
-/// Files larger than this are refused before they are read.
-pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
-
-/// Why a briefing could not be loaded. Every variant carries diagnostics
-/// ready to print.
-#[derive(Debug, thiserror::Error)]
-#[error("{}", .diagnostics.first().map(ToString::to_string).unwrap_or_default())]
-pub struct LoadError {
-    /// All problems found, in file order.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// The name a path is shown by in messages: as given, sanitised.
-pub fn display_name(path: &Path) -> String {
-    sanitize::line(&path.to_string_lossy())
-}
-
-/// Reads and validates the briefing at `path`.
-pub fn load_path(path: &Path) -> Result<Briefing, LoadError> {
-    let name = display_name(path);
-    let bytes = read_limited(path, &name)?;
-    let source = decode_utf8(bytes, &name)?;
-    load_str(&name, &source)
-}
-
-/// Reads a file, refusing it before reading if it is too large.
-fn read_limited(path: &Path, name: &str) -> Result<Vec<u8>, LoadError> {
-    let fail = |message: String, hint: Option<String>| LoadError {
-        diagnostics: vec![Diagnostic::whole_file(name, Severity::Error, message, hint)],
-    };
-    let io_fail = |error: std::io::Error| {
-        // The OS's own words ("No such file or directory (os error 2)") are
-        // kept only for the rare errors that have no plainer name.
-        let (message, hint) = match error.kind() {
-            std::io::ErrorKind::NotFound => (
-                "there is no such file".to_owned(),
-                Some("check the path".to_owned()),
-            ),
-            std::io::ErrorKind::PermissionDenied => (
-                "cannot read the file: permission denied".to_owned(),
-                Some("check the file's permissions".to_owned()),
-            ),
-            _ => (format!("cannot read the file: {error}"), None),
-        };
-        fail(message, hint)
-    };
-    let file = File::open(path).map_err(io_fail)?;
-    let metadata = file.metadata().map_err(io_fail)?;
-    if metadata.is_dir() {
-        return Err(fail(
-            "is a folder, not a briefing file".to_owned(),
-            Some("give a .toml file, or open the folder as a library".to_owned()),
-        ));
-    }
-    let too_large = |size: u64| {
-        fail(
-            format!(
-                "the file is {}, over the {} MiB limit for a briefing",
-                human_size(size),
-                MAX_FILE_SIZE / (1024 * 1024)
-            ),
-            Some("split it into several briefings".to_owned()),
-        )
-    };
-    if metadata.len() > MAX_FILE_SIZE {
-        return Err(too_large(metadata.len()));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
-    // Read one byte past the limit so a file that grows (or a device with no
-    // size) is still refused without being read whole.
-    file.take(MAX_FILE_SIZE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io_fail)?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(too_large(bytes.len() as u64));
-    }
-    Ok(bytes)
-}
-
-fn human_size(bytes: u64) -> String {
-    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
-}
-
-/// Turns bytes into text, or says where the first non-UTF-8 byte is.
-fn decode_utf8(bytes: Vec<u8>, name: &str) -> Result<String, LoadError> {
-    String::from_utf8(bytes).map_err(|error| {
-        let valid_up_to = error.utf8_error().valid_up_to();
-        let bytes = error.into_bytes();
-        // The bytes before `valid_up_to` are valid, so the position is the
-        // same in the lossy text, whose line shows the bad byte as `�`.
-        let lossy = String::from_utf8_lossy(&bytes);
-        let index = LineIndex::new(&lossy);
-        let (line, column) = index.position(valid_up_to);
-        let byte = bytes.get(valid_up_to).copied().unwrap_or(0);
-        LoadError {
-            diagnostics: vec![Diagnostic {
-                file: name.to_owned(),
-                line,
-                column,
-                severity: Severity::Error,
-                message: format!("the file is not valid UTF-8 (byte 0x{byte:02X})"),
-                hint: Some("save it as UTF-8 in your editor".to_owned()),
-                snippet: Some(index.line_text(line)),
-            }],
-        }
-    })
-}
-
-/// Validates briefing text; `name` is used in diagnostics.
-pub fn load_str(name: &str, source: &str) -> Result<Briefing, LoadError> {
+/// Validates format-1 TOML text; `name` is used in diagnostics.
+pub(super) fn load_toml(name: &str, source: &str) -> Result<Briefing, LoadError> {
     let index = LineIndex::new(source);
     let (root, syntax_errors) = DeTable::parse_recoverable(source);
     if !syntax_errors.is_empty() {
@@ -154,9 +43,39 @@ pub fn load_str(name: &str, source: &str) -> Result<Briefing, LoadError> {
         index: &index,
         diagnostics: Vec::new(),
         findings: Findings::default(),
+        base: 0,
     };
     let span = root.span();
     let briefing = checker.briefing(root.into_inner(), span);
+    finish(checker, briefing)
+}
+
+/// The bottom line and section bodies of a valid format-1 file, as written.
+pub(super) fn raw_text(source: &str) -> RawText {
+    let (root, _) = DeTable::parse_recoverable(source);
+    let root = root.into_inner();
+    let text = |table: &Table<'_>, key: &str| match table.get(key).map(Spanned::get_ref) {
+        Some(DeValue::String(s)) => s.to_string(),
+        _ => String::new(),
+    };
+    let bodies = match root.get("sections").map(Spanned::get_ref) {
+        Some(DeValue::Array(items)) => items
+            .iter()
+            .map(|item| match item.get_ref() {
+                DeValue::Table(t) => text(t, "body"),
+                _ => String::new(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    RawText {
+        summary: text(&root, "summary"),
+        bodies,
+    }
+}
+
+/// The briefing, or every diagnostic in file order.
+pub(super) fn finish(checker: Checker<'_>, briefing: Briefing) -> Result<Briefing, LoadError> {
     let Checker {
         mut diagnostics,
         findings,
@@ -172,74 +91,7 @@ pub fn load_str(name: &str, source: &str) -> Result<Briefing, LoadError> {
     }
 }
 
-/// A TOML syntax error's place, message and hint, made specific where the
-/// parser's own words leave an analyst guessing.
-fn syntax_message(
-    source: &str,
-    message: &str,
-    span: Range<usize>,
-) -> (Range<usize>, String, String) {
-    let message = sanitize::line(message.trim());
-    if message == "duplicate key" {
-        let key = source.get(span.clone()).unwrap_or("").trim();
-        let key = key.trim_matches(|c| c == '"' || c == '\'');
-        return (
-            span,
-            format!("TOML syntax: duplicate key {}", quote(key)),
-            "a key may appear only once in a table; remove or rename one of them".to_owned(),
-        );
-    }
-    let at_end = source
-        .get(span.start..)
-        .is_none_or(|rest| rest.trim().is_empty());
-    if message.contains("multi-line") && at_end {
-        // An unclosed `"""` runs to the end of the file, where the parser
-        // reports it; the useful place is where it was opened, the last
-        // `"""` in the file (everything after it is inside the string).
-        let quotes = if message.contains("literal") {
-            "'''"
-        } else {
-            r#"""""#
-        };
-        if let Some(at) = source.get(..span.start).and_then(|s| s.rfind(quotes)) {
-            return (
-                at..at + quotes.len(),
-                format!("TOML syntax: this {quotes} string is never closed"),
-                format!("end it with {quotes}; the rest of the file was read as part of it"),
-            );
-        }
-    }
-    let hint = if message.contains("escaped value") {
-        r#"a backslash starts an escape in "…" strings: write `\\`, or use a '''…''' literal string"#
-    } else {
-        "see docs/briefing-format.md for the file's shape"
-    };
-    (span, format!("TOML syntax: {message}"), hint.to_owned())
-}
-
-/// What the reader is told about text that had to be made safe.
-fn notices(findings: Findings) -> Vec<String> {
-    let mut notices = Vec::new();
-    if findings.bidi {
-        notices.push(
-            "this briefing contains bidirectional control characters; they are shown as [RLO]-style marks and do not reorder the text".to_owned(),
-        );
-    }
-    if findings.controls {
-        notices.push(
-            "this briefing contains control characters; they are shown as visible symbols such as ␛".to_owned(),
-        );
-    }
-    if findings.invisible {
-        notices.push(
-            "this briefing contains invisible characters; they are shown as marks such as [ZWSP]"
-                .to_owned(),
-        );
-    }
-    notices
-}
-
-const TOP_KEYS: &[&str] = &[
+pub(super) const TOP_KEYS: &[&str] = &[
     "title",
     "subtitle",
     "date",
@@ -252,37 +104,36 @@ const TOP_KEYS: &[&str] = &[
     "sections",
     "sources",
 ];
-const FACT_KEYS: &[&str] = &["label", "value", "as_of", "source", "note"];
+pub(super) const FACT_KEYS: &[&str] = &["label", "value", "as_of", "source", "note"];
 const SECTION_KEYS: &[&str] = &["id", "title", "body", "sources", "facts", "charts"];
 const CHART_KEYS: &[&str] = &["title", "unit", "source", "points"];
 const POINT_KEYS: &[&str] = &["label", "value"];
 const SOURCE_KEYS: &[&str] = &["id", "title", "publisher", "date", "url"];
 
-type Table<'i> = DeTable<'i>;
-
-/// Walks a parsed file against the schema, collecting diagnostics.
-struct Checker<'a> {
-    name: &'a str,
-    index: &'a LineIndex<'a>,
-    diagnostics: Vec<Diagnostic>,
-    findings: Findings,
-}
-
-/// A source reference waiting to be resolved once all sources are known.
-struct SourceIds {
+/// The sources a file defines, by id, for resolving what cites them.
+pub(super) struct SourceIds {
     by_id: HashMap<String, usize>,
     /// The file has `[[sources]]` entries (valid or not).
     any_sources: bool,
 }
 
-impl<'a> Checker<'a> {
-    fn error(&mut self, span: Range<usize>, message: String, hint: Option<String>) {
-        let diagnostic = self
-            .index
-            .diagnostic(self.name, span, Severity::Error, message, hint);
-        self.diagnostics.push(diagnostic);
+impl SourceIds {
+    pub(super) fn new(sources: &[Source]) -> Self {
+        Self {
+            // Only ids that are themselves valid can be cited (or
+            // suggested): a bad id already has its own error.
+            by_id: sources
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !s.id.is_empty() && s.id.chars().all(is_id_char))
+                .map(|(i, s)| (s.id.clone(), i))
+                .collect(),
+            any_sources: !sources.is_empty(),
+        }
     }
+}
 
+impl Checker<'_> {
     fn briefing(&mut self, mut root_table: Table<'_>, span: Range<usize>) -> Briefing {
         // The sections are taken out of the tree and each is dropped once
         // checked, so the model grows into the memory the parsed file
@@ -292,17 +143,7 @@ impl<'a> Checker<'a> {
         self.unknown_keys(root, TOP_KEYS, "at the top level");
 
         let sources = self.sources(root);
-        let ids = SourceIds {
-            // Only ids that are themselves valid can be cited (or suggested):
-            // a bad id already has its own error.
-            by_id: sources
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| !s.id.is_empty() && s.id.chars().all(is_id_char))
-                .map(|(i, s)| (s.id.clone(), i))
-                .collect(),
-            any_sources: !sources.is_empty(),
-        };
+        let ids = SourceIds::new(&sources);
         let here = "at the top level";
         let title = self.required_text(root, "title", here, span.start..span.start);
         let summary = self
@@ -370,19 +211,13 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn markdown(&mut self, text: &str) -> Vec<Block> {
+    pub(super) fn markdown(&mut self, text: &str) -> Vec<Block> {
         let (blocks, found) = markdown::parse(text);
         self.findings.merge(found);
         blocks
     }
 
-    fn clean(&mut self, text: &str) -> String {
-        let (clean, found) = sanitize::sanitize_with_findings(text, Mode::Line);
-        self.findings.merge(found);
-        clean.into_owned()
-    }
-
-    fn unknown_keys(&mut self, table: &Table<'_>, allowed: &[&str], place: &str) {
+    pub(super) fn unknown_keys(&mut self, table: &Table<'_>, allowed: &[&str], place: &str) {
         for key in table.keys() {
             let name = key.get_ref().as_ref();
             if allowed.contains(&name) {
@@ -408,7 +243,7 @@ impl<'a> Checker<'a> {
     /// Reports a missing required key, unless the table holds a misspelling
     /// of it: that already has its own "did you mean" error, and one fix
     /// should not be asked for twice.
-    fn missing(
+    pub(super) fn missing(
         &mut self,
         table: &Table<'_>,
         key: &str,
@@ -425,229 +260,19 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// A string field's raw value and span, after checking its type.
-    fn optional_string<'t>(
-        &mut self,
-        table: &'t Table<'_>,
-        key: &str,
-        place: &str,
-    ) -> Option<(&'t str, Range<usize>)> {
-        let value = table.get(key)?;
-        match value.get_ref() {
-            DeValue::String(s) => Some((s.as_ref(), value.span())),
-            other => {
-                let hint = quote_hint(key, other);
-                self.error(
-                    value.span(),
-                    format!("`{key}` {place} must be a string, not {}", type_name(other)),
-                    Some(hint),
-                );
-                None
-            }
-        }
-    }
-
-    fn optional_text(&mut self, table: &Table<'_>, key: &str, place: &str) -> Option<String> {
-        let (raw, _) = self.optional_string(table, key, place)?;
-        Some(self.clean(raw))
-    }
-
-    /// A required, non-blank string field, sanitised.
-    fn required_text(
+    pub(super) fn source_ref(
         &mut self,
         table: &Table<'_>,
-        key: &str,
-        place: &str,
-        table_span: Range<usize>,
-    ) -> Option<String> {
-        if !table.contains_key(key) {
-            self.missing(
-                table,
-                key,
-                place,
-                table_span,
-                format!("add `{key} = \"…\"`"),
-            );
-            return None;
-        }
-        let (raw, span) = self.optional_string(table, key, place)?;
-        if raw.trim().is_empty() {
-            self.error(
-                span,
-                format!("`{key}` {place} is empty"),
-                Some(format!("write the {key}, or remove the entry")),
-            );
-            return None;
-        }
-        Some(self.clean(raw.trim()))
-    }
-
-    fn string_list(&mut self, table: &Table<'_>, key: &str, place: &str) -> Vec<String> {
-        self.string_list_spanned(table, key, place)
-            .into_iter()
-            .map(|(s, _)| self.clean(&s))
-            .collect()
-    }
-
-    fn string_list_spanned(
-        &mut self,
-        table: &Table<'_>,
-        key: &str,
-        place: &str,
-    ) -> Vec<(String, Range<usize>)> {
-        let Some(value) = table.get(key) else {
-            return Vec::new();
-        };
-        let DeValue::Array(items) = value.get_ref() else {
-            self.error(
-                value.span(),
-                format!(
-                    "`{key}` {place} must be a list of strings, not {}",
-                    type_name(value.get_ref())
-                ),
-                Some(format!("write `{key} = [\"…\", \"…\"]`")),
-            );
-            return Vec::new();
-        };
-        let mut out = Vec::with_capacity(items.len());
-        for item in items.iter() {
-            match item.get_ref() {
-                DeValue::String(s) => out.push((s.to_string(), item.span())),
-                other => self.error(
-                    item.span(),
-                    format!(
-                        "`{key}` {place} must hold only strings; this is {}",
-                        type_name(other)
-                    ),
-                    Some("put the entry in quotes".to_owned()),
-                ),
-            }
-        }
-        out
-    }
-
-    /// [`Self::tables`] for a value taken out of its table: the same
-    /// checks, the tables handed over by value.
-    fn owned_tables<'i>(
-        &mut self,
-        value: Option<Spanned<DeValue<'i>>>,
-        key: &str,
-        place: &str,
-    ) -> Vec<(Table<'i>, Range<usize>)> {
-        let Some(value) = value else {
-            return Vec::new();
-        };
-        let span = value.span();
-        let items = match value.into_inner() {
-            DeValue::Array(items) => items,
-            other => {
-                self.error(
-                    span,
-                    format!(
-                        "`{key}` {place} must be a list of tables, not {}",
-                        type_name(&other)
-                    ),
-                    Some(format!("write each entry as a [[{key}]] table")),
-                );
-                return Vec::new();
-            }
-        };
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            let item_span = item.span();
-            match item.into_inner() {
-                DeValue::Table(t) => out.push((t, item_span)),
-                other => self.error(
-                    item_span,
-                    format!(
-                        "each entry of `{key}` {place} must be a table, not {}",
-                        type_name(&other)
-                    ),
-                    Some(format!("write each entry as a [[{key}]] table")),
-                ),
-            }
-        }
-        out
-    }
-
-    /// An array of tables (`[[key]]` or `key = [{…}]`).
-    fn tables<'t, 'i>(
-        &mut self,
-        table: &'t Table<'i>,
-        key: &str,
-        place: &str,
-    ) -> Vec<(&'t Table<'i>, Range<usize>)> {
-        let Some(value) = table.get(key) else {
-            return Vec::new();
-        };
-        let DeValue::Array(items) = value.get_ref() else {
-            self.error(
-                value.span(),
-                format!(
-                    "`{key}` {place} must be a list of tables, not {}",
-                    type_name(value.get_ref())
-                ),
-                Some(format!("write each entry as a [[{key}]] table")),
-            );
-            return Vec::new();
-        };
-        let mut out = Vec::with_capacity(items.len());
-        for item in items.iter() {
-            match item.get_ref() {
-                DeValue::Table(t) => out.push((t, item.span())),
-                other => self.error(
-                    item.span(),
-                    format!(
-                        "each entry of `{key}` {place} must be a table, not {}",
-                        type_name(other)
-                    ),
-                    Some(format!("write each entry as a [[{key}]] table")),
-                ),
-            }
-        }
-        out
-    }
-
-    fn date(&mut self, table: &Table<'_>, key: &str, place: &str) -> Option<Date> {
-        let value = table.get(key)?;
-        let example = format!("write a date without quotes: `{key} = 2023-10-12`");
-        match value.get_ref() {
-            DeValue::Datetime(dt) => match (dt.date, dt.time) {
-                (Some(d), None) => Some(Date {
-                    year: d.year,
-                    month: d.month,
-                    day: d.day,
-                }),
-                _ => {
-                    self.error(
-                        value.span(),
-                        format!("`{key}` {place} must be a date without a time"),
-                        Some(example),
-                    );
-                    None
-                }
-            },
-            other => {
-                self.error(
-                    value.span(),
-                    format!("`{key}` {place} must be a date, not {}", type_name(other)),
-                    Some(example),
-                );
-                None
-            }
-        }
-    }
-
-    /// The `source` of a fact or chart; `what` names it in messages
-    /// ("fact 2 of section 1").
-    fn source_ref(&mut self, table: &Table<'_>, what: &str, ids: &SourceIds) -> Option<usize> {
+        what: &str,
+        ids: &SourceIds,
+    ) -> Option<usize> {
         let (raw, span) = self.optional_string(table, "source", &format!("in {what}"))?;
         self.resolve_source(raw, span, what, ids)
     }
 
     /// Resolves a cited source id; `what` is the citing thing, the subject of
     /// the message ("section 2 cites unknown source `nbb`").
-    fn resolve_source(
+    pub(super) fn resolve_source(
         &mut self,
         id: &str,
         span: Range<usize>,
@@ -683,7 +308,13 @@ impl<'a> Checker<'a> {
         None
     }
 
-    fn fact(&mut self, table: &Table<'_>, span: Range<usize>, what: &str, ids: &SourceIds) -> Fact {
+    pub(super) fn fact(
+        &mut self,
+        table: &Table<'_>,
+        span: Range<usize>,
+        what: &str,
+        ids: &SourceIds,
+    ) -> Fact {
         let place = format!("in {what}");
         self.unknown_keys(table, FACT_KEYS, &place);
         let label = self.required_text(table, "label", &place, span.clone());
@@ -742,7 +373,7 @@ impl<'a> Checker<'a> {
         };
         let id = match id {
             Some((id, id_span)) => {
-                let (line, _) = self.index.position(id_span.start);
+                let (line, _) = self.position(id_span.start);
                 if let Some(first_line) = seen.get(&id) {
                     let explicit = table.contains_key("id");
                     let hint = if explicit {
@@ -805,7 +436,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn chart(
+    pub(super) fn chart(
         &mut self,
         table: &Table<'_>,
         span: Range<usize>,
@@ -854,54 +485,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn number(
-        &mut self,
-        table: &Table<'_>,
-        key: &str,
-        place: &str,
-        table_span: Range<usize>,
-    ) -> Option<f64> {
-        let Some(value) = table.get(key) else {
-            self.missing(table, key, place, table_span, format!("add `{key} = 1.0`"));
-            return None;
-        };
-        let number = match value.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-                .ok()
-                .map(|n| n as f64),
-            DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
-            other => {
-                let hint = match other {
-                    DeValue::String(s) if s.trim().parse::<f64>().is_ok_and(f64::is_finite) => {
-                        // Debug formatting of a parsed f64 is always a valid
-                        // TOML float (`3.7`, `5.0`, `1e300`), unlike the text.
-                        let n = s.trim().parse::<f64>().unwrap_or_default();
-                        format!("write the number without quotes: `{key} = {n:?}`")
-                    }
-                    _ => format!("write a number: `{key} = 3.7`"),
-                };
-                self.error(
-                    value.span(),
-                    format!("`{key}` {place} must be a number, not {}", type_name(other)),
-                    Some(hint),
-                );
-                return None;
-            }
-        };
-        match number {
-            Some(n) if n.is_finite() => Some(n),
-            _ => {
-                self.error(
-                    value.span(),
-                    format!("`{key}` {place} is not a finite number"),
-                    Some("use a finite number; `inf` and `nan` cannot be drawn".to_owned()),
-                );
-                None
-            }
-        }
-    }
-
-    fn sources(&mut self, root: &Table<'_>) -> Vec<Source> {
+    pub(super) fn sources(&mut self, root: &Table<'_>) -> Vec<Source> {
         let mut sources = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (i, (table, span)) in self
@@ -914,7 +498,7 @@ impl<'a> Checker<'a> {
             let id_span = table_key_span(table, "id").unwrap_or(span.clone());
             let id = self.required_text(table, "id", &place, span.clone());
             if let Some(id) = &id {
-                let (line, _) = self.index.position(id_span.start);
+                let (line, _) = self.position(id_span.start);
                 if let Some(bad) = id.chars().find(|c| !is_id_char(*c)) {
                     self.error(
                         id_span.clone(),
@@ -1015,11 +599,7 @@ fn parse_bodies(
     })
 }
 
-fn table_key_span(table: &Table<'_>, key: &str) -> Option<Range<usize>> {
-    table.get(key).map(Spanned::span)
-}
-
-fn is_id_char(c: char) -> bool {
+pub(super) fn is_id_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '-' | '_' | '.')
 }
 
@@ -1046,41 +626,10 @@ pub fn slug(title: &str, number: usize) -> String {
     }
 }
 
-/// The closest allowed name, if one is close enough to be a likely typo.
-pub(crate) fn suggest<'k>(name: &str, allowed: &[&'k str]) -> Option<&'k str> {
-    let lower = name.to_lowercase();
-    allowed
-        .iter()
-        .map(|candidate| (strsim::damerau_levenshtein(&lower, candidate), *candidate))
-        .filter(|(distance, candidate)| *distance <= (candidate.chars().count() / 3).max(1))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
-}
-
-pub(crate) fn type_name(value: &DeValue<'_>) -> &'static str {
-    match value {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a number with a decimal point",
-        DeValue::Boolean(_) => "true/false",
-        DeValue::Datetime(_) => "a date",
-        DeValue::Array(_) => "a list",
-        DeValue::Table(_) => "a table",
-    }
-}
-
-fn quote_hint(key: &str, value: &DeValue<'_>) -> String {
-    match value {
-        DeValue::Integer(i) => format!("put it in quotes: `{key} = \"{}\"`", i.as_str()),
-        DeValue::Float(f) => format!("put it in quotes: `{key} = \"{}\"`", f.as_str()),
-        DeValue::Datetime(d) => format!("put it in quotes: `{key} = \"{d}\"`"),
-        _ => format!("write `{key} = \"…\"`"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::loader::load_str;
 
     const MINIMAL: &str = "title = \"T\"\n[[sections]]\ntitle = \"Only\"\nbody = \"Text.\"\n";
 
@@ -1099,7 +648,7 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keys_suggest_the_closest() {
+    pub(super) fn unknown_keys_suggest_the_closest() {
         let e = errors("title = \"T\"\nsumary = \"x\"\n[[sections]]\ntitle = \"S\"\n");
         assert_eq!(
             e,

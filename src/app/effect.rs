@@ -1,0 +1,93 @@
+//! Effects: what the app asks the world to do, and what comes back.
+//!
+//! The app's update never touches files, the clock or the environment.
+//! When it needs something done — a briefing read, the reading state saved,
+//! the one-page brief written — it returns an [`Effect`]; the runtime
+//! performs it and sends the result back as a [`Done`] inside an
+//! [`super::Event`]. Only plain data lives here.
+
+use std::path::PathBuf;
+
+pub use crate::export::ExportError;
+use crate::loader::{LoadError, display_name};
+use crate::model::Briefing;
+use crate::state::{BriefingState, Changes, LoadNote};
+
+/// Something the app needs done outside itself.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Read the briefing at `path` and its remembered state, to open it
+    /// from the library. Slow for a large file: done off the UI thread.
+    Open {
+        /// The briefing file.
+        path: PathBuf,
+    },
+    /// Read the open briefing again after it changed on disk. Done off the
+    /// UI thread (a file that blocks must never freeze the screen).
+    Reload {
+        /// The briefing file.
+        path: PathBuf,
+    },
+    /// Merge `changes` into the remembered state of the briefing at `path`.
+    Save {
+        /// The briefing file the state belongs to.
+        path: PathBuf,
+        /// Position, read marks and notes not yet written.
+        changes: Changes,
+    },
+    /// Write the one-page brief to a new file named after `stem`, never
+    /// overwriting one.
+    Export {
+        /// The briefing file's name without extension.
+        stem: String,
+        /// The brief, as text.
+        text: String,
+        /// It holds the reader's notes: keep the file private.
+        private: bool,
+    },
+}
+
+/// The result of an [`Effect`], sent back to the app.
+#[derive(Debug)]
+pub enum Done {
+    /// A briefing chosen in the library was read.
+    Opened(Box<Opened>),
+    /// The open briefing was read again.
+    Reloaded {
+        /// The briefing file.
+        path: PathBuf,
+        /// The new version, or why it is not valid.
+        briefing: Result<Box<Briefing>, LoadError>,
+    },
+    /// The reading state was saved, or not.
+    Saved {
+        /// The briefing file the state belongs to.
+        path: PathBuf,
+        /// What went wrong, if anything.
+        result: Result<(), SaveError>,
+    },
+    /// The one-page brief was written (to this file), or not.
+    Exported(Result<PathBuf, ExportError>),
+}
+
+/// A briefing read for opening, with what was remembered about it.
+#[derive(Debug)]
+pub struct Opened {
+    /// The briefing file.
+    pub path: PathBuf,
+    /// The briefing, or why it cannot be opened.
+    pub briefing: Result<Briefing, LoadError>,
+    /// The remembered state (none when state is not kept).
+    pub saved: Option<(BriefingState, LoadNote)>,
+}
+
+/// Why the reading state could not be saved.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot save your place and notes in {}: {source}", display_name(dir))]
+pub struct SaveError {
+    /// The state folder.
+    pub dir: PathBuf,
+    /// What went wrong.
+    #[source]
+    pub source: crate::state::StoreError,
+}

@@ -1,0 +1,85 @@
+//! The document index: where each part and each body heading starts.
+//!
+//! A [`Document`] is the laid-out lines plus the index the reader needs to
+//! follow sections (scroll-spy), jump to a part and find its way back to a
+//! block after a change of width. Lookups are binary searches, never walks
+//! over the whole document.
+
+use super::{Anchor, Lines};
+use crate::model::Part;
+
+/// A briefing laid out at one width, with an index of where each part and
+/// each body heading starts.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// The lines.
+    pub lines: Lines,
+    /// `(part, first line)`, in order.
+    pub parts: Vec<(Part, usize)>,
+    /// `(section index, block index of the heading, line)`, in order.
+    pub headings: Vec<(usize, usize, usize)>,
+}
+
+impl Document {
+    /// The part that line `index` belongs to.
+    pub fn part_at(&self, index: usize) -> Part {
+        let position = self.parts.partition_point(|(_, start)| *start <= index);
+        self.parts
+            .get(position.saturating_sub(1))
+            .map_or(Part::Front, |(part, _)| *part)
+    }
+
+    /// The first line of `part`, if the document has it.
+    pub fn line_of_part(&self, part: Part) -> Option<usize> {
+        // Parts are laid out in their own order (front, summary, sections,
+        // sources), so the list is sorted by part as well as by line.
+        self.parts
+            .binary_search_by(|(p, _)| p.cmp(&part))
+            .ok()
+            .and_then(|i| self.parts.get(i))
+            .map(|(_, l)| *l)
+    }
+
+    /// The parts whose last line lies in `top..bottom` (and that start
+    /// before `bottom`): those a reader with lines `top..bottom` on screen
+    /// has read to the end. Found by binary search, not by a walk.
+    pub fn parts_ending_in(&self, top: usize, bottom: usize) -> Vec<Part> {
+        let len = self.lines.len();
+        // Part i ends where part i + 1 starts (the last one at the end).
+        let end = |i: usize| self.parts.get(i + 1).map_or(len, |(_, l)| *l);
+        let first = self.parts.partition_point(|(_, start)| *start <= top);
+        let first = first.saturating_sub(1);
+        let mut out = Vec::new();
+        for i in first..self.parts.len() {
+            let (part, start) = self.parts[i];
+            let end = end(i);
+            if end > bottom || start >= bottom {
+                break;
+            }
+            if end > top {
+                out.push(part);
+            }
+        }
+        out
+    }
+
+    /// The first line laid out from `anchor` (or the nearest block before it).
+    pub fn line_of_anchor(&self, anchor: Anchor) -> Option<usize> {
+        let start = self.line_of_part(anchor.part)?;
+        let mut best = start;
+        for index in start..self.lines.len() {
+            match self.lines.anchor(index) {
+                Some(a) if a.part != anchor.part => break,
+                Some(a) if a.block <= anchor.block => {
+                    if a.block == anchor.block {
+                        return Some(index);
+                    }
+                    best = index;
+                }
+                Some(_) => break,
+                None => break,
+            }
+        }
+        Some(best)
+    }
+}

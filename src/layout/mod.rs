@@ -1,0 +1,618 @@
+//! The layout engine: a briefing laid out as styled lines at one width.
+//!
+//! Both outputs use it: `brief print` writes the lines as plain text, the
+//! reader draws the visible ones with a theme. Lines are stored compactly
+//! (one string for all text, style runs and line records as offsets), each
+//! line tagged with the part of the briefing and the block it came from, so
+//! the reader can follow sections (scroll-spy) and remember a position that
+//! survives a change of width. Styles are roles ([`Role`]) plus inline
+//! emphasis; turning roles into colours is the theme's job, not this one's.
+
+mod blocks;
+mod facts;
+mod index;
+mod lines;
+mod table;
+
+pub use blocks::blocks;
+pub use facts::{chart_into, facts, format_value, marker};
+pub use index::Document;
+pub use lines::Lines;
+
+use std::ops::Range;
+
+use crate::glyphs::Glyphs;
+use crate::model::{Briefing, InlineStyle, Part, Source};
+use facts::facts_into;
+
+/// What a piece of laid-out text is, for the theme to style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Running text.
+    Text,
+    /// The classification banner.
+    Banner,
+    /// The briefing's title.
+    Title,
+    /// Its subtitle.
+    Subtitle,
+    /// Date, audience, authors; fact notes.
+    Meta,
+    /// A label such as BOTTOM LINE or SOURCES.
+    Label,
+    /// The bottom line's text.
+    BottomLine,
+    /// The bar that sets the bottom line apart.
+    SummaryBar,
+    /// A section heading.
+    SectionHeading,
+    /// A heading inside a section body.
+    Heading,
+    /// The bar of a block quote.
+    QuoteBar,
+    /// Quoted text.
+    Quote,
+    /// A list bullet or number.
+    Bullet,
+    /// Preformatted text.
+    Code,
+    /// A thematic break.
+    Rule,
+    /// A key fact's label.
+    FactLabel,
+    /// A key fact's value.
+    FactValue,
+    /// A source marker such as `[ft]`.
+    Marker,
+    /// A chart's title.
+    ChartTitle,
+    /// A chart's bar.
+    Bar,
+    /// A chart's value.
+    BarValue,
+    /// A source's id in the sources list.
+    SourceId,
+    /// A table's lines and corners.
+    TableBorder,
+    /// A table's header cells.
+    TableHeader,
+}
+
+/// A role and inline emphasis: everything the theme needs to style a piece.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Style {
+    /// What the text is.
+    pub role: Role,
+    /// Emphasis within it.
+    pub inline: InlineStyle,
+}
+
+impl Style {
+    /// A role with no inline emphasis.
+    pub const fn role(role: Role) -> Self {
+        Self {
+            role,
+            inline: InlineStyle::PLAIN,
+        }
+    }
+}
+
+/// Where a line came from: the part of the briefing and the index of the
+/// top-level block within it (the position a reader returns to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Anchor {
+    /// Title block, summary, a section or the sources.
+    pub part: Part,
+    /// Top-level block index within the part; 0 for headings and front matter.
+    pub block: u32,
+}
+
+/// What to put into the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Drawing characters.
+    pub glyphs: Glyphs,
+    /// Put each section's facts and charts after its body (for `brief
+    /// print`); the reader shows them in the sidebar instead.
+    pub facts_inline: bool,
+    /// Draw a rule under each heading in a body, so headings stand out in
+    /// plain text where there is no bold.
+    pub underline_headings: bool,
+    /// Mark struck-through text with `~~` (plain text, where it cannot be
+    /// drawn struck through and must not read as live text).
+    pub mark_strike: bool,
+}
+
+/// Lays out a whole briefing at `width` columns (at least 1).
+pub fn document(briefing: &Briefing, width: usize, options: Options) -> Document {
+    layout_document(briefing, width, options, parallel_worthwhile(briefing))
+}
+
+fn layout_document(
+    briefing: &Briefing,
+    width: usize,
+    options: Options,
+    parallel: bool,
+) -> Document {
+    let width = width.max(1);
+    let mut doc = Document {
+        lines: Lines::new(width),
+        ..Document::default()
+    };
+    // A large briefing's second half of sections is laid out on another
+    // thread meanwhile, then joined on without copying.
+    let count = briefing.sections.len();
+    let split = if parallel { count / 2 } else { count };
+    doc.lines
+        .reserve_for(&briefing.summary, &briefing.sections[..split], width);
+    std::thread::scope(|scope| {
+        let second = (split < count).then(|| {
+            scope.spawn(move || {
+                let mut half = Document {
+                    lines: Lines::new(width),
+                    ..Document::default()
+                };
+                half.lines
+                    .reserve_for(&[], &briefing.sections[split..], width);
+                sections_into(&mut half, briefing, split..count, options);
+                half
+            })
+        });
+        front_into(&mut doc, briefing, options);
+        sections_into(&mut doc, briefing, 0..split, options);
+        if let Some(second) = second {
+            // A thread that panicked is laid out again here, so the panic
+            // (a bug) shows where it happens.
+            let half = second.join().unwrap_or_else(|_| {
+                let mut half = Document {
+                    lines: Lines::new(width),
+                    ..Document::default()
+                };
+                sections_into(&mut half, briefing, split..count, options);
+                half
+            });
+            let offset = doc.lines.len();
+            doc.parts.extend(
+                half.parts
+                    .into_iter()
+                    .map(|(part, line)| (part, line + offset)),
+            );
+            doc.headings.extend(
+                half.headings
+                    .into_iter()
+                    .map(|(section, block, line)| (section, block, line + offset)),
+            );
+            doc.lines.append(half.lines);
+        }
+    });
+    sources_into(&mut doc, briefing);
+    doc.lines.shrink_to_fit();
+    doc
+}
+
+/// Worth a second thread: a big briefing, and a second core to run it on.
+fn parallel_worthwhile(briefing: &Briefing) -> bool {
+    const PARALLEL_BLOCKS: usize = 2_000;
+    briefing.sections.len() >= 8
+        && briefing
+            .sections
+            .iter()
+            .map(|s| s.body.len())
+            .sum::<usize>()
+            >= PARALLEL_BLOCKS
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
+}
+
+/// The title block and the bottom line.
+fn front_into(doc: &mut Document, briefing: &Briefing, options: Options) {
+    let glyphs = options.glyphs;
+    let front = Anchor {
+        part: Part::Front,
+        block: 0,
+    };
+    doc.parts.push((Part::Front, 0));
+    title_block(&mut doc.lines, briefing, glyphs, front);
+
+    if !briefing.summary.is_empty() {
+        let anchor = Anchor {
+            part: Part::Summary,
+            block: 0,
+        };
+        doc.lines.blank(anchor);
+        doc.parts.push((Part::Summary, doc.lines.len()));
+        doc.lines.wrap(
+            &[("BOTTOM LINE", Style::role(Role::Label))],
+            &[],
+            &[],
+            anchor,
+        );
+        let bar = format!("{} ", glyphs.summary_bar);
+        let indent = [(bar.as_str(), Style::role(Role::SummaryBar))];
+        blocks(
+            &mut doc.lines,
+            &briefing.summary,
+            Part::Summary,
+            &indent,
+            Role::BottomLine,
+            options,
+            &mut Vec::new(),
+        );
+        if options.facts_inline && !briefing.facts.is_empty() {
+            doc.lines.blank(anchor);
+            doc.lines
+                .wrap(&[("Key facts", Style::role(Role::Label))], &[], &[], anchor);
+            facts_into(
+                &mut doc.lines,
+                briefing,
+                &briefing.facts,
+                &[],
+                anchor,
+                glyphs,
+            );
+        }
+    }
+}
+
+/// Sections `range` of the briefing, with their part and heading lines.
+fn sections_into(doc: &mut Document, briefing: &Briefing, range: Range<usize>, options: Options) {
+    let glyphs = options.glyphs;
+    for (number, section) in briefing.sections[range.clone()]
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i + range.start, s))
+    {
+        let part = Part::Section(number);
+        let anchor = Anchor { part, block: 0 };
+        doc.lines.blank(anchor);
+        doc.parts.push((part, doc.lines.len()));
+        let heading = format!("{}  {}", number + 1, section.title.to_uppercase());
+        doc.lines.wrap(
+            &[(heading.as_str(), Style::role(Role::SectionHeading))],
+            &[],
+            &[],
+            anchor,
+        );
+        if !section.body.is_empty() {
+            doc.lines.blank(anchor);
+        }
+        let mut heading_lines = Vec::new();
+        blocks(
+            &mut doc.lines,
+            &section.body,
+            part,
+            &[],
+            Role::Text,
+            options,
+            &mut heading_lines,
+        );
+        doc.headings.extend(
+            heading_lines
+                .into_iter()
+                .map(|(block, line)| (number, block, line)),
+        );
+        let end = Anchor {
+            part,
+            block: section.body.len() as u32,
+        };
+        if options.facts_inline && (!section.facts.is_empty() || !section.charts.is_empty()) {
+            doc.lines.blank(end);
+            doc.lines
+                .wrap(&[("Key facts", Style::role(Role::Label))], &[], &[], end);
+            facts_into(
+                &mut doc.lines,
+                briefing,
+                &section.facts,
+                &section.charts,
+                end,
+                glyphs,
+            );
+        }
+        if options.facts_inline && !section.sources.is_empty() {
+            doc.lines.blank(end);
+            let mut pieces = vec![("Sources: ", Style::role(Role::Meta))];
+            let markers: Vec<String> = section
+                .sources
+                .iter()
+                .filter_map(|i| briefing.sources.get(*i))
+                .map(|s| format!("[{}]", s.id))
+                .collect();
+            let joined = markers.join(" ");
+            pieces.push((joined.as_str(), Style::role(Role::Marker)));
+            doc.lines.wrap(&pieces, &[], &[], end);
+        }
+    }
+}
+
+/// The list of sources at the end.
+fn sources_into(doc: &mut Document, briefing: &Briefing) {
+    if !briefing.sources.is_empty() {
+        let anchor = Anchor {
+            part: Part::Sources,
+            block: 0,
+        };
+        doc.lines.blank(anchor);
+        doc.parts.push((Part::Sources, doc.lines.len()));
+        doc.lines.wrap(
+            &[("SOURCES", Style::role(Role::SectionHeading))],
+            &[],
+            &[],
+            anchor,
+        );
+        doc.lines.blank(anchor);
+        for source in &briefing.sources {
+            source_entry(&mut doc.lines, source, anchor);
+        }
+    }
+}
+
+pub fn title_block(lines: &mut Lines, briefing: &Briefing, glyphs: Glyphs, anchor: Anchor) {
+    if let Some(classification) = &briefing.classification {
+        let banner = classification.to_uppercase();
+        lines.wrap(
+            &[(banner.as_str(), Style::role(Role::Banner))],
+            &[],
+            &[],
+            anchor,
+        );
+    }
+    lines.wrap(
+        &[(briefing.title.as_str(), Style::role(Role::Title))],
+        &[],
+        &[],
+        anchor,
+    );
+    if let Some(subtitle) = &briefing.subtitle {
+        lines.wrap(
+            &[(subtitle.as_str(), Style::role(Role::Subtitle))],
+            &[],
+            &[],
+            anchor,
+        );
+    }
+    let mut meta = Vec::new();
+    if let Some(date) = &briefing.date {
+        meta.push(format!("As of {}", date.display()));
+    }
+    if let Some(audience) = &briefing.audience {
+        meta.push(format!("For {audience}"));
+    }
+    if !briefing.authors.is_empty() {
+        meta.push(format!("By {}", briefing.authors.join(", ")));
+    }
+    if !meta.is_empty() {
+        let separator = format!(" {} ", glyphs.dot);
+        let joined = meta.join(&separator);
+        lines.wrap(
+            &[(joined.as_str(), Style::role(Role::Meta))],
+            &[],
+            &[],
+            anchor,
+        );
+    }
+}
+
+/// Appends a note of the reader's: a heading, then the text (kept as
+/// typed, sanitised here) set off by a bar.
+pub fn note(lines: &mut Lines, heading: &str, text: &str, glyphs: Glyphs, anchor: Anchor) {
+    if !lines.is_empty() {
+        lines.blank(anchor);
+    }
+    let heading = crate::sanitize::line(heading);
+    lines.wrap(
+        &[(heading.as_str(), Style::role(Role::Label))],
+        &[],
+        &[],
+        anchor,
+    );
+    let bar = format!("{} ", glyphs.quote_bar);
+    let indent = [(bar.as_str(), Style::role(Role::QuoteBar))];
+    let text = crate::sanitize::sanitize(text, crate::sanitize::Mode::Block);
+    lines.wrap(
+        &[(text.as_ref(), Style::role(Role::Text))],
+        &indent,
+        &indent,
+        anchor,
+    );
+}
+
+pub fn source_entry(lines: &mut Lines, source: &Source, anchor: Anchor) {
+    let marker = format!("[{}] ", source.id);
+    let mut text = source.title.clone();
+    if let Some(publisher) = &source.publisher {
+        text.push_str(", ");
+        text.push_str(publisher);
+    }
+    if let Some(date) = &source.date {
+        text.push_str(", ");
+        text.push_str(&date.display());
+    }
+    let mut pieces = vec![
+        (marker.as_str(), Style::role(Role::SourceId)),
+        (text.as_str(), Style::role(Role::Text)),
+    ];
+    let url;
+    if let Some(address) = &source.url {
+        url = format!(" {address}");
+        pieces.push((
+            url.as_str(),
+            Style {
+                role: Role::Text,
+                inline: InlineStyle::ADDRESS,
+            },
+        ));
+    }
+    lines.wrap(&pieces, &[], &[("    ", Style::role(Role::Text))], anchor);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loader::load_str;
+    use crate::text;
+
+    const SAMPLE: &str = r#"
+title = "Alibaba's Liège hub"
+classification = "OFFICIAL"
+summary = "Belgium's service *watches* the hub."
+[[facts]]
+label = "Investment"
+value = "€100 million"
+source = "ft"
+[[sections]]
+title = "Trade deficit"
+body = """
+The deficit widened.
+
+### Figures
+
+- 2021
+  - nested
+- 2022
+
+> A quote.
+"""
+sources = ["ft"]
+[[sections.charts]]
+title = "Belgian trade deficit"
+unit = "€ bn"
+source = "ft"
+points = [ { label = "2021", value = 3.7 }, { label = "2022", value = 9.1 } ]
+[[sources]]
+id = "ft"
+title = "Financial Times report"
+"#;
+
+    fn plain(width: usize, facts_inline: bool) -> Vec<String> {
+        let briefing = load_str("t.toml", SAMPLE).expect("valid sample");
+        let doc = document(
+            &briefing,
+            width,
+            Options {
+                glyphs: Glyphs::UNICODE,
+                facts_inline,
+                underline_headings: facts_inline,
+                mark_strike: facts_inline,
+            },
+        );
+        (0..doc.lines.len()).map(|i| doc.lines.plain(i)).collect()
+    }
+
+    #[test]
+    fn the_document_reads_in_order() {
+        let lines = plain(40, true);
+        let text = lines.join("\n");
+        for expected in [
+            "OFFICIAL",
+            "Alibaba's Liège hub",
+            "BOTTOM LINE",
+            "▌ Belgium's service watches the hub.",
+            "1  TRADE DEFICIT",
+            "Figures",
+            "• 2021",
+            "  ◦ nested",
+            "│ A quote.",
+            "Key facts",
+            " 2021 ████████████▎                  3.7",
+            " 2022 ██████████████████████████████ 9.1",
+            "Sources: [ft]",
+            "SOURCES",
+            "[ft] Financial Times report",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn no_line_is_wider_than_the_width() {
+        for width in [1, 2, 5, 13, 40, 80] {
+            for line in plain(width, true) {
+                assert!(text::width(&line) <= width, "{line:?} wider than {width}");
+            }
+        }
+    }
+
+    #[test]
+    fn part_lookups_agree_with_a_walk() {
+        let text = crate::testdata::generate(&crate::testdata::Spec::new(20_000, 12));
+        let briefing = load_str("g.toml", &text).expect("valid");
+        let doc = document(
+            &briefing,
+            50,
+            Options {
+                glyphs: Glyphs::UNICODE,
+                facts_inline: false,
+                underline_headings: false,
+                mark_strike: false,
+            },
+        );
+        for (part, line) in &doc.parts {
+            assert_eq!(doc.line_of_part(*part), Some(*line));
+        }
+        assert_eq!(doc.line_of_part(Part::Section(99)), None);
+        let len = doc.lines.len();
+        for top in 0..len {
+            for bottom in [top + 1, top + 7, top + 40] {
+                let walked: Vec<Part> = doc
+                    .parts
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, (_, start))| {
+                        let end = doc.parts.get(i + 1).map_or(len, |(_, l)| *l);
+                        *start < bottom && end <= bottom && end > top.min(end)
+                    })
+                    .map(|(_, (part, _))| *part)
+                    .collect();
+                assert_eq!(doc.parts_ending_in(top, bottom), walked, "{top}..{bottom}");
+            }
+        }
+    }
+
+    #[test]
+    fn laying_out_in_parallel_changes_nothing() {
+        let text = crate::testdata::generate(&crate::testdata::Spec::new(150_000, 40));
+        let briefing = load_str("g.toml", &text).expect("valid");
+        for facts_inline in [false, true] {
+            let options = Options {
+                glyphs: Glyphs::UNICODE,
+                facts_inline,
+                underline_headings: facts_inline,
+                mark_strike: facts_inline,
+            };
+            let one = layout_document(&briefing, 60, options, false);
+            let two = layout_document(&briefing, 60, options, true);
+            assert_eq!(one.lines.len(), two.lines.len());
+            for i in 0..one.lines.len() {
+                let a: Vec<_> = one.lines.line(i).collect();
+                let b: Vec<_> = two.lines.line(i).collect();
+                assert_eq!(a, b, "line {i}");
+                assert_eq!(one.lines.anchor(i), two.lines.anchor(i), "line {i}");
+            }
+            assert_eq!(one.parts, two.parts);
+            assert_eq!(one.headings, two.headings);
+            assert_eq!(one.lines.to_plain_text(), two.lines.to_plain_text());
+        }
+    }
+
+    #[test]
+    fn parts_and_headings_are_indexed() {
+        let briefing = load_str("t.toml", SAMPLE).expect("valid sample");
+        let doc = document(
+            &briefing,
+            40,
+            Options {
+                glyphs: Glyphs::UNICODE,
+                facts_inline: false,
+                underline_headings: false,
+                mark_strike: false,
+            },
+        );
+        let section_line = doc
+            .line_of_part(Part::Section(0))
+            .expect("section laid out");
+        assert_eq!(doc.lines.plain(section_line), "1  TRADE DEFICIT");
+        assert_eq!(doc.part_at(section_line + 1), Part::Section(0));
+        let (_, block, line) = doc.headings[0];
+        assert_eq!(block, 1);
+        assert_eq!(doc.lines.plain(line), "Figures");
+    }
+}

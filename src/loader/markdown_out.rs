@@ -1,0 +1,364 @@
+//! A whole briefing written as a Markdown briefing file — the inverse of
+//! [`super::markdown_file`], kept beside it so the two forms stay in step.
+//!
+//! The front matter is TOML between `+++` lines (title, dates, authors,
+//! briefing-wide facts, sources); the bottom line and section bodies are
+//! the Markdown they were written in ([`RawText`]), not text rebuilt from
+//! blocks, so nothing is lost; each section's facts, charts and cited
+//! sources become fenced `facts`, `chart` and `sources` blocks. Reading the
+//! result gives the same model back, except where Markdown cannot say
+//! what TOML can (see [`write`]).
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use super::RawText;
+use super::markdown_file::{CHART_BLOCK, FACTS_BLOCK, SOURCES_BLOCK, structure_options};
+use crate::loader::slug;
+use crate::model::{Briefing, Chart, Fact, Source};
+use crate::sanitize::{Mode, sanitize};
+
+/// The briefing as a Markdown briefing file.
+///
+/// What a Markdown file cannot hold is changed so that it reads as
+/// intended: a `##` heading at the top level of a body (which would start
+/// a new section) is written as `###`, and a fenced block in a body
+/// whose info string is `facts`, `chart` or `sources` is given the info
+/// string `toml` so it stays code. A fenced block left open at the end of a
+/// body is closed there, so it cannot swallow the next section.
+///
+/// The raw text is sanitised on the way out, as every other string in the
+/// model already is: the output may go straight to a terminal.
+pub fn write(briefing: &Briefing, raw: &RawText) -> String {
+    let mut out = String::new();
+    front_matter(briefing, &mut out);
+    let summary = fit_body(&sanitize(&raw.summary, Mode::Block));
+    if !summary.trim().is_empty() {
+        out.push('\n');
+        out.push_str(without_blank_lines(&summary));
+        out.push('\n');
+    }
+    // Ids the loader would make, to write `{#id}` only where they differ.
+    let mut seen: HashSet<String> = HashSet::new();
+    for (number, section) in briefing.sections.iter().enumerate() {
+        let base = slug(&section.title, number + 1);
+        let mut made = base.clone();
+        let mut n = 2;
+        while seen.contains(&made) {
+            made = format!("{base}-{n}");
+            n += 1;
+        }
+        out.push_str("\n## ");
+        out.push_str(&escape_heading(&section.title));
+        if made != section.id {
+            out.push_str(&format!(" {{#{}}}", section.id));
+        }
+        out.push('\n');
+        seen.insert(section.id.clone());
+        if !section.sources.is_empty() {
+            let ids: Vec<String> = section
+                .sources
+                .iter()
+                .filter_map(|i| briefing.sources.get(*i))
+                .map(|s| toml_string(&s.id))
+                .collect();
+            out.push_str(&format!(
+                "\n```{SOURCES_BLOCK}\nsources = [{}]\n```\n",
+                ids.join(", ")
+            ));
+        }
+        if !section.facts.is_empty() {
+            out.push_str(&format!("\n```{FACTS_BLOCK}\n"));
+            for (i, fact) in section.facts.iter().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                out.push_str("[[facts]]\n");
+                fact_fields(briefing, fact, &mut out);
+            }
+            out.push_str("```\n");
+        }
+        for chart in &section.charts {
+            out.push_str(&format!("\n```{CHART_BLOCK}\n"));
+            chart_fields(briefing, chart, &mut out);
+            out.push_str("```\n");
+        }
+        let body = raw.bodies.get(number).map_or("", String::as_str);
+        let body = fit_body(&sanitize(body, Mode::Block));
+        if !body.trim().is_empty() {
+            out.push('\n');
+            out.push_str(without_blank_lines(&body));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn front_matter(briefing: &Briefing, out: &mut String) {
+    out.push_str("+++\n");
+    out.push_str(&format!("title = {}\n", toml_string(&briefing.title)));
+    let optional = [
+        ("subtitle", &briefing.subtitle),
+        ("classification", &briefing.classification),
+        ("audience", &briefing.audience),
+    ];
+    if let Some(subtitle) = optional[0].1 {
+        out.push_str(&format!("subtitle = {}\n", toml_string(subtitle)));
+    }
+    if let Some(date) = briefing.date {
+        out.push_str(&format!("date = {}\n", date.iso()));
+    }
+    for (key, value) in &optional[1..] {
+        if let Some(value) = value {
+            out.push_str(&format!("{key} = {}\n", toml_string(value)));
+        }
+    }
+    for (key, list) in [("authors", &briefing.authors), ("tags", &briefing.tags)] {
+        if !list.is_empty() {
+            let items: Vec<String> = list.iter().map(|s| toml_string(s)).collect();
+            out.push_str(&format!("{key} = [{}]\n", items.join(", ")));
+        }
+    }
+    for fact in &briefing.facts {
+        out.push_str("\n[[facts]]\n");
+        fact_fields(briefing, fact, out);
+    }
+    for source in &briefing.sources {
+        out.push_str("\n[[sources]]\n");
+        source_fields(source, out);
+    }
+    out.push_str("+++\n");
+}
+
+fn fact_fields(briefing: &Briefing, fact: &Fact, out: &mut String) {
+    out.push_str(&format!("label = {}\n", toml_string(&fact.label)));
+    out.push_str(&format!("value = {}\n", toml_string(&fact.value)));
+    if let Some(as_of) = &fact.as_of {
+        out.push_str(&format!("as_of = {}\n", toml_string(as_of)));
+    }
+    if let Some(source) = fact.source.and_then(|i| briefing.sources.get(i)) {
+        out.push_str(&format!("source = {}\n", toml_string(&source.id)));
+    }
+    if let Some(note) = &fact.note {
+        out.push_str(&format!("note = {}\n", toml_string(note)));
+    }
+}
+
+fn chart_fields(briefing: &Briefing, chart: &Chart, out: &mut String) {
+    out.push_str(&format!("title = {}\n", toml_string(&chart.title)));
+    if let Some(unit) = &chart.unit {
+        out.push_str(&format!("unit = {}\n", toml_string(unit)));
+    }
+    if let Some(source) = chart.source.and_then(|i| briefing.sources.get(i)) {
+        out.push_str(&format!("source = {}\n", toml_string(&source.id)));
+    }
+    out.push_str("points = [\n");
+    for point in &chart.points {
+        out.push_str(&format!(
+            "  {{ label = {}, value = {} }},\n",
+            toml_string(&point.label),
+            toml::Value::Float(point.value)
+        ));
+    }
+    out.push_str("]\n");
+}
+
+fn source_fields(source: &Source, out: &mut String) {
+    out.push_str(&format!("id = {}\n", toml_string(&source.id)));
+    out.push_str(&format!("title = {}\n", toml_string(&source.title)));
+    if let Some(publisher) = &source.publisher {
+        out.push_str(&format!("publisher = {}\n", toml_string(publisher)));
+    }
+    if let Some(date) = source.date {
+        out.push_str(&format!("date = {}\n", date.iso()));
+    }
+    if let Some(url) = &source.url {
+        out.push_str(&format!("url = {}\n", toml_string(url)));
+    }
+}
+
+/// Text without the blank lines at its start and end, which mean nothing
+/// in Markdown (the first line's indent does, and is kept).
+fn without_blank_lines(text: &str) -> &str {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if !line.trim().is_empty() {
+            break;
+        }
+        start += line.len();
+    }
+    text[start..].trim_end()
+}
+
+/// A TOML string literal holding `text` exactly.
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
+/// Heading text that Markdown reads back as exactly `text`: punctuation
+/// that could start markup, an entity or heading attributes is escaped.
+fn escape_heading(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '&'
+                | '~'
+                | '|'
+                | '#'
+                | '!'
+                | '{'
+                | '}'
+                | '$'
+                | '^'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A body made safe to place under a `##` heading in a Markdown file (see
+/// [`write`]): top-level `##` headings become `###`, fenced blocks that
+/// would be read as facts, charts or sources become `toml` code, and a
+/// fenced block open at the end is closed.
+fn fit_body(body: &str) -> String {
+    // (range to replace, replacement), in order.
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut depth = 0usize;
+    let mut open_fence: Option<(std::ops::Range<usize>, String)> = None;
+    for (event, range) in Parser::new_ext(body, structure_options()).into_offset_iter() {
+        match event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    match &tag {
+                        Tag::Heading {
+                            level: HeadingLevel::H2,
+                            ..
+                        } => {
+                            edits.push((range.clone(), demoted(&body[range.clone()])));
+                        }
+                        Tag::CodeBlock(CodeBlockKind::Fenced(info)) => {
+                            let text = &body[range.clone()];
+                            let first = text.lines().next().unwrap_or("");
+                            let indent = first.len() - first.trim_start().len();
+                            let marks = first.trim_start();
+                            let mark = marks.chars().next().unwrap_or('`');
+                            let fence_len = marks.chars().take_while(|c| *c == mark).count();
+                            let fence = mark.to_string().repeat(fence_len);
+                            let word = info.split_whitespace().next().unwrap_or("");
+                            if [FACTS_BLOCK, CHART_BLOCK, SOURCES_BLOCK].contains(&word) {
+                                let start = range.start + indent + fence_len;
+                                let end = range.start + first.len();
+                                edits.push((start..end, "toml".to_owned()));
+                            }
+                            open_fence = Some((range.clone(), fence));
+                        }
+                        _ => {}
+                    }
+                }
+                depth += 1;
+            }
+            Event::End(end) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0
+                    && end == TagEnd::CodeBlock
+                    && let Some((range, fence)) = open_fence.take()
+                {
+                    let text = body[range.clone()].trim_end();
+                    let last = text.lines().last().unwrap_or("").trim();
+                    let closed = text.lines().count() > 1
+                        && last.starts_with(&fence)
+                        && last.chars().all(|c| fence.starts_with(c));
+                    if !closed && range.end >= body.trim_end().len() {
+                        edits.push((body.len()..body.len(), format!("\n{fence}\n")));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if edits.is_empty() {
+        return body.to_owned();
+    }
+    let mut out = String::with_capacity(body.len() + 16);
+    let mut cursor = 0;
+    for (range, replacement) in edits {
+        if range.start < cursor {
+            continue;
+        }
+        out.push_str(&body[cursor..range.start]);
+        out.push_str(&replacement);
+        cursor = range.end;
+    }
+    out.push_str(&body[cursor..]);
+    if !body.ends_with('\n') && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// A top-level heading's source rewritten as a `###` heading with the same
+/// text: ATX (`## Text ##`) or setext (`Text` over `---`).
+fn demoted(source: &str) -> String {
+    let trimmed = source.trim_start();
+    let text = if trimmed.starts_with('#') {
+        trimmed.trim_start_matches('#').trim_end().to_owned()
+    } else {
+        // Setext: every line but the underline, joined.
+        let lines: Vec<&str> = source.trim_end().lines().collect();
+        lines[..lines.len().saturating_sub(1)]
+            .iter()
+            .map(|l| l.trim())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let text = text.trim();
+    let ends_in_newline = source.ends_with('\n');
+    format!("### {text}{}", if ends_in_newline { "\n" } else { "" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_read_back_as_written() {
+        for title in [
+            "Trade deficit (2022)",
+            "A *b* [c] {d} #e",
+            "1. not a list",
+            "x & y",
+        ] {
+            let events: String = Parser::new_ext(
+                &format!("## {}\n", escape_heading(title)),
+                structure_options(),
+            )
+            .filter_map(|e| match e {
+                Event::Text(t) => Some(t.to_string()),
+                _ => None,
+            })
+            .collect();
+            assert_eq!(events, title);
+        }
+    }
+
+    #[test]
+    fn bodies_keep_to_their_section() {
+        let body = "Text.\n\n## Inner\n\nSub\n---\n\n```facts\nx\n```\n\n```\nopen";
+        let fitted = fit_body(body);
+        assert!(fitted.contains("### Inner\n"), "{fitted}");
+        assert!(fitted.contains("### Sub\n"), "{fitted}");
+        assert!(fitted.contains("```toml\nx\n```"), "{fitted}");
+        assert!(fitted.trim_end().ends_with("open\n```"), "{fitted}");
+    }
+}

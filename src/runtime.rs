@@ -1,0 +1,656 @@
+//! The run loop: messages in, frames out, for any ratatui backend.
+//!
+//! Owns the order of things in a reading session: block for a message (or,
+//! after the reader moved, for at most a moment so the position is saved
+//! once they stop), apply it and everything already queued behind it, then
+//! draw once. A burst of resizes costs one layout and one frame.
+//!
+//! It touches no process globals — no stdin or stdout, no signals, no
+//! environment: the [`Source`] brings every message and does whatever the
+//! host's terminal needs (the local terminal in [`crate::terminal`], an SSH
+//! channel, or a script in a test), and the backend takes the frames. So
+//! one loop can run per SSH session, and a test can drive the whole loop in
+//! memory on ratatui's `TestBackend`.
+
+use std::collections::{HashSet, VecDeque};
+use std::error::Error;
+use std::io;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::crossterm::event as crossterm_event;
+use ratatui::layout::Rect;
+
+use crate::app::effect::{ExportError, Opened, SaveError};
+use crate::app::{App, Done, Effect, Event, Outcome};
+use crate::state::{Changes, Store};
+
+/// How long after the reader stops moving the position is saved.
+pub const SAVE_AFTER: Duration = Duration::from_millis(1500);
+
+/// What a [`Source`] tells the loop. Platform-neutral: the host maps its
+/// own signals and events onto these.
+#[derive(Debug)]
+pub enum Message {
+    /// Something for the app: input, a changed file.
+    Event(Event),
+    /// The window changed size; the new size is asked of the source.
+    Resized,
+    /// The terminal went away (hang-up, input failed).
+    HangUp,
+    /// The host asks the session to end (a terminating signal), exiting
+    /// with `exit_code`.
+    Terminate {
+        /// The process exit status the host wants.
+        exit_code: u8,
+    },
+    /// The host asks the session to stop until continued.
+    Suspend {
+        /// Stop the whole process group (ctrl-z), not only brief.
+        group: bool,
+    },
+    /// The session was continued after a stop.
+    Continued,
+}
+
+impl Message {
+    /// The message for a crossterm input event, if it means anything to
+    /// the reader (focus changes do not).
+    pub fn from_crossterm(event: crossterm_event::Event) -> Option<Self> {
+        let event = match event {
+            crossterm_event::Event::Key(key) => Event::Key(key),
+            crossterm_event::Event::Paste(text) => Event::Paste(text),
+            crossterm_event::Event::Mouse(mouse) => Event::Mouse(mouse),
+            crossterm_event::Event::Resize(width, height) => Event::Resize(width, height),
+            crossterm_event::Event::FocusGained | crossterm_event::Event::FocusLost => {
+                return None;
+            }
+        };
+        Some(Message::Event(event))
+    }
+}
+
+/// What [`Source::next`] found.
+#[derive(Debug)]
+pub enum Next {
+    /// A message.
+    Message(Message),
+    /// Nothing arrived within the timeout.
+    Timeout,
+    /// Nothing can arrive any more: every sender is gone.
+    Closed,
+}
+
+/// What became of the terminal while the session was stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resumed {
+    /// As it was left: nothing to do.
+    AsLeft,
+    /// Someone changed it and the source took it back: draw everything.
+    Retaken,
+    /// It is gone.
+    Gone,
+}
+
+/// Where the loop's messages come from, and the host's side of the
+/// terminal (stopping, taking it back).
+pub trait Source {
+    /// Blocks until a message arrives, or at most `timeout` if given.
+    fn next(&mut self, timeout: Option<Duration>) -> Next;
+
+    /// A message already queued, without waiting.
+    fn try_next(&mut self) -> Option<Message>;
+
+    /// The terminal's size now, if the host can ask it; else the last
+    /// reported size is used.
+    fn size(&mut self) -> Option<(u16, u16)> {
+        None
+    }
+
+    /// Called once, after the first frame is drawn (the local terminal
+    /// starts reading keys only then, so keys typed earlier wait in its
+    /// buffer).
+    fn first_frame_drawn(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Gives the terminal back, stops until continued, and takes it again.
+    /// `group` stops the whole process group. Hosts that cannot stop do
+    /// nothing.
+    fn suspend(&mut self, _group: bool) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// After [`Message::Continued`]: checks the terminal and takes it back
+    /// if someone changed it meanwhile.
+    fn continued(&mut self) -> io::Result<Resumed> {
+        Ok(Resumed::AsLeft)
+    }
+
+    /// A way for work done on other threads (a briefing being read) to
+    /// send its result into this source later, if the source has one.
+    fn post(&self) -> Option<Post> {
+        None
+    }
+}
+
+/// Sends an event into a [`Source`] from any thread.
+pub type Post = Arc<dyn Fn(Event) + Send + Sync>;
+
+/// Performs the app's [`Effect`]s.
+pub trait Effects {
+    /// Performs `effect`. A result ready at once is returned, and the loop
+    /// applies it before anything else; a slow one may instead be sent
+    /// later through `post`, when there is one.
+    fn perform(&mut self, effect: Effect, post: Option<&Post>) -> Option<Done>;
+}
+
+impl<E: Effects + ?Sized> Effects for &mut E {
+    fn perform(&mut self, effect: Effect, post: Option<&Post>) -> Option<Done> {
+        (**self).perform(effect, post)
+    }
+}
+
+/// Where the current time comes from, in seconds since the epoch.
+pub trait Clock {
+    /// The time now.
+    fn now(&self) -> u64;
+}
+
+impl<F: Fn() -> u64> Clock for F {
+    fn now(&self) -> u64 {
+        self()
+    }
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> u64 {
+        crate::state::now()
+    }
+}
+
+/// How a reading session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// The reader quit.
+    Quit,
+    /// The host asked the session to end ([`Message::Terminate`]).
+    Terminated {
+        /// The exit status asked for.
+        exit_code: u8,
+    },
+    /// The terminal went away.
+    HangUp,
+}
+
+/// The status shells report for a death by SIGHUP (128 + 1).
+const HANG_UP_EXIT_CODE: u8 = 129;
+
+impl Ending {
+    /// The process exit status for this ending: 0, the status the host
+    /// asked for, or 129 for hang-up as shells report it.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Ending::Quit => 0,
+            Ending::Terminated { exit_code } => exit_code,
+            Ending::HangUp => HANG_UP_EXIT_CODE,
+        }
+    }
+}
+
+/// A backend error as an `io::Error`, keeping one that already is (so the
+/// caller can still tell a hang-up by its OS error).
+fn io_error<E: Error + Send + Sync + 'static>(error: E) -> io::Error {
+    let boxed: Box<dyn Error + Send + Sync> = Box::new(error);
+    match boxed.downcast::<io::Error>() {
+        Ok(error) => *error,
+        Err(other) => io::Error::other(other),
+    }
+}
+
+/// What a session runs with besides its screen and model: where messages
+/// come from, who performs effects, and the clock.
+#[derive(Debug)]
+pub struct Host<S, E, C> {
+    /// The messages.
+    pub source: S,
+    /// The effects.
+    pub effects: E,
+    /// The time.
+    pub clock: C,
+}
+
+impl<S: Source, E: Effects, C: Clock> Host<S, E, C> {
+    /// Applies `event` to `app`, performs the effects it asks for, and
+    /// applies the results ready at once, until nothing is left.
+    fn apply(&mut self, app: &mut App, event: Event) -> Outcome {
+        let post = self.source.post();
+        apply(app, event, &mut self.effects, &self.clock, post.as_ref())
+    }
+}
+
+/// Applies `event` to `app` at the clock's time, performs the effects it
+/// asks for with `effects`, and applies their results that are ready at
+/// once, in order, until nothing is left. Returns the strongest outcome.
+pub fn apply<E: Effects, C: Clock>(
+    app: &mut App,
+    event: Event,
+    effects: &mut E,
+    clock: &C,
+    post: Option<&Post>,
+) -> Outcome {
+    let mut queue = VecDeque::from([event]);
+    let mut outcome = Outcome::Idle;
+    while let Some(event) = queue.pop_front() {
+        let step = app.update(event, clock.now());
+        outcome = merge(outcome, step.outcome);
+        for effect in step.effects {
+            if let Some(done) = effects.perform(effect, post) {
+                queue.push_back(Event::Done(done));
+            }
+        }
+    }
+    outcome
+}
+
+/// Saves on the way out of a session, from a model that will not be used
+/// again: call it once on every ending. Returns what went wrong, for the
+/// host to show (the screen may be gone by then).
+pub fn finish<E: Effects, C: Clock>(
+    app: &App,
+    effects: &mut E,
+    clock: &C,
+) -> Result<(), SaveError> {
+    match app
+        .exit_save(clock.now())
+        .and_then(|effect| effects.perform(effect, None))
+    {
+        Some(Done::Saved { result, .. }) => result,
+        _ => Ok(()),
+    }
+}
+
+/// Runs a session until it ends: draws the first frame, then applies
+/// messages from the host's source to `app` and draws after each batch. A
+/// failed write to the terminal ends the session with the error; it is
+/// never retried. It does not save on the way out: call [`finish`] after,
+/// whatever the ending.
+pub fn run<B, S, E, C>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    host: &mut Host<S, E, C>,
+) -> io::Result<Ending>
+where
+    B: Backend,
+    B::Error: Error + Send + Sync + 'static,
+    S: Source,
+    E: Effects,
+    C: Clock,
+{
+    full_redraw(terminal, app, host)?;
+    host.source.first_frame_drawn()?;
+    loop {
+        match next_batch(host, app) {
+            Batch::End(ending) => return Ok(ending),
+            Batch::Suspend { group } => {
+                host.source.suspend(group)?;
+                full_redraw(terminal, app, host)?;
+            }
+            Batch::Continued => match host.source.continued()? {
+                Resumed::AsLeft => {}
+                Resumed::Retaken => full_redraw(terminal, app, host)?,
+                Resumed::Gone => return Ok(Ending::HangUp),
+            },
+            Batch::Draw(Outcome::FullRedraw) => full_redraw(terminal, app, host)?,
+            Batch::Draw(Outcome::Redraw) => draw(terminal, app)?,
+            Batch::Draw(_) => {}
+        }
+    }
+}
+
+fn draw<B>(terminal: &mut Terminal<B>, app: &App) -> io::Result<()>
+where
+    B: Backend,
+    B::Error: Error + Send + Sync + 'static,
+{
+    terminal
+        .draw(|frame| crate::ui::render(app, frame))
+        .map_err(io_error)?;
+    Ok(())
+}
+
+/// Brings the model to the terminal's size and draws everything afresh.
+///
+/// `Terminal::resize` clears the screen and forgets the previous frame, so
+/// the draw writes every cell. (`Terminal::clear` would do the same but
+/// first asks the terminal where its cursor is: a round trip over SSH, with
+/// the answer arriving on the input thread instead.)
+fn full_redraw<B, S, E, C>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    host: &mut Host<S, E, C>,
+) -> io::Result<()>
+where
+    B: Backend,
+    B::Error: Error + Send + Sync + 'static,
+    S: Source,
+    E: Effects,
+    C: Clock,
+{
+    let (width, height) = host
+        .source
+        .size()
+        .unwrap_or((app.area.width, app.area.height));
+    if (width, height) != (app.area.width, app.area.height) {
+        host.apply(app, Event::Resize(width, height));
+    }
+    terminal
+        .resize(Rect::new(0, 0, width, height))
+        .map_err(io_error)?;
+    draw(terminal, app)
+}
+
+/// What one batch of queued messages asks the loop to do.
+enum Batch {
+    /// Leave.
+    End(Ending),
+    /// Stop until continued.
+    Suspend {
+        /// Stop the whole process group (ctrl-z), not only brief.
+        group: bool,
+    },
+    /// The session was continued: the terminal may need taking back.
+    Continued,
+    /// Draw as the outcome says.
+    Draw(Outcome),
+}
+
+/// Blocks for one message, then applies it and everything already queued
+/// behind it. Resizes are coalesced: only the last size of a burst is laid
+/// out, and it is asked of the source so the model and the frame agree.
+fn next_batch<S: Source, E: Effects, C: Clock>(host: &mut Host<S, E, C>, app: &mut App) -> Batch {
+    // Idle, the loop sleeps until something happens. Only after the reader
+    // moved does it wake once more, a moment later, to save the position.
+    let timeout = app.unsaved().then_some(SAVE_AFTER);
+    let first = match host.source.next(timeout) {
+        Next::Message(message) => message,
+        Next::Timeout => return Batch::Draw(host.apply(app, Event::SaveDue)),
+        // Every thread that could wake the loop is gone.
+        Next::Closed => return Batch::End(Ending::HangUp),
+    };
+    let mut outcome = Outcome::Idle;
+    let mut resize: Option<(u16, u16)> = None;
+    let mut next = Some(first);
+    while let Some(message) = next {
+        let step = match message {
+            Message::Event(Event::Resize(width, height)) => {
+                resize = Some((width, height));
+                Outcome::Idle
+            }
+            Message::Event(event @ (Event::Key(_) | Event::Paste(_))) => {
+                let resized = flush_resize(host, app, &mut resize);
+                merge(resized, host.apply(app, event))
+            }
+            Message::Event(event) => host.apply(app, event),
+            Message::HangUp => return Batch::End(Ending::HangUp),
+            Message::Terminate { exit_code } => {
+                return Batch::End(Ending::Terminated { exit_code });
+            }
+            Message::Suspend { group } => return Batch::Suspend { group },
+            Message::Continued => return Batch::Continued,
+            Message::Resized => {
+                resize = resize.or(Some((app.area.width, app.area.height)));
+                Outcome::Idle
+            }
+        };
+        outcome = merge(outcome, step);
+        match outcome {
+            Outcome::Quit => return Batch::End(Ending::Quit),
+            Outcome::Suspend => return Batch::Suspend { group: true },
+            _ => {}
+        }
+        next = host.source.try_next();
+    }
+    Batch::Draw(merge(outcome, flush_resize(host, app, &mut resize)))
+}
+
+/// Lays out a pending resize, at the size the terminal has now (crossterm
+/// and the signal thread both report a resize; the second finds nothing
+/// to do).
+fn flush_resize<S: Source, E: Effects, C: Clock>(
+    host: &mut Host<S, E, C>,
+    app: &mut App,
+    resize: &mut Option<(u16, u16)>,
+) -> Outcome {
+    let Some(reported) = resize.take() else {
+        return Outcome::Idle;
+    };
+    let (width, height) = host.source.size().unwrap_or(reported);
+    if (width, height) == (app.area.width, app.area.height) {
+        return Outcome::Idle;
+    }
+    host.apply(app, Event::Resize(width, height))
+}
+
+/// The stronger of two outcomes.
+fn merge(a: Outcome, b: Outcome) -> Outcome {
+    fn rank(o: Outcome) -> u8 {
+        match o {
+            Outcome::Idle => 0,
+            Outcome::Redraw => 1,
+            Outcome::FullRedraw => 2,
+            Outcome::Suspend => 3,
+            Outcome::Quit => 4,
+        }
+    }
+    if rank(b) >= rank(a) { b } else { a }
+}
+
+/// The effects as performed for the local user: briefings read from
+/// disk (off the UI thread when the source can take results later), state
+/// saved in the store, the one-page brief written to a new file.
+#[derive(Debug, Clone)]
+pub struct LocalEffects {
+    store: Option<Store>,
+    export_dir: PathBuf,
+    reloads: Arc<Mutex<Reloads>>,
+}
+
+/// Reloads under way, so that a burst of file changes reads the file at
+/// most twice and a file that blocks holds at most one thread.
+#[derive(Debug, Default)]
+struct Reloads {
+    /// Being read now.
+    running: HashSet<PathBuf>,
+    /// Changed again while being read: read once more after.
+    again: HashSet<PathBuf>,
+}
+
+impl LocalEffects {
+    /// Effects that remember state in `store` (none: not at all) and write
+    /// the one-page brief to `export_dir` (or, failing that, the store's
+    /// folder).
+    pub fn new(store: Option<Store>, export_dir: PathBuf) -> Self {
+        Self {
+            store,
+            export_dir,
+            reloads: Arc::default(),
+        }
+    }
+
+    fn open(store: Option<&Store>, path: PathBuf) -> Done {
+        let briefing = crate::loader::load_path(&path);
+        let saved = store.map(|store| store.load(&path));
+        Done::Opened(Box::new(Opened {
+            path,
+            briefing,
+            saved,
+        }))
+    }
+
+    fn reload(path: PathBuf) -> Done {
+        let briefing = crate::loader::load_path(&path).map(Box::new);
+        Done::Reloaded { path, briefing }
+    }
+
+    /// Reads the file again on a worker, and again after that for as long
+    /// as it keeps changing meanwhile.
+    fn spawn_reload(&self, path: PathBuf, post: &Post) -> Result<(), PathBuf> {
+        let reloads = Arc::clone(&self.reloads);
+        {
+            let mut state = reloads.lock().unwrap_or_else(|e| e.into_inner());
+            if state.running.contains(&path) {
+                state.again.insert(path);
+                return Ok(());
+            }
+            state.running.insert(path.clone());
+        }
+        let post = Arc::clone(post);
+        let worker_path = path.clone();
+        let spawned = std::thread::Builder::new()
+            .name("reload".to_owned())
+            .spawn(move || {
+                let path = worker_path;
+                loop {
+                    post(Event::Done(Self::reload(path.clone())));
+                    let mut state = reloads.lock().unwrap_or_else(|e| e.into_inner());
+                    if !state.again.remove(&path) {
+                        state.running.remove(&path);
+                        return;
+                    }
+                }
+            });
+        if spawned.is_err() {
+            let mut state = self.reloads.lock().unwrap_or_else(|e| e.into_inner());
+            state.running.remove(&path);
+            return Err(path);
+        }
+        Ok(())
+    }
+
+    fn save(&self, path: PathBuf, changes: &Changes) -> Done {
+        let result = match &self.store {
+            Some(store) => store
+                .update(&path, changes)
+                .map(|_| ())
+                .map_err(|source| SaveError {
+                    dir: store.dir().to_path_buf(),
+                    source,
+                }),
+            None => Ok(()),
+        };
+        Done::Saved { path, result }
+    }
+
+    /// Writes the brief to a new file in the export folder (or the state
+    /// folder if that is not writable), never overwriting one.
+    fn export(&self, stem: &str, text: &str, private: bool) -> Result<PathBuf, ExportError> {
+        let stem = format!("{stem}-brief");
+        let first = crate::export::write_new(&self.export_dir, &stem, "txt", text, private);
+        match (first, &self.store) {
+            (Err(ExportError::Folder { .. }), Some(store)) => {
+                crate::export::write_new(store.dir(), &stem, "txt", text, private)
+            }
+            (result, _) => result,
+        }
+    }
+}
+
+impl Effects for LocalEffects {
+    fn perform(&mut self, effect: Effect, post: Option<&Post>) -> Option<Done> {
+        match effect {
+            Effect::Open { path } => {
+                if let Some(post) = post {
+                    let (store, post) = (self.store.clone(), Arc::clone(post));
+                    let worker_path = path.clone();
+                    let spawned = std::thread::Builder::new()
+                        .name("open".to_owned())
+                        .spawn(move || post(Event::Done(Self::open(store.as_ref(), worker_path))));
+                    if spawned.is_ok() {
+                        return None;
+                    }
+                }
+                Some(Self::open(self.store.as_ref(), path))
+            }
+            Effect::Reload { path } => match post {
+                Some(post) => match self.spawn_reload(path, post) {
+                    Ok(()) => None,
+                    Err(path) => Some(Self::reload(path)),
+                },
+                None => Some(Self::reload(path)),
+            },
+            Effect::Save { path, changes } => Some(self.save(path, &changes)),
+            Effect::Export {
+                stem,
+                text,
+                private,
+            } => Some(Done::Exported(self.export(&stem, &text, private))),
+        }
+    }
+}
+
+/// Driving the app one event at a time on the calling thread, effects
+/// included — for tests, benchmarks and tools; a session uses [`run`].
+impl App {
+    /// Applies one event at the system clock's time, performs its effects
+    /// to completion with this app's own store and export folder, and
+    /// applies their results.
+    pub fn handle(&mut self, event: Event) -> Outcome {
+        let mut effects = LocalEffects::new(self.store.clone(), self.export_dir.clone());
+        apply(self, event, &mut effects, &SystemClock, None)
+    }
+
+    /// Saves the open briefing's position, read marks and notes now.
+    pub fn save(&mut self) -> Result<(), SaveError> {
+        let mut effects = LocalEffects::new(self.store.clone(), self.export_dir.clone());
+        let step = self.update(Event::SaveDue, SystemClock.now());
+        for effect in step.effects {
+            if let Some(Done::Saved { path, result }) = effects.perform(effect, None) {
+                result?;
+                self.update(
+                    Event::Done(Done::Saved {
+                        path,
+                        result: Ok(()),
+                    }),
+                    SystemClock.now(),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_the_shell_convention() {
+        assert_eq!(Ending::Quit.exit_code(), 0);
+        assert_eq!(Ending::Terminated { exit_code: 143 }.exit_code(), 143);
+        assert_eq!(Ending::HangUp.exit_code(), 129);
+    }
+
+    #[test]
+    fn merge_keeps_the_stronger_outcome() {
+        assert_eq!(merge(Outcome::Redraw, Outcome::Idle), Outcome::Redraw);
+        assert_eq!(
+            merge(Outcome::Idle, Outcome::FullRedraw),
+            Outcome::FullRedraw
+        );
+        assert_eq!(merge(Outcome::Quit, Outcome::Redraw), Outcome::Quit);
+    }
+
+    #[test]
+    fn backend_io_errors_keep_their_os_error() {
+        let error = io_error(io::Error::from_raw_os_error(5));
+        assert_eq!(error.raw_os_error(), Some(5));
+    }
+}

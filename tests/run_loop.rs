@@ -1,0 +1,346 @@
+//! The whole run loop in memory: scripted messages in, frames out on
+//! ratatui's `TestBackend`, effects performed by an executor that only
+//! records them. No pty, no terminal, no files.
+
+mod common;
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use brief::app::{Done, Effect, Event};
+use brief::runtime::{self, Effects, Ending, Host, Message, Next, Post, SAVE_AFTER, Source};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
+use ratatui::buffer::Cell;
+use ratatui::layout::{Position, Size};
+
+/// The time the scripted session happens at.
+const NOW: u64 = 1_750_000_000;
+
+/// A `TestBackend` that keeps the text of every frame flushed to it.
+struct Recording {
+    inner: TestBackend,
+    frames: Rc<RefCell<Vec<String>>>,
+}
+
+impl Recording {
+    fn text(&self) -> String {
+        let buffer = self.inner.buffer();
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            let mut line = String::new();
+            for x in 0..buffer.area.width {
+                line.push_str(buffer[(x, y)].symbol());
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+impl Backend for Recording {
+    type Error = <TestBackend as Backend>::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        self.inner.draw(content)
+    }
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        self.inner.hide_cursor()
+    }
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        self.inner.show_cursor()
+    }
+    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+        self.inner.get_cursor_position()
+    }
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
+        self.inner.set_cursor_position(position)
+    }
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.inner.clear()
+    }
+    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
+        self.inner.clear_region(clear_type)
+    }
+    fn size(&self) -> Result<Size, Self::Error> {
+        self.inner.size()
+    }
+    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
+        self.inner.window_size()
+    }
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        self.inner.flush()?;
+        let text = self.text();
+        self.frames.borrow_mut().push(text);
+        Ok(())
+    }
+}
+
+/// One step of a script.
+enum Step {
+    /// This message arrives.
+    Send(Message),
+    /// The reader waits: the loop must be waiting with the save timeout,
+    /// which then runs out.
+    Pause,
+    /// Check the last frame drawn.
+    Expect(Box<dyn Fn(&str)>),
+}
+
+/// A message source that plays a script.
+struct Script {
+    steps: VecDeque<Step>,
+    frames: Rc<RefCell<Vec<String>>>,
+    waits: Vec<Option<Duration>>,
+}
+
+impl Script {
+    fn new(frames: &Rc<RefCell<Vec<String>>>, steps: Vec<Step>) -> Self {
+        Self {
+            steps: steps.into(),
+            frames: Rc::clone(frames),
+            waits: Vec::new(),
+        }
+    }
+
+    /// Runs the checks at the front of the script.
+    fn check(&mut self) {
+        while let Some(Step::Expect(_)) = self.steps.front() {
+            if let Some(Step::Expect(check)) = self.steps.pop_front() {
+                let frames = self.frames.borrow();
+                check(frames.last().map(String::as_str).unwrap_or(""));
+            }
+        }
+    }
+}
+
+impl Source for Script {
+    fn next(&mut self, timeout: Option<Duration>) -> Next {
+        self.waits.push(timeout);
+        self.check();
+        match self.steps.pop_front() {
+            Some(Step::Send(message)) => Next::Message(message),
+            Some(Step::Pause) => {
+                assert_eq!(
+                    timeout,
+                    Some(SAVE_AFTER),
+                    "after moving, the loop waits to save"
+                );
+                Next::Timeout
+            }
+            Some(Step::Expect(_)) | None => Next::Closed,
+        }
+    }
+
+    fn try_next(&mut self) -> Option<Message> {
+        // Only messages queued together are drained; a pause or a check
+        // is a moment later.
+        match self.steps.front() {
+            Some(Step::Send(_)) => match self.steps.pop_front() {
+                Some(Step::Send(message)) => Some(message),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// Performs nothing: records each effect and answers as if it worked.
+#[derive(Debug, Default)]
+struct Recorder {
+    effects: Vec<Effect>,
+}
+
+impl Effects for Recorder {
+    fn perform(&mut self, effect: Effect, _post: Option<&Post>) -> Option<Done> {
+        self.effects.push(effect.clone());
+        match effect {
+            Effect::Save { path, .. } => Some(Done::Saved {
+                path,
+                result: Ok(()),
+            }),
+            _ => None,
+        }
+    }
+}
+
+fn key(name: &str) -> Step {
+    Step::Send(Message::Event(Event::Key(common::key(name))))
+}
+
+fn keys(names: &str) -> Vec<Step> {
+    names.split_whitespace().map(key).collect()
+}
+
+fn expect(check: impl Fn(&str) + 'static) -> Step {
+    Step::Expect(Box::new(check))
+}
+
+fn saves(recorder: &Recorder) -> Vec<&brief::state::Changes> {
+    recorder
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Save { changes, .. } => Some(changes),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn keys_in_frames_out_and_the_position_and_note_are_saved() {
+    let mut app = common::reader(100, 30);
+    let frames = Rc::new(RefCell::new(Vec::new()));
+    let backend = Recording {
+        inner: TestBackend::new(100, 30),
+        frames: Rc::clone(&frames),
+    };
+    let mut terminal = Terminal::new(backend).expect("test backend");
+    let mut script = vec![expect(|frame| {
+        assert!(frame.contains("Reading · Title"), "first frame:\n{frame}");
+    })];
+    script.extend(keys("j j ]"));
+    script.push(expect(|frame| {
+        assert!(frame.contains("Reading · Bottom line"), "after ]:\n{frame}");
+    }));
+    script.push(Step::Pause);
+    script.extend(keys("] a"));
+    script.extend("keep the €4bn figure".chars().map(|c| {
+        Step::Send(Message::Event(Event::Key(
+            ratatui::crossterm::event::KeyEvent::from(ratatui::crossterm::event::KeyCode::Char(c)),
+        )))
+    }));
+    script.push(key("esc"));
+    script.push(expect(|frame| {
+        assert!(
+            frame.contains("note on Espionage suspicion saved"),
+            "after the note:\n{frame}"
+        );
+        // The outline marks the section as having a note.
+        let line = frame
+            .lines()
+            .find(|l| l.contains("1 Espionage"))
+            .unwrap_or_default();
+        assert!(line.contains('✎'), "{frame}");
+    }));
+    script.push(key("q"));
+    let mut host = Host {
+        source: Script::new(&frames, script),
+        effects: Recorder::default(),
+        clock: || NOW,
+    };
+
+    let ending = runtime::run(&mut terminal, &mut app, &mut host).expect("the loop runs");
+    assert_eq!(ending, Ending::Quit);
+    assert!(host.source.steps.is_empty(), "the whole script was played");
+    // Idle, the loop never wakes by itself; it waited with a timeout only
+    // while the position was unsaved.
+    assert_eq!(host.source.waits.first(), Some(&None));
+
+    let saves = saves(&host.effects);
+    assert_eq!(saves.len(), 2, "{:?}", host.effects);
+    let position = saves[0].position.as_ref().expect("a position");
+    assert_eq!(position.part, "summary");
+    let note = saves[1]
+        .notes
+        .values()
+        .flatten()
+        .next()
+        .expect("the note is saved");
+    assert_eq!(note.text, "keep the €4bn figure");
+    assert_eq!(note.updated, NOW, "the time comes from the clock given");
+
+    // On the way out, what is pending is saved once more.
+    runtime::finish(&app, &mut host.effects, &host.clock).expect("saved");
+    assert_eq!(self::saves(&host.effects).len(), 3);
+}
+
+#[test]
+fn a_terminate_message_ends_with_its_exit_code_and_a_hang_up_with_129() {
+    for (message, code) in [
+        (Message::Terminate { exit_code: 143 }, 143),
+        (Message::HangUp, 129),
+    ] {
+        let mut app = common::reader(80, 24);
+        let frames = Rc::new(RefCell::new(Vec::new()));
+        let backend = Recording {
+            inner: TestBackend::new(80, 24),
+            frames: Rc::clone(&frames),
+        };
+        let mut terminal = Terminal::new(backend).expect("test backend");
+        let mut script = keys("j");
+        script.push(Step::Send(message));
+        let mut host = Host {
+            source: Script::new(&frames, script),
+            effects: Recorder::default(),
+            clock: || NOW,
+        };
+        let ending = runtime::run(&mut terminal, &mut app, &mut host).expect("the loop runs");
+        assert_eq!(ending.exit_code(), code);
+    }
+}
+
+#[test]
+fn a_burst_of_keys_queued_together_draws_one_frame() {
+    let mut app = common::reader(80, 24);
+    let frames = Rc::new(RefCell::new(Vec::new()));
+    let backend = Recording {
+        inner: TestBackend::new(80, 24),
+        frames: Rc::clone(&frames),
+    };
+    let mut terminal = Terminal::new(backend).expect("test backend");
+    let mut host = Host {
+        source: Script::new(&frames, keys("j j j j j j j j")),
+        effects: Recorder::default(),
+        clock: || NOW,
+    };
+    runtime::run(&mut terminal, &mut app, &mut host).expect("the loop runs");
+    // The first frame, then one for the whole burst.
+    assert_eq!(frames.borrow().len(), 2);
+}
+
+/// Reading a briefing again never holds up the loop: the real executor
+/// reads it on a worker thread, and the result arrives as an event sent
+/// from there (a slow disk or a large file leaves the screen live).
+#[test]
+fn a_reload_runs_off_the_ui_thread_and_comes_back_as_an_event() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("copy.toml");
+    std::fs::copy(common::root().join("briefings/alibaba-liege.toml"), &path).expect("copy");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let post: Post = {
+        let sender = Mutex::new(sender);
+        Arc::new(move |event| {
+            let _ = sender
+                .lock()
+                .expect("sender")
+                .send((std::thread::current().id(), event));
+        })
+    };
+    let mut effects = runtime::LocalEffects::new(None, dir.path().to_path_buf());
+    let result = effects.perform(Effect::Reload { path: path.clone() }, Some(&post));
+    assert!(result.is_none(), "the reload is left to a worker");
+    let (thread, event) = receiver.recv().expect("the reload's result arrives");
+    assert_ne!(
+        thread,
+        std::thread::current().id(),
+        "read on another thread"
+    );
+    match event {
+        Event::Done(Done::Reloaded {
+            path: reloaded,
+            briefing,
+        }) => {
+            assert_eq!(reloaded, path);
+            assert!(briefing.is_ok(), "{briefing:?}");
+        }
+        other => panic!("not a reload result: {other:?}"),
+    }
+}
