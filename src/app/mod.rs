@@ -24,7 +24,7 @@ mod remember;
 mod search_state;
 
 use std::path::PathBuf;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 use ratatui::layout::Rect;
@@ -192,7 +192,7 @@ impl App {
             (Some(store), Some(path)) => Some(store.load(path)),
             _ => None,
         };
-        app.open(Rc::new(briefing), name, path, saved);
+        app.open(Arc::new(briefing), name, path, saved);
         app.startup_message();
         app
     }
@@ -233,7 +233,7 @@ impl App {
 
     fn open(
         &mut self,
-        briefing: Rc<Briefing>,
+        briefing: Arc<Briefing>,
         name: String,
         path: Option<PathBuf>,
         saved: Option<(BriefingState, LoadNote)>,
@@ -472,7 +472,7 @@ impl App {
                 if *reader.briefing == *briefing {
                     return Outcome::Idle;
                 }
-                reader.replace_briefing(Rc::from(briefing));
+                reader.replace_briefing(Arc::from(briefing));
                 let changed = reader.marks.changed_count();
                 let text = match changed {
                     0 => "briefing updated on disk; reloaded".to_owned(),

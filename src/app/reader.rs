@@ -6,7 +6,7 @@
 //! changes, keeping the reader on the same paragraph. Nothing here draws or
 //! touches the terminal.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use ratatui::layout::Rect;
 
@@ -135,7 +135,7 @@ const HIDDEN_FACTS_WIDTH: usize = 30;
 #[derive(Debug, Clone)]
 pub struct ReaderState {
     /// The briefing.
-    pub briefing: Rc<Briefing>,
+    pub briefing: Arc<Briefing>,
     /// Its file name, sanitised, for the header.
     pub name: String,
     /// The laid-out document at the reading pane's width.
@@ -172,7 +172,7 @@ pub struct ReaderState {
 
 impl ReaderState {
     /// Opens `briefing` in a window of `area`.
-    pub fn new(briefing: Rc<Briefing>, name: String, area: Rect, glyphs: Glyphs) -> Self {
+    pub fn new(briefing: Arc<Briefing>, name: String, area: Rect, glyphs: Glyphs) -> Self {
         let panes = Panes::default();
         let geometry = Geometry::compute(area, panes);
         let mut state = Self {

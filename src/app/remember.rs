@@ -2,7 +2,7 @@
 //! marks, notes and changes into what the state file keeps, and back;
 //! replacing the briefing when its file changed on disk.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::editor::Editor;
 use super::marks::Marks;
@@ -195,7 +195,7 @@ impl ReaderState {
     /// Puts a new version of the briefing (edited on disk) in place of the
     /// open one, keeping the reader on the same section and paragraph, and
     /// marking what changed.
-    pub fn replace_briefing(&mut self, briefing: Rc<Briefing>) {
+    pub fn replace_briefing(&mut self, briefing: Arc<Briefing>) {
         let position = self.changes().position;
         let old = std::mem::replace(&mut self.briefing, briefing);
         self.marks.carry_over(&old, &self.briefing);
