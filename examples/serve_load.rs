@@ -13,6 +13,7 @@
 //!
 //! Only loopback traffic; the run is bounded by SESSIONS × KEYS and stops
 //! by itself.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;

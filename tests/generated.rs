@@ -1,6 +1,7 @@
 //! Generated briefings are valid and close to the size asked for; deeply
 //! nested bodies (10,000 levels) load, print and check through the binary
 //! with their nesting flattened; the fuzz seeds load and print.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 use brief::loader;
 use brief::testdata::{Spec, generate};

@@ -1,5 +1,6 @@
 //! Key scripts through the real dispatch path (`App::handle`): what a
 //! reader does, and what they then see.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 mod common;
 

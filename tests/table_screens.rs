@@ -1,6 +1,7 @@
 //! A table in the reader at the sizes staff use (120x40, 80x24 and a
 //! 40-column phone), in Unicode and in `--ascii`, as insta snapshots; and
 //! search finding and highlighting a word inside a cell.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 mod common;
 

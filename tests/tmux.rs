@@ -9,6 +9,7 @@
 //! installs it); elsewhere the test says loudly that it did not run.
 //! Every wait is for a condition on the screen, with a timeout.
 #![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
