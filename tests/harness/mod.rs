@@ -100,6 +100,8 @@ impl Spawn {
         command.env_remove("LC_CTYPE");
         command.env_remove("NO_COLOR");
         command.env_remove("BRIEF_TEST_PANIC");
+        // A backtrace would push a panic message off a 24-row screen.
+        command.env_remove("RUST_BACKTRACE");
         command.env("XDG_CONFIG_HOME", root().join("target/no-such-config"));
         // A state folder of its own, so a remembered position from another
         // run never changes what a test sees.
