@@ -103,7 +103,10 @@ impl SharedLibrary {
         let path = self.folder.join(name);
         let ours = match &self.only {
             Some(only) => only.file_name() == Some(name),
-            None => path.extension().is_some_and(|e| e == "toml") && path.is_file(),
+            // The same rule as the library's listing (TOML and Markdown).
+            None => {
+                crate::check::briefing_files(&self.folder).is_ok_and(|files| files.contains(&path))
+            }
         };
         if !ours {
             return false;
