@@ -63,8 +63,12 @@ fn cpu(pid: u32) -> Duration {
             .and_then(|f| f.parse::<f64>().ok())
             .unwrap_or(0.0)
     };
+    // /proc is Linux's; elsewhere the figures read as zero.
+    #[cfg(unix)]
     // SAFETY: sysconf with a valid name.
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    #[cfg(not(unix))]
+    let hz = 100.0;
     Duration::from_secs_f64((ticks(11) + ticks(12)) / hz)
 }
 

@@ -123,7 +123,7 @@ pub enum Command {
     },
     /// Serve the library over SSH: public keys only, no shell, each
     /// reader their own state, briefings above a reader's level invisible
-    Serve(crate::serve::ServeArgs),
+    Serve(Box<crate::serve::ServeArgs>),
 }
 
 /// Formats `print` writes.

@@ -6,6 +6,9 @@
 //! person's would. Waits are for conditions, with timeouts. Without an
 //! `ssh` client the tests say so and pass on a developer's machine, and
 //! fail under `CI=true`, where the client is installed.
+//!
+//! Unix only: the pseudo-terminal harness and the OpenSSH client are.
+#![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 mod harness;
