@@ -5,6 +5,7 @@
 //! `cargo bench -- shipped` or `-- 10MB` runs one half. The 10 MB cases take
 //! few samples so the whole run stays short: their spread is wider, their
 //! means are still honest.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 use std::hint::black_box;
 use std::path::Path;

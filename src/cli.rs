@@ -121,6 +121,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = BriefFormat::Text)]
         format: BriefFormat,
     },
+    /// Serve the library over SSH: public keys only, no shell, each
+    /// reader their own state, briefings above a reader's level invisible
+    Serve(Box<crate::serve::ServeArgs>),
 }
 
 /// Formats `print` writes.

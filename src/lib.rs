@@ -25,6 +25,7 @@ pub mod print;
 pub mod runtime;
 pub mod sanitize;
 pub mod search;
+pub mod serve;
 pub mod state;
 pub mod terminal;
 pub mod testdata;

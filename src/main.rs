@@ -49,6 +49,7 @@ fn main() -> ExitCode {
         Some(Command::Print { file, width, .. }) => {
             run_print(&file, width.map(usize::from), glyphs)
         }
+        Some(Command::Serve(args)) => brief::serve::run(&args, cli.ascii, cli.no_color),
         None => {
             // Settings from config.toml, before the screen is taken so that
             // a problem with them can be shown.

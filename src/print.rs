@@ -37,7 +37,14 @@ pub fn write(
         out.write_all(b"\n")?;
     }
     for notice in &briefing.notices {
-        writeln!(out, "\nNote: {notice}.")?;
+        // Wrapped like the rest, so no line is wider than asked.
+        let note = format!("Note: {notice}.");
+        out.write_all(b"\n")?;
+        for line in crate::text::wrap(&[(note.as_str(), ())], width.max(1), &[], &[]) {
+            let text: String = line.into_iter().map(|(t, _)| t).collect();
+            out.write_all(text.trim_end().as_bytes())?;
+            out.write_all(b"\n")?;
+        }
     }
     out.flush()
 }

@@ -136,7 +136,7 @@ impl Fragment for Word {
 ///
 /// `first_indent` starts the first line, `rest_indent` every other line
 /// (list bullets and quote bars); both count against the width. Indents are
-/// cut if the width is too small to hold them and one column of text.
+/// cut to leave at least half the width (and one column) to the text.
 /// A `\n` in the text is a hard break.
 pub fn wrap<S: Copy + PartialEq>(
     spans: &[(&str, S)],
@@ -185,8 +185,11 @@ pub fn wrap_each<S: Copy + PartialEq>(
         end += text.len();
         runs.push((end, *style));
     }
-    let first = fit_indent(first_indent, width - 1);
-    let rest = fit_indent(rest_indent, width - 1);
+    // Indents (quote bars, bullets) leave at least half the line to the
+    // text, so deep nesting in a narrow pane still reads as words.
+    let indent_room = width - (width / 2).max(1);
+    let first = fit_indent(first_indent, indent_room);
+    let rest = fit_indent(rest_indent, indent_room);
     let first_avail = width - indent_width(&first);
     let rest_avail = width - indent_width(&rest);
 

@@ -2,6 +2,7 @@
 //! mode (tests/fixtures/invalid), each asserted by exit status and the exact
 //! `file:line:col: error: message — hint` line an analyst would read, plus the
 //! command-line cases (folders, several paths, no path, missing files).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -259,6 +260,42 @@ const CASES: &[Case] = &[
         "`title` at the top level is empty",
         Some("write the title, or remove the entry"),
     ),
+    // Markdown briefings: placed in the .md file, inside its blocks too.
+    case(
+        "md_facts_block_unknown_key.md",
+        10,
+        1,
+        "unknown key `valeu` in fact 1 of section 1",
+        Some("did you mean `value`?"),
+    ),
+    case(
+        "md_front_matter_unclosed.md",
+        1,
+        1,
+        "the front matter opened here with +++ is never closed",
+        Some("end it with a line holding only +++"),
+    ),
+    case(
+        "md_no_title.md",
+        1,
+        1,
+        "the briefing has no title",
+        Some("begin the text with a `# Title` heading, or give `title` in front matter"),
+    ),
+    case(
+        "md_chart_before_sections.md",
+        3,
+        1,
+        "a ```chart block belongs to a section, and this one is before the first `##` heading",
+        Some("move it below the `##` heading of its section"),
+    ),
+    case(
+        "md_yaml_bad_date.md",
+        3,
+        7,
+        "`date` in the front matter must be a date, not `next week`",
+        Some("write a date such as `date: 2023-10-12`"),
+    ),
 ];
 
 /// The diagnostic lines (`file:line:col: …`) of a check's stderr, without
@@ -502,7 +539,8 @@ fn valid_fixtures_pass() {
     assert_eq!(
         text(&output.stdout),
         "ok  tests/fixtures/valid/every_field.toml: 2 sections, 3 facts, 1 chart, 2 sources\n\
-         ok  tests/fixtures/valid/minimal.toml: 1 section, 0 facts, 0 sources\n"
+         ok  tests/fixtures/valid/minimal.toml: 1 section, 0 facts, 0 sources\n\
+         ok  tests/fixtures/valid/yaml_front_matter.md: 2 sections, 1 fact, 1 chart, 0 sources\n"
     );
 }
 

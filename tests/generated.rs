@@ -1,4 +1,7 @@
-//! Generated briefings are valid and close to the size asked for.
+//! Generated briefings are valid and close to the size asked for; deeply
+//! nested bodies (10,000 levels) load, print and check through the binary
+//! with their nesting flattened; the fuzz seeds load and print.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 use brief::loader;
 use brief::testdata::{Spec, generate};
@@ -62,4 +65,84 @@ fn generated_bodies_hold_tables_and_footnotes() {
     assert!(tables > 10, "tables: {tables}");
     assert!(notes > 5, "sections with footnotes: {notes}");
     assert!(briefing.notices.is_empty(), "{:?}", briefing.notices);
+}
+
+/// A one-section briefing whose body is `body`, in a temporary file.
+fn briefing_file(body: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("deep.toml");
+    let text =
+        format!("title = \"Deep\"\n[[sections]]\ntitle = \"Body\"\nbody = '''\n{body}\n'''\n");
+    std::fs::write(&path, text).expect("written");
+    (dir, path)
+}
+
+fn brief(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(args)
+        .output()
+        .expect("the brief binary runs")
+}
+
+#[test]
+fn ten_thousand_levels_of_nesting_are_flattened_not_fatal() {
+    for prefix in [">", "- ", "1. ", "> - "] {
+        let (_dir, path) = briefing_file(&format!("{}deep text", prefix.repeat(10_000)));
+        let check = brief(&["check".as_ref(), path.as_os_str()]);
+        let stderr = String::from_utf8_lossy(&check.stderr);
+        assert_eq!(check.status.code(), Some(0), "{prefix:?}: {stderr}");
+        assert!(
+            stderr.contains("warning") && stderr.contains("levels deep"),
+            "{prefix:?}: the flattening is reported: {stderr}"
+        );
+        let print = brief(&[
+            "print".as_ref(),
+            path.as_os_str(),
+            "--width".as_ref(),
+            "40".as_ref(),
+        ]);
+        assert_eq!(
+            print.status.code(),
+            Some(0),
+            "{prefix:?}: {}",
+            String::from_utf8_lossy(&print.stderr)
+        );
+        let out = String::from_utf8_lossy(&print.stdout);
+        let flowed: String = out.split_whitespace().collect();
+        assert!(flowed.contains("deeptext"), "{prefix:?}: the text is kept");
+        for line in out.lines() {
+            assert!(brief::text::width(line) <= 40, "{prefix:?}: {line:?}");
+        }
+        // Linear in the input: the printed text is a small multiple of
+        // the body, not its square.
+        assert!(
+            out.len() < 200_000,
+            "{prefix:?}: {} bytes printed",
+            out.len()
+        );
+    }
+}
+
+#[test]
+fn the_fuzz_seeds_load_and_print() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/briefing_loader");
+    let mut seeds = 0;
+    for entry in std::fs::read_dir(dir).expect("the seeds are kept") {
+        let path = entry.expect("an entry").path();
+        let data = std::fs::read(&path).expect("readable");
+        let (width, rest) = data.split_first().expect("a width byte");
+        let source = std::str::from_utf8(rest).expect("UTF-8");
+        let briefing = loader::load_str("seed.toml", source).expect("a seed loads");
+        for glyphs in [brief::glyphs::Glyphs::UNICODE, brief::glyphs::Glyphs::ASCII] {
+            let mut out = Vec::new();
+            let width = usize::from(width % 120) + 1;
+            brief::print::write(&briefing, width, glyphs, &mut out).expect("printed");
+            let text = String::from_utf8(out).expect("UTF-8");
+            for line in text.lines() {
+                assert!(brief::text::width(line) <= width, "{path:?}: {line:?}");
+            }
+        }
+        seeds += 1;
+    }
+    assert!(seeds >= 5, "{seeds} seeds");
 }

@@ -6,6 +6,7 @@
 //! by random keys are drawn through both backends into `vt100` terminal
 //! emulators; after every frame the two screens must agree cell by cell,
 //! contents and attributes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 use std::cell::RefCell;
 use std::io::{self, Write};

@@ -1,5 +1,6 @@
 //! `brief print` through the real binary: the shipped briefing as plain
 //! text at several widths, errors, usage, and a reader that stops early.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -166,4 +167,27 @@ fn a_reader_that_stops_early_is_not_an_error() {
     let output = child.wait_with_output().expect("wait");
     assert!(output.status.success(), "exit status {:?}", output.status);
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+#[test]
+fn format_markdown_is_the_whole_briefing_and_with_brief_the_one_page() {
+    let whole = brief(&["print", BRIEFING, "--format", "markdown"]);
+    assert_eq!(whole.status.code(), Some(0));
+    let whole = String::from_utf8(whole.stdout).expect("UTF-8");
+    assert!(whole.starts_with("+++\ntitle = "), "{whole}");
+    let briefing = loader::load_path(Path::new(BRIEFING)).expect("valid");
+    for section in &briefing.sections {
+        assert!(
+            whole.contains(&format!("\n## {}", section.title)),
+            "section {} missing:\n{whole}",
+            section.title
+        );
+    }
+    assert!(whole.contains("```facts\n[[facts]]\n"), "{whole}");
+    assert!(whole.contains("```chart\n"), "{whole}");
+    let one_page = brief(&["print", BRIEFING, "--brief", "--format", "markdown"]);
+    assert_eq!(one_page.status.code(), Some(0));
+    let one_page = String::from_utf8(one_page.stdout).expect("UTF-8");
+    assert!(!one_page.starts_with("+++"), "{one_page}");
+    assert!(one_page.len() < whole.len());
 }

@@ -3,6 +3,7 @@
 //! suspend and resume work under a job-control shell, and the reader
 //! adapts to the terminal it is given (dumb, monochrome, ASCII, small).
 #![cfg(unix)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 mod harness;
 

@@ -1,5 +1,6 @@
 //! Key scripts through the real dispatch path (`App::handle`): what a
 //! reader does, and what they then see.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 mod common;
 
@@ -85,8 +86,8 @@ fn tab_moves_focus_and_the_outline_jumps_on_enter() {
     let top = state(&app).top;
     press(&mut app, "j j j");
     assert_eq!(state(&app).top, top);
-    let selected = state(&app).outline_selected;
-    let entry = state(&app).outline[selected].clone();
+    let selected = state(&app).outline.selected;
+    let entry = state(&app).outline.entries[selected].clone();
     press(&mut app, "enter");
     assert_eq!(state(&app).top, entry.line);
     assert_eq!(state(&app).focus, Focus::Reader);

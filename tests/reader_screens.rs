@@ -1,5 +1,6 @@
 //! Whole screens on `TestBackend` at the sizes staff use (wide, 80x24, a
 //! 40-column phone), reviewed as insta snapshots.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 mod common;
 

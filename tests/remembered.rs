@@ -1,5 +1,6 @@
 //! Remembered position and read marks, through the real dispatch path and
 //! a real state folder.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! The whole run loop in memory: scripted messages in, frames out on
 //! ratatui's `TestBackend`, effects performed by an executor that only
 //! records them. No pty, no terminal, no files.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 mod common;
 

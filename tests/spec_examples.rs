@@ -13,6 +13,7 @@
 //! `brief print` runs) and as the one section of a Markdown briefing, and,
 //! all examples of a file together as the sections of one briefing,
 //! through the real binary.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 use std::collections::HashSet;
 use std::path::Path;

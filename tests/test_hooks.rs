@@ -3,6 +3,7 @@
 //! main or the input thread restores the terminal with the message readable
 //! on the normal screen; the exit hook runs exactly once on every ending.
 #![cfg(all(unix, feature = "test-hooks"))]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 mod harness;
 

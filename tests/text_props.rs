@@ -7,6 +7,7 @@
 //! What is checked is what a reader would see go wrong: a control sequence
 //! reaching the terminal, a line running past the edge, a character cut in
 //! half, or text silently missing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 use proptest::prelude::*;
 use proptest::sample::select;

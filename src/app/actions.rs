@@ -3,7 +3,7 @@
 //! The one place behaviour lives; everything here is a change of the model
 //! and, at most, a message for the status line.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::effect::{Effect, Opened};
 use super::geometry::Overlay;
@@ -260,7 +260,7 @@ impl App {
         let Some(library) = &mut self.library else {
             return Outcome::Idle;
         };
-        let fresh = LibraryEntry::from_loaded(&opened.path, opened.briefing.map(Rc::new));
+        let fresh = LibraryEntry::from_loaded(&opened.path, opened.briefing.map(Arc::new));
         let briefing = fresh.briefing.clone();
         let name = fresh.name.clone();
         if let Some(slot) = library.entries.iter_mut().find(|e| e.path == opened.path) {

@@ -5,8 +5,12 @@
 //! and by the view (to draw): the two can never disagree. Wide windows get
 //! three panes, medium ones outline and reading pane with the sidebar as an
 //! overlay, narrow ones the reading pane alone with full-screen overlays.
+//! The library's list geometry and the outline's scroll offset live here
+//! too, so drawing and mouse hit-testing share them.
 
 use ratatui::layout::Rect;
+
+use crate::app::library::LibraryState;
 
 /// Below this many columns the screen shows a "too small" notice.
 pub const MIN_WIDTH: u16 = 20;
@@ -213,6 +217,61 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
         width,
         height,
     )
+}
+
+/// Rows each library entry takes: title, details, a blank.
+pub const LIBRARY_ROWS_PER_ENTRY: u16 = 3;
+
+/// The first library entry shown in a list `rows` tall, keeping the
+/// selection visible.
+pub fn library_list_offset(library: &LibraryState, rows: u16) -> usize {
+    let room = usize::from(rows / LIBRARY_ROWS_PER_ENTRY).max(1);
+    if library.selected >= room {
+        library.selected + 1 - room
+    } else {
+        0
+    }
+}
+
+/// The rectangle the library's entries are drawn in (a window of `area`),
+/// and the row the list starts at, below the filter line if one is shown.
+pub fn library_list_area(library: &LibraryState, area: Rect) -> (Rect, u16) {
+    let body = Rect::new(
+        area.x,
+        area.y + 1,
+        area.width,
+        area.height.saturating_sub(2),
+    );
+    let inner = text_area(body);
+    let filter_rows = if library.filtering || !library.filter.is_empty() {
+        2
+    } else {
+        0
+    };
+    (inner, inner.y + filter_rows)
+}
+
+/// The visible-list index of the library entry drawn at row `y`, for
+/// mouse clicks.
+pub fn library_entry_at(library: &LibraryState, area: Rect, y: u16) -> Option<usize> {
+    let (inner, top) = library_list_area(library, area);
+    let bottom = inner.y + inner.height;
+    if y < top || y >= bottom {
+        return None;
+    }
+    let index = library_list_offset(library, bottom - top)
+        + usize::from((y - top) / LIBRARY_ROWS_PER_ENTRY);
+    (index < library.visible.len()).then_some(index)
+}
+
+/// The first outline entry shown in a pane `height` rows tall, so that the
+/// selection is visible. Used by the view and by mouse clicks.
+pub fn outline_offset(selected: usize, height: usize) -> usize {
+    if height == 0 || selected < height {
+        0
+    } else {
+        selected + 1 - height
+    }
 }
 
 #[cfg(test)]

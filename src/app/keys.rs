@@ -5,10 +5,8 @@
 //! line, the note editor). Pasted text only ever becomes text.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::Rect;
 
 use super::editor::EditOutcome;
-use super::geometry::{self, Overlay, Panes};
 use super::{App, Level, Message, Outcome, Screen};
 use crate::action::{Action, Context};
 use crate::keymap::Key;
@@ -119,32 +117,16 @@ impl App {
         Outcome::Redraw
     }
 
-    /// Where the help overlay is drawn.
-    pub fn help_rect(&self) -> Option<Rect> {
-        let panes = Panes {
-            overlay: Some(Overlay::Help),
-            ..Panes::default()
-        };
-        geometry::Geometry::compute(self.area, panes)
-            .overlay
-            .map(|(_, rect)| rect)
-    }
-
     pub(super) fn scroll_help(&mut self, delta: isize) {
-        let Some(rect) = self.help_rect() else {
-            return;
-        };
-        let text = geometry::text_area(rect);
-        let rows = crate::ui::help_line_count(self, usize::from(text.width));
-        let last = rows.saturating_sub(usize::from(text.height));
-        self.help_top = self.help_top.saturating_add_signed(delta).min(last);
+        super::help::scroll(self, delta);
     }
 
     pub(super) fn set_help(&mut self, open: bool) {
-        self.help_top = 0;
-        match &mut self.screen {
-            Screen::Reader(reader) => reader.set_help(open),
-            Screen::Library => self.library_help = open,
+        self.help.set_open(open);
+        // Help takes the overlay's place: an open outline or sidebar
+        // overlay closes under it.
+        if open && let Screen::Reader(reader) = &mut self.screen {
+            reader.hide_overlay();
         }
     }
 

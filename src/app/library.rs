@@ -6,7 +6,7 @@
 //! error; the others stay usable.
 
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::app::marks::Marks;
 use crate::check::briefing_files;
@@ -24,7 +24,7 @@ pub struct LibraryEntry {
     /// Its file name, sanitised.
     pub name: String,
     /// The briefing, or the first problem found in it.
-    pub briefing: Result<Rc<Briefing>, Diagnostic>,
+    pub briefing: Result<Arc<Briefing>, Diagnostic>,
     /// Sections read, if anything is remembered.
     pub read: Option<usize>,
     /// Sections changed since they were read.
@@ -38,11 +38,11 @@ pub struct LibraryEntry {
 impl LibraryEntry {
     /// Loads the file at `path`.
     pub fn load(path: &Path) -> Self {
-        Self::from_loaded(path, loader::load_path(path).map(Rc::new))
+        Self::from_loaded(path, loader::load_path(path).map(Arc::new))
     }
 
     /// The entry for the file at `path`, given what loading it gave.
-    pub fn from_loaded(path: &Path, loaded: Result<Rc<Briefing>, loader::LoadError>) -> Self {
+    pub fn from_loaded(path: &Path, loaded: Result<Arc<Briefing>, loader::LoadError>) -> Self {
         let name = path
             .file_name()
             .map(|n| display_name(Path::new(n)))

@@ -14,6 +14,7 @@ pub mod editor;
 pub mod effect;
 pub mod find;
 pub mod geometry;
+pub mod help;
 mod keys;
 pub mod library;
 pub mod marks;
@@ -23,7 +24,7 @@ mod remember;
 mod search_state;
 
 use std::path::PathBuf;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 use ratatui::layout::Rect;
@@ -36,7 +37,6 @@ use crate::model::Briefing;
 use crate::state::{BriefingState, LoadNote, Store};
 use crate::theme::Theme;
 pub use effect::{Done, Effect};
-use geometry::Overlay;
 use library::LibraryState;
 use reader::{Focus, ReaderState};
 
@@ -130,10 +130,8 @@ pub struct App {
     pub screen: Screen,
     /// The status-line message, if any.
     pub message: Option<Message>,
-    /// The help overlay is open on the library screen.
-    pub library_help: bool,
-    /// First line of the help overlay shown.
-    pub help_top: usize,
+    /// The help overlay, on either screen.
+    pub help: help::HelpState,
     /// The window size.
     pub area: Rect,
     /// Where state is remembered.
@@ -194,7 +192,7 @@ impl App {
             (Some(store), Some(path)) => Some(store.load(path)),
             _ => None,
         };
-        app.open(Rc::new(briefing), name, path, saved);
+        app.open(Arc::new(briefing), name, path, saved);
         app.startup_message();
         app
     }
@@ -208,8 +206,7 @@ impl App {
             library: None,
             screen: Screen::Library,
             message: None,
-            library_help: false,
-            help_top: 0,
+            help: help::HelpState::default(),
             area,
             store: settings.store,
             mouse: settings.mouse,
@@ -236,7 +233,7 @@ impl App {
 
     fn open(
         &mut self,
-        briefing: Rc<Briefing>,
+        briefing: Arc<Briefing>,
         name: String,
         path: Option<PathBuf>,
         saved: Option<(BriefingState, LoadNote)>,
@@ -263,7 +260,7 @@ impl App {
         }
         reader.path = path;
         self.screen = Screen::Reader(Box::new(reader));
-        self.help_top = 0;
+        self.help = help::HelpState::default();
         if let Some(notice) = notice {
             self.message = Some(Message {
                 level: Level::Warning,
@@ -343,10 +340,12 @@ impl App {
 
     /// True if the help overlay is open.
     pub fn help_open(&self) -> bool {
-        match &self.screen {
-            Screen::Reader(reader) => reader.panes.overlay == Some(Overlay::Help),
-            Screen::Library => self.library_help,
-        }
+        self.help.open
+    }
+
+    /// Where the help overlay is drawn.
+    pub fn help_rect(&self) -> Option<Rect> {
+        help::rect(self.area)
     }
 
     /// The context keys are looked up in now.
@@ -473,7 +472,7 @@ impl App {
                 if *reader.briefing == *briefing {
                     return Outcome::Idle;
                 }
-                reader.replace_briefing(Rc::from(briefing));
+                reader.replace_briefing(Arc::from(briefing));
                 let changed = reader.marks.changed_count();
                 let text = match changed {
                     0 => "briefing updated on disk; reloaded".to_owned(),

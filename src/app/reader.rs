@@ -6,7 +6,7 @@
 //! changes, keeping the reader on the same paragraph. Nothing here draws or
 //! touches the terminal.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use ratatui::layout::Rect;
 
@@ -45,6 +45,89 @@ pub struct OutlineEntry {
     pub line: usize,
 }
 
+/// The outline pane's state: its entries for the current layout and the
+/// selection.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutlineState {
+    /// The entries, in document order.
+    pub entries: Vec<OutlineEntry>,
+    /// The selected entry.
+    pub selected: usize,
+}
+
+impl OutlineState {
+    /// Moves the selection by `delta`, staying in range.
+    pub fn select(&mut self, delta: isize) {
+        let last = self.entries.len().saturating_sub(1);
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+    }
+
+    /// The selected entry, if there is one.
+    pub fn selected_entry(&self) -> Option<&OutlineEntry> {
+        self.entries.get(self.selected)
+    }
+}
+
+/// The key-facts sidebar's state: the lines for one part, laid out at the
+/// sidebar's width, how far they are scrolled, and search matches in them.
+#[derive(Debug, Clone)]
+pub struct FactsState {
+    /// The sidebar's lines, for `part`.
+    pub lines: Lines,
+    /// The part whose facts the sidebar shows.
+    pub part: Part,
+    /// First line shown.
+    pub top: usize,
+    /// Rows of text in the sidebar.
+    pub height: usize,
+    /// Search matches in the lines.
+    pub matches: Vec<Match>,
+}
+
+impl Default for FactsState {
+    fn default() -> Self {
+        Self {
+            lines: Lines::default(),
+            part: Part::Front,
+            top: 0,
+            height: 1,
+            matches: Vec::new(),
+        }
+    }
+}
+
+impl FactsState {
+    /// Drops the lines, so the next sync lays them out again (the
+    /// briefing, a note or the width changed).
+    pub fn forget(&mut self) {
+        self.lines = Lines::default();
+    }
+
+    /// True if the lines are not those of `part` at `width`.
+    fn stale(&self, part: Part, width: usize) -> bool {
+        part != self.part || width != self.lines.width() || self.lines.is_empty()
+    }
+
+    /// Shows `lines` for `part`, from the top if the part changed.
+    fn show(&mut self, part: Part, lines: Lines) {
+        if part != self.part {
+            self.top = 0;
+        }
+        self.part = part;
+        self.lines = lines;
+    }
+
+    /// Scrolls by `delta` lines (clamped at the next sync).
+    fn scroll(&mut self, delta: isize) {
+        self.top = self.top.saturating_add_signed(delta);
+    }
+
+    /// Keeps the last page full.
+    fn clamp(&mut self) {
+        self.top = self.top.min(self.lines.len().saturating_sub(self.height));
+    }
+}
+
 /// Width the sidebar is laid out at when it is not on screen.
 const HIDDEN_FACTS_WIDTH: usize = 30;
 
@@ -52,7 +135,7 @@ const HIDDEN_FACTS_WIDTH: usize = 30;
 #[derive(Debug, Clone)]
 pub struct ReaderState {
     /// The briefing.
-    pub briefing: Rc<Briefing>,
+    pub briefing: Arc<Briefing>,
     /// Its file name, sanitised, for the header.
     pub name: String,
     /// The laid-out document at the reading pane's width.
@@ -67,26 +150,16 @@ pub struct ReaderState {
     pub panes: Panes,
     /// The current frame's rectangles.
     pub geometry: Geometry,
-    /// The outline's entries for the current layout.
-    pub outline: Vec<OutlineEntry>,
-    /// The selected outline entry.
-    pub outline_selected: usize,
-    /// The sidebar's lines, for `facts_part`.
-    pub facts: Lines,
-    /// The part whose facts the sidebar shows.
-    pub facts_part: Part,
-    /// First sidebar line shown.
-    pub facts_top: usize,
-    /// Rows of text in the sidebar.
-    pub facts_height: usize,
+    /// The outline: its entries and selection.
+    pub outline: OutlineState,
+    /// The key-facts sidebar: its lines, scroll and matches.
+    pub facts: FactsState,
     /// Drawing characters.
     pub glyphs: Glyphs,
     /// The search, if one is active.
     pub search: Option<SearchState>,
     /// Where each line's searchable text starts; computed on first search.
     pub(super) search_starts: Vec<u32>,
-    /// Search matches in the sidebar's lines.
-    pub facts_matches: Vec<Match>,
     /// Read marks, notes and changes since last read.
     pub marks: Marks,
     /// The position changed since it was last saved.
@@ -99,7 +172,7 @@ pub struct ReaderState {
 
 impl ReaderState {
     /// Opens `briefing` in a window of `area`.
-    pub fn new(briefing: Rc<Briefing>, name: String, area: Rect, glyphs: Glyphs) -> Self {
+    pub fn new(briefing: Arc<Briefing>, name: String, area: Rect, glyphs: Glyphs) -> Self {
         let panes = Panes::default();
         let geometry = Geometry::compute(area, panes);
         let mut state = Self {
@@ -111,16 +184,11 @@ impl ReaderState {
             focus: Focus::Reader,
             panes,
             geometry,
-            outline: Vec::new(),
-            outline_selected: 0,
-            facts: Lines::default(),
-            facts_part: Part::Front,
-            facts_top: 0,
-            facts_height: 1,
+            outline: OutlineState::default(),
+            facts: FactsState::default(),
             glyphs,
             search: None,
             search_starts: Vec::new(),
-            facts_matches: Vec::new(),
             marks: Marks::default(),
             unsaved: false,
             path: None,
@@ -159,9 +227,9 @@ impl ReaderState {
                     mark_strike: false,
                 },
             );
-            self.outline = outline_entries(&self.briefing, &self.doc);
+            self.outline.entries = outline_entries(&self.briefing, &self.doc);
             self.restore(position);
-            self.facts = Lines::default();
+            self.facts.forget();
             self.search_starts.clear();
             if self.search.is_some() {
                 self.refresh_search();
@@ -224,7 +292,7 @@ impl ReaderState {
 
     /// The outline entry the reading position is in.
     pub fn current_entry(&self) -> usize {
-        let after = self.outline.partition_point(|e| e.line <= self.top);
+        let after = self.outline.entries.partition_point(|e| e.line <= self.top);
         after.saturating_sub(1)
     }
 
@@ -236,20 +304,15 @@ impl ReaderState {
         let width = facts_rect.map_or(HIDDEN_FACTS_WIDTH, |r| {
             usize::from(text_area(r).width).max(1)
         });
-        self.facts_height = facts_rect.map_or(1, |r| usize::from(text_area(r).height).max(1));
-        if part != self.facts_part || width != self.facts.width() || self.facts.is_empty() {
-            if part != self.facts_part {
-                self.facts_top = 0;
-            }
-            self.facts_part = part;
-            self.facts = self.facts_lines(part, width);
+        self.facts.height = facts_rect.map_or(1, |r| usize::from(text_area(r).height).max(1));
+        if self.facts.stale(part, width) {
+            let lines = self.facts_lines(part, width);
+            self.facts.show(part, lines);
             self.refresh_facts_matches();
         }
-        self.facts_top = self
-            .facts_top
-            .min(self.facts.len().saturating_sub(self.facts_height));
+        self.facts.clamp();
         if self.focus != Focus::Outline {
-            self.outline_selected = self.current_entry();
+            self.outline.selected = self.current_entry();
         }
         if !self.focus_visible(self.focus) {
             self.focus = Focus::Reader;
@@ -347,7 +410,7 @@ impl ReaderState {
 
     /// Scrolls the sidebar by `delta` lines.
     pub fn scroll_facts(&mut self, delta: isize) {
-        self.facts_top = self.facts_top.saturating_add_signed(delta);
+        self.facts.scroll(delta);
         self.sync();
     }
 
@@ -391,13 +454,12 @@ impl ReaderState {
 
     /// Moves the outline selection by `delta`, staying in range.
     pub fn select(&mut self, delta: isize) {
-        let last = self.outline.len().saturating_sub(1);
-        self.outline_selected = self.outline_selected.saturating_add_signed(delta).min(last);
+        self.outline.select(delta);
     }
 
     /// Jumps to the selected outline entry.
     pub fn open_selected(&mut self) {
-        if let Some(entry) = self.outline.get(self.outline_selected) {
+        if let Some(entry) = self.outline.selected_entry() {
             let line = entry.line;
             self.go_to_line(line);
         }
@@ -472,10 +534,10 @@ impl ReaderState {
         true
     }
 
-    /// Opens or closes the help overlay.
-    pub fn set_help(&mut self, open: bool) {
+    /// Removes any overlay, leaving the focus to be checked by the layout.
+    pub fn hide_overlay(&mut self) {
         let mut panes = self.panes;
-        panes.overlay = if open { Some(Overlay::Help) } else { None };
+        panes.overlay = None;
         self.set_panes(panes);
     }
 
@@ -504,16 +566,6 @@ impl ReaderState {
             }
             Part::Sources => "Sources".to_owned(),
         }
-    }
-}
-
-/// The first outline entry shown in a pane `height` rows tall, so that the
-/// selection is visible. Used by the view and by mouse clicks.
-pub fn outline_offset(selected: usize, height: usize) -> usize {
-    if height == 0 || selected < height {
-        0
-    } else {
-        selected + 1 - height
     }
 }
 
@@ -571,4 +623,57 @@ pub fn outline_entries(briefing: &Briefing, doc: &Document) -> Vec<OutlineEntry>
         }
     }
     entries
+}
+
+#[cfg(test)]
+mod pane_tests {
+    use super::*;
+
+    fn entry(line: usize) -> OutlineEntry {
+        OutlineEntry {
+            label: format!("at {line}"),
+            number: None,
+            depth: 0,
+            part: Part::Summary,
+            line,
+        }
+    }
+
+    #[test]
+    fn the_outline_selection_stays_on_an_entry() {
+        let mut outline = OutlineState {
+            entries: vec![entry(0), entry(5), entry(9)],
+            selected: 0,
+        };
+        outline.select(-1);
+        assert_eq!(outline.selected, 0);
+        outline.select(10);
+        assert_eq!(outline.selected_entry().map(|e| e.line), Some(9));
+    }
+
+    #[test]
+    fn the_sidebar_starts_at_the_top_of_a_new_part_and_keeps_its_last_page_full() {
+        let mut lines = Lines::new(20);
+        for _ in 0..10 {
+            lines.blank(Anchor {
+                part: Part::Section(0),
+                block: 0,
+            });
+        }
+        let mut facts = FactsState {
+            height: 4,
+            ..FactsState::default()
+        };
+        facts.show(Part::Section(0), lines.clone());
+        facts.scroll(100);
+        facts.clamp();
+        assert_eq!(facts.top, 6, "the last page is full");
+        facts.show(Part::Section(0), lines.clone());
+        assert_eq!(facts.top, 6, "the same part keeps its place");
+        facts.show(Part::Section(1), lines);
+        assert_eq!(facts.top, 0, "a new part starts at its top");
+        assert!(!facts.stale(Part::Section(1), 20));
+        facts.forget();
+        assert!(facts.stale(Part::Section(1), 20));
+    }
 }

@@ -2,12 +2,12 @@
 //! marks, notes and changes into what the state file keeps, and back;
 //! replacing the briefing when its file changed on disk.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::editor::Editor;
 use super::marks::Marks;
 use super::reader::ReaderState;
-use crate::layout::{Anchor, Document, Lines};
+use crate::layout::{Anchor, Document};
 use crate::model::{Briefing, Part};
 use crate::state::{BriefingState, Changes, Note, Position};
 
@@ -65,7 +65,7 @@ impl ReaderState {
     /// from the briefing.
     pub fn apply_saved(&mut self, state: &BriefingState) -> Option<String> {
         self.marks = Marks::from_state(&self.briefing, state);
-        self.facts = Lines::default();
+        self.facts.forget();
         let position = state.position.as_ref()?;
         match self.part_of_key(&position.part) {
             Some(part) => {
@@ -183,7 +183,7 @@ impl ReaderState {
         }
         self.marks.set_note(&id, &title, &text, now);
         self.unsaved = true;
-        self.facts = Lines::default();
+        self.facts.forget();
         self.sync();
         Some(match (had, text.trim().is_empty()) {
             (true, true) => format!("note on {title} deleted"),
@@ -195,7 +195,7 @@ impl ReaderState {
     /// Puts a new version of the briefing (edited on disk) in place of the
     /// open one, keeping the reader on the same section and paragraph, and
     /// marking what changed.
-    pub fn replace_briefing(&mut self, briefing: Rc<Briefing>) {
+    pub fn replace_briefing(&mut self, briefing: Arc<Briefing>) {
         let position = self.changes().position;
         let old = std::mem::replace(&mut self.briefing, briefing);
         self.marks.carry_over(&old, &self.briefing);
@@ -204,7 +204,7 @@ impl ReaderState {
             _ => true,
         });
         self.doc = Document::default();
-        self.facts = Lines::default();
+        self.facts.forget();
         self.top = 0;
         let area = self.geometry.area;
         self.relayout(area);

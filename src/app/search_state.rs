@@ -10,7 +10,7 @@ impl ReaderState {
     /// Opens the search line.
     pub fn start_search(&mut self) {
         self.search = Some(SearchState::new(self.top));
-        self.facts_matches.clear();
+        self.facts.matches.clear();
     }
 
     /// True while a query is being typed.
@@ -49,10 +49,10 @@ impl ReaderState {
     }
 
     pub(super) fn refresh_facts_matches(&mut self) {
-        self.facts_matches = match &self.search {
+        self.facts.matches = match &self.search {
             Some(search) if !search.query.trim().is_empty() => {
-                let starts = search::content_starts(&self.facts);
-                search::find_all(&self.facts, &starts, &search.query)
+                let starts = search::content_starts(&self.facts.lines);
+                search::find_all(&self.facts.lines, &starts, &search.query)
             }
             _ => Vec::new(),
         };
@@ -71,14 +71,14 @@ impl ReaderState {
     /// Abandons the search being typed and goes back to where it started.
     pub fn cancel_search(&mut self) {
         if let Some(search) = self.search.take() {
-            self.facts_matches.clear();
+            self.facts.matches.clear();
             self.go_to_line(search.origin);
         }
     }
 
     /// Clears the highlights of a finished search; false if there was none.
     pub fn clear_search(&mut self) -> bool {
-        self.facts_matches.clear();
+        self.facts.matches.clear();
         self.search.take().is_some()
     }
 

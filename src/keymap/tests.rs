@@ -618,7 +618,7 @@ fn a_keymap_that_is_not_a_regular_file_or_too_large_is_named_for_it() {
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
 }
 
-#[cfg(unix)]
+#[cfg(all(unix, not(target_vendor = "apple")))]
 #[test]
 fn a_fifo_keymap_is_refused_without_blocking() {
     use rustix::fs::{CWD, FileType, Mode, mknodat};

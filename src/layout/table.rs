@@ -5,17 +5,19 @@
 //! the room left after the borders is shared out by content width: a
 //! column that needs less than an equal share keeps its width, the others
 //! split what is left, and cell text wraps inside its column (by grapheme
-//! and display width, through [`crate::text`]). When not even a few
-//! columns per cell are left, each row becomes a record of `Header: value`
-//! lines. In every case no line is wider than the lines' width.
+//! and display width, through [`crate::text`]); no column is made narrower
+//! than its longest word (up to [`LONG_WORD`] columns). When even that
+//! cannot fit, each row becomes a record of `Header: value` lines. In
+//! every case no line is wider than the lines' width.
 
 use super::blocks::styled;
 use super::{Anchor, Lines, Options, Role, Style};
 use crate::model::{Align, Inline, Table};
 use crate::text::{self, StyledLine};
 
-/// The narrowest a column is drawn before the table becomes records.
-const MIN_COLUMN: usize = 3;
+/// A word longer than this may be broken inside its column rather than
+/// turn the table into records (addresses, long compounds).
+const LONG_WORD: usize = 12;
 
 /// Lays out `table` with the given indents.
 pub(super) fn table_lines(
@@ -49,8 +51,21 @@ pub(super) fn table_lines(
                 .max(1)
         })
         .collect();
+    // The narrowest each column can be without breaking a word (a very
+    // long word, such as an address, is broken anyway).
+    let words: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows(table)
+                .filter_map(|row| row.get(c))
+                .map(|cell| longest_word(cell))
+                .max()
+                .unwrap_or(0)
+                .clamp(1, LONG_WORD)
+                .min(natural[c])
+        })
+        .collect();
     let content = room.saturating_sub(borders);
-    if room < borders + columns || content < natural.iter().map(|w| (*w).min(MIN_COLUMN)).sum() {
+    if room < borders + columns || content < words.iter().sum() {
         records(
             lines,
             table,
@@ -62,7 +77,7 @@ pub(super) fn table_lines(
         );
         return;
     }
-    let widths = share(&natural, content);
+    let widths = share(&natural, &words, content);
     Grid {
         lines,
         widths: &widths,
@@ -91,33 +106,39 @@ fn cell_width(cell: &[Inline]) -> usize {
     text.split('\n').map(text::width).max().unwrap_or(0)
 }
 
-/// Column widths within `content` columns: a column needing less than an
-/// equal share of what is left keeps its natural width; the others share
-/// the rest evenly.
-fn share(natural: &[usize], content: usize) -> Vec<usize> {
+/// Column widths within `content` columns: each column gets the width of
+/// its longest word (`least`), then what is left is shared out so that a
+/// column needing less than an equal share of it keeps its natural width
+/// and the others split the rest evenly.
+fn share(natural: &[usize], least: &[usize], content: usize) -> Vec<usize> {
     if natural.iter().sum::<usize>() <= content {
         return natural.to_vec();
     }
+    let mut widths = least.to_vec();
+    let mut left = content.saturating_sub(least.iter().sum());
     let mut order: Vec<usize> = (0..natural.len()).collect();
-    order.sort_by_key(|c| natural[*c]);
-    let mut widths = vec![0; natural.len()];
-    let mut left = content;
+    order.sort_by_key(|c| natural[*c] - least[*c]);
     for (done, column) in order.iter().enumerate() {
         let remaining = natural.len() - done;
         let fair = left / remaining;
-        let width = if natural[*column] <= fair {
-            natural[*column]
+        let wanted = natural[*column] - least[*column];
+        let extra = if wanted <= fair {
+            wanted
         } else {
             // This and every wider column get an equal share; the first
             // ones get the odd columns left over.
-            let extra = usize::from(!left.is_multiple_of(remaining));
-            fair + extra
-        }
-        .max(1);
-        widths[*column] = width;
-        left = left.saturating_sub(width);
+            fair + usize::from(!left.is_multiple_of(remaining))
+        };
+        widths[*column] += extra;
+        left = left.saturating_sub(extra);
     }
     widths
+}
+
+/// The widest word of a cell.
+fn longest_word(cell: &[Inline]) -> usize {
+    let text: String = cell.iter().map(|i| i.text.as_str()).collect();
+    text.split_whitespace().map(text::width).max().unwrap_or(0)
 }
 
 /// Draws a table as a grid.
@@ -297,9 +318,11 @@ mod tests {
 
     #[test]
     fn narrow_columns_keep_their_width_and_wide_ones_share() {
-        assert_eq!(share(&[4, 30, 50], 40), vec![4, 18, 18]);
-        assert_eq!(share(&[4, 5], 40), vec![4, 5]);
-        let widths = share(&[10, 10, 10], 20);
+        assert_eq!(share(&[4, 30, 50], &[4, 5, 5], 40), vec![4, 18, 18]);
+        assert_eq!(share(&[4, 5], &[4, 5], 40), vec![4, 5]);
+        let widths = share(&[10, 10, 10], &[3, 3, 3], 20);
         assert_eq!(widths.iter().sum::<usize>(), 20);
+        // No column narrower than its longest word.
+        assert_eq!(share(&[14, 40], &[7, 11], 20), vec![8, 12]);
     }
 }

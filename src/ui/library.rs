@@ -6,50 +6,8 @@ use ratatui::style::Style;
 
 use super::{pane, put_line};
 use crate::app::App;
-use crate::app::geometry::text_area;
-use crate::app::library::LibraryState;
+use crate::app::geometry::{LIBRARY_ROWS_PER_ENTRY, library_list_offset, text_area};
 use crate::sanitize;
-
-/// Rows each entry takes: title, details, a blank.
-const ROWS_PER_ENTRY: u16 = 3;
-
-/// The first entry shown in a list `rows` tall, keeping the selection visible.
-fn list_offset(library: &LibraryState, rows: u16) -> usize {
-    let room = usize::from(rows / ROWS_PER_ENTRY).max(1);
-    if library.selected >= room {
-        library.selected + 1 - room
-    } else {
-        0
-    }
-}
-
-/// The rectangle the list of entries is drawn in, and where it starts.
-fn list_area(library: &LibraryState, area: Rect) -> (Rect, u16) {
-    let body = Rect::new(
-        area.x,
-        area.y + 1,
-        area.width,
-        area.height.saturating_sub(2),
-    );
-    let inner = text_area(body);
-    let filter_rows = if library.filtering || !library.filter.is_empty() {
-        2
-    } else {
-        0
-    };
-    (inner, inner.y + filter_rows)
-}
-
-/// The visible-list index of the entry drawn at row `y`, for mouse clicks.
-pub fn library_entry_at(library: &LibraryState, area: Rect, y: u16) -> Option<usize> {
-    let (inner, top) = list_area(library, area);
-    let bottom = inner.y + inner.height;
-    if y < top || y >= bottom {
-        return None;
-    }
-    let index = list_offset(library, bottom - top) + usize::from((y - top) / ROWS_PER_ENTRY);
-    (index < library.visible.len()).then_some(index)
-}
 
 /// Draws the library screen (not the status line).
 pub fn render(app: &App, area: Rect, buffer: &mut Buffer) {
@@ -94,7 +52,7 @@ pub fn render(app: &App, area: Rect, buffer: &mut Buffer) {
     }
     if library.visible.is_empty() {
         let note = if library.entries.is_empty() {
-            "No briefings (.toml files) in this folder.".to_owned()
+            "No briefings (.toml or .md files) in this folder.".to_owned()
         } else {
             format!("No briefing matches “{}”.", sanitize::line(&library.filter))
         };
@@ -110,13 +68,7 @@ pub fn render(app: &App, area: Rect, buffer: &mut Buffer) {
         }
         return;
     }
-    let rows_per_entry = 3usize;
-    let room = usize::from(bottom.saturating_sub(y)) / rows_per_entry;
-    let offset = if library.selected >= room.max(1) {
-        library.selected + 1 - room.max(1)
-    } else {
-        0
-    };
+    let offset = library_list_offset(library, bottom.saturating_sub(y));
     for (index, entry_index) in library.visible.iter().enumerate().skip(offset) {
         if y + 1 >= bottom {
             break;
@@ -168,7 +120,7 @@ pub fn render(app: &App, area: Rect, buffer: &mut Buffer) {
         let meta = format!("  {meta}");
         let meta = app.glyphs.fit(&meta, width);
         put_line(buffer, inner.x, y + 1, width, [(meta.as_str(), meta_style)]);
-        y += rows_per_entry as u16;
+        y += LIBRARY_ROWS_PER_ENTRY;
     }
     let _ = Style::default();
 }

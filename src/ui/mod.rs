@@ -23,9 +23,6 @@ use crate::app::{App, Screen};
 use crate::glyphs::Glyphs;
 use crate::theme::Theme;
 
-pub use help::help_line_count;
-pub use library::library_entry_at;
-
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame<'_>) {
     let area = frame.area();

@@ -9,7 +9,7 @@ use super::{pane, put_line};
 use crate::app::App;
 use crate::app::editor::Editor;
 use crate::app::find::Stop;
-use crate::app::geometry::{Overlay, inner, text_area};
+use crate::app::geometry::{Overlay, inner, outline_offset, text_area};
 use crate::app::reader::{Focus, ReaderState};
 use crate::layout::Lines;
 use crate::model::Part;
@@ -114,15 +114,12 @@ fn outline(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
         return;
     }
     let current = state.current_entry();
-    let selected = state.outline_selected;
-    let offset = if selected >= height {
-        selected + 1 - height
-    } else {
-        0
-    };
+    let selected = state.outline.selected;
+    let offset = outline_offset(selected, height);
     let width = usize::from(area.width);
     for (row, (index, entry)) in state
         .outline
+        .entries
         .iter()
         .enumerate()
         .skip(offset)
@@ -160,7 +157,11 @@ fn outline(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
             style = style.patch(theme.selection());
         }
         let hits = state.search.as_ref().map_or(0, |search| {
-            let end = state.outline.get(index + 1).map_or(usize::MAX, |e| e.line);
+            let end = state
+                .outline
+                .entries
+                .get(index + 1)
+                .map_or(usize::MAX, |e| e.line);
             search.hits_between(entry.line, end)
         });
         // The right-hand column: match count while searching, else the
@@ -205,7 +206,7 @@ fn outline(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
 
 fn reading(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
     let theme = &app.theme;
-    let focused = state.focus == Focus::Reader && state.panes.overlay.is_none();
+    let focused = state.focus == Focus::Reader && state.panes.overlay.is_none() && !app.help_open();
     let title = format!("Reading {} {}", app.glyphs.dot, state.part_label());
     pane(&title, rect, focused, theme, app.glyphs, buffer);
     let area = text_area(rect);
@@ -233,15 +234,15 @@ fn reading(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
 fn facts(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
     let theme = &app.theme;
     let focused = state.focus == Focus::Facts;
-    let title = match state.facts_part {
+    let title = match state.facts.part {
         Part::Front | Part::Summary => "Key facts".to_owned(),
         Part::Section(i) => format!("Key facts {} {}", app.glyphs.dot, i + 1),
         Part::Sources => "Key facts".to_owned(),
     };
     pane(&title, rect, focused, theme, app.glyphs, buffer);
     let area = text_area(rect);
-    if state.facts.is_empty() {
-        let note = match state.facts_part {
+    if state.facts.lines.is_empty() {
+        let note = match state.facts.part {
             Part::Sources => "The sources are listed in the reading pane.",
             _ => "No key facts for this part.",
         };
@@ -259,11 +260,11 @@ fn facts(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
         return;
     }
     draw_lines(
-        &state.facts,
-        state.facts_top,
+        &state.facts.lines,
+        state.facts.top,
         area,
         theme,
-        &state.facts_matches,
+        &state.facts.matches,
         None,
         buffer,
     );

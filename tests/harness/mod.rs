@@ -100,6 +100,8 @@ impl Spawn {
         command.env_remove("LC_CTYPE");
         command.env_remove("NO_COLOR");
         command.env_remove("BRIEF_TEST_PANIC");
+        // A backtrace would push a panic message off a 24-row screen.
+        command.env_remove("RUST_BACKTRACE");
         command.env("XDG_CONFIG_HOME", root().join("target/no-such-config"));
         // A state folder of its own, so a remembered position from another
         // run never changes what a test sees.
@@ -153,8 +155,9 @@ impl Spawn {
         let (sender, exit) = mpsc::channel();
         std::thread::spawn(move || {
             let mut status = 0;
-            // SAFETY: wait4 writes the status and the zeroed rusage only.
+            // SAFETY: rusage is plain data, for which all zeroes is valid.
             let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+            // SAFETY: wait4 writes the status and the rusage passed, nothing else.
             let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
             if reaped != pid {
                 return;
@@ -362,11 +365,9 @@ impl Session {
     /// Sets the terminal's settings, as a shell does when it takes the
     /// terminal back.
     pub fn set_termios(&self, termios: &libc::termios) {
-        // SAFETY: tcsetattr reads the value passed.
-        assert_eq!(
-            unsafe { libc::tcsetattr(self.fd, libc::TCSANOW, termios) },
-            0
-        );
+        // SAFETY: tcsetattr only reads the value passed.
+        let set = unsafe { libc::tcsetattr(self.fd, libc::TCSANOW, termios) };
+        assert_eq!(set, 0);
     }
 
     /// Resizes the window (the program gets SIGWINCH).
