@@ -23,7 +23,7 @@ fn library_filtered() {
 
 #[test]
 fn reader_at_the_top() {
-    for (width, height) in [(120, 40), (80, 24), (40, 20)] {
+    for (width, height) in [(120, 40), (80, 24), (60, 20), (40, 20)] {
         let app = reader(width, height);
         insta::assert_snapshot!(format!("reader_top_{width}x{height}"), screen(&app));
     }
@@ -31,7 +31,7 @@ fn reader_at_the_top() {
 
 #[test]
 fn reader_mid_briefing() {
-    for (width, height) in [(120, 40), (80, 24), (40, 20)] {
+    for (width, height) in [(120, 40), (80, 24), (60, 20), (40, 20)] {
         let mut app = reader(width, height);
         press(&mut app, "4 j j");
         insta::assert_snapshot!(format!("reader_section4_{width}x{height}"), screen(&app));
@@ -57,10 +57,45 @@ fn narrow_overlays() {
 }
 
 #[test]
-fn medium_facts_overlay() {
+fn key_facts_are_in_sight_from_60_columns_without_a_key() {
+    for (width, height) in [(80, 24), (60, 20)] {
+        let mut app = reader(width, height);
+        press(&mut app, "4");
+        let shown = screen(&app);
+        for label in ["Belgian deficit, 2021", "Belgian deficit, 2022"] {
+            assert!(shown.contains(label), "{width}x{height}:\n{shown}");
+        }
+    }
+}
+
+#[test]
+fn the_title_part_shows_the_briefing_level_facts() {
+    let shown = screen(&reader(120, 40));
+    assert!(shown.contains("Hub operator"), "{shown}");
+    assert!(!shown.contains("No key facts"), "{shown}");
+}
+
+#[test]
+fn below_60_columns_the_status_line_says_how_to_see_the_facts() {
+    let mut app = reader(40, 20);
+    press(&mut app, "4");
+    let shown = screen(&app);
+    let status = shown.lines().last().unwrap_or_default();
+    assert!(status.contains("4 facts: f"), "{status}");
+    assert!(
+        status.trim_end().ends_with('?'),
+        "the way to the help stays: {status}"
+    );
+}
+
+#[test]
+fn medium_outline_overlay() {
     let mut app = reader(80, 24);
-    press(&mut app, "4 f");
-    insta::assert_snapshot!("medium_facts_80x24", screen(&app));
+    press(&mut app, "4 o");
+    insta::assert_snapshot!("medium_outline_80x24", screen(&app));
+    // Hiding the sidebar brings the outline back beside the text.
+    press(&mut app, "esc f");
+    insta::assert_snapshot!("medium_facts_hidden_80x24", screen(&app));
 }
 
 #[test]

@@ -361,6 +361,20 @@ impl ReaderState {
         lines
     }
 
+    /// How many facts and charts the sidebar holds for the part being
+    /// read (the title part and bottom line show the briefing's own).
+    pub fn facts_count(&self) -> usize {
+        match self.current_part() {
+            Part::Front | Part::Summary => self.briefing.facts.len(),
+            Part::Section(i) => self
+                .briefing
+                .sections
+                .get(i)
+                .map_or(0, |s| s.facts.len() + s.charts.len()),
+            Part::Sources => 0,
+        }
+    }
+
     /// Where the sidebar is drawn now, if it is.
     pub fn facts_rect(&self) -> Option<Rect> {
         self.geometry.facts.or(match self.geometry.overlay {
@@ -475,7 +489,7 @@ impl ReaderState {
     /// Shows or hides the sidebar: docked where it fits, else as an overlay.
     pub fn toggle_facts(&mut self) {
         let mut panes = self.panes;
-        if self.geometry.class == WidthClass::Wide {
+        if self.geometry.class != WidthClass::Narrow {
             if panes.reading_only {
                 panes.reading_only = false;
                 panes.facts = true;
@@ -492,10 +506,14 @@ impl ReaderState {
         }
     }
 
-    /// Shows or hides the outline: docked where it fits, else as an overlay.
+    /// Shows or hides the outline: docked where it fits, else as an overlay
+    /// (at medium widths it gives way to a docked sidebar).
     pub fn toggle_outline(&mut self) {
         let mut panes = self.panes;
-        if self.geometry.class == WidthClass::Narrow {
+        let sidebar_docked = self.geometry.facts.is_some();
+        if self.geometry.class == WidthClass::Narrow
+            || (self.geometry.class == WidthClass::Medium && sidebar_docked)
+        {
             panes.overlay = toggle(panes.overlay, Overlay::Outline);
         } else {
             if panes.reading_only {

@@ -66,6 +66,9 @@ impl ReaderState {
     pub fn apply_saved(&mut self, state: &BriefingState) -> Option<String> {
         self.marks = Marks::from_state(&self.briefing, state);
         self.facts.forget();
+        // Lay the sidebar out again now: with no saved position there is
+        // no other sync before the first frame.
+        self.sync();
         let position = state.position.as_ref()?;
         match self.part_of_key(&position.part) {
             Some(part) => {

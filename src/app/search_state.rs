@@ -2,6 +2,7 @@
 //! typed, stepping through matches, and clearing them.
 
 use super::find::{SearchState, Stop};
+use super::geometry::{Overlay, WidthClass};
 use super::reader::ReaderState;
 use crate::search;
 
@@ -90,8 +91,21 @@ impl ReaderState {
         let line = search.current_line()?;
         let stop = search.current_stop();
         self.reveal(line);
-        if let Some(Stop::Fact(part)) = stop {
-            self.go_to_part(part);
+        match stop {
+            Some(Stop::Fact(part)) => {
+                self.go_to_part(part);
+                // A match in the facts is never left in a hidden pane.
+                if self.facts_rect().is_none() {
+                    let mut panes = self.panes;
+                    panes.overlay = Some(Overlay::Facts);
+                    self.set_panes(panes);
+                }
+            }
+            Some(Stop::Text(_)) if self.geometry.class == WidthClass::Narrow => {
+                // Nor is a match in the text left under a full-screen pane.
+                self.hide_overlay();
+            }
+            _ => {}
         }
         Some(wrapped)
     }

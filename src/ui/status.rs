@@ -99,17 +99,47 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
     let left_width = text::width(&left);
     // The most important hints are last (help, quit): on a narrow screen
     // the first ones go.
-    let mut skip = 0;
+    // The help hint is never the one to go.
+    let help = help_key(app).map(|key| format!("{key} help"));
+    let mut shown_hints = all_hints;
     let hint_text = loop {
-        let text = format!("{} ", all_hints[skip.min(all_hints.len())..].join("  "));
-        if skip >= all_hints.len() || left_width + text::width(&text) + 2 <= width {
+        let text = format!("{} ", shown_hints.join("  "));
+        let Some(first) = shown_hints
+            .iter()
+            .position(|h| Some(h) != help.as_ref() || app.help_open() || writing_note)
+        else {
+            break text;
+        };
+        if left_width + text::width(&text) + 2 <= width {
             break text;
         }
-        skip += 1;
+        shown_hints.remove(first);
     };
     let hint_width = text::width(&hint_text);
-    if hint_width > 1 && left_width + hint_width + 2 <= width {
-        put_line(buffer, rect.x, rect.y, width, [(left.as_str(), style)]);
+    // When even the last hints do not fit beside the message, the way to
+    // the help stays and the message gives way: the help is how a reader
+    // finds every other key.
+    let (left, hint_text) = if hint_width > 1 && left_width + hint_width + 2 <= width {
+        (left, hint_text)
+    } else {
+        match help_key(app) {
+            Some(help) if !writing_note && !app.help_open() => {
+                // "? help" if the message still fits beside it, else "?".
+                let long = format!(" {help} help ");
+                let hint = if left_width + text::width(&long) <= width {
+                    long
+                } else {
+                    format!(" {help} ")
+                };
+                let room = width.saturating_sub(text::width(&hint));
+                (app.glyphs.fit(&left, room), hint)
+            }
+            _ => (app.glyphs.fit(&left, width), String::new()),
+        }
+    };
+    put_line(buffer, rect.x, rect.y, width, [(left.as_str(), style)]);
+    let hint_width = text::width(&hint_text);
+    if hint_width > 0 && hint_width <= width {
         let x = rect.x + (width - hint_width) as u16;
         put_line(
             buffer,
@@ -118,10 +148,15 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
             hint_width,
             [(hint_text.as_str(), theme.status())],
         );
-    } else {
-        let shown = app.glyphs.fit(&left, width);
-        put_line(buffer, rect.x, rect.y, width, [(shown.as_str(), style)]);
     }
+}
+
+/// The first key that opens the help, if any is bound.
+fn help_key(app: &App) -> Option<String> {
+    app.keymap
+        .keys(Context::Global, Action::Help)
+        .first()
+        .map(ToString::to_string)
 }
 
 fn position(app: &App) -> String {
@@ -134,12 +169,30 @@ fn position(app: &App) -> String {
         }
     };
     match &app.screen {
-        Screen::Reader(reader) => format!(
-            "{} {} {}%{keymap_note}",
-            reader.part_label(),
-            app.glyphs.dot,
-            reader.percent()
-        ),
+        Screen::Reader(reader) => {
+            // Below the width where the sidebar docks, say what it holds
+            // and how to see it, so the figures are never silently away.
+            let facts = match (reader.facts_rect(), reader.facts_count()) {
+                (None, count) if count > 0 => {
+                    let noun = if count == 1 { "fact" } else { "facts" };
+                    match app
+                        .keymap
+                        .keys(Context::Global, Action::ToggleFacts)
+                        .first()
+                    {
+                        Some(key) => format!(" {} {count} {noun}: {key}", app.glyphs.dot),
+                        None => format!(" {} {count} {noun}", app.glyphs.dot),
+                    }
+                }
+                _ => String::new(),
+            };
+            format!(
+                "{} {} {}%{facts}{keymap_note}",
+                reader.part_label(),
+                app.glyphs.dot,
+                reader.percent()
+            )
+        }
         Screen::Library => match &app.library {
             Some(library) => {
                 let shown = library.visible.len();
