@@ -167,10 +167,14 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
             test_hooks::record_exit();
         },
     );
+    let save_failed = save_error.is_some();
     if let Some(message) = save_error {
         let _ = writeln!(io::stderr(), "brief: {message}");
     }
     match result {
+        // Notes or marks that were not written are lost: a script (or the
+        // shell's prompt) must see that, not a clean exit.
+        Ok(ending) if save_failed && ending.exit_code() == 0 => ExitCode::from(1),
         Ok(ending) => ExitCode::from(ending.exit_code()),
         Err(error) => {
             // The terminal may be gone, stderr with it: never panic here.

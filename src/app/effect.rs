@@ -83,11 +83,24 @@ pub struct Opened {
 
 /// Why the reading state could not be saved.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot save your place and notes in {}: {source}", display_name(dir))]
+#[error("{}", describe_save_error(dir, source))]
 pub struct SaveError {
     /// The state folder.
     pub dir: PathBuf,
     /// What went wrong.
     #[source]
     pub source: crate::state::StoreError,
+}
+
+/// With no state folder there is no folder name to give: the reason
+/// (starting "notes cannot be saved") says it all.
+fn describe_save_error(dir: &std::path::Path, source: &crate::state::StoreError) -> String {
+    match source {
+        crate::state::StoreError::NoLocation(why) => why.to_string(),
+        _ if dir.as_os_str().is_empty() => source.to_string(),
+        _ => format!(
+            "cannot save your place and notes in {}: {source}",
+            display_name(dir)
+        ),
+    }
 }
