@@ -165,7 +165,7 @@ impl Effects for Recorder {
         match effect {
             Effect::Save { path, .. } => Some(Done::Saved {
                 path,
-                result: Ok(()),
+                result: Ok(Default::default()),
             }),
             _ => None,
         }

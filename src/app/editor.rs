@@ -7,6 +7,55 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::model::Part;
+
+/// The note editor open on one part, with what it opened on: the text
+/// shown at first, and the note as it was on disk then (the base a save
+/// is compared with, so a note changed elsewhere meanwhile is kept
+/// alongside, never overwritten).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteEdit {
+    /// The text being typed.
+    pub editor: Editor,
+    /// The part the note belongs to.
+    pub part: Part,
+    /// The text the editor opened on.
+    pub opened: String,
+    /// The note's text on disk when the editor opened (`None`: there was
+    /// no note).
+    pub base: Option<String>,
+}
+
+impl NoteEdit {
+    /// An editor on `part` holding `text`, which is also the note's text
+    /// as last known (`None`: no note).
+    pub fn new(part: Part, text: Option<&str>) -> Self {
+        let opened = text.unwrap_or_default().to_owned();
+        Self {
+            editor: Editor::new(&opened),
+            part,
+            opened,
+            base: text.map(str::to_owned),
+        }
+    }
+
+    /// True if the reader changed the text since the editor opened.
+    pub fn changed(&self) -> bool {
+        self.editor.text() != self.opened
+    }
+
+    /// Starts again from the note as read from disk now, if nothing has
+    /// been typed yet; otherwise keeps the typing (and the older base, so
+    /// the save keeps both if they differ). True if the text was replaced.
+    pub fn refresh(&mut self, disk: Option<&str>) -> bool {
+        if self.changed() {
+            return false;
+        }
+        *self = Self::new(self.part, disk);
+        true
+    }
+}
+
 /// What a key did to the editor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EditOutcome {

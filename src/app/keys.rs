@@ -18,8 +18,8 @@ impl App {
         let single_line = text.replace(['\r', '\n'], " ");
         match &mut self.screen {
             Screen::Reader(reader) => {
-                if let Some((editor, _)) = &mut reader.note_editor {
-                    editor.insert(text);
+                if let Some(edit) = &mut reader.note_editor {
+                    edit.editor.insert(text);
                 } else if reader.search_editing() {
                     let query = reader
                         .search
@@ -45,10 +45,10 @@ impl App {
 
     pub(super) fn handle_key(&mut self, event: KeyEvent) -> Outcome {
         if let Screen::Reader(reader) = &mut self.screen
-            && let Some((editor, _)) = &mut reader.note_editor
+            && let Some(edit) = &mut reader.note_editor
         {
             // The note editor takes every key; esc or ctrl-s closes it.
-            if editor.key(&event) == EditOutcome::Done {
+            if edit.editor.key(&event) == EditOutcome::Done {
                 let said = reader.close_note(self.now);
                 self.request_save();
                 // A failed save, reported when it comes back, replaces this.

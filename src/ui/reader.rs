@@ -34,8 +34,8 @@ pub fn render(app: &App, state: &ReaderState, buffer: &mut Buffer) {
         Some((Overlay::Facts, rect)) => facts(app, state, rect, buffer),
         _ => {}
     }
-    if let Some((editor, part)) = &state.note_editor {
-        note_editor(app, state, editor, *part, buffer);
+    if let Some(edit) = &state.note_editor {
+        note_editor(app, state, &edit.editor, edit.part, buffer);
     }
     let _ = theme;
 }
