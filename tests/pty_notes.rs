@@ -52,7 +52,7 @@ fn with_no_state_location_a_written_note_is_refused_and_the_exit_is_non_zero() {
     session.wait_text("notes cannot be saved");
     session.send(b"1");
     session.send(b"a");
-    session.wait_text("Writing a note");
+    session.wait_text("ctrl-s saves");
     session.send(b"remember the lease");
     session.wait_text("remember the lease");
     // ctrl-s saves: the status line must say it was not saved, never
@@ -60,7 +60,7 @@ fn with_no_state_location_a_written_note_is_refused_and_the_exit_is_non_zero() {
     session.send(b"\x13");
     session.wait_for("the refusal in the status line", PATIENCE, |s| {
         let text = s.contents();
-        !text.contains("Writing a note") && text.contains("notes cannot be saved")
+        !text.contains("ctrl-s saves") && text.contains("notes cannot be saved")
     });
     let text = session.screen().contents();
     assert!(

@@ -374,6 +374,7 @@ impl App {
                 Some(library) if library.filtering => Context::Search,
                 _ => Context::Library,
             },
+            Screen::Reader(reader) if reader.note_editor.is_some() => Context::Editor,
             Screen::Reader(reader) if reader.search_editing() => Context::Search,
             Screen::Reader(reader) => match reader.focus {
                 Focus::Outline => Context::Outline,
