@@ -173,6 +173,10 @@ pub fn restore() -> Modes {
         let _ = queue!(out, event::DisableBracketedPaste);
     }
     if held & ALTERNATE != 0 {
+        // The screen is left with the scrolling region and pen the drawing
+        // left set (`output::LeanBackend` keeps them between frames): give
+        // the shell the whole screen and the default pen back.
+        let _ = out.write_all(b"\x1b[r\x1b[0m");
         let _ = queue!(out, LeaveAlternateScreen);
     }
     if held & HIDDEN_CURSOR != 0 {
