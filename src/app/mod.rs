@@ -570,7 +570,7 @@ impl App {
                 if reader.note_read(id, note) {
                     self.message = Some(Message {
                         level: Level::Info,
-                        text: "this note was changed elsewhere since the briefing opened; it shows as saved now".to_owned(),
+                        text: "this note was changed elsewhere; it shows as saved now".to_owned(),
                     });
                 }
             }

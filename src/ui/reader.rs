@@ -294,8 +294,9 @@ fn note_editor(app: &App, state: &ReaderState, editor: &Editor, part: Part, buff
         ),
         _ => "Bottom line".to_owned(),
     };
+    // The keys first: a long section title is what gets cut.
     let title = format!(
-        "Note {dot} {place} {dot} {} saves {dot} {} cancels",
+        "Note {dot} {} saves {dot} {} cancels {dot} {place}",
         app.first_key(Context::Editor, Action::SaveNote),
         app.first_key(Context::Editor, Action::CancelNote),
         dot = app.glyphs.dot,
