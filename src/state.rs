@@ -1737,4 +1737,18 @@ mod tests {
             .expect_err("no folder can be made there");
         assert!(error.to_string().starts_with("cannot look at "), "{error}");
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_refusal_names_the_folders_own_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = temp();
+        let (store, briefing) = store_and_briefing(&dir);
+        fs::create_dir(store.dir()).expect("folder");
+        fs::set_permissions(store.dir(), fs::Permissions::from_mode(0o720)).expect("chmod");
+        let error = store
+            .save(&briefing, &BriefingState::default())
+            .expect_err("the group can write");
+        assert!(error.to_string().contains("(mode 720)"), "{error}");
+    }
 }
