@@ -1751,4 +1751,22 @@ mod tests {
             .expect_err("the group can write");
         assert!(error.to_string().contains("(mode 720)"), "{error}");
     }
+
+    #[test]
+    fn a_write_gives_up_when_every_temporary_name_is_taken() {
+        let dir = temp();
+        let path = dir.path().join("f.toml");
+        // Other tests running at once take numbers too: plant well past
+        // the thousand names one write tries.
+        let next = TEMP_COUNTER.load(std::sync::atomic::Ordering::Relaxed);
+        for n in next..next + 3000 {
+            let taken = dir
+                .path()
+                .join(format!(".f.toml.tmp-{}-{n}", std::process::id()));
+            fs::write(taken, "").expect("plant");
+        }
+        let error = write_atomically(&path, b"new").expect_err("no name left");
+        assert_eq!(error.kind(), io::ErrorKind::AlreadyExists);
+        assert!(!path.exists());
+    }
 }
