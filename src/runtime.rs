@@ -451,7 +451,12 @@ fn flush_resize<S: Source, E: Effects, C: Clock>(
     if (width, height) == (app.area.width, app.area.height) {
         return Outcome::Idle;
     }
-    host.apply(app, Event::Resize(width, height))
+    // A full redraw resizes the screen too: backends keep the size they
+    // were given rather than ask the terminal before every frame.
+    merge(
+        host.apply(app, Event::Resize(width, height)),
+        Outcome::FullRedraw,
+    )
 }
 
 /// The stronger of two outcomes.
