@@ -326,7 +326,7 @@ fn search_folds_accents_and_finds_notes() {
     // the status line says the match is in the note.
     press(&mut app, "4 a");
     type_text(&mut app, "ask about the Zürich figure");
-    press(&mut app, "esc g");
+    press(&mut app, "ctrl-s g");
     press(&mut app, "/");
     type_text(&mut app, "zurich");
     press(&mut app, "enter");
