@@ -173,6 +173,45 @@ fn benches(c: &mut Criterion) {
                 }
             })
         });
+        g.finish();
+
+        // One `j` as the reader runs it at 200x60: the key, the frame,
+        // ratatui's diff and LeanBackend's encoding into bytes kept in
+        // memory. The timed part is the key and its frame only; every 100
+        // keys (outside the timing) the reader goes back to the top, so
+        // each `j` really scrolls.
+        let mut g = group(c, &input, "one_key_200x60");
+        let mut reader = app(&input.briefing, 200, 60);
+        let mut lean = Terminal::with_options(
+            LeanBackend::new(CrosstermBackend::new(LastFrame(Vec::new()))),
+            TerminalOptions {
+                viewport: Viewport::Fixed(area),
+            },
+        )
+        .expect("lean backend");
+        lean.draw(|frame| brief::ui::render(&reader, frame))
+            .expect("draw");
+        g.bench_function("j_lean_backend", |b| {
+            b.iter_custom(|iters| {
+                let mut spent = Duration::ZERO;
+                for n in 0..iters {
+                    if n % 100 == 0 {
+                        black_box(reader.handle(key('g')));
+                        lean.draw(|frame| brief::ui::render(&reader, frame))
+                            .expect("draw");
+                    }
+                    let start = std::time::Instant::now();
+                    black_box(reader.handle(key('j')));
+                    lean.draw(|frame| brief::ui::render(&reader, frame))
+                        .expect("draw");
+                    spent += start.elapsed();
+                }
+                spent
+            })
+        });
+        g.finish();
+
+        let mut g = group(c, &input, "reader_200x60");
         g.bench_function("jump_to_end_and_back", |b| {
             b.iter(|| press(&mut reader, "Gg"))
         });
@@ -181,6 +220,23 @@ fn benches(c: &mut Criterion) {
             b.iter(|| press(&mut reader, "/trade\x1b"))
         });
         g.finish();
+    }
+}
+
+/// Keeps the bytes of the last write only, in a buffer reused from frame
+/// to frame (a frame is one write).
+struct LastFrame(Vec<u8>);
+
+impl std::io::Write for LastFrame {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.clear();
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        black_box(&self.0);
+        Ok(())
     }
 }
 

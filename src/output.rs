@@ -315,12 +315,38 @@ fn color_code(color: Color) -> u32 {
     }
 }
 
-/// Where the cursor and pen are, as far as known.
+/// Where the cursor and pen are, as far as known, and the scrolling
+/// region the terminal has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct State {
     /// `x == width` means "after the last column" (a pending wrap).
     cursor: Option<(u16, u16)>,
     pen: Option<Pen>,
+    /// The scrolling region left set (rows `top..bottom`), `None` for the
+    /// whole screen. Kept between frames: the reading pane scrolls the same
+    /// band key after key, and with the region already set that costs one
+    /// `CSI S` (3 bytes) instead of a delete and an insert (about 15).
+    region: Option<(u16, u16)>,
+}
+
+impl State {
+    /// Nothing known about the cursor and pen; the region as it was (bytes
+    /// written straight through never set one).
+    fn unknown(region: Option<(u16, u16)>) -> State {
+        State {
+            cursor: None,
+            pen: None,
+            region,
+        }
+    }
+
+    /// Whether lines the terminal inserts or scrolls in now come out the
+    /// same as blanks in the default pen: they take the pen's background
+    /// (and, on some terminals, reverse video), never its other attributes.
+    fn blank_lines_are_plain(&self) -> bool {
+        self.pen
+            .is_some_and(|pen| pen.bg == Color::Reset && !pen.modifier.contains(Modifier::REVERSED))
+    }
 }
 
 /// A band of rows moved by the terminal: rows `top..bottom` scrolled up by
@@ -368,10 +394,7 @@ impl<B: Backend + Write> LeanBackend<B> {
             frame: Buffer::empty(Rect::default()),
             screen: Vec::new(),
             hashes: Vec::new(),
-            state: State {
-                cursor: None,
-                pen: None,
-            },
+            state: State::unknown(None),
             out: Vec::new(),
             cursor_shown: None,
             size_known: asked.is_some(),
@@ -452,29 +475,29 @@ impl<B: Backend + Write> LeanBackend<B> {
         let touched = target.iter().filter(|row| row.is_some()).count();
         if touched >= 3 {
             for scroll in scroll_candidates(&view) {
-                let mut state = self.state;
-                let mut out = Vec::with_capacity(best_out.len());
-                // New lines are blank in the current pen on some
-                // terminals: reset it.
-                set_pen(Pen::DEFAULT, &mut state, &mut out);
-                // Deleting and inserting lines leaves the cursor on the
-                // first row to write; a region loses it (worth a move of
-                // about six bytes): take the shorter.
-                let (mut lines_state, mut region_state) = (state, state);
-                let (mut by_lines, mut by_region) = (Vec::new(), Vec::new());
-                scroll_by_lines(scroll, height, &mut lines_state, &mut by_lines);
-                scroll_by_region(scroll, height, &mut region_state, &mut by_region);
-                if by_lines.len() <= by_region.len() + 6 {
-                    out.extend_from_slice(&by_lines);
-                    state = lines_state;
-                } else {
-                    out.extend_from_slice(&by_region);
-                    state = region_state;
-                }
-                emit_rows(&view, Some(scroll), width, height, &mut state, &mut out);
-                if out.len() < best_out.len() {
-                    best_out = out;
-                    best_state = state;
+                for by_region in [true, false] {
+                    let mut state = self.state;
+                    let mut out = Vec::with_capacity(best_out.len());
+                    // New lines are blank in the current background on
+                    // some terminals: reset the pen if that would show.
+                    if !state.blank_lines_are_plain() {
+                        set_pen(Pen::DEFAULT, &mut state, &mut out);
+                    }
+                    let sets_region = by_region && state.region != region_for(scroll, height);
+                    if by_region {
+                        scroll_by_region(scroll, height, &mut state, &mut out);
+                    } else {
+                        scroll_by_lines(scroll, height, &mut state, &mut out);
+                    }
+                    emit_rows(&view, Some(scroll), width, height, &mut state, &mut out);
+                    // A region newly set is an investment: the next scroll
+                    // of the same band costs 3 bytes instead of about 15,
+                    // so it wins ties and near-ties.
+                    let cost = out.len().saturating_sub(if sets_region { 4 } else { 0 });
+                    if cost < best_out.len() {
+                        best_out = out;
+                        best_state = state;
+                    }
                 }
             }
         }
@@ -567,7 +590,9 @@ fn emit_rows(
             None => emit_row(None, new, y, width, height, state, out),
         }
     }
-    set_pen(Pen::DEFAULT, state, out);
+    // The pen is left as it is: the next frame often starts with the same
+    // one (the reading pane's border), and what needs the default pen sets
+    // it (scrolls, erases, `clear_region`, the terminal's restore).
 }
 
 /// Writes the changed runs of one row (all of it if `old` is unknown).
@@ -758,8 +783,12 @@ fn move_to(x: usize, y: usize, width: usize, height: usize, state: &mut State, o
             }
         }
         option.clear();
-        // A line feed on the last row would scroll the screen.
-        if cy + 1 == y && y < height {
+        // A line feed on the last row, or on the last row of the scrolling
+        // region, would scroll.
+        let scrolls = state
+            .region
+            .is_some_and(|(_, bottom)| usize::from(bottom) == cy + 1);
+        if cy + 1 == y && y < height && !scrolls {
             option.extend_from_slice(b"\r\n");
             forward(x, &mut option);
             if option.len() < best.len() {
@@ -950,6 +979,8 @@ fn scroll_candidates(view: &View<'_>) -> Vec<Scroll> {
 /// deleted first, so nothing below the band is pushed off the screen, and
 /// the cursor ends on the first row uncovered, ready to write it.
 fn scroll_by_lines(scroll: Scroll, height: usize, state: &mut State, out: &mut Vec<u8>) {
+    // Lines are inserted and deleted only inside the scrolling region.
+    reset_region(state, out);
     let count = scroll.amount.unsigned_abs() as usize;
     let (top, bottom) = (usize::from(scroll.top), usize::from(scroll.bottom));
     let edit = |row: usize, letter: char, out: &mut Vec<u8>| {
@@ -979,12 +1010,38 @@ fn scroll_by_lines(scroll: Scroll, height: usize, state: &mut State, out: &mut V
     state.cursor = Some((0, insert_at as u16));
 }
 
-/// Moves a band with a scrolling region (DECSTBM), a scroll, and the
-/// region reset.
+/// The scrolling region that moves `scroll`'s band (`None`: the whole
+/// screen).
+fn region_for(scroll: Scroll, height: usize) -> Option<(u16, u16)> {
+    (!(scroll.top == 0 && usize::from(scroll.bottom) == height))
+        .then_some((scroll.top, scroll.bottom))
+}
+
+/// Sets the scrolling region back to the whole screen, if it is not.
+fn reset_region(state: &mut State, out: &mut Vec<u8>) {
+    if state.region.take().is_some() {
+        out.extend_from_slice(b"\x1b[r");
+        // Setting the region moves the cursor home on most terminals.
+        state.cursor = None;
+    }
+}
+
+/// Moves a band with a scrolling region (DECSTBM) and a scroll (`CSI n S`
+/// or `T`, which leave the cursor where it is). The region stays set for
+/// the next frame; it is reset before anything that needs the whole
+/// screen (inserting or deleting lines, a clear, leaving).
 fn scroll_by_region(scroll: Scroll, height: usize, state: &mut State, out: &mut Vec<u8>) {
-    let region = !(scroll.top == 0 && usize::from(scroll.bottom) == height);
-    if region {
-        let _ = write!(out, "\x1b[{};{}r", scroll.top + 1, scroll.bottom);
+    let wanted = region_for(scroll, height);
+    if state.region != wanted {
+        match wanted {
+            Some((top, bottom)) => {
+                let _ = write!(out, "\x1b[{};{}r", top + 1, bottom);
+                state.region = wanted;
+                // Setting the region moves the cursor home on most terminals.
+                state.cursor = None;
+            }
+            None => reset_region(state, out),
+        }
     }
     let count = scroll.amount.unsigned_abs();
     let letter = if scroll.amount > 0 { 'S' } else { 'T' };
@@ -992,11 +1049,6 @@ fn scroll_by_region(scroll: Scroll, height: usize, state: &mut State, out: &mut 
         let _ = write!(out, "\x1b[{letter}");
     } else {
         let _ = write!(out, "\x1b[{count}{letter}");
-    }
-    if region {
-        out.extend_from_slice(b"\x1b[r");
-        // Setting the region moves the cursor home on most terminals.
-        state.cursor = None;
     }
 }
 
@@ -1068,6 +1120,10 @@ where
     }
 
     fn append_lines(&mut self, n: u16) -> Result<(), Self::Error> {
+        // New lines at the bottom of the screen, not of a region.
+        let mut out = Vec::new();
+        reset_region(&mut self.state, &mut out);
+        self.inner.write_all(&out)?;
         self.forget_rows();
         self.state.cursor = None;
         self.inner.append_lines(n)
@@ -1119,9 +1175,13 @@ where
 
     fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
         // Erased cells take the current background on many terminals.
-        if self.state.pen != Some(Pen::DEFAULT) {
-            self.inner.write_all(b"\x1b[0m")?;
-            self.state.pen = Some(Pen::DEFAULT);
+        let mut out = Vec::new();
+        set_pen(Pen::DEFAULT, &mut self.state, &mut out);
+        // A resize (which ratatui follows with a clear) resets the region
+        // on some terminals and not on others: say it either way.
+        reset_region(&mut self.state, &mut out);
+        if !out.is_empty() {
+            self.inner.write_all(&out)?;
         }
         self.inner.clear_region(clear_type)?;
         // A clear is also where the program takes the terminal back (after
@@ -1144,7 +1204,14 @@ where
         Ok(())
     }
 
+    /// The size asked of the terminal when this backend was made or last
+    /// cleared, not asked again: ratatui calls this before every frame, and
+    /// crossterm answers by opening `/dev/tty` each time. A resize reaches
+    /// the screen through `Terminal::resize`, which clears.
     fn size(&self) -> Result<Size, Self::Error> {
+        if self.size_known {
+            return Ok(self.frame.area.as_size());
+        }
         self.inner.size().map(drawable)
     }
 
@@ -1161,10 +1228,7 @@ where
 /// pen become unknown (call [`Backend::clear`] if they changed the screen).
 impl<B: Backend + Write> Write for LeanBackend<B> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.state = State {
-            cursor: None,
-            pen: None,
-        };
+        self.state = State::unknown(self.state.region);
         self.cursor_shown = None;
         self.inner.write(buf)
     }
@@ -1404,5 +1468,92 @@ mod tests {
             "header\nline 2 of the text\nline 3 of the text\nline 4 of the text\n\
              line 5 of the text\nline 6 of the text\nline 7 of the text\nstatus"
         );
+        // The next line scroll finds the region still set: one `CSI S`,
+        // a move to the new row and the row itself.
+        draw(&mut terminal, 2);
+        let after = terminal.backend().inner().0.clone();
+        let frame = String::from_utf8_lossy(&after[bytes.len()..]).into_owned();
+        assert!(frame.starts_with("\x1b[S"), "{frame:?}");
+        assert!(!frame.contains('r'), "region set again: {frame:?}");
+        assert!(
+            frame.len() <= "\x1b[S\x1b[7Hline 8 of the text".len(),
+            "{frame:?}"
+        );
+        assert_eq!(
+            screen(&after, 30, 8),
+            "header\nline 3 of the text\nline 4 of the text\nline 5 of the text\n\
+             line 6 of the text\nline 7 of the text\nline 8 of the text\nstatus"
+        );
+        // A clear gives the terminal its whole screen back before erasing.
+        terminal.backend_mut().clear().expect("clear");
+        let cleared = terminal.backend().inner().0.clone();
+        let tail = String::from_utf8_lossy(&cleared[after.len()..]).into_owned();
+        assert!(tail.starts_with("\x1b[r"), "{tail:?}");
+    }
+
+    #[test]
+    fn the_size_is_asked_once_not_before_every_frame() {
+        /// A terminal that counts how often its size is asked.
+        struct Counting(Vec<u8>, std::cell::Cell<usize>);
+        impl Write for Counting {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.0.extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        impl Backend for Counting {
+            type Error = io::Error;
+            fn draw<'a, I>(&mut self, _content: I) -> io::Result<()>
+            where
+                I: Iterator<Item = (u16, u16, &'a Cell)>,
+            {
+                Ok(())
+            }
+            fn hide_cursor(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+            fn show_cursor(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+            fn get_cursor_position(&mut self) -> io::Result<Position> {
+                Ok(Position::ORIGIN)
+            }
+            fn set_cursor_position<P: Into<Position>>(&mut self, _p: P) -> io::Result<()> {
+                Ok(())
+            }
+            fn clear(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+            fn clear_region(&mut self, _clear_type: ClearType) -> io::Result<()> {
+                Ok(())
+            }
+            fn size(&self) -> io::Result<Size> {
+                self.1.set(self.1.get() + 1);
+                Ok(Size::new(40, 10))
+            }
+            fn window_size(&mut self) -> io::Result<WindowSize> {
+                Err(io::Error::other("not asked"))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let backend = LeanBackend::new(Counting(Vec::new(), std::cell::Cell::new(0)));
+        let mut terminal = Terminal::new(backend).expect("terminal");
+        let asked = terminal.backend().inner().1.get();
+        for n in 0..20 {
+            terminal
+                .draw(|frame| {
+                    frame
+                        .buffer_mut()
+                        .set_string(0, 0, format!("frame {n}"), Style::default());
+                })
+                .expect("draw");
+        }
+        assert_eq!(terminal.backend().inner().1.get(), asked);
+        assert!(screen(&terminal.backend().inner().0, 40, 10).starts_with("frame 19"));
     }
 }

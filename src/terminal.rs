@@ -173,6 +173,15 @@ pub fn restore() -> Modes {
         let _ = queue!(out, event::DisableBracketedPaste);
     }
     if held & ALTERNATE != 0 {
+        // The screen is left with the scrolling region and pen the drawing
+        // left set (`output::LeanBackend` keeps them between frames): give
+        // the shell the whole screen and the default pen back. Then erase
+        // the alternate screen before leaving it: tmux (3.3 at least), when
+        // the window was resized while brief drew, reflows the alternate
+        // screen's rows into the shell's screen and history as it switches
+        // back, so whatever is still drawn there would stay on the shell's
+        // screen after quitting.
+        let _ = out.write_all(b"\x1b[r\x1b[0m\x1b[H\x1b[2J");
         let _ = queue!(out, LeaveAlternateScreen);
     }
     if held & HIDDEN_CURSOR != 0 {

@@ -159,6 +159,12 @@ impl Pair {
         *self.size.borrow_mut() = Size::new(width, height);
         self.plain_screen.set_size(nonzero(height), nonzero(width));
         self.lean_screen.set_size(nonzero(height), nonzero(width));
+        // The lean backend answers ratatui's size question from what it was
+        // last given, without asking the terminal: the reader's run loop
+        // resizes the screen itself on every resize, as here.
+        let area = Rect::new(0, 0, width, height);
+        self.lean.resize(area).expect("lean resize");
+        self.lean_screen.process(&self.lean_wire.take());
     }
 
     /// Draws one frame through both backends, and compares the lean

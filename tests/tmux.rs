@@ -95,9 +95,23 @@ impl Server {
 
     /// What the pane shows: text, or with `-e` text with its attributes.
     fn capture(&self, name: &str, attributes: bool) -> String {
+        self.capture_from(name, attributes, None)
+    }
+
+    /// The pane's text with the whole history above it.
+    fn capture_history(&self, name: &str) -> String {
+        self.capture_from(name, false, Some("-"))
+    }
+
+    /// What the pane shows from line `start` (tmux's `-S`; `-` for the
+    /// start of the history).
+    fn capture_from(&self, name: &str, attributes: bool, start: Option<&str>) -> String {
         let mut args = vec!["capture-pane", "-p", "-t", name];
         if attributes {
             args.push("-e");
+        }
+        if let Some(start) = start {
+            args.extend(["-S", start]);
         }
         let text = String::from_utf8_lossy(&self.tmux(&args).stdout).into_owned();
         // tmux's own "Pane is dead (status 0, <time>)" line carries the
@@ -348,8 +362,25 @@ fn compare(size: (u16, u16), other: (u16, u16)) {
         assert!(Instant::now() < deadline, "brief did not quit");
         std::thread::sleep(Duration::from_millis(20));
     }
-    // Both gave the screen back the same way.
-    settle(&server, names, "quit", |s| !s.contains("Liège"));
+    // Both gave the screen back the same way: as it was before brief
+    // started (blank: brief is the pane's first command), with nothing of
+    // the reader left on it or in the history above it.
+    settle(&server, names, "quit", nothing_but_tmux);
+    for name in names {
+        let history = server.capture_history(name);
+        assert!(
+            nothing_but_tmux(&history),
+            "{name}: the reader's text is left in the shell's screen or history:\n{history}"
+        );
+    }
+}
+
+/// True if `screen` holds nothing but blank lines and tmux's own line
+/// saying the pane's command ended.
+fn nothing_but_tmux(screen: &str) -> bool {
+    screen
+        .lines()
+        .all(|line| line.trim().is_empty() || line == "Pane is dead")
 }
 
 #[test]

@@ -29,9 +29,12 @@ pub const OUTBOX_LIMIT: usize = 256 * 1024;
 /// paste on, screen cleared.
 pub const TAKE: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[?2004h\x1b[H\x1b[2J";
 
-/// Gives the remote terminal back: paste off, colours and attributes
-/// reset, cursor shown, normal screen.
-pub const RESTORE: &[u8] = b"\x1b[?2004l\x1b[0m\x1b[?25h\x1b[?1049l";
+/// Gives the remote terminal back: paste off, the whole screen as the
+/// scrolling region again (the lean backend keeps one set between frames),
+/// colours and attributes reset, the alternate screen erased (tmux carries
+/// what is left on it over to the normal screen after a resize), cursor
+/// shown, normal screen.
+pub const RESTORE: &[u8] = b"\x1b[?2004l\x1b[r\x1b[0m\x1b[H\x1b[2J\x1b[?25h\x1b[?1049l";
 
 /// Bytes written by the backend, taken after each frame.
 #[derive(Debug, Clone, Default)]
