@@ -1,4 +1,4 @@
-//! criterion benchmarks: load, layout, one frame, a jump to the end and a
+//! criterion benchmarks: load, the first screen, layout, one frame, a jump to the end and a
 //! search, on the shipped briefing and on a generated 10 MB one.
 //!
 //! `cargo bench` runs them all (a few minutes on two cores);
@@ -108,6 +108,29 @@ fn benches(c: &mut Criterion) {
         let mut g = group(c, &input, "load");
         g.bench_function("load_str", |b| {
             b.iter(|| loader::load_str("bench.toml", black_box(&input.text)))
+        });
+        g.finish();
+
+        // What stands between opening a file and its first screen: load,
+        // the reader's layout at 200x60 and one frame.
+        let mut g = group(c, &input, "first_screen_200x60");
+        g.bench_function("load_layout_frame", |b| {
+            b.iter(|| {
+                let briefing =
+                    loader::load_str("bench.toml", black_box(&input.text)).expect("valid");
+                let reader = App::with_briefing(
+                    settings(),
+                    briefing,
+                    "bench.toml".to_owned(),
+                    None,
+                    Rect::new(0, 0, 200, 60),
+                );
+                let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("test backend");
+                terminal
+                    .draw(|frame| brief::ui::render(&reader, frame))
+                    .map(|_| ())
+                    .expect("draw")
+            })
         });
         g.finish();
 

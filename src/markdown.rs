@@ -25,7 +25,7 @@
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::model::{Align, Block, Definition, Inline, InlineStyle, Note, Table};
+use crate::model::{Align, Block, Definition, InlineStyle, Inlines, Note, Table};
 use crate::sanitize::{self, Findings, Mode};
 
 /// How deep quotes, lists and definition lists may nest before they are
@@ -127,7 +127,7 @@ enum InlineKind {
 #[derive(Debug, Default)]
 struct TableBuilder {
     table: Table,
-    row: Vec<Vec<Inline>>,
+    row: Vec<Inlines>,
     in_head: bool,
 }
 
@@ -136,7 +136,7 @@ struct Builder {
     stack: Vec<Container>,
     /// Containers opened beyond [`MAX_DEPTH`] and not yet closed.
     overflow: usize,
-    inline: Option<(InlineKind, Vec<Inline>)>,
+    inline: Option<(InlineKind, Vec<Run>)>,
     styles: Vec<InlineStyle>,
     links: Vec<(String, String)>,
     code: Option<String>,
@@ -197,7 +197,7 @@ impl Builder {
                 match definitions.last_mut() {
                     Some(last) => last.details.push(vec![block]),
                     None => definitions.push(Definition {
-                        term: Vec::new(),
+                        term: Inlines::default(),
                         details: vec![vec![block]],
                     }),
                 }
@@ -225,7 +225,7 @@ impl Builder {
 
     /// A finished run of inlines: undefined footnote references made
     /// readable, then compacted.
-    fn finish_inlines(&mut self, mut inlines: Vec<Inline>) -> Vec<Inline> {
+    fn finish_inlines(&mut self, mut inlines: Vec<Run>) -> Inlines {
         for inline in &mut inlines {
             if !inline.style.contains(InlineStyle::CODE)
                 && let Some(fixed) = missing_references(&inline.text)
@@ -347,10 +347,7 @@ impl Builder {
             let joined = words.join(" ");
             let (clean, found) = sanitize::sanitize_with_findings(&joined, Mode::Line);
             self.findings.merge(found);
-            self.push_block(Block::Paragraph(vec![Inline {
-                text: clean.into_owned(),
-                style: InlineStyle::PLAIN,
-            }]));
+            self.push_block(Block::Paragraph(Inlines::plain(&clean, InlineStyle::PLAIN)));
         }
     }
 
@@ -523,7 +520,7 @@ impl Builder {
                     match definitions.last_mut() {
                         Some(last) => last.details.push(blocks),
                         None => definitions.push(Definition {
-                            term: Vec::new(),
+                            term: Inlines::default(),
                             details: vec![blocks],
                         }),
                     }
@@ -545,7 +542,7 @@ impl Builder {
             TagEnd::TableCell => {
                 let cell = match self.inline.take() {
                     Some((_, inlines)) => self.finish_inlines(inlines),
-                    None => Vec::new(),
+                    None => Inlines::default(),
                 };
                 if let Some(table) = self.table.as_mut() {
                     table.row.push(cell);
@@ -858,20 +855,16 @@ fn align(alignment: Alignment) -> Align {
     }
 }
 
-/// A finished run of inlines without the room reserved while it grew: a
-/// briefing's text lives in these strings for as long as it is open.
+/// A finished run of inlines in the model's compact form, without the room
+/// reserved while it grew: a briefing's text lives in these for as long as
+/// it is open.
 ///
-/// Each string is copied into an allocation of its exact size and the
-/// grown one freed whole: shrinking in place would leave the freed tails as
+/// The text is copied into an allocation of its exact size and the grown
+/// ones freed whole: shrinking in place would leave the freed tails as
 /// small holes between live strings, which a large briefing turns into
 /// megabytes of memory that is neither used nor given back.
-fn compact(inlines: Vec<Inline>) -> Vec<Inline> {
-    let mut exact = Vec::with_capacity(inlines.len());
-    exact.extend(inlines.into_iter().map(|inline| Inline {
-        text: inline.text.as_str().to_owned(),
-        style: inline.style,
-    }));
-    exact
+fn compact(inlines: Vec<Run>) -> Inlines {
+    Inlines::new(inlines.iter().map(|run| (run.text.as_str(), run.style)))
 }
 
 /// A finished list moved into an allocation of its exact size (see
@@ -882,13 +875,20 @@ fn exact<T>(items: Vec<T>) -> Vec<T> {
     out
 }
 
-fn push_inline(inlines: &mut Vec<Inline>, text: &str, style: InlineStyle) {
+/// A run of text being gathered, before it goes into [`Inlines`].
+#[derive(Debug)]
+struct Run {
+    text: String,
+    style: InlineStyle,
+}
+
+fn push_inline(inlines: &mut Vec<Run>, text: &str, style: InlineStyle) {
     if text.is_empty() {
         return;
     }
     match inlines.last_mut() {
         Some(last) if last.style == style => last.text.push_str(text),
-        _ => inlines.push(Inline {
+        _ => inlines.push(Run {
             text: text.to_owned(),
             style,
         }),
@@ -923,9 +923,15 @@ mod tests {
             panic!("not a paragraph: {b:?}");
         };
         assert_eq!(plain_text(inlines), "One two three four.");
-        assert_eq!(inlines[1].style, InlineStyle::EMPHASIS);
-        assert_eq!(inlines[3].style, InlineStyle::STRONG);
-        assert_eq!(inlines[5].style, InlineStyle::CODE);
+        assert_eq!(
+            inlines.iter().nth(1).expect("run").style,
+            InlineStyle::EMPHASIS
+        );
+        assert_eq!(
+            inlines.iter().nth(3).expect("run").style,
+            InlineStyle::STRONG
+        );
+        assert_eq!(inlines.iter().nth(5).expect("run").style, InlineStyle::CODE);
         assert!(matches!(&b[1], Block::Heading { level: 3, .. }));
     }
 
@@ -1026,7 +1032,10 @@ mod tests {
         assert_eq!(table.alignments, vec![Align::Left, Align::Right]);
         assert_eq!(plain_text(&table.head[1]), "b");
         assert_eq!(table.rows.len(), 2);
-        assert_eq!(table.rows[0][0][0].style, InlineStyle::EMPHASIS);
+        assert_eq!(
+            table.rows[0][0].iter().next().expect("run").style,
+            InlineStyle::EMPHASIS
+        );
     }
 
     #[test]
@@ -1060,7 +1069,7 @@ mod tests {
         let Block::Paragraph(inlines) = &items[1][0] else {
             panic!("not a paragraph");
         };
-        assert_eq!(inlines[0].style, InlineStyle::TASK);
+        assert_eq!(inlines.iter().next().expect("run").style, InlineStyle::TASK);
         assert_eq!(plain_text(inlines), "[x] done");
     }
 

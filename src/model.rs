@@ -151,13 +151,13 @@ pub struct Source {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     /// Running text.
-    Paragraph(Vec<Inline>),
+    Paragraph(Inlines),
     /// A heading inside a body (an outline child).
     Heading {
         /// 1–6 as in Markdown.
         level: u8,
         /// The heading text.
-        text: Vec<Inline>,
+        text: Inlines,
     },
     /// A bulleted or numbered list.
     List {
@@ -188,9 +188,9 @@ pub struct Table {
     /// One alignment per column, from the delimiter row.
     pub alignments: Vec<Align>,
     /// The header row's cells.
-    pub head: Vec<Vec<Inline>>,
+    pub head: Vec<Inlines>,
     /// The body rows, each a list of cells (never more than the header).
-    pub rows: Vec<Vec<Vec<Inline>>>,
+    pub rows: Vec<Vec<Inlines>>,
 }
 
 /// How a table column's cells are aligned.
@@ -218,18 +218,141 @@ pub struct Note {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Definition {
     /// The term.
-    pub term: Vec<Inline>,
+    pub term: Inlines,
     /// Its definitions, each a sequence of blocks.
     pub details: Vec<Vec<Block>>,
 }
 
-/// A run of text with one inline style.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Inline {
+/// A run of text with one inline style, as [`Inlines`] hands it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inline<'a> {
     /// The text; `\n` is a hard line break.
-    pub text: String,
+    pub text: &'a str,
     /// How it is set.
     pub style: InlineStyle,
+}
+
+/// Runs of styled text (a paragraph, a heading, a table cell), stored as
+/// one string in one allocation.
+///
+/// A briefing holds hundreds of thousands of these: a `String` and a
+/// struct per run, in a `Vec` per paragraph or cell, cost about a hundred
+/// bytes of overhead each, more than the text of a typical table cell.
+/// Here the runs' texts follow each other in one string, each run after
+/// the first (and the first, unless it is plain) introduced by
+/// [`Inlines::MARK`] and one character giving its style. Sanitised text
+/// never holds `MARK` (a C0 control); [`Inlines::new`] replaces it anyway,
+/// so the encoding cannot be confused by any text.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Inlines(Box<str>);
+
+impl Inlines {
+    /// Starts a run: followed by one character, `STYLE_BASE` + the style.
+    const MARK: char = '\u{1}';
+    /// Style characters are `U+0100 + flags`: two bytes, never `MARK`.
+    const STYLE_BASE: u32 = 0x100;
+
+    /// Runs of text and style; empty runs are left out, and neighbours of
+    /// one style are kept apart only if they were given apart.
+    pub fn new<'a>(runs: impl IntoIterator<Item = (&'a str, InlineStyle)>) -> Self {
+        let mut out = String::new();
+        for (text, style) in runs {
+            Self::push_run(&mut out, text, style);
+        }
+        Self(out.into_boxed_str())
+    }
+
+    /// One run of text.
+    pub fn plain(text: &str, style: InlineStyle) -> Self {
+        Self::new([(text, style)])
+    }
+
+    fn push_run(out: &mut String, text: &str, style: InlineStyle) {
+        if text.is_empty() {
+            return;
+        }
+        if !out.is_empty() || style != InlineStyle::PLAIN {
+            out.push(Self::MARK);
+            out.push(char::from_u32(Self::STYLE_BASE + u32::from(style.0)).unwrap_or(Self::MARK));
+        }
+        if text.contains(Self::MARK) {
+            out.push_str(&text.replace(Self::MARK, "\u{FFFD}"));
+        } else {
+            out.push_str(text);
+        }
+    }
+
+    /// The runs, in order.
+    pub fn iter(&self) -> InlineIter<'_> {
+        InlineIter { rest: &self.0 }
+    }
+
+    /// Number of runs.
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    /// True if there is no text.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Bytes of text, near enough (the style marks included), for
+    /// reserving room.
+    pub fn text_len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The same runs with `style`'s flags added to each.
+    pub fn with(&self, style: InlineStyle) -> Self {
+        Self::new(
+            self.iter()
+                .map(|inline| (inline.text, inline.style.with(style))),
+        )
+    }
+}
+
+impl std::fmt::Debug for Inlines {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a Inlines {
+    type Item = Inline<'a>;
+    type IntoIter = InlineIter<'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// The runs of an [`Inlines`].
+#[derive(Debug, Clone)]
+pub struct InlineIter<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for InlineIter<'a> {
+    type Item = Inline<'a>;
+
+    fn next(&mut self) -> Option<Inline<'a>> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let mut style = InlineStyle::PLAIN;
+        if let Some(after) = self.rest.strip_prefix(Inlines::MARK) {
+            let mut chars = after.chars();
+            let code = chars.next().map_or(0, u32::from);
+            style =
+                InlineStyle(u8::try_from(code.saturating_sub(Inlines::STYLE_BASE)).unwrap_or(0));
+            self.rest = chars.as_str();
+        }
+        let end = memchr::memchr(1, self.rest.as_bytes()).unwrap_or(self.rest.len());
+        let (text, rest) = self.rest.split_at(end);
+        self.rest = rest;
+        Some(Inline { text, style })
+    }
 }
 
 /// Inline emphasis, as a small set of flags.
@@ -268,7 +391,7 @@ impl InlineStyle {
 }
 
 /// The text of inlines without styles.
-pub fn plain_text(inlines: &[Inline]) -> String {
+pub fn plain_text(inlines: &Inlines) -> String {
     inlines.iter().map(|i| i.text.replace('\n', " ")).collect()
 }
 
@@ -319,7 +442,7 @@ pub fn blocks_text(blocks: &[Block], out: &mut String) {
             Block::Rule => {}
             Block::Table(table) => {
                 for row in std::iter::once(&table.head).chain(&table.rows) {
-                    let cells: Vec<String> = row.iter().map(|c| plain_text(c)).collect();
+                    let cells: Vec<String> = row.iter().map(plain_text).collect();
                     out.push_str(&cells.join(" "));
                     out.push('\n');
                 }
@@ -425,6 +548,35 @@ impl Briefing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inlines_give_back_their_runs() {
+        let runs = [
+            ("plain ", InlineStyle::PLAIN),
+            ("bold", InlineStyle::STRONG),
+            (" ", InlineStyle::PLAIN),
+            ("ŝtruck ✓ 中文", InlineStyle::STRIKE.with(InlineStyle::LINK)),
+            ("\n", InlineStyle::PLAIN),
+            ("[x]", InlineStyle::TASK),
+        ];
+        let inlines = Inlines::new(runs);
+        let back: Vec<(&str, InlineStyle)> = inlines.iter().map(|i| (i.text, i.style)).collect();
+        assert_eq!(back, runs);
+        assert_eq!(inlines.len(), 6);
+        assert_eq!(plain_text(&inlines), "plain bold ŝtruck ✓ 中文 [x]");
+        // A first run with a style keeps it; empty runs are left out.
+        let styled = Inlines::new([("", InlineStyle::CODE), ("code", InlineStyle::CODE)]);
+        let back: Vec<_> = styled.iter().map(|i| (i.text, i.style)).collect();
+        assert_eq!(back, [("code", InlineStyle::CODE)]);
+        assert!(Inlines::new([("", InlineStyle::PLAIN)]).is_empty());
+    }
+
+    #[test]
+    fn text_holding_the_run_mark_cannot_split_a_run() {
+        let inlines = Inlines::plain("a\u{1}\u{101}b", InlineStyle::PLAIN);
+        let back: Vec<_> = inlines.iter().map(|i| (i.text, i.style)).collect();
+        assert_eq!(back, [("a\u{FFFD}\u{101}b", InlineStyle::PLAIN)]);
+    }
 
     #[test]
     fn blocks_stay_small() {

@@ -9,7 +9,7 @@
 
 use crate::glyphs::Glyphs;
 use crate::layout::{self, Anchor, Lines, Options, Role, Style};
-use crate::model::{Block, Briefing, Chart, Fact, Inline, InlineStyle, Part};
+use crate::model::{Block, Briefing, Chart, Fact, InlineStyle, Inlines, Part};
 use crate::sanitize::{self, Mode};
 use crate::state::Note;
 
@@ -241,14 +241,14 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn inline_markdown(inlines: &[Inline]) -> String {
+fn inline_markdown(inlines: &Inlines) -> String {
     let mut out = String::new();
     for inline in inlines {
         if inline.text == "\n" {
             out.push_str("\\\n");
             continue;
         }
-        let text = escape(&inline.text);
+        let text = escape(inline.text);
         if text.trim().is_empty() {
             out.push_str(&text);
             continue;
@@ -376,9 +376,9 @@ fn blocks_markdown(blocks: &[Block], indent: &str, out: &mut String) {
 /// A pipe table; a `|` in a cell is escaped by [`escape`].
 fn table_markdown(table: &crate::model::Table, indent: &str, out: &mut String) {
     let columns = table.head.len().max(1);
-    let row = |cells: &[Vec<Inline>]| -> String {
+    let row = |cells: &[Inlines]| -> String {
         let texts: Vec<String> = (0..columns)
-            .map(|c| cells.get(c).map_or(String::new(), |c| inline_markdown(c)))
+            .map(|c| cells.get(c).map_or(String::new(), inline_markdown))
             .collect();
         format!("| {} |", texts.join(" | "))
     };

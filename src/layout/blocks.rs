@@ -8,7 +8,7 @@
 //! [`crate::markdown::MAX_DEPTH`].
 
 use super::{Anchor, Lines, Options, Role, Style, table};
-use crate::model::{self, Block, Inline, InlineStyle, Part};
+use crate::model::{self, Block, InlineStyle, Inlines, Part};
 use crate::text;
 
 /// Lays out blocks; records `(block index, line)` of every heading.
@@ -192,14 +192,7 @@ pub(super) fn block_lines(
                 if i > 0 {
                     blank_line(lines, rest_indent, anchor);
                 }
-                let term: Vec<Inline> = definition
-                    .term
-                    .iter()
-                    .map(|inline| Inline {
-                        text: inline.text.clone(),
-                        style: inline.style.with(InlineStyle::STRONG),
-                    })
-                    .collect();
+                let term = definition.term.with(InlineStyle::STRONG);
                 if !term.is_empty() {
                     let spans = styled(&term, role, options);
                     lines.wrap(&spans, head, rest_indent, anchor);
@@ -226,8 +219,8 @@ pub(super) fn block_lines(
 
 /// Inlines as styled pieces: task boxes drawn with the glyph set, struck
 /// text marked with `~~` where styles are not drawn.
-pub(super) fn styled(inlines: &[Inline], role: Role, options: Options) -> Vec<(&str, Style)> {
-    let mut out = Vec::with_capacity(inlines.len());
+pub(super) fn styled(inlines: &Inlines, role: Role, options: Options) -> Vec<(&str, Style)> {
+    let mut out = Vec::new();
     let mut struck = false;
     for inline in inlines {
         let style = Style {
@@ -249,7 +242,7 @@ pub(super) fn styled(inlines: &[Inline], role: Role, options: Options) -> Vec<(&
             out.push((glyph, Style::role(Role::Bullet)));
             continue;
         }
-        out.push((inline.text.as_str(), style));
+        out.push((inline.text, style));
     }
     if options.mark_strike && struck {
         out.push(("~~", Style::role(role)));

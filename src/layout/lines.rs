@@ -366,7 +366,7 @@ impl TextCount {
             match block {
                 Block::Paragraph(inlines) | Block::Heading { text: inlines, .. } => {
                     self.pieces += inlines.len();
-                    self.bytes += inlines.iter().map(|i| i.text.len()).sum::<usize>();
+                    self.bytes += inlines.text_len();
                 }
                 Block::List { items, .. } => {
                     for item in items {
@@ -386,7 +386,7 @@ impl TextCount {
                         self.bytes += 120;
                         for cell in row {
                             self.pieces += cell.len() + 2;
-                            self.bytes += cell.iter().map(|i| i.text.len()).sum::<usize>();
+                            self.bytes += cell.text_len();
                         }
                     }
                 }
@@ -399,7 +399,7 @@ impl TextCount {
                 Block::Definitions(definitions) => {
                     for definition in definitions {
                         self.pieces += definition.term.len();
-                        self.bytes += definition.term.iter().map(|i| i.text.len()).sum::<usize>();
+                        self.bytes += definition.term.text_len();
                         for detail in &definition.details {
                             self.bytes += 4;
                             self.blocks(detail);

@@ -12,7 +12,7 @@
 
 use super::blocks::styled;
 use super::{Anchor, Lines, Options, Role, Style};
-use crate::model::{Align, Inline, Table};
+use crate::model::{Align, Inlines, Table};
 use crate::text::{self, StyledLine};
 
 /// A word longer than this may be broken inside its column rather than
@@ -45,7 +45,7 @@ pub(super) fn table_lines(
         .map(|c| {
             rows(table)
                 .filter_map(|row| row.get(c))
-                .map(|cell| cell_width(cell))
+                .map(cell_width)
                 .max()
                 .unwrap_or(0)
                 .max(1)
@@ -57,7 +57,7 @@ pub(super) fn table_lines(
         .map(|c| {
             rows(table)
                 .filter_map(|row| row.get(c))
-                .map(|cell| longest_word(cell))
+                .map(longest_word)
                 .max()
                 .unwrap_or(0)
                 .clamp(1, LONG_WORD)
@@ -92,7 +92,7 @@ pub(super) fn table_lines(
 }
 
 /// The header row, then the body rows.
-fn rows(table: &Table) -> impl Iterator<Item = &Vec<Vec<Inline>>> {
+fn rows(table: &Table) -> impl Iterator<Item = &Vec<Inlines>> {
     std::iter::once(&table.head).chain(&table.rows)
 }
 
@@ -101,8 +101,8 @@ fn indent_width(indent: &[(&str, Style)]) -> usize {
 }
 
 /// The widest line of a cell's text.
-fn cell_width(cell: &[Inline]) -> usize {
-    let text: String = cell.iter().map(|i| i.text.as_str()).collect();
+fn cell_width(cell: &Inlines) -> usize {
+    let text: String = cell.iter().map(|i| i.text).collect();
     text.split('\n').map(text::width).max().unwrap_or(0)
 }
 
@@ -136,8 +136,8 @@ fn share(natural: &[usize], least: &[usize], content: usize) -> Vec<usize> {
 }
 
 /// The widest word of a cell.
-fn longest_word(cell: &[Inline]) -> usize {
-    let text: String = cell.iter().map(|i| i.text.as_str()).collect();
+fn longest_word(cell: &Inlines) -> usize {
+    let text: String = cell.iter().map(|i| i.text).collect();
     text.split_whitespace().map(text::width).max().unwrap_or(0)
 }
 
@@ -180,7 +180,7 @@ impl Grid<'_, '_> {
     }
 
     /// Each cell of a row wrapped to its column.
-    fn wrap_row(&self, row: &[Vec<Inline>], role: Role) -> Vec<Vec<StyledLine<Style>>> {
+    fn wrap_row(&self, row: &[Inlines], role: Role) -> Vec<Vec<StyledLine<Style>>> {
         (0..self.widths.len())
             .map(|c| match row.get(c) {
                 Some(cell) => {
@@ -275,7 +275,7 @@ fn records(
     anchor: Anchor,
 ) {
     let mut first = true;
-    let empty: Vec<Inline> = Vec::new();
+    let empty = Inlines::default();
     let hang: Vec<(&str, Style)> = rest_indent
         .iter()
         .copied()
