@@ -158,6 +158,13 @@ impl<E: Effects + ?Sized> Effects for &mut E {
 pub trait Clock {
     /// The time now.
     fn now(&self) -> u64;
+
+    /// The time now in milliseconds since the epoch (reading time is
+    /// credited at this grain). A clock that only knows seconds gives
+    /// whole seconds.
+    fn now_ms(&self) -> u64 {
+        self.now().saturating_mul(1000)
+    }
 }
 
 impl<F: Fn() -> u64> Clock for F {
@@ -173,6 +180,12 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> u64 {
         crate::state::now()
+    }
+
+    fn now_ms(&self) -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
     }
 }
 
@@ -249,7 +262,7 @@ pub fn apply<E: Effects, C: Clock>(
     let mut queue = VecDeque::from([event]);
     let mut outcome = Outcome::Idle;
     while let Some(event) = queue.pop_front() {
-        let step = app.update(event, clock.now());
+        let step = app.update(event, clock.now_ms());
         outcome = merge(outcome, step.outcome);
         for effect in step.effects {
             if let Some(done) = effects.perform(effect, post) {
@@ -354,7 +367,9 @@ where
     terminal
         .resize(Rect::new(0, 0, width, height))
         .map_err(io_error)?;
-    draw(terminal, app)
+    draw(terminal, app)?;
+    app.shown(host.clock.now_ms());
+    Ok(())
 }
 
 /// What one batch of queued messages asks the loop to do.
@@ -612,10 +627,27 @@ impl App {
         apply(self, event, &mut effects, &SystemClock, None)
     }
 
+    /// Applies one event as [`App::handle`] does, at `now` (milliseconds
+    /// since the epoch) instead of the system clock's time: for tests and
+    /// tools that play a reader's pace.
+    pub fn handle_at(&mut self, event: Event, now: u64) -> Outcome {
+        struct At(u64);
+        impl Clock for At {
+            fn now(&self) -> u64 {
+                self.0 / 1000
+            }
+            fn now_ms(&self) -> u64 {
+                self.0
+            }
+        }
+        let mut effects = LocalEffects::new(self.store.clone(), self.export_dir.clone());
+        apply(self, event, &mut effects, &At(now), None)
+    }
+
     /// Saves the open briefing's position, read marks and notes now.
     pub fn save(&mut self) -> Result<(), SaveError> {
         let mut effects = LocalEffects::new(self.store.clone(), self.export_dir.clone());
-        let step = self.update(Event::SaveDue, SystemClock.now());
+        let step = self.update(Event::SaveDue, SystemClock.now_ms());
         for effect in step.effects {
             if let Some(Done::Saved { path, result }) = effects.perform(effect, None) {
                 result?;
@@ -624,7 +656,7 @@ impl App {
                         path,
                         result: Ok(()),
                     }),
-                    SystemClock.now(),
+                    SystemClock.now_ms(),
                 );
             }
         }

@@ -1640,4 +1640,47 @@ mod tests {
             assert_eq!(result.is_err(), refused, "mode {mode:o}: {result:?}");
         }
     }
+
+    #[test]
+    fn the_users_store_is_the_folder_the_environment_names() {
+        let expected = paths::state_dir().ok();
+        let dir_of = |store: Store| store.dir().to_path_buf();
+        assert_eq!(Store::locate().ok().map(dir_of), expected);
+        assert_eq!(Store::from_env().map(dir_of), expected);
+        let mine = Store::for_this_user();
+        assert_eq!(mine.unavailable().is_none(), expected.is_some());
+        if let Some(dir) = expected {
+            assert_eq!(mine.dir(), dir);
+        }
+    }
+
+    #[test]
+    fn ensure_dir_makes_a_private_folder_for_files_beside_the_state() {
+        let dir = temp();
+        let store = Store::new(dir.path().join("deep").join("state"));
+        store.ensure_dir().expect("created");
+        let metadata = fs::metadata(store.dir()).expect("the folder exists");
+        assert!(metadata.is_dir());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(metadata.permissions().mode() & 0o777, 0o700);
+        }
+        store
+            .ensure_dir()
+            .expect("an existing private folder is fine");
+    }
+
+    #[test]
+    fn what_loading_found_is_said_in_words() {
+        assert_eq!(LoadNote::Fine.to_string(), "fine");
+        assert_eq!(
+            LoadNote::SetAside(PathBuf::from("/s/x.toml.corrupt-1")).to_string(),
+            "the saved place for this briefing could not be read; it was kept as /s/x.toml.corrupt-1"
+        );
+        assert_eq!(
+            LoadNote::Unreadable("cannot read /s/x.toml".into()).to_string(),
+            "cannot read /s/x.toml"
+        );
+    }
 }

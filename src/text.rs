@@ -115,7 +115,6 @@ struct Word {
     start: usize,
     end: usize,
     whitespace_end: usize,
-    hyphen_penalty: bool,
     width: usize,
     whitespace_width: usize,
 }
@@ -127,8 +126,11 @@ impl Fragment for Word {
     fn whitespace_width(&self) -> f64 {
         self.whitespace_width as f64
     }
+    /// No fragment ever needs a hyphen added at a break: words are split
+    /// only after a hyphen that is already there (textwrap's hyphen
+    /// splitter adds none there either).
     fn penalty_width(&self) -> f64 {
-        if self.hyphen_penalty { 1.0 } else { 0.0 }
+        0.0
     }
 }
 
@@ -223,23 +225,12 @@ pub fn wrap_each<S: Copy + PartialEq>(
             line.clear();
             line.extend(indent.iter().map(|(t, s)| (t.as_str(), *s)));
             push_range(joined, &runs, head.start, tail.end, &mut line);
-            let hyphen = if tail.hyphen_penalty {
-                style_at(&runs, tail.end.saturating_sub(1))
-            } else {
-                None
-            };
-            if let Some(style) = hyphen {
-                push_piece(&mut line, "-", style);
-            }
             let avail = if first_line { first_avail } else { rest_avail };
             if avail < 2 && line.iter().any(|(t, _)| !t.is_ascii()) {
                 // The text is gathered on its own, so that only the text,
                 // never the indent, has graphemes too wide for it replaced.
                 let mut text: Vec<(&str, S)> = Vec::new();
                 push_range(joined, &runs, head.start, tail.end, &mut text);
-                if let Some(style) = hyphen {
-                    push_piece(&mut text, "-", style);
-                }
                 overwide.clear();
                 overwide.extend(text.iter().map(|(t, s)| ((*t).to_owned(), *s)));
                 replace_overwide(&mut overwide, avail);
@@ -299,15 +290,12 @@ fn find_words(segment: &str, offset: usize, max_width: usize) -> Vec<Word> {
         None => unicode_words(segment, offset),
     };
     let max_width = max_width.max(1);
-    if words
-        .iter()
-        .all(|w| w.width + usize::from(w.hyphen_penalty) <= max_width)
-    {
+    if words.iter().all(|w| w.width <= max_width) {
         return words;
     }
     let mut out = Vec::with_capacity(words.len() + 4);
     for w in words {
-        if w.width + usize::from(w.hyphen_penalty) <= max_width {
+        if w.width <= max_width {
             out.push(w);
             continue;
         }
@@ -433,7 +421,6 @@ fn chunk_words(
                     start: offset + piece,
                     end: offset + i + 1,
                     whitespace_end: offset + i + 1,
-                    hyphen_penalty: false,
                     width: segment[piece..=i].chars().count(),
                     whitespace_width: 0,
                 });
@@ -444,7 +431,6 @@ fn chunk_words(
             start: offset + piece,
             end: offset + word_end,
             whitespace_end: offset + whitespace_end,
-            hyphen_penalty: false,
             width: segment[piece..word_end].chars().count(),
             whitespace_width: whitespace_end - word_end,
         });
@@ -467,7 +453,6 @@ fn unicode_words(segment: &str, offset: usize) -> Vec<Word> {
             start: offset + start,
             end: offset + end,
             whitespace_end: offset + whitespace_end,
-            hyphen_penalty: !w.penalty.is_empty(),
             width: width(w.word),
             whitespace_width: width(w.whitespace),
         };
@@ -476,7 +461,6 @@ fn unicode_words(segment: &str, offset: usize) -> Vec<Word> {
             Some(previous) if !is_grapheme_boundary(segment, start) => {
                 previous.end = word.end;
                 previous.whitespace_end = word.whitespace_end;
-                previous.hyphen_penalty = word.hyphen_penalty;
                 previous.width = width(&segment[previous.start - offset..end]);
                 previous.whitespace_width = word.whitespace_width;
             }
@@ -519,7 +503,6 @@ fn break_word(segment: &str, offset: usize, word: Word, max_width: usize, out: &
                 start: piece_start,
                 end: cursor,
                 whitespace_end: cursor,
-                hyphen_penalty: false,
                 width: piece_width,
                 whitespace_width: 0,
             });
@@ -533,15 +516,9 @@ fn break_word(segment: &str, offset: usize, word: Word, max_width: usize, out: &
         start: piece_start,
         end: word.end,
         whitespace_end: word.whitespace_end,
-        hyphen_penalty: false,
         width: piece_width,
         whitespace_width: word.whitespace_width,
     });
-}
-
-fn style_at<S: Copy>(runs: &[(usize, S)], at: usize) -> Option<S> {
-    let index = runs.partition_point(|(end, _)| *end <= at);
-    runs.get(index).map(|(_, s)| *s)
 }
 
 /// Appends the styled text of `joined[start..end]` to `line`.
@@ -775,6 +752,98 @@ mod tests {
         let fast = plain_words(text, 0).expect("plain");
         assert_eq!(fast, unicode_words(text, 0));
         assert_eq!(fast.len(), 10);
+    }
+
+    #[test]
+    fn width_counts_columns_not_line_ends() {
+        assert_eq!(width(""), 0);
+        assert_eq!(width("ab\ncd"), 4);
+        assert_eq!(width("中文\nx"), 5);
+        assert_eq!(width("e\u{301}\n中"), 3);
+        assert_eq!(grapheme_width("\n"), 0);
+        assert_eq!(grapheme_width("中"), 2);
+        assert_eq!(grapheme_width("e\u{301}"), 1);
+    }
+
+    #[test]
+    fn a_family_emoji_is_as_wide_as_one_emoji() {
+        assert_eq!(width("👩\u{200d}👩\u{200d}👧"), 2);
+        assert_eq!(width("a👩\u{200d}👧b"), 4);
+        assert!(is_simple('a') && is_simple('中') && is_simple('—'));
+        assert!(!is_simple('\u{200d}') && !is_simple('\u{301}') && !is_simple('\r'));
+    }
+
+    #[test]
+    fn truncate_keeps_text_that_fits_exactly() {
+        assert_eq!(truncate("abcde", 5), "abcde");
+        assert_eq!(truncate("中文", 4), "中文");
+        assert_eq!(truncate("abcdef", 5), "abcd…");
+        assert_eq!(truncate("abc", 1), "…");
+        assert_eq!(truncate("abc", 0), "");
+        assert_eq!(truncate("中文", 2), "…");
+    }
+
+    #[test]
+    fn pad_to_fills_or_cuts_to_the_exact_width() {
+        assert_eq!(pad_to("ab", 4), "ab  ");
+        assert_eq!(pad_to("中", 3), "中 ");
+        assert_eq!(pad_to("abcdef", 4), "abc…");
+        assert_eq!(pad_to("abcd", 4), "abcd");
+        assert_eq!(pad_to("", 2), "  ");
+    }
+
+    #[test]
+    fn only_the_first_line_gets_the_first_indent() {
+        let lines = wrap(
+            &[("one two\nthree\n\nfour", 0u8)],
+            7,
+            &[("• ", 1)],
+            &[("  ", 1)],
+        );
+        assert_eq!(plain(&lines), ["• one", "  two", "  three", "  ", "  four"]);
+    }
+
+    #[test]
+    fn a_blank_line_keeps_its_indent() {
+        let lines = wrap(&[("\nx", 0u8)], 6, &[("> ", 1)], &[("| ", 1)]);
+        assert_eq!(lines[0], vec![("> ".to_owned(), 1)]);
+        assert_eq!(plain(&lines), ["> ", "| x"]);
+        assert!(wrap(&[("x", 0u8)], 0, &[], &[]).is_empty());
+    }
+
+    #[test]
+    fn indents_leave_half_the_width_to_the_text() {
+        let lines = wrap(&[("ab cd", 0u8)], 10, &[("12345678", 1)], &[]);
+        assert_eq!(lines[0][0], ("12345".to_owned(), 1));
+        assert_eq!(plain(&lines), ["12345ab cd"]);
+        let narrow = wrap(&[("ab", 0u8)], 3, &[("> ", 1), ("> ", 1)], &[]);
+        assert_eq!(narrow[0][0], ("> ".to_owned(), 1));
+        assert_eq!(narrow[0].len(), 2, "{narrow:?}");
+    }
+
+    #[test]
+    fn pieces_of_one_style_are_joined_and_styles_kept_apart() {
+        let lines = wrap(&[("ab", 0u8), ("cd ", 0), ("ef", 1)], 20, &[], &[]);
+        assert_eq!(lines, [vec![("abcd ".to_owned(), 0), ("ef".to_owned(), 1)]]);
+        assert_eq!(line_width(&lines[0]), 7);
+        let broken = wrap(&[("aa ", 0u8), ("bb\ncc", 1)], 20, &[], &[]);
+        assert_eq!(
+            broken,
+            [
+                vec![("aa ".to_owned(), 0), ("bb".to_owned(), 1)],
+                vec![("cc".to_owned(), 1)]
+            ]
+        );
+    }
+
+    #[test]
+    fn only_graphemes_wider_than_the_line_are_replaced() {
+        let mut line: StyledLine<u8> = vec![("a中b".to_owned(), 0), ("cd".to_owned(), 1)];
+        replace_overwide(&mut line, 1);
+        assert_eq!(line, [("a…b".to_owned(), 0), ("cd".to_owned(), 1)]);
+        let mut fits: StyledLine<u8> = vec![("a中b".to_owned(), 0)];
+        replace_overwide(&mut fits, 2);
+        assert_eq!(fits, [("a中b".to_owned(), 0)]);
     }
 
     #[test]

@@ -234,6 +234,52 @@ fn print_shows_a_markdown_briefing_like_a_toml_one() {
     );
 }
 
+/// `brief print --width 60` of `content` saved as a `.md` file.
+fn print_markdown(content: &str) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("b.md");
+    std::fs::write(&path, content).expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(["print", "--width", "60"])
+        .arg(&path)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    text(&output.stdout)
+}
+
+#[test]
+fn a_title_in_front_matter_and_as_the_heading_is_shown_once() {
+    // Many Markdown tools want both: the front matter's title and the same
+    // words as the text's `#` heading. The heading is the title, not the
+    // start of the bottom line (nor, without `##`, of the one section).
+    let cases = [
+        "+++\ntitle = \"Liège hub\"\n+++\n\n# Liège hub\n\nThe bottom line.\n\n## One\n\nText.\n",
+        "---\ntitle: Liège hub\n---\n\n# Liège  HUB\n\nThe bottom line.\n\n## One\n\nText.\n",
+        "+++\ntitle = \"Liège hub\"\n+++\n\n# Liège hub\n\nThe bottom line.\n",
+    ];
+    for case in cases {
+        let stdout = print_markdown(case);
+        let lines: Vec<&str> = stdout.lines().collect();
+        let shown = lines
+            .iter()
+            .filter(|line| line.to_lowercase().contains("liège"))
+            .count();
+        // Without `##` the one section is named after the title, so its
+        // heading carries the title a second time (and only then).
+        let expected = if case.contains("## One") { 1 } else { 2 };
+        assert_eq!(shown, expected, "{case:?} printed as\n{stdout}");
+        assert_eq!(lines[0], "Liège hub", "{stdout}");
+        assert!(stdout.contains("The bottom line."), "{stdout}");
+        assert!(!stdout.contains("───"), "no heading rule:\n{stdout}");
+    }
+    // A different `#` heading is the text's own, and stays.
+    let other = print_markdown(
+        "+++\ntitle = \"Liège hub\"\n+++\n\n# Background\n\nThe bottom line.\n\n## One\n\nText.\n",
+    );
+    assert!(other.contains("Background"), "{other}");
+}
+
 #[test]
 fn the_shipped_briefings_print_as_markdown_and_read_back_the_same() {
     for name in [

@@ -208,7 +208,7 @@ fn a_corrupt_state_file_does_not_cost_new_notes() {
 fn read_everything(app: &mut App) {
     press(app, "g");
     for _ in 0..100 {
-        press(app, "space");
+        common::press_reading(app, "space");
     }
 }
 

@@ -13,7 +13,7 @@ use brief::model::Part;
 use brief::state::{
     BOTH_KEPT, BriefingState, Changes, LoadNote, MAX_NOTES, MAX_STATE_SIZE, Note, Position, Store,
 };
-use common::{press, screen};
+use common::{press, press_reading, screen};
 use ratatui::layout::Rect;
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -166,7 +166,7 @@ fn scrolling_through_marks_sections_read_and_u_unmarks() {
     );
     press(&mut app, "1");
     for _ in 0..60 {
-        press(&mut app, "j");
+        press_reading(&mut app, "j");
     }
     let reader = app.reader().expect("reader");
     assert!(
@@ -201,7 +201,8 @@ fn the_library_shows_progress() {
     for _ in 0..main_index {
         press(&mut app, "j");
     }
-    press(&mut app, "enter 2 G");
+    press(&mut app, "enter");
+    press_reading(&mut app, "2 space space space G");
     press(&mut app, "backspace");
     let s = screen(&app);
     assert!(s.contains("/5 read"), "{s}");

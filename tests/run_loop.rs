@@ -5,14 +5,14 @@
 
 mod common;
 
-use std::cell::RefCell;
+use std::cell::{Cell as ClockCell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use brief::app::{Done, Effect, Event};
-use brief::runtime::{self, Effects, Ending, Host, Message, Next, Post, SAVE_AFTER, Source};
+use brief::runtime::{self, Clock, Effects, Ending, Host, Message, Next, Post, SAVE_AFTER, Source};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
 use ratatui::buffer::Cell;
@@ -93,6 +93,28 @@ enum Step {
     Pause,
     /// Check the last frame drawn.
     Expect(Box<dyn Fn(&str)>),
+    /// This many milliseconds pass on the script's clock (the loop is not
+    /// woken: nothing happens meanwhile).
+    Wait(u64),
+}
+
+/// A clock the script moves on, in milliseconds since the epoch.
+#[derive(Clone)]
+struct ScriptClock(Rc<ClockCell<u64>>);
+
+impl ScriptClock {
+    fn new() -> Self {
+        Self(Rc::new(ClockCell::new(NOW * 1000)))
+    }
+}
+
+impl Clock for ScriptClock {
+    fn now(&self) -> u64 {
+        self.0.get() / 1000
+    }
+    fn now_ms(&self) -> u64 {
+        self.0.get()
+    }
 }
 
 /// A message source that plays a script.
@@ -100,6 +122,7 @@ struct Script {
     steps: VecDeque<Step>,
     frames: Rc<RefCell<Vec<String>>>,
     waits: Vec<Option<Duration>>,
+    clock: Option<ScriptClock>,
 }
 
 impl Script {
@@ -108,6 +131,23 @@ impl Script {
             steps: steps.into(),
             frames: Rc::clone(frames),
             waits: Vec::new(),
+            clock: None,
+        }
+    }
+
+    /// The script moves `clock` on at each [`Step::Wait`].
+    fn with_clock(mut self, clock: &ScriptClock) -> Self {
+        self.clock = Some(clock.clone());
+        self
+    }
+
+    /// Lets the time at the front of the script pass.
+    fn pass_time(&mut self) {
+        while let Some(Step::Wait(ms)) = self.steps.front() {
+            if let Some(clock) = &self.clock {
+                clock.0.set(clock.0.get() + ms);
+            }
+            self.steps.pop_front();
         }
     }
 
@@ -126,6 +166,8 @@ impl Source for Script {
     fn next(&mut self, timeout: Option<Duration>) -> Next {
         self.waits.push(timeout);
         self.check();
+        self.pass_time();
+        self.check();
         match self.steps.pop_front() {
             Some(Step::Send(message)) => Next::Message(message),
             Some(Step::Pause) => {
@@ -136,7 +178,7 @@ impl Source for Script {
                 );
                 Next::Timeout
             }
-            Some(Step::Expect(_)) | None => Next::Closed,
+            Some(Step::Expect(_) | Step::Wait(_)) | None => Next::Closed,
         }
     }
 
@@ -342,4 +384,67 @@ fn a_reload_runs_off_the_ui_thread_and_comes_back_as_an_event() {
         }
         other => panic!("not a reload result: {other:?}"),
     }
+}
+
+/// Plays `script` on the Liège briefing at 80x24 with a clock the script
+/// moves on; returns the saves asked for, the one on the way out last.
+fn play_timed(script: Vec<Step>) -> Vec<brief::state::Changes> {
+    let mut app = common::reader(80, 24);
+    let frames = Rc::new(RefCell::new(Vec::new()));
+    let backend = Recording {
+        inner: TestBackend::new(80, 24),
+        frames: Rc::clone(&frames),
+    };
+    let mut terminal = Terminal::new(backend).expect("test backend");
+    let clock = ScriptClock::new();
+    let mut host = Host {
+        source: Script::new(&frames, script).with_clock(&clock),
+        effects: Recorder::default(),
+        clock,
+    };
+    let ending = runtime::run(&mut terminal, &mut app, &mut host).expect("the loop runs");
+    assert_eq!(ending, Ending::Quit);
+    assert!(host.source.steps.is_empty(), "the whole script was played");
+    runtime::finish(&app, &mut host.effects, &host.clock).expect("saved");
+    saves(&host.effects).into_iter().cloned().collect()
+}
+
+/// Every id marked read in any of `saves`.
+fn read_ids(saves: &[brief::state::Changes]) -> Vec<String> {
+    let mut ids: Vec<String> = saves.iter().flat_map(|c| c.read.keys().cloned()).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+#[test]
+fn jumping_to_a_section_and_quitting_at_once_reads_nothing() {
+    let saves = play_timed(vec![key("5"), Step::Wait(200), key("q")]);
+    assert!(!saves.is_empty(), "the exit save is asked for");
+    assert_eq!(read_ids(&saves), Vec::<String>::new());
+}
+
+#[test]
+fn paging_through_at_a_glance_reads_nothing() {
+    let mut script = vec![key("g")];
+    for _ in 0..30 {
+        script.push(Step::Wait(300));
+        script.push(key("space"));
+    }
+    script.push(key("q"));
+    assert_eq!(read_ids(&play_timed(script)), Vec::<String>::new());
+}
+
+#[test]
+fn a_section_on_screen_long_enough_is_read() {
+    // A minute on each page of section 5, then on to the sources.
+    let mut script = vec![key("5")];
+    for _ in 0..4 {
+        script.push(Step::Wait(60_000));
+        script.push(key("space"));
+    }
+    script.push(key("q"));
+    let read = read_ids(&play_timed(script));
+    assert!(read.contains(&"tariff-dispute".to_owned()), "{read:?}");
+    assert!(!read.contains(&"espionage".to_owned()), "{read:?}");
 }

@@ -71,7 +71,6 @@ impl App {
         if let Screen::Reader(reader) = &mut self.screen
             && is_movement(action)
         {
-            reader.mark_seen();
             reader.unsaved = true;
         }
         outcome

@@ -9,7 +9,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Briefing, Section, blocks_text};
+use crate::layout::{Anchor, Document};
+use crate::model::{Briefing, Part, Section, blocks_text};
 use crate::state::{BriefingState, Changes, Note, fingerprint};
 
 /// Why a section is marked as changed.
@@ -32,6 +33,8 @@ pub struct Marks {
     pub changed: BTreeMap<usize, Change>,
     /// Not yet written to the state file.
     pub pending: Changes,
+    /// How much of each part has been on screen long enough to be read.
+    pub reading: Reading,
 }
 
 /// A fingerprint of everything a reader sees of a section.
@@ -50,13 +53,6 @@ pub fn section_fingerprint(section: &Section) -> String {
         }
         text.push('\n');
     }
-    fingerprint(text.as_bytes())
-}
-
-/// The fingerprint of the bottom line.
-fn summary_fingerprint(briefing: &Briefing) -> String {
-    let mut text = String::new();
-    blocks_text(&briefing.summary, &mut text);
     fingerprint(text.as_bytes())
 }
 
@@ -101,21 +97,28 @@ impl Marks {
     }
 
     /// Marks a section (or `summary` with `None`) read, recording its
-    /// fingerprint; returns true if that was news.
+    /// fingerprint; returns true if that was news. The fingerprint is
+    /// taken only then, never for a part already read. (Only sections are
+    /// compared later, so the bottom line keeps no fingerprint.)
     pub fn mark_read(&mut self, briefing: &Briefing, section: Option<usize>) -> bool {
-        let (id, fp) = match section {
-            None => ("summary".to_owned(), summary_fingerprint(briefing)),
+        let id = match section {
+            None => "summary",
             Some(index) => match briefing.sections.get(index) {
-                Some(s) => (s.id.clone(), section_fingerprint(s)),
+                Some(s) => s.id.as_str(),
                 None => return false,
             },
         };
         if let Some(index) = section {
             self.changed.remove(&index);
         }
-        if self.read.contains(&id) {
+        if self.read.contains(id) {
             return false;
         }
+        let fp = match section.and_then(|index| briefing.sections.get(index)) {
+            Some(s) => section_fingerprint(s),
+            None => String::new(),
+        };
+        let id = id.to_owned();
         self.read.insert(id.clone());
         self.pending.unread.remove(&id);
         self.pending.read.insert(id, fp);
@@ -164,6 +167,8 @@ impl Marks {
     /// the old version whose content differs now are changed, sections that
     /// were not there are new. Marks already set stay.
     pub fn carry_over(&mut self, old: &Briefing, new: &Briefing) {
+        // The reading credited was of the old text.
+        self.reading.reset();
         let old_by_id: BTreeMap<&str, String> = old
             .sections
             .iter()
@@ -202,6 +207,189 @@ impl Marks {
     }
 }
 
+/// Words per minute credited to the text on screen: a steady reading pace
+/// for policy prose (skimming runs faster, study slower).
+pub const READING_RATE_WPM: u32 = 250;
+
+/// The share of a part's words that must have been credited before it
+/// counts as read: most of it, not every word.
+pub const READ_SHARE_NUMERATOR: u32 = 2;
+/// See [`READ_SHARE_NUMERATOR`].
+pub const READ_SHARE_DENOMINATOR: u32 = 3;
+
+/// How long (milliseconds) a part must have been on screen, however short
+/// it is, before it counts as read: a glance is not a reading.
+pub const MIN_ON_SCREEN_MS: u64 = 2_000;
+
+/// How much of each part has been on screen long enough to be read.
+///
+/// Time is credited when something happens (there is no timer): the time
+/// since the last event is turned into words at [`READING_RATE_WPM`] and
+/// given to the lines that were on screen meanwhile, top down, each line
+/// taking at most the words it holds. A part is read once
+/// [`READ_SHARE_NUMERATOR`]/[`READ_SHARE_DENOMINATOR`] of its words were
+/// credited and it was on screen [`MIN_ON_SCREEN_MS`] in all. A jump or a
+/// quick scroll past credits next to nothing. The work per event is a walk
+/// over the lines on screen; totals per part are counted once per layout.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reading {
+    /// When the screen was last credited (milliseconds since the epoch);
+    /// `None` while nothing is being read (help open, suspended, not yet
+    /// drawn).
+    since: Option<u64>,
+    /// Words credited per line of the current layout, with the line's
+    /// anchor, to carry them over to another width.
+    lines: BTreeMap<usize, (Anchor, f32)>,
+    /// Per part: words credited and milliseconds on screen.
+    parts: BTreeMap<Part, (f32, u64)>,
+    /// Words per part in the current layout.
+    totals: BTreeMap<Part, u32>,
+    /// The layout the line numbers refer to: width and length.
+    layout: (usize, usize),
+}
+
+/// The words on a line: runs of non-blank characters holding a letter or a
+/// digit (bullets, bars and borders are not words).
+pub fn words(text: &str) -> u32 {
+    let count = text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    u32::try_from(count).unwrap_or(u32::MAX)
+}
+
+impl Reading {
+    /// Starts (or restarts) counting at `now` (milliseconds): the screen
+    /// is being shown from now on.
+    pub fn start(&mut self, now: u64) {
+        self.since = Some(now);
+    }
+
+    /// Stops counting: nothing is on screen to be read.
+    pub fn stop(&mut self) {
+        self.since = None;
+    }
+
+    /// After an event at `now`: goes on counting if the text is
+    /// `visible` (from `now` if it was not counting), else stops.
+    pub fn carry_on(&mut self, now: u64, visible: bool) {
+        if !visible {
+            self.since = None;
+        } else if self.since.is_none() {
+            self.since = Some(now);
+        }
+    }
+
+    /// Forgets everything credited (the text changed).
+    pub fn reset(&mut self) {
+        *self = Reading {
+            since: self.since,
+            ..Reading::default()
+        };
+    }
+
+    /// Forgets what was credited to `part` (it was marked unread: it must
+    /// be read again before it counts).
+    pub fn forget(&mut self, part: Part) {
+        self.parts.remove(&part);
+        self.lines.retain(|_, (anchor, _)| anchor.part != part);
+    }
+
+    /// Credits the time since the last call to lines `top..top + height`
+    /// of `doc`, which were on screen meanwhile if `visible`, and goes on
+    /// counting from `now` if `visible`. Returns the parts that reached
+    /// the read rule.
+    pub fn credit(
+        &mut self,
+        doc: &Document,
+        top: usize,
+        height: usize,
+        now: u64,
+        visible: bool,
+    ) -> Vec<Part> {
+        let since = self.since;
+        self.since = visible.then_some(now);
+        let Some(since) = since else {
+            return Vec::new();
+        };
+        let elapsed = now.saturating_sub(since);
+        if !visible || elapsed == 0 || doc.lines.is_empty() {
+            return Vec::new();
+        }
+        self.follow_layout(doc);
+        let bottom = top.saturating_add(height).min(doc.lines.len());
+        // Words readable in the time; f32 is plenty for a count of words.
+        let mut budget = (elapsed as f64 * f64::from(READING_RATE_WPM) / 60_000.0) as f32;
+        let mut shown: Vec<Part> = Vec::new();
+        for index in top..bottom {
+            let Some(anchor) = doc.lines.anchor(index) else {
+                continue;
+            };
+            if shown.last() != Some(&anchor.part) {
+                shown.push(anchor.part);
+                self.parts.entry(anchor.part).or_default().1 += elapsed;
+            }
+            if budget <= 0.0 {
+                continue;
+            }
+            let held = words(doc.lines.line_text(index)) as f32;
+            let entry = self.lines.entry(index).or_insert((anchor, 0.0));
+            let take = (held - entry.1).max(0.0).min(budget);
+            if take > 0.0 {
+                entry.1 += take;
+                budget -= take;
+                self.parts.entry(anchor.part).or_default().0 += take;
+            }
+        }
+        shown
+            .into_iter()
+            .filter(|part| self.is_read(*part))
+            .collect()
+    }
+
+    /// True if `part` meets the read rule.
+    pub fn is_read(&self, part: Part) -> bool {
+        let (credited, on_screen) = self.parts.get(&part).copied().unwrap_or_default();
+        let total = self.totals.get(&part).copied().unwrap_or(0);
+        let needed =
+            f64::from(total) * f64::from(READ_SHARE_NUMERATOR) / f64::from(READ_SHARE_DENOMINATOR);
+        on_screen >= MIN_ON_SCREEN_MS && f64::from(credited) + 1e-3 >= needed
+    }
+
+    /// Carries the credit over to a new layout of the same briefing (a
+    /// new width): each block's credit goes to its lines there, top down.
+    /// Walks the document once, and only when the layout changed.
+    fn follow_layout(&mut self, doc: &Document) {
+        let layout = (doc.lines.width(), doc.lines.len());
+        if layout == self.layout {
+            return;
+        }
+        self.layout = layout;
+        let mut by_block: BTreeMap<Anchor, f32> = BTreeMap::new();
+        for (anchor, credit) in self.lines.values() {
+            *by_block.entry(*anchor).or_default() += credit;
+        }
+        self.lines.clear();
+        self.totals.clear();
+        for index in 0..doc.lines.len() {
+            let Some(anchor) = doc.lines.anchor(index) else {
+                continue;
+            };
+            let held = words(doc.lines.line_text(index));
+            *self.totals.entry(anchor.part).or_default() += held;
+            if let Some(left) = by_block.get_mut(&anchor)
+                && *left > 0.0
+            {
+                let take = left.min(held as f32);
+                *left -= take;
+                if take > 0.0 {
+                    self.lines.insert(index, (anchor, take));
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +425,107 @@ mod tests {
         let marks = Marks::from_state(&after, &state);
         assert_eq!(marks.changed.get(&2), Some(&Change::New));
         assert_eq!(marks.changed.len(), 1);
+    }
+
+    fn laid_out(source: &str, width: usize) -> (Briefing, Document) {
+        let briefing = load_str("t", source).expect("valid");
+        let doc = crate::layout::document(
+            &briefing,
+            width,
+            crate::layout::Options {
+                glyphs: crate::glyphs::Glyphs::UNICODE,
+                facts_inline: false,
+                underline_headings: false,
+                mark_strike: false,
+            },
+        );
+        (briefing, doc)
+    }
+
+    /// A briefing whose one section has 300 words.
+    fn long_section() -> String {
+        let body = vec!["word"; 300].join(" ");
+        format!("title = \"T\"\n[[sections]]\ntitle = \"Long\"\nbody = \"{body}\"\n")
+    }
+
+    #[test]
+    fn a_glance_reads_nothing_however_short_the_section() {
+        let (_, doc) = laid_out(ONE, 60);
+        let mut reading = Reading::default();
+        reading.start(0);
+        assert!(reading.credit(&doc, 0, 40, 200, true).is_empty());
+        assert!(!reading.is_read(Part::Section(0)));
+        // Two seconds on screen reads a one-word section.
+        let read = reading.credit(&doc, 0, 40, 2_000, true);
+        assert!(read.contains(&Part::Section(0)) && read.contains(&Part::Section(1)));
+    }
+
+    #[test]
+    fn a_long_section_needs_two_thirds_of_its_words_at_250_a_minute() {
+        let (_, doc) = laid_out(&long_section(), 60);
+        let mut reading = Reading::default();
+        reading.start(0);
+        // 40 s is 166 words: not yet two thirds of 300 (and the title).
+        let read = reading.credit(&doc, 0, 200, 40_000, true);
+        assert!(!read.contains(&Part::Section(0)), "{read:?}");
+        // 50 s is 208 words: enough.
+        let read = reading.credit(&doc, 0, 200, 50_000, true);
+        assert!(read.contains(&Part::Section(0)), "{read:?}");
+    }
+
+    #[test]
+    fn time_not_on_screen_or_off_the_page_is_not_credited() {
+        let (_, doc) = laid_out(&long_section(), 60);
+        let section = doc.line_of_part(Part::Section(0)).expect("laid out");
+        let mut reading = Reading::default();
+        reading.start(0);
+        // An hour with the help over the text, then with only the
+        // section's heading on screen: neither reads the section.
+        assert!(reading.credit(&doc, 0, 200, 3_600_000, false).is_empty());
+        reading.carry_on(3_600_000, true);
+        assert!(reading.credit(&doc, section, 1, 7_200_000, true).is_empty());
+    }
+
+    #[test]
+    fn scrolling_past_fast_reads_nothing() {
+        let (_, doc) = laid_out(&long_section(), 40);
+        let mut reading = Reading::default();
+        reading.start(0);
+        let mut now = 0;
+        for top in 0..doc.lines.len() {
+            now += 100;
+            assert!(reading.credit(&doc, top, 10, now, true).is_empty());
+        }
+    }
+
+    #[test]
+    fn credit_survives_a_new_width_and_is_forgotten_when_marked_unread() {
+        let (briefing, doc) = laid_out(&long_section(), 60);
+        let mut reading = Reading::default();
+        reading.start(0);
+        let read = reading.credit(&doc, 0, 200, 40_000, true);
+        assert!(!read.contains(&Part::Section(0)), "{read:?}");
+        let narrow = crate::layout::document(
+            &briefing,
+            30,
+            crate::layout::Options {
+                glyphs: crate::glyphs::Glyphs::UNICODE,
+                facts_inline: false,
+                underline_headings: false,
+                mark_strike: false,
+            },
+        );
+        // Ten more seconds at the new width complete the reading.
+        let read = reading.credit(&narrow, 0, 400, 50_000, true);
+        assert!(read.contains(&Part::Section(0)), "{read:?}");
+        reading.forget(Part::Section(0));
+        assert!(!reading.is_read(Part::Section(0)));
+    }
+
+    #[test]
+    fn words_are_runs_holding_a_letter_or_digit() {
+        assert_eq!(words("│ • the €9.1 bn deficit — up"), 5);
+        assert_eq!(words("────"), 0);
     }
 
     #[test]

@@ -144,6 +144,8 @@ pub struct App {
     effects: Vec<Effect>,
     /// The time (seconds since the epoch) the event under way happened.
     now: u64,
+    /// The same time in milliseconds, for crediting reading time.
+    now_ms: u64,
 }
 
 /// Settings the app is started with.
@@ -213,6 +215,7 @@ impl App {
             export_dir: settings.export_dir,
             effects: Vec::new(),
             now: 0,
+            now_ms: 0,
         }
     }
 
@@ -266,6 +269,31 @@ impl App {
                 level: Level::Warning,
                 text: notice,
             });
+        }
+    }
+
+    /// True if the briefing's text can be read on screen now: no help
+    /// over it, no note being typed, the window big enough to draw it.
+    fn reading_visible(&self) -> bool {
+        match &self.screen {
+            Screen::Reader(reader) => {
+                !self.help.open && reader.note_editor.is_none() && !reader.geometry.too_small
+            }
+            Screen::Library => false,
+        }
+    }
+
+    /// The screen was drawn afresh at `now` (milliseconds since the
+    /// epoch): first shown, or shown again after a suspend. Reading time
+    /// counts from here, never across the time it was not shown.
+    pub fn shown(&mut self, now: u64) {
+        let visible = self.reading_visible();
+        if let Screen::Reader(reader) = &mut self.screen {
+            if visible {
+                reader.marks.reading.start(now);
+            } else {
+                reader.marks.reading.stop();
+            }
         }
     }
 
@@ -364,13 +392,25 @@ impl App {
         }
     }
 
-    /// Applies one event that happened at `now` (seconds since the
-    /// epoch): the model changes, and the step says what to draw and what
-    /// the runtime is to do. Touches no file, clock or environment.
+    /// Applies one event that happened at `now` (milliseconds since the
+    /// epoch: reading time is credited at that grain): the model changes,
+    /// and the step says what to draw and what the runtime is to do.
+    /// Touches no file, clock or environment.
     pub fn update(&mut self, event: Event, now: u64) -> Step {
-        self.now = now;
+        self.now = now / 1000;
+        self.now_ms = now;
         self.effects.clear();
+        // The time since the last event was spent looking at the screen as
+        // it was: credit it before the event changes it.
+        let visible = self.reading_visible();
+        if let Screen::Reader(reader) = &mut self.screen {
+            reader.credit_reading(now, visible);
+        }
         let outcome = self.apply(event);
+        let visible = self.reading_visible() && outcome != Outcome::Suspend;
+        if let Screen::Reader(reader) = &mut self.screen {
+            reader.marks.reading.carry_on(now, visible);
+        }
         Step {
             outcome,
             effects: std::mem::take(&mut self.effects),

@@ -118,7 +118,6 @@ impl App {
             Pointer::ScrollFacts(delta) => reader.scroll_facts(delta),
             Pointer::ScrollReader(delta) => {
                 reader.scroll(delta);
-                reader.mark_seen();
                 reader.unsaved = true;
             }
             _ => return Outcome::Idle,

@@ -115,12 +115,17 @@ impl ReaderState {
         self.mark_id(part).and_then(|k| self.marks.notes.get(&k))
     }
 
-    /// Marks as read every part whose last line is now on screen. Called
-    /// after the reader moved, so opening a briefing marks nothing.
-    pub fn mark_seen(&mut self) {
-        let bottom = self.top + self.page_height;
+    /// Credits the reading time up to `now` (milliseconds since the
+    /// epoch) to the lines that were on screen, if they could be read
+    /// (`visible`), and marks the parts that are now read (see
+    /// [`super::marks::Reading`]).
+    pub fn credit_reading(&mut self, now: u64, visible: bool) {
+        let parts = self
+            .marks
+            .reading
+            .credit(&self.doc, self.top, self.page_height, now, visible);
         let mut news = false;
-        for part in self.doc.parts_ending_in(self.top, bottom) {
+        for part in parts {
             news |= match part {
                 Part::Summary => self.marks.mark_read(&self.briefing, None),
                 Part::Section(i) => self.marks.mark_read(&self.briefing, Some(i)),
@@ -138,6 +143,7 @@ impl ReaderState {
         match self.mark_id(part) {
             Some(key) => {
                 self.unsaved = true;
+                self.marks.reading.forget(part);
                 self.marks.mark_unread(&key)
             }
             None => false,

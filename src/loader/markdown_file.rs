@@ -144,6 +144,17 @@ impl Piece {
     }
 }
 
+/// True if a `#` heading's text is `title` (the front matter's) written
+/// again: the same words, whatever the case and spacing.
+fn same_title(title: &str, heading: &str) -> bool {
+    let words = |text: &str| {
+        text.split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+    };
+    words(title) == words(heading)
+}
+
 /// The top-level headings (levels 1 and 2) and TOML blocks of `markdown`,
 /// in order, with ranges into it.
 fn pieces(markdown: &str) -> Vec<Piece> {
@@ -370,6 +381,8 @@ impl Checker<'_> {
         let mut drafts: Vec<Draft> = Vec::new();
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut cursor = 0;
+        // Whether a `#` heading repeating the title has been set aside.
+        let mut title_repeated = false;
         for piece in pieces(markdown) {
             let range = piece.range();
             let before = &markdown[cursor..range.start];
@@ -393,6 +406,19 @@ impl Checker<'_> {
                         );
                     }
                     title = Some(self.clean(text.trim()));
+                }
+                Piece::Heading { level: 1, text, .. }
+                    if !title_repeated
+                        && drafts.is_empty()
+                        && summary_text.trim().is_empty()
+                        && title
+                            .as_deref()
+                            .is_some_and(|title| same_title(title, &self.clean(text.trim()))) =>
+                {
+                    // The front matter's title written again as the text's
+                    // `#` heading, as many Markdown tools expect: it is the
+                    // title, not the start of the bottom line.
+                    title_repeated = true;
                 }
                 Piece::Heading {
                     level: 2,
@@ -759,6 +785,17 @@ mod tests {
             e,
             ["b.md:3:1: error: unknown key `sumary` in the front matter — did you mean `summary`?"]
         );
+    }
+
+    #[test]
+    fn a_heading_repeating_the_front_matter_title_is_the_title() {
+        let b = load("+++\ntitle = \"X\"\n+++\n\n# X\n\nBottom line.\n\n## One\n").expect("valid");
+        assert_eq!(b.title, "X");
+        assert_eq!(b.summary.len(), 1, "{:?}", b.summary);
+        assert!(matches!(b.summary[0], Block::Paragraph(_)));
+        // Once only: a second `# X` is the text's own heading.
+        let b = load("+++\ntitle = \"X\"\n+++\n# X\n# X\n").expect("valid");
+        assert_eq!(b.sections[0].headings().count(), 1);
     }
 
     #[test]

@@ -103,6 +103,28 @@ pub fn press(app: &mut App, keys: &str) -> Outcome {
     outcome
 }
 
+thread_local! {
+    /// The time of the last key pressed by [`press_reading`].
+    static READING_CLOCK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Presses space-separated keys at a reader's pace: each a minute after
+/// the one before, on a clock of the test's own (reading time is credited
+/// to what is on screen between keys), so no test sleeps.
+pub fn press_reading(app: &mut App, keys: &str) -> Outcome {
+    use brief::runtime::Clock;
+    let mut outcome = Outcome::Idle;
+    for name in keys.split_whitespace() {
+        let now = READING_CLOCK.with(|clock| {
+            let now = clock.get().max(brief::runtime::SystemClock.now_ms()) + 60_000;
+            clock.set(now);
+            now
+        });
+        outcome = app.handle_at(Event::Key(key(name)), now);
+    }
+    outcome
+}
+
 /// Types text into whatever line is open (search, filter).
 pub fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
