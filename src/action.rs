@@ -23,17 +23,20 @@ pub enum Context {
     Library,
     /// A search or filter line is being typed.
     Search,
+    /// A note is being written: only these keys act, everything else types.
+    Editor,
 }
 
 impl Context {
     /// Every context, in the order the keymap file and the help list them.
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Context::Global,
         Context::Outline,
         Context::Reader,
         Context::Facts,
         Context::Library,
         Context::Search,
+        Context::Editor,
     ];
 
     /// The table name in keymap.toml.
@@ -45,6 +48,7 @@ impl Context {
             Context::Facts => "facts",
             Context::Library => "library",
             Context::Search => "search",
+            Context::Editor => "editor",
         }
     }
 
@@ -62,6 +66,7 @@ impl Context {
             Context::Facts => "Key facts pane",
             Context::Library => "Library",
             Context::Search => "Search and filter line",
+            Context::Editor => "Note editor",
         }
     }
 }
@@ -185,6 +190,10 @@ actions! {
     Redraw = "redraw", [Global];
     /// Suspend brief (return with fg)
     Suspend = "suspend", [Global];
+    /// Save the note and close the editor
+    SaveNote = "save_note", [Editor];
+    /// Close the editor without saving (asks first if text changed)
+    CancelNote = "cancel_note", [Editor];
 }
 
 impl Action {

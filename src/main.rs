@@ -294,9 +294,20 @@ fn run_brief(path: &Path, width: Option<usize>, format: BriefFormat, glyphs: Gly
     let Some(briefing) = load_or_report(path) else {
         return ExitCode::from(1);
     };
-    let notes = Store::from_env()
-        .map(|store| store.load(path).0.notes)
-        .unwrap_or_default();
+    // The reader's notes, if any are kept; a state file that cannot be
+    // read is said (the brief is printed without its notes) and the exit
+    // is non-zero, so a brief missing notes is never taken for complete.
+    let store = Store::for_this_user();
+    let (state, load) = store.load(path);
+    let notes_missing = store.unavailable().is_none() && load != brief::state::LoadNote::Fine;
+    if notes_missing {
+        let _ = writeln!(
+            io::stderr(),
+            "brief: your notes on this briefing are not in this brief: {}",
+            brief::sanitize::line(&load.to_string())
+        );
+    }
+    let notes = state.notes;
     let entries = onepage::note_entries(&briefing, &notes);
     let format = match format {
         BriefFormat::Text => onepage::Format::Text,
@@ -311,6 +322,7 @@ fn run_brief(path: &Path, width: Option<usize>, format: BriefFormat, glyphs: Gly
     );
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) if notes_missing => ExitCode::from(1),
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => exit_on_write_error(&error),
     }

@@ -24,7 +24,7 @@ use ratatui::backend::Backend;
 use ratatui::crossterm::event as crossterm_event;
 use ratatui::layout::Rect;
 
-use crate::app::effect::{ExportError, Opened, SaveError};
+use crate::app::effect::{ExportError, Opened, SaveError, SaveReport};
 use crate::app::{App, Done, Effect, Event, Outcome};
 use crate::state::{Changes, Store};
 
@@ -285,7 +285,7 @@ pub fn finish<E: Effects, C: Clock>(
         .exit_save(clock.now())
         .and_then(|effect| effects.perform(effect, None))
     {
-        Some(Done::Saved { result, .. }) => result,
+        Some(Done::Saved { result, .. }) => result.map(|_| ()),
         _ => Ok(()),
     }
 }
@@ -559,27 +559,35 @@ impl LocalEffects {
         let result = match &self.store {
             Some(store) => store
                 .update(&path, changes)
-                .map(|_| ())
+                .map(SaveReport::from)
                 .map_err(|source| SaveError {
                     dir: store.dir().to_path_buf(),
                     source,
                 }),
-            None => Ok(()),
+            None => Ok(SaveReport::default()),
         };
         Done::Saved { path, result }
     }
 
-    /// Writes the brief to a new file in the export folder (or the state
-    /// folder if that is not writable), never overwriting one.
+    /// Writes the brief to a new file in the export folder (or, if no file
+    /// can be created there at all, in the state folder, made first if
+    /// need be), never overwriting one. A failure names the export folder
+    /// and its real cause, not the fallback's.
     fn export(&self, stem: &str, text: &str, private: bool) -> Result<PathBuf, ExportError> {
         let stem = format!("{stem}-brief");
-        let first = crate::export::write_new(&self.export_dir, &stem, "txt", text, private);
-        match (first, &self.store) {
-            (Err(ExportError::Folder { .. }), Some(store)) => {
-                crate::export::write_new(store.dir(), &stem, "txt", text, private)
-            }
-            (result, _) => result,
-        }
+        let fallback = self
+            .store
+            .as_ref()
+            .filter(|store| store.ensure_dir().is_ok())
+            .map(Store::dir);
+        crate::export::write_new_or_fallback(
+            &self.export_dir,
+            fallback,
+            &stem,
+            "txt",
+            text,
+            private,
+        )
     }
 }
 
@@ -607,6 +615,15 @@ impl Effects for LocalEffects {
                 None => Some(Self::reload(path)),
             },
             Effect::Save { path, changes } => Some(self.save(path, &changes)),
+            Effect::ReadNote { path, id } => {
+                // A small file read with a size cap, non-blocking: quick
+                // enough for the UI thread, and the editor must open on it.
+                let result = match &self.store {
+                    Some(store) => store.note(&path, &id),
+                    None => Ok(None),
+                };
+                Some(Done::NoteRead { path, id, result })
+            }
             Effect::Export {
                 stem,
                 text,
@@ -650,11 +667,11 @@ impl App {
         let step = self.update(Event::SaveDue, SystemClock.now_ms());
         for effect in step.effects {
             if let Some(Done::Saved { path, result }) = effects.perform(effect, None) {
-                result?;
+                let report = result?;
                 self.update(
                     Event::Done(Done::Saved {
                         path,
-                        result: Ok(()),
+                        result: Ok(report),
                     }),
                     SystemClock.now_ms(),
                 );

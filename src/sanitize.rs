@@ -352,6 +352,9 @@ mod tests {
         assert_eq!(sanitize("\t\tx", Mode::Block), "        x");
         assert_eq!(sanitize("ab\tc\td", Mode::Block), "ab  c   d");
         assert_eq!(sanitize("abcd\te", Mode::Block), "abcd    e");
+        // The column after a tab is the stop it reached, whatever came before.
+        assert_eq!(sanitize("a\tb\tc", Mode::Block), "a   b   c");
+        assert_eq!(sanitize("abc\td\te", Mode::Block), "abc d   e");
         // A new line starts counting columns afresh.
         assert_eq!(sanitize("abc\n\tx", Mode::Block), "abc\n    x");
         // In a one-line field a tab is one space, wherever it stands.

@@ -9,6 +9,14 @@
 //! the layout broke in the middle is found too. Matching ignores case unless
 //! the query has a capital letter (smartcase); a run of spaces in the query
 //! matches any run of whitespace.
+//!
+//! Accents never matter, in either direction: text and query are both
+//! folded letter by letter ([`fold`]) — decomposed (NFD) with the combining
+//! marks dropped, and a few letters that do not decompose spelled out (`ß`
+//! is `ss`, `æ` is `ae`, `ø` is `o`, `ł` is `l`) — so `liege` finds Liège,
+//! `Liège` finds Liege, and `strasse` and `straße` find each other. A match
+//! starts at the start of a letter of the text and is highlighted on the
+//! original text, whole letters (with their accents) at a time.
 
 use crate::layout::{Lines, Role};
 
@@ -57,17 +65,108 @@ impl Case {
     }
 }
 
-fn fold(c: char, case: Case) -> char {
-    match case {
-        Case::Sensitive => c,
-        Case::Insensitive => {
-            if c.is_ascii() {
-                c.to_ascii_lowercase()
-            } else {
-                c.to_lowercase().next().unwrap_or(c)
-            }
+/// A letter as search compares it: none (a combining accent), one, or a
+/// few (`ß` is `ss`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Folded {
+    chars: [char; 3],
+    len: u8,
+}
+
+impl Folded {
+    const EMPTY: Folded = Folded {
+        chars: ['\0'; 3],
+        len: 0,
+    };
+
+    fn one(c: char) -> Self {
+        Folded {
+            chars: [c, '\0', '\0'],
+            len: 1,
         }
     }
+
+    fn push(&mut self, c: char) {
+        if let Some(slot) = self.chars.get_mut(usize::from(self.len)) {
+            *slot = c;
+            self.len += 1;
+        }
+    }
+
+    /// The letters compared.
+    pub fn as_slice(&self) -> &[char] {
+        &self.chars[..usize::from(self.len)]
+    }
+
+    fn first(&self) -> Option<char> {
+        self.as_slice().first().copied()
+    }
+}
+
+/// Letters that carry no combining mark to drop, spelled as they are
+/// searched for.
+fn spelled_out(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ß' => "ss",
+        'ẞ' => "SS",
+        'æ' => "ae",
+        'Æ' => "AE",
+        'œ' => "oe",
+        'Œ' => "OE",
+        'ø' => "o",
+        'Ø' => "O",
+        'đ' | 'ð' => "d",
+        'Đ' | 'Ð' => "D",
+        'ł' => "l",
+        'Ł' => "L",
+        'ħ' => "h",
+        'Ħ' => "H",
+        'ı' => "i",
+        'þ' => "th",
+        'Þ' => "TH",
+        _ => return None,
+    })
+}
+
+fn lower(c: char, case: Case) -> char {
+    match case {
+        Case::Sensitive => c,
+        Case::Insensitive if c.is_ascii() => c.to_ascii_lowercase(),
+        Case::Insensitive => c.to_lowercase().next().unwrap_or(c),
+    }
+}
+
+/// `c` as search compares it: without accents, and lower case unless
+/// `case` is sensitive.
+pub fn fold(c: char, case: Case) -> Folded {
+    if c.is_ascii() {
+        return Folded::one(lower(c, case));
+    }
+    let mut folded = Folded::EMPTY;
+    if let Some(spelled) = spelled_out(c) {
+        for letter in spelled.chars() {
+            folded.push(lower(letter, case));
+        }
+        return folded;
+    }
+    unicode_normalization::char::decompose_canonical(c, |part| {
+        if !unicode_normalization::char::is_combining_mark(part) {
+            folded.push(lower(part, case));
+        }
+    });
+    folded
+}
+
+/// The query as compared: each letter folded, in order.
+fn fold_query(query: &str, case: Case) -> Vec<char> {
+    query
+        .trim()
+        .chars()
+        .flat_map(|c| {
+            let folded = fold(c, case);
+            folded.chars.into_iter().take(usize::from(folded.len))
+        })
+        .collect()
 }
 
 /// True for roles that are drawn in front of text, not part of it.
@@ -162,17 +261,17 @@ pub fn content_starts(lines: &Lines) -> Vec<u32> {
 
 /// Every match of `query` in `lines`. `starts` is [`content_starts`].
 pub fn find_all(lines: &Lines, starts: &[u32], query: &str) -> Vec<Match> {
-    let needle: Vec<char> = query.trim().chars().collect();
-    if needle.is_empty() {
-        return Vec::new();
-    }
     let case = Case::for_query(query);
-    let needle: Vec<char> = needle.into_iter().map(|c| fold(c, case)).collect();
+    let needle = fold_query(query, case);
+    let Some(&first) = needle.first() else {
+        return Vec::new();
+    };
     let stream = Stream { lines, starts };
     let mut matches = Vec::new();
     // A match starts with the needle's first letter: finding those first
-    // (ASCII by a byte scan) keeps typing a search fast in a long document.
-    let first = needle[0];
+    // (by a byte scan in ASCII lines) keeps typing a search fast in a long
+    // document. A line with other letters is scanned letter by letter,
+    // since many of them fold to ASCII ones (é to e, ß to ss).
     let first_bytes: Option<[u8; 2]> = first.is_ascii().then(|| {
         let lower = first.to_ascii_lowercase() as u8;
         match case {
@@ -180,48 +279,37 @@ pub fn find_all(lines: &Lines, starts: &[u32], query: &str) -> Vec<Match> {
             Case::Sensitive => [first as u8, first as u8],
         }
     });
-    // Without case, two non-ASCII letters fold to ASCII ones: the Kelvin
-    // sign to k and the dotted capital I to i. Their first byte stops the
-    // scan too when the needle starts with k or i.
-    let folds_from = match (case, first) {
-        (Case::Insensitive, 'k') => Some(0xE2),
-        (Case::Insensitive, 'i') => Some(0xC4),
-        _ => None,
-    };
     // The needle as bytes when it is one ASCII word (the common case).
     let plain_needle: Option<Vec<u8>> = needle
         .iter()
         .all(|c| c.is_ascii() && !c.is_ascii_whitespace())
         .then(|| needle.iter().map(|c| *c as u8).collect());
+    // Where the last match ended: the next starts there or after.
+    let mut after = (0, 0);
     for line in 0..lines.len() {
+        if line < after.0 {
+            continue;
+        }
         let text = lines.line_text(line);
+        let ascii = text.is_ascii();
         let mut offset = stream.start(line);
+        if line == after.0 {
+            offset = offset.max(after.1);
+        }
         while offset < text.len() {
             let candidate = match first_bytes {
-                Some([a, b]) => {
-                    let rest = &text.as_bytes()[offset..];
-                    match folds_from {
-                        Some(lead) => memchr::memchr3(a, b, lead, rest),
-                        None => memchr::memchr2(a, b, rest),
-                    }
-                    .map(|i| offset + i)
+                Some([a, b]) if ascii => {
+                    memchr::memchr2(a, b, &text.as_bytes()[offset..]).map(|i| offset + i)
                 }
-                None => text[offset..]
+                _ => text[offset..]
                     .char_indices()
-                    .find(|(_, c)| fold(*c, case) == first)
+                    .find(|(_, c)| fold(*c, case).first() == Some(first))
                     .map(|(i, _)| offset + i),
             };
             let Some(candidate) = candidate else {
                 break;
             };
             offset = candidate;
-            if let Some(c) = text[offset..].chars().next()
-                && !c.is_ascii()
-                && fold(c, case) != first
-            {
-                offset += c.len_utf8();
-                continue;
-            }
             // An ASCII word within the line is settled by comparing bytes;
             // only a match that may run over a soft break needs the stream.
             if let Some(word) = &plain_needle {
@@ -239,15 +327,12 @@ pub fn find_all(lines: &Lines, starts: &[u32], query: &str) -> Vec<Match> {
             let cursor = Cursor { line, offset };
             if let Some(end) = match_at(&stream, cursor, &needle, case) {
                 matches.push(to_match(&stream, cursor, end));
-                offset = if end.line == line {
-                    end.offset.max(offset + 1)
-                } else {
-                    text.len()
-                };
+                after = (end.line, end.offset);
                 if end.line != line {
                     // Continue after the match on its last line.
                     break;
                 }
+                offset = end.offset.max(offset + 1);
             } else {
                 offset += text[offset..].chars().next().map_or(1, char::len_utf8);
             }
@@ -288,14 +373,33 @@ fn match_at(stream: &Stream<'_>, start: Cursor, needle: &[char], case: Case) -> 
                     }
                     index = skip_spaces(needle, index);
                     cursor = skip_text_spaces(stream, next);
-                } else if fold(c, case) == wanted {
-                    index += 1;
-                    cursor = next;
                 } else {
-                    return None;
+                    let folded = fold(c, case);
+                    if folded.len == 0 && index == 0 {
+                        return None;
+                    }
+                    // A letter spelled out (ß as ss) may end the needle
+                    // part way: the whole letter is in the match.
+                    for letter in folded.as_slice() {
+                        if index == needle.len() {
+                            break;
+                        }
+                        if *letter != needle[index] {
+                            return None;
+                        }
+                        index += 1;
+                    }
+                    cursor = next;
                 }
             }
         }
+    }
+    // Accents after the last letter belong to it.
+    while let Some((Item::Char(c), next)) = stream.next(cursor) {
+        if fold(c, case).len != 0 || c.is_ascii() {
+            break;
+        }
+        cursor = next;
     }
     Some(cursor)
 }
@@ -342,21 +446,22 @@ fn to_match(stream: &Stream<'_>, start: Cursor, end: Cursor) -> Match {
     Match { ranges }
 }
 
-/// True if `query` occurs in `text` (smartcase, whitespace runs equal):
-/// the same rules as [`find_all`] on one line, without building one.
+/// True if `query` occurs in `text` (smartcase, accents folded,
+/// whitespace runs equal): the same rules as [`find_all`] on one line,
+/// without building one.
 pub fn contains(text: &str, query: &str) -> bool {
     let case = Case::for_query(query);
-    let needle: Vec<char> = query.trim().chars().map(|c| fold(c, case)).collect();
+    let needle = fold_query(query, case);
     if needle.is_empty() || text.chars().all(char::is_whitespace) {
         return false;
     }
-    let hay: Vec<char> = text.chars().map(|c| fold(c, case)).collect();
-    (0..hay.len()).any(|start| matches_chars(&hay[start..], &needle))
+    let hay: Vec<char> = text.chars().collect();
+    (0..hay.len()).any(|start| matches_chars(&hay[start..], &needle, case))
 }
 
-/// True if `hay` starts with `needle`, a run of whitespace in the needle
-/// matching any run in the hay.
-fn matches_chars(hay: &[char], needle: &[char]) -> bool {
+/// True if `hay` starts with `needle` (folded), a run of whitespace in the
+/// needle matching any run in the hay.
+fn matches_chars(hay: &[char], needle: &[char], case: Case) -> bool {
     let (mut h, mut n) = (0, 0);
     while n < needle.len() {
         let Some(&c) = hay.get(h) else {
@@ -372,11 +477,21 @@ fn matches_chars(hay: &[char], needle: &[char]) -> bool {
             while hay.get(h).is_some_and(|c| c.is_whitespace()) {
                 h += 1;
             }
-        } else if c == needle[n] {
-            h += 1;
-            n += 1;
         } else {
-            return false;
+            let folded = fold(c, case);
+            if folded.len == 0 && n == 0 {
+                return false;
+            }
+            for letter in folded.as_slice() {
+                if n == needle.len() {
+                    break;
+                }
+                if *letter != needle[n] {
+                    return false;
+                }
+                n += 1;
+            }
+            h += 1;
         }
     }
     true
@@ -492,53 +607,101 @@ mod tests {
         !find_all(&lines, &content_starts(&lines), query).is_empty()
     }
 
+    /// Every match, found the slow way: trying every letter of every
+    /// line, each match starting where the one before ended.
+    fn find_slowly(l: &Lines, query: &str) -> Vec<Match> {
+        let starts = content_starts(l);
+        let case = Case::for_query(query);
+        let needle = fold_query(query, case);
+        let mut found = Vec::new();
+        if needle.is_empty() {
+            return found;
+        }
+        let stream = Stream {
+            lines: l,
+            starts: &starts,
+        };
+        let mut after = (0, 0);
+        for line in 0..l.len() {
+            let text = l.line_text(line);
+            for (offset, _) in text.char_indices() {
+                if offset < stream.start(line) || (line, offset) < after {
+                    continue;
+                }
+                let cursor = Cursor { line, offset };
+                if let Some(end) = match_at(&stream, cursor, &needle, case) {
+                    found.push(to_match(&stream, cursor, end));
+                    after = (end.line, end.offset);
+                }
+            }
+        }
+        found
+    }
+
     proptest::proptest! {
         #[test]
         fn contains_agrees_with_find_all(
-            text in "[aAbB ü\\t]{0,12}",
-            query in "[aAbB ü]{0,4}",
+            text in "[aAbBsS ü\tßéÉ\u{301}]{0,12}",
+            query in "[aAbBsS üßeéÉ]{0,4}",
         ) {
             proptest::prop_assert_eq!(contains(&text, &query), contains_by_lines(&text, &query));
         }
 
         #[test]
-        fn the_first_letter_scan_misses_nothing(
-            rows in proptest::collection::vec(("[aAbBkK\u{212a}üÜ ]{0,10}", 0u32..3), 1..6),
-            query in "[aAbBkKüÜ ]{1,4}",
+        fn the_first_letter_scan_finds_exactly_what_trying_every_letter_finds(
+            rows in proptest::collection::vec(("[aAbBkK\u{212a}üÜsSß\u{308} ]{0,10}", 0u32..3), 1..6),
+            query in "[aAbBkKüÜsSß ]{1,4}",
         ) {
             let rows: Vec<(&str, u32)> = rows.iter().map(|(t, b)| (t.as_str(), *b)).collect();
             let l = lines(&rows);
-            let starts = content_starts(&l);
-            let fast = find_all(&l, &starts, &query);
-            // Every match found by trying every position is found.
-            let mut slow = Vec::new();
-            let case = Case::for_query(&query);
-            let needle: Vec<char> = query.trim().chars().map(|c| fold(c, case)).collect();
-            if !needle.is_empty() {
-                let stream = Stream { lines: &l, starts: &starts };
-                for line in 0..l.len() {
-                    let text = l.line_text(line);
-                    for (offset, _) in text.char_indices().filter(|(o, _)| *o >= stream.start(line)) {
-                        if let Some(end) = match_at(&stream, Cursor { line, offset }, &needle, case) {
-                            slow.push(to_match(&stream, Cursor { line, offset }, end).ranges[0]);
-                        }
-                    }
+            let fast = find_all(&l, &content_starts(&l), &query);
+            let slow = find_slowly(&l, &query);
+            proptest::prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn highlights_fall_on_letter_boundaries(
+            text in "[aeEsß\u{301}\u{308}é ]{0,12}",
+            query in "[aesß]{1,3}",
+        ) {
+            let l = lines(&[(text.as_str(), 0)]);
+            for m in find(&l, &query) {
+                for range in m.ranges {
+                    let line = l.line_text(range.line);
+                    proptest::prop_assert!(line.is_char_boundary(range.start) && line.is_char_boundary(range.end));
+                    // A combining accent never starts or follows a cut.
+                    let next = line[range.end..].chars().next();
+                    proptest::prop_assert!(next.is_none_or(|c| !unicode_normalization::char::is_combining_mark(c)));
                 }
             }
-            for m in &fast {
-                proptest::prop_assert!(slow.contains(&m.ranges[0]), "{:?} not in {:?}", m, slow);
-            }
-            proptest::prop_assert_eq!(fast.is_empty(), slow.is_empty());
         }
     }
 
     #[test]
-    fn only_two_letters_fold_into_ascii() {
-        let folding: Vec<char> = (0..=0x10FFFF)
-            .filter_map(char::from_u32)
-            .filter(|c| !c.is_ascii() && fold(*c, Case::Insensitive).is_ascii())
-            .collect();
-        assert_eq!(folding, ['\u{130}', '\u{212A}']);
+    fn accents_and_spelled_out_letters_fold_both_ways() {
+        let l = lines(&[("Liège, Straße, Liege, strasse, Lie\u{300}ge", 0)]);
+        let texts = |query: &str| -> Vec<&str> {
+            find(&l, query)
+                .iter()
+                .map(|m| &l.line_text(0)[m.ranges[0].start..m.ranges[0].end])
+                .collect()
+        };
+        assert_eq!(texts("liege"), ["Liège", "Liege", "Lie\u{300}ge"]);
+        assert_eq!(texts("Liège"), ["Liège", "Liege", "Lie\u{300}ge"]);
+        assert_eq!(texts("strasse"), ["Straße", "strasse"]);
+        assert_eq!(texts("straße"), ["Straße", "strasse"]);
+        // A capital still makes case matter.
+        assert_eq!(texts("Strasse"), ["Straße"]);
+        assert!(contains("Alibaba's Liège hub", "liege"));
+        assert!(contains("WIRTSCHAFTSSTRASSE 4", "straße"));
+    }
+
+    #[test]
+    fn a_match_ending_inside_a_spelled_out_letter_takes_the_letter() {
+        let l = lines(&[("Straße", 0)]);
+        let m = find(&l, "stras");
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].ranges[0].end, "Straß".len());
     }
 
     #[test]

@@ -1683,4 +1683,90 @@ mod tests {
             "cannot read /s/x.toml"
         );
     }
+
+    #[test]
+    fn exactly_the_note_limit_is_saved() {
+        let dir = temp();
+        let (store, briefing) = store_and_briefing(&dir);
+        let mut changes = Changes::default();
+        for i in 0..MAX_NOTES {
+            changes.notes.insert(format!("n{i}"), Some(note("x")));
+        }
+        let saved = store.update(&briefing, &changes).expect("at the limit");
+        assert_eq!(saved.notes.len(), MAX_NOTES);
+    }
+
+    #[test]
+    fn state_of_exactly_the_size_limit_is_written_and_read_back() {
+        let dir = temp();
+        let (store, briefing) = store_and_briefing(&dir);
+        let with_text = |len: usize| {
+            let mut state = BriefingState {
+                version: VERSION,
+                path: briefing.to_string_lossy().into_owned(),
+                ..BriefingState::default()
+            };
+            state.notes.insert("n".into(), note(&"x".repeat(len)));
+            state
+        };
+        let encoded = |state: &BriefingState| toml::to_string(state).expect("encodes").len() as u64;
+        let overhead = encoded(&with_text(0));
+        let len = usize::try_from(MAX_STATE_SIZE - overhead).expect("fits");
+        let state = with_text(len);
+        assert_eq!(encoded(&state), MAX_STATE_SIZE);
+        store
+            .save(&briefing, &state)
+            .expect("exactly the limit is written");
+        let (loaded, load) = store.load(&briefing);
+        assert_eq!(load, LoadNote::Fine);
+        assert_eq!(loaded.notes["n"].text.len(), len);
+    }
+
+    #[test]
+    fn a_state_folder_under_a_file_cannot_be_looked_at() {
+        let dir = temp();
+        let (_, briefing) = store_and_briefing(&dir);
+        let store = Store::new(briefing.join("state"));
+        let (_, load) = store.load(&briefing);
+        let LoadNote::Unreadable(why) = load else {
+            panic!("not said: {load:?}");
+        };
+        assert!(why.starts_with("cannot look at "), "{why}");
+        let error = store
+            .save(&briefing, &BriefingState::default())
+            .expect_err("no folder can be made there");
+        assert!(error.to_string().starts_with("cannot look at "), "{error}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_refusal_names_the_folders_own_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = temp();
+        let (store, briefing) = store_and_briefing(&dir);
+        fs::create_dir(store.dir()).expect("folder");
+        fs::set_permissions(store.dir(), fs::Permissions::from_mode(0o720)).expect("chmod");
+        let error = store
+            .save(&briefing, &BriefingState::default())
+            .expect_err("the group can write");
+        assert!(error.to_string().contains("(mode 720)"), "{error}");
+    }
+
+    #[test]
+    fn a_write_gives_up_when_every_temporary_name_is_taken() {
+        let dir = temp();
+        let path = dir.path().join("f.toml");
+        // Other tests running at once take numbers too: plant well past
+        // the thousand names one write tries.
+        let next = TEMP_COUNTER.load(std::sync::atomic::Ordering::Relaxed);
+        for n in next..next + 3000 {
+            let taken = dir
+                .path()
+                .join(format!(".f.toml.tmp-{}-{n}", std::process::id()));
+            fs::write(taken, "").expect("plant");
+        }
+        let error = write_atomically(&path, b"new").expect_err("no name left");
+        assert_eq!(error.kind(), io::ErrorKind::AlreadyExists);
+        assert!(!path.exists());
+    }
 }

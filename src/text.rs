@@ -847,6 +847,16 @@ mod tests {
     }
 
     #[test]
+    fn a_line_may_fill_the_width_exactly_but_never_more() {
+        let exact = wrap(&[("ab cd", 0u8)], 5, &[], &[]);
+        assert_eq!(plain(&exact), ["ab cd"]);
+        let over = wrap(&[("ab cde", 0u8)], 5, &[], &[]);
+        assert_eq!(plain(&over), ["ab", "cde"]);
+        let spaces = wrap(&[("ab  cd ef", 0u8)], 6, &[], &[]);
+        assert_eq!(plain(&spaces), ["ab  cd", "ef"]);
+    }
+
+    #[test]
     fn truncate_adds_an_ellipsis() {
         assert_eq!(truncate("Software risk", 8), "Softwar…");
         assert_eq!(truncate("中文中文", 5), "中文…");

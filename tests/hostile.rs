@@ -567,7 +567,7 @@ fn with_nowhere_to_keep_notes_the_reader_says_so_and_never_says_saved_there() {
     session.send(b"1");
     session.send(b"a");
     session.send(b"remember the lease");
-    session.send(b"\x1b");
+    session.send(b"\x13");
     session.drain(std::time::Duration::from_millis(100));
     quit(&mut session);
     // Said again on the way out, where the shell shows it.

@@ -51,7 +51,7 @@ fn write_note(app: &mut App, section_key: &str, text: &str) {
     press(app, section_key);
     press(app, "a");
     type_text(app, text);
-    press(app, "esc");
+    press(app, "ctrl-s");
 }
 
 #[test]
@@ -79,13 +79,13 @@ fn notes_survive_a_restart_and_show_in_sidebar_and_outline() {
     // Editing keeps the text and adds to it; emptying it deletes the note.
     press(&mut app, "a");
     type_text(&mut app, " and customs");
-    press(&mut app, "esc");
+    press(&mut app, "ctrl-s");
     let note = app
         .reader()
         .and_then(|r| r.marks.notes.get("software-risk"))
         .map(|n| n.text.clone());
     assert_eq!(note.as_deref(), Some("Ask about eWTP data and customs"));
-    press(&mut app, "a ctrl-u esc");
+    press(&mut app, "a ctrl-u ctrl-s");
     assert!(screen(&app).contains("note on Software risk deleted"));
     drop(app);
     let app = open(&briefing, &dir, 120, 40);
@@ -102,7 +102,7 @@ fn pasted_text_is_stored_as_typed_and_shown_safely() {
     app.handle(Event::Paste("line one\r\nred \u{1b}[31m text".to_owned()));
     let s = screen(&app);
     assert!(s.contains("red ␛[31m text"), "{s}");
-    press(&mut app, "esc");
+    press(&mut app, "ctrl-s");
     let stored = app
         .reader()
         .and_then(|r| r.marks.notes.get("political-reaction"))

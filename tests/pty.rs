@@ -85,8 +85,8 @@ fn a_file_size_limit_fails_the_save_instead_of_killing_brief() {
     paste.extend_from_slice(b"\x1b[201~");
     session.send(&paste);
     session.wait_text("lease lease");
-    session.send(b"\x1b");
-    // Closed (an escape followed at once by `q` would read as alt-q).
+    session.send(b"\x13");
+    // Closed before `q` is sent.
     session.wait_for("the note editor closed", PATIENCE, |s| {
         !s.contents().contains("Writing a note")
     });

@@ -310,3 +310,28 @@ fn a_window_too_small_to_draw_keeps_the_layout() {
     app.handle(Event::Resize(80, 24));
     assert_eq!(state(&app).current_part(), part);
 }
+
+#[test]
+fn search_folds_accents_and_finds_notes() {
+    let mut app = reader(120, 40);
+    // `liege` finds Liège in the text.
+    press(&mut app, "/");
+    type_text(&mut app, "liege");
+    press(&mut app, "enter");
+    let s = screen(&app);
+    assert!(!s.contains("no match"), "{s}");
+    press(&mut app, "esc");
+
+    // A note on section 4 is searched too: `n` goes to that section and
+    // the status line says the match is in the note.
+    press(&mut app, "4 a");
+    type_text(&mut app, "ask about the Zürich figure");
+    press(&mut app, "ctrl-s g");
+    press(&mut app, "/");
+    type_text(&mut app, "zurich");
+    press(&mut app, "enter");
+    assert_eq!(state(&app).current_part(), Part::Section(3));
+    let s = screen(&app);
+    assert!(s.contains("in your note"), "{s}");
+    assert!(s.contains("Zürich"), "the note is shown: {s}");
+}

@@ -207,7 +207,7 @@ impl Effects for Recorder {
         match effect {
             Effect::Save { path, .. } => Some(Done::Saved {
                 path,
-                result: Ok(()),
+                result: Ok(Default::default()),
             }),
             _ => None,
         }
@@ -260,7 +260,7 @@ fn keys_in_frames_out_and_the_position_and_note_are_saved() {
             ratatui::crossterm::event::KeyEvent::from(ratatui::crossterm::event::KeyCode::Char(c)),
         )))
     }));
-    script.push(key("esc"));
+    script.push(key("ctrl-s"));
     script.push(expect(|frame| {
         assert!(
             frame.contains("note on Espionage suspicion saved"),

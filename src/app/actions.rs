@@ -134,14 +134,24 @@ impl App {
                 }
                 reader.focus = Focus::Reader;
             }
-            Action::Note => {
-                if !reader.open_note() {
+            Action::Note => match reader.open_note() {
+                // Open on the note as it is on disk now: another reader
+                // may have written it since this briefing was opened.
+                Some(id) => {
+                    if let (Some(_), Some(path)) = (&self.store, &reader.path) {
+                        self.effects.push(Effect::ReadNote {
+                            path: path.clone(),
+                            id,
+                        });
+                    }
+                }
+                None => {
                     self.message = Some(Message {
                         level: Level::Info,
                         text: "notes belong to a section: move into one first".to_owned(),
                     });
                 }
-            }
+            },
             Action::NextChanged => {
                 if !reader.next_changed() {
                     self.message = Some(Message {

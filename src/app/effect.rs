@@ -6,12 +6,13 @@
 //! performs it and sends the result back as a [`Done`] inside an
 //! [`super::Event`]. Only plain data lives here.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use crate::export::ExportError;
 use crate::loader::{LoadError, display_name};
 use crate::model::Briefing;
-use crate::state::{BriefingState, Changes, LoadNote};
+use crate::state::{BriefingState, Changes, LoadNote, Note, StoreError};
 
 /// Something the app needs done outside itself.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +35,14 @@ pub enum Effect {
         path: PathBuf,
         /// Position, read marks and notes not yet written.
         changes: Changes,
+    },
+    /// Read the note on `id` as it is on disk now (other readers'
+    /// changes included), for the note editor to open on.
+    ReadNote {
+        /// The briefing file the state belongs to.
+        path: PathBuf,
+        /// The note's id (a section id or `summary`).
+        id: String,
     },
     /// Write the one-page brief to a new file named after `stem`, never
     /// overwriting one.
@@ -63,8 +72,18 @@ pub enum Done {
     Saved {
         /// The briefing file the state belongs to.
         path: PathBuf,
-        /// What went wrong, if anything.
-        result: Result<(), SaveError>,
+        /// What was saved, or what went wrong.
+        result: Result<SaveReport, SaveError>,
+    },
+    /// The note on `id` was read from disk, or not.
+    NoteRead {
+        /// The briefing file the state belongs to.
+        path: PathBuf,
+        /// The note's id.
+        id: String,
+        /// The note as on disk now (`None`: there is none), or why it
+        /// cannot be read.
+        result: Result<Option<Note>, StoreError>,
     },
     /// The one-page brief was written (to this file), or not.
     Exported(Result<PathBuf, ExportError>),
@@ -79,6 +98,26 @@ pub struct Opened {
     pub briefing: Result<Briefing, LoadError>,
     /// The remembered state (none when state is not kept).
     pub saved: Option<(BriefingState, LoadNote)>,
+}
+
+/// What a save found on disk, for the reader to see.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SaveReport {
+    /// Every note as now on disk, other readers' included (`None`: the
+    /// store does not say, so the notes shown stay as they are).
+    pub notes: Option<BTreeMap<String, Note>>,
+    /// Notes changed elsewhere while this reader edited them, kept both
+    /// ways rather than overwritten.
+    pub kept_both: Vec<String>,
+}
+
+impl From<crate::state::Saved> for SaveReport {
+    fn from(saved: crate::state::Saved) -> Self {
+        Self {
+            notes: Some(saved.notes),
+            kept_both: saved.kept_both,
+        }
+    }
 }
 
 /// Why the reading state could not be saved.

@@ -17,6 +17,8 @@ pub enum Stop {
     Text(usize),
     /// A matching fact or chart in a part's sidebar.
     Fact(Part),
+    /// A match in the reader's note on a part (shown in its sidebar).
+    Note(Part),
 }
 
 /// The state of a search.
@@ -36,6 +38,8 @@ pub struct SearchState {
     pub origin: usize,
     /// Matching facts and charts per part.
     pub fact_hits: Vec<(Part, usize)>,
+    /// Parts whose note matches.
+    pub note_hits: Vec<Part>,
 }
 
 impl SearchState {
@@ -54,6 +58,7 @@ impl SearchState {
         briefing: &Briefing,
         lines: &Lines,
         starts: &[u32],
+        notes: &[(Part, &str)],
         line_of_part: impl Fn(Part) -> Option<usize>,
     ) {
         let previous = self
@@ -71,6 +76,18 @@ impl SearchState {
         for (part, count) in &self.fact_hits {
             if let Some(line) = line_of_part(*part) {
                 stops.extend(std::iter::repeat_n((line, Stop::Fact(*part)), *count));
+            }
+        }
+        self.note_hits = notes
+            .iter()
+            .filter(|(_, text)| {
+                !self.query.trim().is_empty() && search::contains(text, &self.query)
+            })
+            .map(|(part, _)| *part)
+            .collect();
+        for part in &self.note_hits {
+            if let Some(line) = line_of_part(*part) {
+                stops.push((line, Stop::Note(*part)));
             }
         }
         stops.sort_by_key(|(line, stop)| (*line, matches!(stop, Stop::Text(_))));
@@ -113,10 +130,14 @@ impl SearchState {
             .map(|(_, stop)| *stop)
     }
 
-    /// "match 3 of 17", or "no match".
+    /// "match 3 of 17", or "no match"; "in your note" when the current
+    /// match is in a note.
     pub fn describe(&self) -> String {
         match (self.current, self.stops.len()) {
             (_, 0) => "no match".to_owned(),
+            (Some(i), n) if matches!(self.current_stop(), Some(Stop::Note(_))) => {
+                format!("match {} of {n}, in your note", i + 1)
+            }
             (Some(i), n) => format!("match {} of {n}", i + 1),
             (None, n) => format!("{n} matches"),
         }

@@ -18,8 +18,8 @@ impl App {
         let single_line = text.replace(['\r', '\n'], " ");
         match &mut self.screen {
             Screen::Reader(reader) => {
-                if let Some((editor, _)) = &mut reader.note_editor {
-                    editor.insert(text);
+                if let Some(edit) = &mut reader.note_editor {
+                    edit.editor.insert(text);
                 } else if reader.search_editing() {
                     let query = reader
                         .search
@@ -44,22 +44,8 @@ impl App {
     }
 
     pub(super) fn handle_key(&mut self, event: KeyEvent) -> Outcome {
-        if let Screen::Reader(reader) = &mut self.screen
-            && let Some((editor, _)) = &mut reader.note_editor
-        {
-            // The note editor takes every key; esc or ctrl-s closes it.
-            if editor.key(&event) == EditOutcome::Done {
-                let said = reader.close_note(self.now);
-                self.request_save();
-                // A failed save, reported when it comes back, replaces this.
-                if let Some(text) = said {
-                    self.message = Some(Message {
-                        level: Level::Info,
-                        text,
-                    });
-                }
-            }
-            return Outcome::Redraw;
+        if matches!(&self.screen, Screen::Reader(r) if r.note_editor.is_some()) {
+            return self.editor_key(&event);
         }
         let key = Key::from_event(&event);
         let context = self.context();
@@ -94,6 +80,72 @@ impl App {
                 Outcome::Redraw
             }
         }
+    }
+
+    /// A key in the note editor: the `[editor]` keys save or cancel, every
+    /// other key edits. If a keymap leaves save or cancel without a key,
+    /// ctrl-s and esc still do it: the editor can always be left.
+    fn editor_key(&mut self, event: &KeyEvent) -> Outcome {
+        let key = Key::from_event(event);
+        let bound = |action| !self.keymap.keys(Context::Editor, action).is_empty();
+        let action = self.keymap.resolve(Context::Editor, &key).or_else(|| {
+            let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+            match event.code {
+                KeyCode::Char('s') if ctrl && !bound(Action::SaveNote) => Some(Action::SaveNote),
+                KeyCode::Esc if !bound(Action::CancelNote) => Some(Action::CancelNote),
+                _ => None,
+            }
+        });
+        let save = self.first_key(Context::Editor, Action::SaveNote);
+        let cancel = self.first_key(Context::Editor, Action::CancelNote);
+        let Screen::Reader(reader) = &mut self.screen else {
+            return Outcome::Idle;
+        };
+        let Some(edit) = &mut reader.note_editor else {
+            return Outcome::Idle;
+        };
+        match action {
+            Some(Action::SaveNote) => {
+                let said = reader.close_note(self.now);
+                self.request_save();
+                // A failed save, reported when it comes back, replaces this.
+                self.message = said.map(|text| Message {
+                    level: Level::Info,
+                    text,
+                });
+            }
+            Some(Action::CancelNote) if edit.changed() && !edit.confirm_discard => {
+                // Typing is never thrown away by one key.
+                edit.confirm_discard = true;
+                self.message = Some(Message {
+                    level: Level::Warning,
+                    text: format!(
+                        "this note has unsaved changes: {cancel} again discards them, {save} saves"
+                    ),
+                });
+            }
+            Some(Action::CancelNote) => {
+                let changed = edit.changed();
+                reader.note_editor = None;
+                self.message = Some(Message {
+                    level: Level::Info,
+                    text: if changed {
+                        "changes to the note discarded".to_owned()
+                    } else {
+                        "note unchanged".to_owned()
+                    },
+                });
+            }
+            _ => {
+                edit.confirm_discard = false;
+                if edit.editor.key(event) == EditOutcome::Ignored {
+                    return Outcome::Idle;
+                }
+                // The editor's own hint comes back once typing goes on.
+                self.message = None;
+            }
+        }
+        Outcome::Redraw
     }
 
     pub(super) fn help_key(&mut self, key: &Key) -> Outcome {

@@ -142,6 +142,8 @@ pub struct App {
     pub export_dir: PathBuf,
     /// Effects asked for by the update under way.
     effects: Vec<Effect>,
+    /// The last reload of the open briefing found it invalid (and said so).
+    reload_failed: bool,
     /// The time (seconds since the epoch) the event under way happened.
     now: u64,
     /// The same time in milliseconds, for crediting reading time.
@@ -214,6 +216,7 @@ impl App {
             mouse: settings.mouse,
             export_dir: settings.export_dir,
             effects: Vec::new(),
+            reload_failed: false,
             now: 0,
             now_ms: 0,
         }
@@ -262,6 +265,7 @@ impl App {
             }
         }
         reader.path = path;
+        self.reload_failed = false;
         self.screen = Screen::Reader(Box::new(reader));
         self.help = help::HelpState::default();
         if let Some(notice) = notice {
@@ -302,6 +306,14 @@ impl App {
         self.reader().is_some_and(|r| r.unsaved)
     }
 
+    /// True if there is a store but no folder to keep anything in (neither
+    /// HOME nor XDG_STATE_HOME): only notes are worth an error then.
+    fn keeps_nothing(&self) -> bool {
+        self.store
+            .as_ref()
+            .is_some_and(|s| s.unavailable().is_some())
+    }
+
     /// Asks for the open briefing's position, read marks and notes to be
     /// saved. Whether that works or not, no new save is asked for until
     /// the next change: a failing disk must not be retried in a loop.
@@ -315,12 +327,25 @@ impl App {
         if let Some(library) = &mut self.library {
             library.set_progress(reader.path.as_deref(), &reader.marks);
         }
-        if let Some(path) = &reader.path {
-            self.effects.push(Effect::Save {
-                path: path.clone(),
-                changes: reader.changes(),
-            });
+        let Some(path) = &reader.path else {
+            return;
+        };
+        let changes = reader.changes();
+        let keeps_nothing = self
+            .store
+            .as_ref()
+            .is_some_and(|s| s.unavailable().is_some());
+        if keeps_nothing && changes.notes.is_empty() {
+            // The position and marks cannot be kept, as the reader was told
+            // on opening; saying so again at every pause would be noise.
+            // Notes still go to the store, whose refusal is shown.
+            reader.saved();
+            return;
         }
+        self.effects.push(Effect::Save {
+            path: path.clone(),
+            changes,
+        });
     }
 
     /// The save to perform on the way out, from a model that will not be
@@ -331,21 +356,15 @@ impl App {
         };
         let path = reader.path.clone()?;
         let mut changes = reader.changes();
-        if let Some((editor, part)) = &reader.note_editor {
-            // A note still being typed when the session ended is kept.
-            if let Some(id) = reader.mark_id(*part) {
-                let text = editor.text();
-                if !text.trim().is_empty() {
-                    changes.notes.insert(
-                        id,
-                        Some(crate::state::Note {
-                            text,
-                            section_title: reader.note_title(*part),
-                            updated: now,
-                        }),
-                    );
-                }
-            }
+        // A note still being typed when the session ended is kept, against
+        // the base its editor opened on like any other edit.
+        if let Some((id, base, note)) = reader.note_in_progress(now) {
+            changes.edit_note(&id, base.as_deref(), Some(note));
+        }
+        if self.keeps_nothing() && changes.notes.is_empty() {
+            // Nothing can be kept, the reader was told so when the briefing
+            // opened, and no note is lost: nothing to report on the way out.
+            return None;
         }
         Some(Effect::Save { path, changes })
     }
@@ -383,6 +402,7 @@ impl App {
                 Some(library) if library.filtering => Context::Search,
                 _ => Context::Library,
             },
+            Screen::Reader(reader) if reader.note_editor.is_some() => Context::Editor,
             Screen::Reader(reader) if reader.search_editing() => Context::Search,
             Screen::Reader(reader) => match reader.focus {
                 Focus::Outline => Context::Outline,
@@ -460,25 +480,31 @@ impl App {
             Done::Opened(opened) => self.opened(*opened),
             Done::Reloaded { path, briefing } => self.reloaded(&path, briefing),
             Done::Saved { path, result } => match result {
-                Ok(()) => {
-                    if let Screen::Reader(reader) = &mut self.screen
-                        && reader.path.as_deref() == Some(path.as_path())
-                    {
-                        reader.saved();
-                    }
-                    Outcome::Idle
+                Ok(report) => {
+                    self.saved(&path, report);
+                    Outcome::Redraw
                 }
                 Err(error) => {
                     self.report_error(error.to_string());
                     Outcome::Redraw
                 }
             },
+            Done::NoteRead { path, id, result } => self.note_read(&path, &id, result),
             Done::Exported(result) => {
                 self.message = Some(match result {
-                    Ok(path) => Message {
+                    Ok(path) if path.parent() == Some(self.export_dir.as_path()) => Message {
                         level: Level::Info,
                         text: format!(
                             "one-page brief written to {}",
+                            crate::loader::display_name(&path)
+                        ),
+                    },
+                    // The export folder took no file: say where it went.
+                    Ok(path) => Message {
+                        level: Level::Warning,
+                        text: format!(
+                            "{} could not be written; the one-page brief was written to {}",
+                            crate::loader::display_name(&self.export_dir),
                             crate::loader::display_name(&path)
                         ),
                     },
@@ -490,6 +516,75 @@ impl App {
                 Outcome::Redraw
             }
         }
+    }
+
+    /// Takes in a confirmed save: nothing is pending any more, the notes
+    /// shown are the ones now on disk, and a note kept both ways is said.
+    fn saved(&mut self, path: &std::path::Path, report: effect::SaveReport) {
+        let Screen::Reader(reader) = &mut self.screen else {
+            return;
+        };
+        if reader.path.as_deref() != Some(path) {
+            return;
+        }
+        reader.saved();
+        if let Some(notes) = report.notes {
+            reader.saved_notes(notes);
+        }
+        let titles: Vec<String> = report
+            .kept_both
+            .iter()
+            .map(|id| match reader.part_of_key(&format!("section:{id}")) {
+                Some(part) => reader.note_title(part),
+                None if id == "summary" => "Bottom line".to_owned(),
+                None => id.clone(),
+            })
+            .map(|title| crate::sanitize::line(&title))
+            .collect();
+        if !titles.is_empty() {
+            self.message = Some(Message {
+                level: Level::Warning,
+                text: format!(
+                    "the note on {} changed elsewhere while you wrote; both versions are kept, marked, in the note",
+                    titles.join(", ")
+                ),
+            });
+        }
+    }
+
+    /// Takes in a note read from disk for the editor just opened.
+    fn note_read(
+        &mut self,
+        path: &std::path::Path,
+        id: &str,
+        result: Result<Option<crate::state::Note>, crate::state::StoreError>,
+    ) -> Outcome {
+        let Screen::Reader(reader) = &mut self.screen else {
+            return Outcome::Idle;
+        };
+        if reader.path.as_deref() != Some(path) {
+            return Outcome::Idle;
+        }
+        match result {
+            Ok(note) => {
+                if reader.note_read(id, note) {
+                    self.message = Some(Message {
+                        level: Level::Info,
+                        text: "this note was changed elsewhere; it shows as saved now".to_owned(),
+                    });
+                }
+            }
+            Err(error) => {
+                // The note cannot be read, so it cannot be saved either
+                // (no state folder, or a state file brief must not touch):
+                // say so before anything is typed.
+                self.message = Some(Message {
+                    level: Level::Warning,
+                    text: crate::sanitize::line(&error.to_string()),
+                });
+            }
+        }
+        Outcome::Redraw
     }
 
     /// Takes in the open briefing read again after it changed on disk. A
@@ -510,8 +605,18 @@ impl App {
         match briefing {
             Ok(briefing) => {
                 if *reader.briefing == *briefing {
+                    // Valid again as it was (rewritten in two steps, say):
+                    // an error said about the half-written file is stale.
+                    if std::mem::take(&mut self.reload_failed) {
+                        self.message = Some(Message {
+                            level: Level::Info,
+                            text: "the briefing on disk is valid again".to_owned(),
+                        });
+                        return Outcome::Redraw;
+                    }
                     return Outcome::Idle;
                 }
+                self.reload_failed = false;
                 reader.replace_briefing(Arc::from(briefing));
                 let changed = reader.marks.changed_count();
                 let text = match changed {
@@ -531,6 +636,7 @@ impl App {
                     .map(ToString::to_string)
                     .unwrap_or_default();
                 let count = error.diagnostics.len();
+                self.reload_failed = true;
                 self.message = Some(Message {
                     level: Level::Error,
                     text: format!(

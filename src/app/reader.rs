@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use ratatui::layout::Rect;
 
-use crate::app::editor::Editor;
+use crate::app::editor::NoteEdit;
 use crate::app::find::SearchState;
 use crate::app::geometry::{Geometry, Overlay, Panes, WidthClass, text_area};
 use crate::app::marks::Marks;
@@ -167,7 +167,7 @@ pub struct ReaderState {
     /// The briefing's file, where state is remembered by.
     pub path: Option<std::path::PathBuf>,
     /// The note being written, and the part it belongs to.
-    pub note_editor: Option<(Editor, Part)>,
+    pub note_editor: Option<NoteEdit>,
 }
 
 impl ReaderState {

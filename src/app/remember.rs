@@ -2,9 +2,10 @@
 //! marks, notes and changes into what the state file keeps, and back;
 //! replacing the briefing when its file changed on disk.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::editor::Editor;
+use super::editor::NoteEdit;
 use super::marks::Marks;
 use super::reader::ReaderState;
 use crate::layout::{Anchor, Document};
@@ -151,18 +152,59 @@ impl ReaderState {
     }
 
     /// Opens the note editor on the part being read (the title block's
-    /// notes go with the bottom line). False if the part takes no notes.
-    pub fn open_note(&mut self) -> bool {
+    /// notes go with the bottom line), holding the note as last known;
+    /// the caller asks for the note as it is on disk now, and
+    /// [`ReaderState::note_read`] brings it in. Returns the note's id, or
+    /// `None` if the part takes no notes.
+    pub fn open_note(&mut self) -> Option<String> {
         let part = match self.current_part() {
             Part::Front => Part::Summary,
             part => part,
         };
-        if self.mark_id(part).is_none() {
+        let id = self.mark_id(part)?;
+        let text = self.note(part).map(|n| n.text.clone());
+        self.note_editor = Some(NoteEdit::new(part, text.as_deref()));
+        Some(id)
+    }
+
+    /// Takes in the note `id` as read from disk just now: it replaces the
+    /// copy loaded earlier (another reader may have written it since), and
+    /// an editor open on it that holds nothing typed yet starts from it.
+    /// An edit of this note not yet saved stays as it is: it is the
+    /// reader's latest. Returns true if the editor now shows a different
+    /// text than it opened with.
+    pub fn note_read(&mut self, id: &str, disk: Option<Note>) -> bool {
+        if self.marks.pending.notes.contains_key(id) {
             return false;
         }
-        let text = self.note(part).map(|n| n.text.clone()).unwrap_or_default();
-        self.note_editor = Some((Editor::new(&text), part));
-        true
+        let text = disk.as_ref().map(|n| n.text.clone());
+        match disk {
+            Some(note) => self.marks.notes.insert(id.to_owned(), note),
+            None => self.marks.notes.remove(id),
+        };
+        self.facts.forget();
+        self.sync();
+        let Some(part) = self.note_editor.as_ref().map(|e| e.part) else {
+            return false;
+        };
+        if self.mark_id(part).as_deref() != Some(id) {
+            return false;
+        }
+        let Some(edit) = &mut self.note_editor else {
+            return false;
+        };
+        let before = edit.opened.clone();
+        edit.refresh(text.as_deref()) && edit.opened != before
+    }
+
+    /// Takes in the notes as a save found them on disk, other readers'
+    /// included.
+    pub fn saved_notes(&mut self, notes: BTreeMap<String, Note>) {
+        if self.marks.notes != notes {
+            self.marks.notes = notes;
+            self.facts.forget();
+            self.sync();
+        }
     }
 
     /// The title a note on `part` is filed under.
@@ -178,27 +220,57 @@ impl ReaderState {
     }
 
     /// Closes the note editor, keeping what was typed (empty text deletes
-    /// the note) as written at `now`. Returns what happened, for the
-    /// status line.
+    /// the note) as written at `now`. The change is recorded against the
+    /// note as it was on disk when the editor opened, so a save keeps both
+    /// texts if another reader changed it meanwhile. Returns what
+    /// happened, for the status line.
     pub fn close_note(&mut self, now: u64) -> Option<String> {
-        let (editor, part) = self.note_editor.take()?;
-        let id = self.mark_id(part)?;
-        let title = self.note_title(part);
-        let had = self.marks.notes.contains_key(&id);
-        let text = editor.text();
-        let before = self.marks.notes.get(&id).map(|n| n.text.clone());
-        if before.as_deref() == Some(text.as_str()) {
+        let edit = self.note_editor.take()?;
+        let id = self.mark_id(edit.part)?;
+        let title = self.note_title(edit.part);
+        if !edit.changed() {
             return Some("note unchanged".to_owned());
         }
-        self.marks.set_note(&id, &title, &text, now);
+        let text = edit.editor.text();
+        let had = edit.base.is_some() || self.marks.notes.contains_key(&id);
+        let note = (!text.trim().is_empty()).then(|| Note {
+            text,
+            section_title: title.clone(),
+            updated: now,
+        });
+        let said = match (had, note.is_some()) {
+            (true, false) => format!("note on {title} deleted"),
+            (false, false) => return Some("empty note not kept".to_owned()),
+            (_, true) => format!("note on {title} saved"),
+        };
+        match &note {
+            Some(note) => self.marks.notes.insert(id.clone(), note.clone()),
+            None => self.marks.notes.remove(&id),
+        };
+        self.marks
+            .pending
+            .edit_note(&id, edit.base.as_deref(), note);
         self.unsaved = true;
         self.facts.forget();
         self.sync();
-        Some(match (had, text.trim().is_empty()) {
-            (true, true) => format!("note on {title} deleted"),
-            (false, true) => "empty note not kept".to_owned(),
-            (_, false) => format!("note on {title} saved"),
-        })
+        Some(said)
+    }
+
+    /// The note being typed, as a change to save on the way out (`None`
+    /// if nothing was typed, or it is empty).
+    pub fn note_in_progress(&self, now: u64) -> Option<(String, Option<String>, Note)> {
+        let edit = self.note_editor.as_ref()?;
+        let id = self.mark_id(edit.part)?;
+        let text = edit.editor.text();
+        if !edit.changed() || text.trim().is_empty() {
+            return None;
+        }
+        let note = Note {
+            text,
+            section_title: self.note_title(edit.part),
+            updated: now,
+        };
+        Some((id, edit.base.clone(), note))
     }
 
     /// Puts a new version of the briefing (edited on disk) in place of the
@@ -208,8 +280,8 @@ impl ReaderState {
         let position = self.changes().position;
         let old = std::mem::replace(&mut self.briefing, briefing);
         self.marks.carry_over(&old, &self.briefing);
-        self.note_editor = self.note_editor.take().filter(|(_, part)| match part {
-            Part::Section(i) => *i < self.briefing.sections.len(),
+        self.note_editor = self.note_editor.take().filter(|edit| match edit.part {
+            Part::Section(i) => i < self.briefing.sections.len(),
             _ => true,
         });
         self.doc = Document::default();

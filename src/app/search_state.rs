@@ -4,6 +4,7 @@
 use super::find::{SearchState, Stop};
 use super::geometry::{Overlay, WidthClass};
 use super::reader::ReaderState;
+use crate::model::Part;
 use crate::search;
 
 /// Search.
@@ -33,6 +34,11 @@ impl ReaderState {
             Some(line) => self.reveal(line),
             None => self.go_to_line(origin),
         }
+        // A match in a note takes the reader to its section, where the
+        // note is shown.
+        if let Some(Stop::Note(part)) = self.search.as_ref().and_then(SearchState::current_stop) {
+            self.go_to_part(part);
+        }
     }
 
     pub(super) fn refresh_search(&mut self) {
@@ -43,9 +49,27 @@ impl ReaderState {
             return;
         };
         let doc = &self.doc;
-        search.refresh(&self.briefing, &doc.lines, &self.search_starts, |part| {
-            doc.line_of_part(part)
-        });
+        // Notes are searched too: a match stops at its section's heading.
+        let notes: Vec<(Part, &str)> = self
+            .marks
+            .notes
+            .iter()
+            .filter_map(|(id, note)| {
+                let part = if id == "summary" {
+                    Part::Summary
+                } else {
+                    Part::Section(self.briefing.sections.iter().position(|s| &s.id == id)?)
+                };
+                Some((part, note.text.as_str()))
+            })
+            .collect();
+        search.refresh(
+            &self.briefing,
+            &doc.lines,
+            &self.search_starts,
+            &notes,
+            |part| doc.line_of_part(part),
+        );
         self.refresh_facts_matches();
     }
 
@@ -92,7 +116,7 @@ impl ReaderState {
         let stop = search.current_stop();
         self.reveal(line);
         match stop {
-            Some(Stop::Fact(part)) => {
+            Some(Stop::Fact(part) | Stop::Note(part)) => {
                 self.go_to_part(part);
                 // A match in the facts is never left in a hidden pane.
                 if self.facts_rect().is_none() {

@@ -106,10 +106,11 @@ impl Keymap {
     }
 
     /// The action for `key` in `context`, else in `[global]` — except in
-    /// `[search]`, where unbound keys type text rather than act.
+    /// `[search]` and `[editor]`, where unbound keys type text rather than
+    /// act.
     pub fn resolve_with_global(&self, context: Context, key: &Key) -> Option<Action> {
         self.resolve(context, key).or_else(|| {
-            (context != Context::Search)
+            (context != Context::Search && context != Context::Editor)
                 .then(|| self.resolve(Context::Global, key))
                 .flatten()
         })

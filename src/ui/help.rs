@@ -8,8 +8,7 @@ use super::{pane, put_line};
 use crate::action::{Action, Context};
 use crate::app::App;
 use crate::app::geometry::text_area;
-use crate::app::help::{Row, TWO_ROWS_BELOW, rows};
-use crate::text;
+use crate::app::help::{Row, TWO_ROWS_BELOW, key_width, rows};
 
 /// Draws the help overlay in `rect`.
 pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
@@ -23,15 +22,7 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
     let rows = rows(app, width);
     let top = app.help.top.min(rows.len().saturating_sub(height));
     let two_rows = width < TWO_ROWS_BELOW;
-    let key_width = rows
-        .iter()
-        .filter_map(|r| match r {
-            Row::Binding(keys, _) => Some(text::width(keys)),
-            _ => None,
-        })
-        .max()
-        .unwrap_or(0)
-        .min(width / 2);
+    let key_width = key_width(&rows, width);
     for (row, entry) in rows.iter().skip(top).take(height).enumerate() {
         let y = area.y + row as u16;
         match entry {
@@ -92,6 +83,16 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
                         ("  ", Style::default()),
                         (description.as_str(), Style::default()),
                     ],
+                );
+            }
+            Row::More(indent, line) => {
+                let line = app.glyphs.fit(line, width.saturating_sub(*indent));
+                put_line(
+                    buffer,
+                    area.x + (*indent).min(width) as u16,
+                    y,
+                    width.saturating_sub(*indent),
+                    [(line.as_str(), Style::default())],
                 );
             }
             Row::Blank => {}

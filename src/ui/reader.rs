@@ -7,6 +7,7 @@ use ratatui::style::Style;
 use ratatui::widgets::{Clear, Widget};
 
 use super::{pane, put_line};
+use crate::action::{Action, Context};
 use crate::app::App;
 use crate::app::editor::Editor;
 use crate::app::find::Stop;
@@ -42,8 +43,8 @@ pub fn render(app: &App, state: &ReaderState, buffer: &mut Buffer) {
         }
         _ => {}
     }
-    if let Some((editor, part)) = &state.note_editor {
-        note_editor(app, state, editor, *part, buffer);
+    if let Some(edit) = &state.note_editor {
+        note_editor(app, state, &edit.editor, edit.part, buffer);
     }
     let _ = theme;
 }
@@ -301,9 +302,12 @@ fn note_editor(app: &App, state: &ReaderState, editor: &Editor, part: Part, buff
         ),
         _ => "Bottom line".to_owned(),
     };
+    // The keys first: a long section title is what gets cut.
     let title = format!(
-        "Note {} {place} {} esc saves",
-        app.glyphs.dot, app.glyphs.dot
+        "Note {dot} {} saves {dot} {} cancels {dot} {place}",
+        app.first_key(Context::Editor, Action::SaveNote),
+        app.first_key(Context::Editor, Action::CancelNote),
+        dot = app.glyphs.dot,
     );
     // Over the reading pane: cleared first.
     Clear.render(rect, buffer);
@@ -314,32 +318,12 @@ fn note_editor(app: &App, state: &ReaderState, editor: &Editor, part: Part, buff
     if width == 0 || height == 0 {
         return;
     }
-    // Lay the text out by character (not by word) so the cursor is easy to
-    // place; every piece is sanitised for display, the stored text is not.
-    let (cursor_row, cursor_col) = editor.cursor();
-    let mut rows: Vec<(String, Option<usize>)> = Vec::new();
-    for (row, line) in editor.lines().iter().enumerate() {
-        let mut current = String::new();
-        let mut used = 0;
-        let mut cursor_at = None;
-        for (col, c) in line.chars().enumerate() {
-            let shown = crate::sanitize::line(&c.to_string());
-            let w = text::width(&shown);
-            if used + w > width.saturating_sub(1) && used > 0 {
-                rows.push((std::mem::take(&mut current), cursor_at.take()));
-                used = 0;
-            }
-            if row == cursor_row && col == cursor_col {
-                cursor_at = Some(used);
-            }
-            current.push_str(&shown);
-            used += w;
-        }
-        if row == cursor_row && cursor_col >= line.chars().count() {
-            cursor_at = Some(used);
-        }
-        rows.push((current, cursor_at));
-    }
+    // Wrapped at word boundaries, each piece sanitised for display.
+    let rows: Vec<(String, Option<usize>)> = editor
+        .rows(width)
+        .into_iter()
+        .map(|row| (row.text, row.cursor))
+        .collect();
     let cursor_line = rows.iter().position(|(_, c)| c.is_some()).unwrap_or(0);
     let first = cursor_line.saturating_sub(height.saturating_sub(1));
     for (i, (text, cursor)) in rows.iter().skip(first).take(height).enumerate() {

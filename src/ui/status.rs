@@ -26,6 +26,10 @@ fn hints(context: Context, help_open: bool) -> &'static [(Context, Action, &'sta
             (Context::Search, Action::Confirm, "done"),
             (Context::Search, Action::Close, "clear"),
         ],
+        Context::Editor => &[
+            (Context::Editor, Action::SaveNote, "save"),
+            (Context::Editor, Action::CancelNote, "cancel"),
+        ],
         Context::Outline => &[
             (Context::Outline, Action::Open, "go"),
             (Context::Global, Action::FocusNext, "pane"),
@@ -68,8 +72,12 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
     let searching = app.reader().and_then(|r| r.search.as_ref());
     let writing = app.reader().is_some_and(|r| r.note_editor.is_some());
     let (left, style) = match (&app.message, searching) {
-        _ if writing => (
-            "Writing a note: esc or ctrl-s saves it; an empty note is deleted".to_owned(),
+        (None, _) if writing => (
+            format!(
+                "Writing a note: {} saves it, {} cancels; an empty note is deleted",
+                app.first_key(Context::Editor, Action::SaveNote),
+                app.first_key(Context::Editor, Action::CancelNote)
+            ),
             theme.status(),
         ),
         (_, Some(search)) if search.editing => {
