@@ -23,7 +23,6 @@
 //! backend draws shifted) is shown as a blank here. This module draws; it
 //! knows nothing about briefings and owns no terminal mode.
 
-use std::collections::HashMap;
 use std::io::{self, Write};
 
 use ratatui::backend::{Backend, ClearType, WindowSize};
@@ -225,10 +224,11 @@ fn cell_width(cell: &Cell) -> usize {
     usize::from(cell.cell_width())
 }
 
-/// Turns a row of ratatui cells into what a terminal shows for it.
-fn display_row(cells: &[Cell]) -> Row {
+/// Turns a row of ratatui cells into what a terminal shows for it, in
+/// `row` (emptied first; its allocation is reused).
+fn display_row(cells: &[Cell], row: &mut Row) {
     let width = cells.len();
-    let mut row = Vec::with_capacity(width);
+    row.clear();
     let mut x = 0;
     while x < width {
         let cell = &cells[x];
@@ -266,7 +266,6 @@ fn display_row(cells: &[Cell]) -> Row {
             x += 1;
         }
     }
-    row
 }
 
 /// A hash of a row, to find rows that moved and tell rows apart quickly
@@ -382,6 +381,24 @@ pub struct LeanBackend<B: Backend + Write> {
     size_known: bool,
     /// Bytes of the frame being built.
     out: Vec<u8>,
+    /// Kept from frame to frame so the steady path allocates nothing: the
+    /// rows ratatui touched, the rows wanted (`None`: as on screen) and
+    /// their hashes, rows no longer on screen to build the next ones in,
+    /// and the bytes of the alternatives weighed.
+    scratch: Scratch,
+}
+
+/// Buffers reused from frame to frame (see [`LeanBackend`]).
+#[derive(Debug, Default)]
+struct Scratch {
+    touched: Vec<bool>,
+    target: Vec<Option<Row>>,
+    target_hashes: Vec<Option<u64>>,
+    spare: Vec<Row>,
+    blank: Row,
+    best: Vec<u8>,
+    trial: Vec<u8>,
+    candidates: Candidates,
 }
 
 impl<B: Backend + Write> LeanBackend<B> {
@@ -398,6 +415,7 @@ impl<B: Backend + Write> LeanBackend<B> {
             out: Vec::new(),
             cursor_shown: None,
             size_known: asked.is_some(),
+            scratch: Scratch::default(),
         };
         backend.reset_to(size);
         backend
@@ -451,33 +469,40 @@ impl<B: Backend + Write> LeanBackend<B> {
         self.hashes.iter_mut().for_each(|hash| *hash = None);
     }
 
-    /// Builds the bytes that turn the screen into `target`, where `None`
-    /// is a row ratatui did not touch (the same as on screen).
-    fn render(&mut self, target: Vec<Option<Row>>) {
+    /// Builds the bytes that turn the screen into the rows in
+    /// `scratch.target`, where `None` is a row ratatui did not touch (the
+    /// same as on screen).
+    fn render(&mut self) {
         let width = self.width();
         let height = self.height();
-        let target_hashes: Vec<Option<u64>> = target
-            .iter()
-            .map(|row| row.as_ref().map(row_hash))
-            .collect();
-        let blank = vec![Glyph::blank(); width];
+        let scratch = &mut self.scratch;
+        scratch.target_hashes.clear();
+        scratch
+            .target_hashes
+            .extend(scratch.target.iter().map(|row| row.as_ref().map(row_hash)));
+        if scratch.blank.len() != width {
+            scratch.blank = vec![Glyph::blank(); width];
+        }
         let view = View {
             screen: &self.screen,
             screen_hashes: &self.hashes,
-            target: &target,
-            target_hashes: &target_hashes,
-            blank_hash: row_hash(&blank),
-            blank: &blank,
+            target: &scratch.target,
+            target_hashes: &scratch.target_hashes,
+            blank_hash: row_hash(&scratch.blank),
+            blank: &scratch.blank,
         };
-        let mut best_out = Vec::new();
+        let mut best_out = std::mem::take(&mut scratch.best);
+        let mut out = std::mem::take(&mut scratch.trial);
+        best_out.clear();
         let mut best_state = self.state;
         emit_rows(&view, None, width, height, &mut best_state, &mut best_out);
-        let touched = target.iter().filter(|row| row.is_some()).count();
+        let touched = scratch.target.iter().filter(|row| row.is_some()).count();
         if touched >= 3 {
-            for scroll in scroll_candidates(&view) {
+            let candidates = scroll_candidates(&view, &mut scratch.candidates);
+            for scroll in candidates.into_iter().flatten() {
                 for by_region in [true, false] {
                     let mut state = self.state;
-                    let mut out = Vec::with_capacity(best_out.len());
+                    out.clear();
                     // New lines are blank in the current background on
                     // some terminals: reset the pen if that would show.
                     if !state.blank_lines_are_plain() {
@@ -495,20 +520,30 @@ impl<B: Backend + Write> LeanBackend<B> {
                     // so it wins ties and near-ties.
                     let cost = out.len().saturating_sub(if sets_region { 4 } else { 0 });
                     if cost < best_out.len() {
-                        best_out = out;
+                        std::mem::swap(&mut best_out, &mut out);
                         best_state = state;
                     }
                 }
             }
         }
         self.out.extend_from_slice(&best_out);
+        scratch.best = best_out;
+        scratch.trial = out;
         self.state = best_state;
-        for (y, (row, hash)) in target.into_iter().zip(target_hashes).enumerate() {
-            if let (Some(row), Some(slot)) = (row, self.screen.get_mut(y)) {
+        for (y, (row, hash)) in scratch
+            .target
+            .iter_mut()
+            .zip(&scratch.target_hashes)
+            .enumerate()
+        {
+            if let (Some(row), Some(slot)) = (row.take(), self.screen.get_mut(y)) {
                 if let Some(stored) = self.hashes.get_mut(y) {
-                    *stored = hash;
+                    *stored = *hash;
                 }
-                *slot = Some(row);
+                // The row it replaces is where a later frame builds one.
+                if let Some(old) = slot.replace(row) {
+                    scratch.spare.push(old);
+                }
             }
         }
     }
@@ -746,7 +781,7 @@ fn write_run(
 
 /// Moves the cursor to `(x, y)` the cheapest way.
 fn move_to(x: usize, y: usize, width: usize, height: usize, state: &mut State, out: &mut Vec<u8>) {
-    let absolute = |out: &mut Vec<u8>| match (x, y) {
+    let absolute = |out: &mut Moves| match (x, y) {
         (0, 0) => out.extend_from_slice(b"\x1b[H"),
         (0, y) => {
             let _ = write!(out, "\x1b[{}H", y + 1);
@@ -755,49 +790,89 @@ fn move_to(x: usize, y: usize, width: usize, height: usize, state: &mut State, o
             let _ = write!(out, "\x1b[{};{}H", y + 1, x + 1);
         }
     };
-    let forward = |n: usize, out: &mut Vec<u8>| match n {
+    let forward = |n: usize, out: &mut Moves| match n {
         0 => {}
         1 => out.extend_from_slice(b"\x1b[C"),
         n => {
             let _ = write!(out, "\x1b[{n}C");
         }
     };
-    let mut best: Vec<u8> = Vec::with_capacity(12);
+    // Candidates are built on the stack: this runs several times a frame.
+    let mut best = Moves::default();
     absolute(&mut best);
     if let Some((cx, cy)) = state.cursor {
         let (cx, cy) = (usize::from(cx), usize::from(cy));
-        let mut option = Vec::with_capacity(12);
         let pending_wrap = cx >= width;
         if cy == y && !pending_wrap && x >= cx {
+            let mut option = Moves::default();
             forward(x - cx, &mut option);
-            if option.len() <= best.len() {
-                best = option.clone();
+            if option.len <= best.len {
+                best = option;
             }
         }
-        option.clear();
         if cy == y {
+            let mut option = Moves::default();
             option.push(b'\r');
             forward(x, &mut option);
-            if option.len() < best.len() {
-                best = option.clone();
+            if option.len < best.len {
+                best = option;
             }
         }
-        option.clear();
         // A line feed on the last row, or on the last row of the scrolling
         // region, would scroll.
         let scrolls = state
             .region
             .is_some_and(|(_, bottom)| usize::from(bottom) == cy + 1);
         if cy + 1 == y && y < height && !scrolls {
+            let mut option = Moves::default();
             option.extend_from_slice(b"\r\n");
             forward(x, &mut option);
-            if option.len() < best.len() {
-                best = option.clone();
+            if option.len < best.len {
+                best = option;
             }
         }
     }
-    out.extend_from_slice(&best);
+    out.extend_from_slice(best.bytes());
     state.cursor = Some((x as u16, y as u16));
+}
+
+/// A cursor movement being weighed: at most `CSI 500;1000H`, 11 bytes.
+#[derive(Clone, Copy, Default)]
+struct Moves {
+    buf: [u8; 16],
+    len: usize,
+}
+
+impl Moves {
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len.min(self.buf.len())]
+    }
+
+    fn push(&mut self, byte: u8) {
+        self.extend_from_slice(&[byte]);
+    }
+
+    fn extend_from_slice(&mut self, bytes: &[u8]) {
+        // Longer than any move could be: then it is never the shortest.
+        if self.len > self.buf.len() {
+            return;
+        }
+        let end = (self.len + bytes.len()).min(self.buf.len());
+        let take = end - self.len;
+        self.buf[self.len..end].copy_from_slice(&bytes[..take]);
+        self.len = if take < bytes.len() { usize::MAX } else { end };
+    }
+}
+
+impl Write for Moves {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Sets colours and attributes, in one SGR sequence.
@@ -904,40 +979,62 @@ fn extended(layer: Layer) -> u8 {
     }
 }
 
+/// Buffers for [`scroll_candidates`], reused from frame to frame.
+#[derive(Debug, Default)]
+struct Candidates {
+    /// The hash of each row as wanted.
+    new: Vec<Option<u64>>,
+    /// `(hash, row)` for each known row on screen, sorted.
+    old: Vec<(u64, usize)>,
+    /// `(shift, votes)`.
+    votes: Vec<(i32, usize)>,
+}
+
 /// The bands of rows that moved, most promising first (at most two).
-fn scroll_candidates(view: &View<'_>) -> Vec<Scroll> {
+fn scroll_candidates(view: &View<'_>, buffers: &mut Candidates) -> [Option<Scroll>; 2] {
+    let mut candidates = [None, None];
     let height = view.target.len();
     let hashes = view.screen_hashes;
     if height < 3 || view.screen.len() != height || hashes.len() != height {
-        return Vec::new();
+        return candidates;
     }
-    let new: Vec<Option<u64>> = (0..height).map(|y| view.new_hash(y)).collect();
-    let mut rows_by_hash: HashMap<u64, Vec<usize>> = HashMap::new();
-    for (y, hash) in hashes.iter().enumerate() {
-        if let Some(hash) = hash {
-            rows_by_hash.entry(*hash).or_default().push(y);
-        }
-    }
-    let mut votes: HashMap<i32, usize> = HashMap::new();
+    let Candidates { new, old, votes } = buffers;
+    new.clear();
+    new.extend((0..height).map(|y| view.new_hash(y)));
+    old.clear();
+    old.extend(
+        hashes
+            .iter()
+            .enumerate()
+            .filter_map(|(y, hash)| hash.map(|h| (h, y))),
+    );
+    old.sort_unstable();
+    votes.clear();
     for (y, hash) in new.iter().enumerate() {
-        let Some(hash) = hash else { continue };
-        if hashes[y] == Some(*hash) {
+        let Some(hash) = *hash else { continue };
+        if hashes[y] == Some(hash) {
             continue;
         }
-        if let Some(rows) = rows_by_hash.get(hash) {
-            // Repeated rows (blank lines, borders) vote for many shifts;
-            // only rows with few twins are worth counting.
-            if rows.len() <= 3 {
-                for from in rows {
-                    *votes.entry(*from as i32 - y as i32).or_default() += 1;
-                }
+        let first = old.partition_point(|(h, _)| *h < hash);
+        let twins = old[first..].partition_point(|(h, _)| *h == hash);
+        // Repeated rows (blank lines, borders) vote for many shifts; only
+        // rows with few twins are worth counting.
+        if twins == 0 || twins > 3 {
+            continue;
+        }
+        for (_, from) in &old[first..first + twins] {
+            let shift = *from as i32 - y as i32;
+            match votes.iter_mut().find(|(s, _)| *s == shift) {
+                Some((_, count)) => *count += 1,
+                None => votes.push((shift, 1)),
             }
         }
     }
-    let mut ranked: Vec<(i32, usize)> = votes.into_iter().filter(|(_, v)| *v >= 2).collect();
-    ranked.sort_by_key(|(shift, v)| (std::cmp::Reverse(*v), shift.abs()));
-    let mut candidates = Vec::new();
-    for (amount, _) in ranked.into_iter().take(2) {
+    votes.retain(|(_, v)| *v >= 2);
+    votes.sort_by_key(|(shift, v)| (std::cmp::Reverse(*v), shift.abs(), *shift));
+    let mut found = 0;
+    for (amount, _) in votes.iter().take(2) {
+        let amount = *amount;
         // The longest run of rows that the shift puts right.
         let matches = |y: usize| {
             let from = y as i64 + i64::from(amount);
@@ -966,11 +1063,12 @@ fn scroll_candidates(view: &View<'_>) -> Vec<Scroll> {
         } else {
             (a - amount.unsigned_abs() as usize, b)
         };
-        candidates.push(Scroll {
+        candidates[found] = Some(Scroll {
             top: top as u16,
             bottom: bottom.min(height) as u16,
             amount,
         });
+        found += 1;
     }
     candidates
 }
@@ -1063,7 +1161,9 @@ where
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        let mut touched = vec![false; self.height()];
+        let mut touched = std::mem::take(&mut self.scratch.touched);
+        touched.clear();
+        touched.resize(self.height(), false);
         for (x, y, cell) in content {
             let covers = cell_width(cell).max(1) as u16;
             let outside = x >= self.frame.area.width
@@ -1087,7 +1187,8 @@ where
                 }
                 self.screen = vec![None; usize::from(area.height)];
                 self.hashes = vec![None; usize::from(area.height)];
-                touched = vec![true; usize::from(area.height)];
+                touched.clear();
+                touched.resize(usize::from(area.height), true);
             }
             self.frame[(x, y)] = cell.clone();
             // ratatui's diff sends a wide glyph without the cells it covers
@@ -1102,16 +1203,20 @@ where
             }
         }
         let width = self.width();
-        let target: Vec<Option<Row>> = (0..self.height())
-            .map(|y| {
-                let known = self.screen.get(y).is_some_and(Option::is_some);
-                (touched[y] || !known).then(|| {
-                    let start = y * width;
-                    display_row(&self.frame.content[start..start + width])
-                })
-            })
-            .collect();
-        self.render(target);
+        let scratch = &mut self.scratch;
+        scratch.target.clear();
+        for (y, touched) in touched.iter().enumerate() {
+            let known = self.screen.get(y).is_some_and(Option::is_some);
+            let row = (*touched || !known).then(|| {
+                let start = y * width;
+                let mut row = scratch.spare.pop().unwrap_or_default();
+                display_row(&self.frame.content[start..start + width], &mut row);
+                row
+            });
+            scratch.target.push(row);
+        }
+        self.scratch.touched = touched;
+        self.render();
         if !self.out.is_empty() {
             self.inner.write_all(&self.out)?;
             self.out.clear();

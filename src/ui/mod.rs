@@ -43,6 +43,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     if app.help_open()
         && let Some(rect) = app.help_rect()
     {
+        // Over the reader: clear what it drew there first.
+        Clear.render(rect, buffer);
         help::render(app, rect, buffer);
     }
 }
@@ -96,6 +98,11 @@ fn border_set(glyphs: Glyphs, focused: bool) -> border::Set<'static> {
 
 /// Draws a pane's frame with its title; the focused pane has a heavy
 /// border and a reversed title, visible without colour.
+///
+/// It draws over what is there: ratatui hands each frame a blank buffer,
+/// so only a pane drawn over another (an overlay) needs a `Clear` first,
+/// which its caller does; clearing every pane would rewrite the whole
+/// screen's cells for every key.
 fn pane(
     title: &str,
     rect: Rect,
@@ -104,7 +111,6 @@ fn pane(
     glyphs: Glyphs,
     buffer: &mut Buffer,
 ) {
-    Clear.render(rect, buffer);
     let room = usize::from(rect.width.saturating_sub(4));
     let title = glyphs.fit(&glyphs.words(title), room);
     let block = Block::bordered()

@@ -4,6 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
+use ratatui::widgets::{Clear, Widget};
 
 use super::{pane, put_line};
 use crate::action::{Action, Context};
@@ -30,9 +31,16 @@ pub fn render(app: &App, state: &ReaderState, buffer: &mut Buffer) {
     if let Some(rect) = geometry.facts {
         facts(app, state, rect, buffer);
     }
+    // Overlays cover what was drawn under them: cleared first.
     match geometry.overlay {
-        Some((Overlay::Outline, rect)) => outline(app, state, rect, buffer),
-        Some((Overlay::Facts, rect)) => facts(app, state, rect, buffer),
+        Some((Overlay::Outline, rect)) => {
+            Clear.render(rect, buffer);
+            outline(app, state, rect, buffer);
+        }
+        Some((Overlay::Facts, rect)) => {
+            Clear.render(rect, buffer);
+            facts(app, state, rect, buffer);
+        }
         _ => {}
     }
     if let Some(edit) = &state.note_editor {
@@ -301,6 +309,8 @@ fn note_editor(app: &App, state: &ReaderState, editor: &Editor, part: Part, buff
         app.first_key(Context::Editor, Action::CancelNote),
         dot = app.glyphs.dot,
     );
+    // Over the reading pane: cleared first.
+    Clear.render(rect, buffer);
     pane(&title, rect, true, theme, app.glyphs, buffer);
     let area = text_area(rect);
     let width = usize::from(area.width);
