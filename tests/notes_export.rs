@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use brief::app::{App, Settings};
 use brief::loader;
 use brief::state::Store;
-use common::{press, type_text};
+use common::press;
 use ratatui::layout::Rect;
 
 fn briefing_in(dir: &Path) -> PathBuf {
@@ -82,7 +82,7 @@ fn a_brief_holding_notes_is_private_like_the_state() {
     fs::create_dir(&out).expect("out");
     let mut app = reader(&briefing, &home.path().join("state"), &out);
     press(&mut app, "1 a");
-    type_text(&mut app, "ask about the lease");
+    common::type_text(&mut app, "ask about the lease");
     press(&mut app, "ctrl-s E");
     let written = out.join("b-brief.txt");
     let text = fs::read_to_string(&written).expect("written");
