@@ -428,7 +428,7 @@ fn an_edited_file_reloads_in_place_or_keeps_the_last_good_version() {
     press(&mut app, "4 j j j");
     let top_text = {
         let r = app.reader().expect("reader");
-        r.doc.lines.plain(r.top)
+        r.doc.lines.plain(r.view.top)
     };
 
     // A broken save by the analyst: the reader keeps the good version.
@@ -455,7 +455,7 @@ fn an_edited_file_reloads_in_place_or_keeps_the_last_good_version() {
     app.handle(Event::FileChanged("copy.toml".into()));
     let r = app.reader().expect("reader");
     assert_eq!(
-        r.doc.lines.plain(r.top),
+        r.doc.lines.plain(r.view.top),
         top_text,
         "same place after the reload"
     );

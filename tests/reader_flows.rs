@@ -41,7 +41,7 @@ fn section_keys_jump_and_scroll_spy_follows() {
 fn scrolling_line_by_line_moves_the_mark_into_the_next_section() {
     let mut app = reader(120, 40);
     press(&mut app, "1");
-    let start = state(&app).top;
+    let start = state(&app).view.top;
     let section2 = state(&app)
         .doc
         .line_of_part(Part::Section(1))
@@ -49,7 +49,7 @@ fn scrolling_line_by_line_moves_the_mark_into_the_next_section() {
     for _ in start..section2 {
         press(&mut app, "j");
     }
-    assert_eq!(state(&app).top, section2);
+    assert_eq!(state(&app).view.top, section2);
     assert_eq!(state(&app).current_part(), Part::Section(1));
     assert!(screen(&app).contains("Key facts · 2"));
     press(&mut app, "k");
@@ -59,20 +59,20 @@ fn scrolling_line_by_line_moves_the_mark_into_the_next_section() {
 #[test]
 fn paging_keys_and_ends() {
     let mut app = reader(80, 24);
-    let page = state(&app).page_height;
+    let page = state(&app).view.page_height;
     press(&mut app, "space");
-    assert_eq!(state(&app).top, page - 1);
+    assert_eq!(state(&app).view.top, page - 1);
     press(&mut app, "b");
-    assert_eq!(state(&app).top, 0);
+    assert_eq!(state(&app).view.top, 0);
     press(&mut app, "ctrl-d");
-    assert_eq!(state(&app).top, page / 2);
+    assert_eq!(state(&app).view.top, page / 2);
     press(&mut app, "ctrl-u");
-    assert_eq!(state(&app).top, 0);
+    assert_eq!(state(&app).view.top, 0);
     press(&mut app, "G");
     assert_eq!(state(&app).percent(), 100);
     assert!(screen(&app).contains("· 100%"));
     press(&mut app, "g");
-    assert_eq!(state(&app).top, 0);
+    assert_eq!(state(&app).view.top, 0);
 }
 
 #[test]
@@ -83,13 +83,13 @@ fn tab_moves_focus_and_the_outline_jumps_on_enter() {
     press(&mut app, "tab");
     assert_eq!(state(&app).focus, Focus::Outline);
     // In the outline, j moves the selection, not the text.
-    let top = state(&app).top;
+    let top = state(&app).view.top;
     press(&mut app, "j j j");
-    assert_eq!(state(&app).top, top);
+    assert_eq!(state(&app).view.top, top);
     let selected = state(&app).outline.selected;
     let entry = state(&app).outline.entries[selected].clone();
     press(&mut app, "enter");
-    assert_eq!(state(&app).top, entry.line);
+    assert_eq!(state(&app).view.top, entry.line);
     assert_eq!(state(&app).focus, Focus::Reader);
     press(&mut app, "shift-tab");
     assert_eq!(state(&app).focus, Focus::Outline);
@@ -144,12 +144,12 @@ fn narrow_overlays_open_close_and_jump() {
 fn resize_keeps_the_paragraph() {
     let mut app = reader(120, 40);
     press(&mut app, "4 j j j");
-    let anchor = state(&app).doc.lines.anchor(state(&app).top);
+    let anchor = state(&app).doc.lines.anchor(state(&app).view.top);
     app.handle(Event::Resize(40, 20));
-    assert_eq!(state(&app).doc.lines.anchor(state(&app).top), anchor);
+    assert_eq!(state(&app).doc.lines.anchor(state(&app).view.top), anchor);
     assert_eq!(state(&app).current_part(), Part::Section(3));
     app.handle(Event::Resize(200, 60));
-    assert_eq!(state(&app).doc.lines.anchor(state(&app).top), anchor);
+    assert_eq!(state(&app).doc.lines.anchor(state(&app).view.top), anchor);
 }
 
 #[test]
@@ -272,12 +272,12 @@ fn matches_are_highlighted_without_colour() {
 fn search_escape_returns_to_where_it_started() {
     let mut app = reader(120, 40);
     press(&mut app, "2");
-    let top = state(&app).top;
+    let top = state(&app).view.top;
     press(&mut app, "/");
     type_text(&mut app, "tariff");
-    assert_ne!(state(&app).top, top);
+    assert_ne!(state(&app).view.top, top);
     press(&mut app, "esc");
-    assert_eq!(state(&app).top, top);
+    assert_eq!(state(&app).view.top, top);
 }
 
 #[test]

@@ -43,7 +43,7 @@ fn open(path: &Path, store: &Path, width: u16, height: u16) -> App {
 
 fn top_paragraph(app: &App) -> String {
     let reader = app.reader().expect("reader");
-    let anchor = reader.doc.lines.anchor(reader.top).expect("a line");
+    let anchor = reader.doc.lines.anchor(reader.view.top).expect("a line");
     let start = reader.doc.line_of_anchor(anchor).expect("its first line");
     reader.doc.lines.plain(start)
 }
@@ -87,7 +87,7 @@ fn a_vanished_section_falls_back_to_the_top_with_a_notice() {
         )
         .expect("saved");
     let app = open(&briefing, &dir, 80, 24);
-    assert_eq!(app.reader().map(|r| r.top), Some(0));
+    assert_eq!(app.reader().map(|r| r.view.top), Some(0));
     let s = screen(&app);
     assert!(s.contains("no-longer-here"), "{s}");
     let _ = fs::remove_dir_all(dir);
@@ -100,7 +100,7 @@ fn a_corrupt_state_file_is_set_aside_and_reading_starts_fresh() {
     let store = Store::new(dir.clone());
     fs::write(store.file_for(&briefing), "this is { not toml").expect("write");
     let app = open(&briefing, &dir, 120, 40);
-    assert_eq!(app.reader().map(|r| r.top), Some(0));
+    assert_eq!(app.reader().map(|r| r.view.top), Some(0));
     assert!(screen(&app).contains("could not be read"));
     let aside: Vec<_> = fs::read_dir(&dir)
         .expect("dir")

@@ -81,7 +81,7 @@ impl App {
         let Screen::Reader(reader) = &mut self.screen else {
             return Outcome::Idle;
         };
-        let page = reader.page_height as isize;
+        let page = reader.view.page_height as isize;
         let half = (page / 2).max(1);
         match action {
             Action::Close => {
@@ -116,8 +116,11 @@ impl App {
                     Focus::Facts => reader.scroll_facts(delta),
                     Focus::Reader => {
                         if action == Action::Bottom {
-                            let last_page =
-                                reader.doc.lines.len().saturating_sub(reader.page_height);
+                            let last_page = reader
+                                .doc
+                                .lines
+                                .len()
+                                .saturating_sub(reader.view.page_height);
                             reader.go_to_line(last_page);
                         } else {
                             reader.scroll(delta);

@@ -188,7 +188,7 @@ mod tests {
         assert_eq!(app.pointer_action(wheel), Some(Pointer::ScrollReader(3)));
         app.update(Event::Mouse(wheel), 0);
         let reader = app.reader().expect("reader");
-        assert_eq!(reader.top, 3);
+        assert_eq!(reader.view.top, 3);
         assert!(app.unsaved());
     }
 
@@ -228,6 +228,6 @@ mod tests {
         let (x, y) = center(app.reader().expect("reader").geometry.reader);
         let step = app.update(Event::Mouse(at(MouseEventKind::ScrollDown, x, y)), 0);
         assert_eq!(step.outcome, Outcome::Idle);
-        assert_eq!(app.reader().expect("reader").top, 0);
+        assert_eq!(app.reader().expect("reader").view.top, 0);
     }
 }

@@ -131,6 +131,50 @@ impl FactsState {
 /// Width the sidebar is laid out at when it is not on screen.
 const HIDDEN_FACTS_WIDTH: usize = 30;
 
+/// The reading pane's window onto the laid-out document: which line is at
+/// the top and how many rows the pane shows. It knows nothing of the
+/// document; `ReaderState::sync` keeps `top` within the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewport {
+    /// First line shown.
+    pub top: usize,
+    /// Rows of text in the reading pane (at least 1).
+    pub page_height: usize,
+}
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Self {
+            top: 0,
+            page_height: 1,
+        }
+    }
+}
+
+impl Viewport {
+    /// One past the last line shown.
+    pub fn bottom(&self) -> usize {
+        self.top + self.page_height
+    }
+
+    /// True when `line` is on screen.
+    pub fn shows(&self, line: usize) -> bool {
+        (self.top..self.bottom()).contains(&line)
+    }
+
+    /// Moves the window by `delta` lines, stopping at the first line.
+    pub fn scroll(&mut self, delta: isize) {
+        self.top = self.top.saturating_add_signed(delta);
+    }
+
+    /// Brings `line` on screen, a third of the way down, unless it already is.
+    pub fn reveal(&mut self, line: usize) {
+        if !self.shows(line) {
+            self.top = line.saturating_sub(self.page_height / 3);
+        }
+    }
+}
+
 /// Everything about the open briefing.
 #[derive(Debug, Clone)]
 pub struct ReaderState {
@@ -140,10 +184,8 @@ pub struct ReaderState {
     pub name: String,
     /// The laid-out document at the reading pane's width.
     pub doc: Document,
-    /// First line shown.
-    pub top: usize,
-    /// Rows of text in the reading pane.
-    pub page_height: usize,
+    /// The reading pane's window onto the document.
+    pub view: Viewport,
     /// The pane with the focus.
     pub focus: Focus,
     /// Which panes are wanted.
@@ -179,8 +221,7 @@ impl ReaderState {
             briefing,
             name,
             doc: Document::default(),
-            top: 0,
-            page_height: 1,
+            view: Viewport::default(),
             focus: Focus::Reader,
             panes,
             geometry,
@@ -203,7 +244,7 @@ impl ReaderState {
     pub fn relayout(&mut self, area: Rect) {
         self.geometry = Geometry::compute(area, self.panes);
         let text = self.geometry.reader_text();
-        self.page_height = usize::from(text.height).max(1);
+        self.view.page_height = usize::from(text.height).max(1);
         // Below the minimum size nothing is drawn: keep the layout there is
         // (a 10 MB briefing laid out one column wide would take hundreds of
         // megabytes), or make a first one at a sensible width.
@@ -241,28 +282,28 @@ impl ReaderState {
     /// Where the reader is, independent of width: the block at the top and
     /// how far into it, as a fraction.
     pub fn position(&self) -> Option<(Anchor, f64)> {
-        let anchor = self.doc.lines.anchor(self.top)?;
+        let anchor = self.doc.lines.anchor(self.view.top)?;
         let start = self.doc.line_of_anchor(anchor)?;
         let length = self.block_length(start, anchor);
         // At a zero-width layout a part can start after the line its
         // anchor is on; saturate rather than panic.
-        let into = self.top.saturating_sub(start) as f64 / length.max(1) as f64;
+        let into = self.view.top.saturating_sub(start) as f64 / length.max(1) as f64;
         Some((anchor, into))
     }
 
     /// Goes back to a position taken with [`Self::position`].
     pub fn restore(&mut self, position: Option<(Anchor, f64)>) {
         let Some((anchor, into)) = position else {
-            self.top = 0;
+            self.view.top = 0;
             return;
         };
         let Some(start) = self.doc.line_of_anchor(anchor) else {
-            self.top = 0;
+            self.view.top = 0;
             return;
         };
         let length = self.block_length(start, anchor);
         let offset = (into * length as f64).floor() as usize;
-        self.top = start + offset.min(length.saturating_sub(1));
+        self.view.top = start + offset.min(length.saturating_sub(1));
         self.clamp_top();
     }
 
@@ -276,23 +317,26 @@ impl ReaderState {
     /// is needed to bring the last part's heading to the top.
     pub fn max_top(&self) -> usize {
         let len = self.doc.lines.len();
-        let last_page = len.saturating_sub(self.page_height);
+        let last_page = len.saturating_sub(self.view.page_height);
         let last_part = self.doc.parts.last().map_or(0, |(_, line)| *line);
         last_page.max(last_part.min(len.saturating_sub(1)))
     }
 
     fn clamp_top(&mut self) {
-        self.top = self.top.min(self.max_top());
+        self.view.top = self.view.top.min(self.max_top());
     }
 
     /// The part being read: the one at the top of the reading pane.
     pub fn current_part(&self) -> Part {
-        self.doc.part_at(self.top)
+        self.doc.part_at(self.view.top)
     }
 
     /// The outline entry the reading position is in.
     pub fn current_entry(&self) -> usize {
-        let after = self.outline.entries.partition_point(|e| e.line <= self.top);
+        let after = self
+            .outline
+            .entries
+            .partition_point(|e| e.line <= self.view.top);
         after.saturating_sub(1)
     }
 
@@ -418,7 +462,7 @@ impl ReaderState {
 
     /// Scrolls the reading pane by `delta` lines.
     pub fn scroll(&mut self, delta: isize) {
-        self.top = self.top.saturating_add_signed(delta);
+        self.view.scroll(delta);
         self.sync();
     }
 
@@ -430,7 +474,7 @@ impl ReaderState {
 
     /// Puts line `line` at the top of the reading pane.
     pub fn go_to_line(&mut self, line: usize) {
-        self.top = line;
+        self.view.top = line;
         self.sync();
     }
 
@@ -450,14 +494,14 @@ impl ReaderState {
         let current = self
             .doc
             .parts
-            .partition_point(|(_, line)| *line <= self.top);
+            .partition_point(|(_, line)| *line <= self.view.top);
         let target = if forward {
             self.doc.parts.get(current).map(|(_, l)| *l)
         } else {
             // Back to the start of this part if inside it, else the one before.
             let this = current.saturating_sub(1);
             match self.doc.parts.get(this) {
-                Some((_, line)) if *line < self.top => Some(*line),
+                Some((_, line)) if *line < self.view.top => Some(*line),
                 _ => self.doc.parts.get(this.saturating_sub(1)).map(|(_, l)| *l),
             }
         };
@@ -565,7 +609,7 @@ impl ReaderState {
         if len == 0 {
             return 100;
         }
-        ((self.top + self.page_height).min(len) * 100) / len
+        (self.view.bottom().min(len) * 100) / len
     }
 
     /// "2/5 Software risk" for the part being read.
@@ -693,5 +737,49 @@ mod pane_tests {
         assert!(!facts.stale(Part::Section(1), 20));
         facts.forget();
         assert!(facts.stale(Part::Section(1), 20));
+    }
+}
+
+#[cfg(test)]
+mod viewport_tests {
+    use super::Viewport;
+
+    #[test]
+    fn it_shows_exactly_its_page() {
+        let view = Viewport {
+            top: 10,
+            page_height: 5,
+        };
+        assert_eq!(view.bottom(), 15);
+        assert!(!view.shows(9));
+        assert!(view.shows(10));
+        assert!(view.shows(14));
+        assert!(!view.shows(15));
+    }
+
+    #[test]
+    fn scrolling_up_stops_at_the_first_line() {
+        let mut view = Viewport {
+            top: 2,
+            page_height: 5,
+        };
+        view.scroll(-5);
+        assert_eq!(view.top, 0);
+        view.scroll(7);
+        assert_eq!(view.top, 7);
+    }
+
+    #[test]
+    fn a_line_off_screen_is_brought_a_third_of_the_way_down() {
+        let mut view = Viewport {
+            top: 0,
+            page_height: 9,
+        };
+        view.reveal(8);
+        assert_eq!(view.top, 0, "a line on screen does not move the page");
+        view.reveal(40);
+        assert_eq!(view.top, 37);
+        view.reveal(2);
+        assert_eq!(view.top, 0);
     }
 }

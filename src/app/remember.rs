@@ -82,7 +82,7 @@ impl ReaderState {
                 None
             }
             None => {
-                self.top = 0;
+                self.view.top = 0;
                 self.sync();
                 let name = position
                     .part
@@ -121,10 +121,13 @@ impl ReaderState {
     /// (`visible`), and marks the parts that are now read (see
     /// [`super::marks::Reading`]).
     pub fn credit_reading(&mut self, now: u64, visible: bool) {
-        let parts = self
-            .marks
-            .reading
-            .credit(&self.doc, self.top, self.page_height, now, visible);
+        let parts = self.marks.reading.credit(
+            &self.doc,
+            self.view.top,
+            self.view.page_height,
+            now,
+            visible,
+        );
         let mut news = false;
         for part in parts {
             news |= match part {
@@ -286,7 +289,7 @@ impl ReaderState {
         });
         self.doc = Document::default();
         self.facts.forget();
-        self.top = 0;
+        self.view.top = 0;
         let area = self.geometry.area;
         self.relayout(area);
         if let Some(position) = position

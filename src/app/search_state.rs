@@ -11,7 +11,7 @@ use crate::search;
 impl ReaderState {
     /// Opens the search line.
     pub fn start_search(&mut self) {
-        self.search = Some(SearchState::new(self.top));
+        self.search = Some(SearchState::new(self.view.top));
         self.facts.matches.clear();
     }
 
@@ -137,9 +137,7 @@ impl ReaderState {
     /// Scrolls so that `line` is on screen, a third of the way down if it
     /// was not.
     pub fn reveal(&mut self, line: usize) {
-        if line < self.top || line >= self.top + self.page_height {
-            self.top = line.saturating_sub(self.page_height / 3);
-        }
+        self.view.reveal(line);
         self.sync();
     }
 }

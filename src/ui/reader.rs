@@ -231,7 +231,7 @@ fn reading(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
     };
     draw_lines(
         &state.doc.lines,
-        state.top,
+        state.view.top,
         area,
         theme,
         matches,
