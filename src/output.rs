@@ -426,12 +426,6 @@ impl<B: Backend + Write> LeanBackend<B> {
         &self.inner
     }
 
-    /// The wrapped backend, mutably. Bytes written through it directly are
-    /// not in the model: call [`Backend::clear`] afterwards.
-    pub fn inner_mut(&mut self) -> &mut B {
-        &mut self.inner
-    }
-
     fn width(&self) -> usize {
         usize::from(self.frame.area.width)
     }

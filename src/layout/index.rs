@@ -40,29 +40,6 @@ impl Document {
             .map(|(_, l)| *l)
     }
 
-    /// The parts whose last line lies in `top..bottom` (and that start
-    /// before `bottom`): those a reader with lines `top..bottom` on screen
-    /// has read to the end. Found by binary search, not by a walk.
-    pub fn parts_ending_in(&self, top: usize, bottom: usize) -> Vec<Part> {
-        let len = self.lines.len();
-        // Part i ends where part i + 1 starts (the last one at the end).
-        let end = |i: usize| self.parts.get(i + 1).map_or(len, |(_, l)| *l);
-        let first = self.parts.partition_point(|(_, start)| *start <= top);
-        let first = first.saturating_sub(1);
-        let mut out = Vec::new();
-        for i in first..self.parts.len() {
-            let (part, start) = self.parts[i];
-            let end = end(i);
-            if end > bottom || start >= bottom {
-                break;
-            }
-            if end > top {
-                out.push(part);
-            }
-        }
-        out
-    }
-
     /// The first line laid out from `anchor` (or the nearest block before it).
     pub fn line_of_anchor(&self, anchor: Anchor) -> Option<usize> {
         let start = self.line_of_part(anchor.part)?;

@@ -549,22 +549,6 @@ title = "Financial Times report"
             assert_eq!(doc.line_of_part(*part), Some(*line));
         }
         assert_eq!(doc.line_of_part(Part::Section(99)), None);
-        let len = doc.lines.len();
-        for top in 0..len {
-            for bottom in [top + 1, top + 7, top + 40] {
-                let walked: Vec<Part> = doc
-                    .parts
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, (_, start))| {
-                        let end = doc.parts.get(i + 1).map_or(len, |(_, l)| *l);
-                        *start < bottom && end <= bottom && end > top.min(end)
-                    })
-                    .map(|(_, (part, _))| *part)
-                    .collect();
-                assert_eq!(doc.parts_ending_in(top, bottom), walked, "{top}..{bottom}");
-            }
-        }
     }
 
     #[test]

@@ -648,7 +648,7 @@ mod tests {
     }
 
     #[test]
-    pub(super) fn unknown_keys_suggest_the_closest() {
+    fn unknown_keys_suggest_the_closest() {
         let e = errors("title = \"T\"\nsumary = \"x\"\n[[sections]]\ntitle = \"S\"\n");
         assert_eq!(
             e,
