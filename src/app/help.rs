@@ -198,8 +198,9 @@ fn unwrapped_rows(app: &App, width: usize) -> Vec<Row> {
         }
         rows.push(Row::Blank);
     }
-    // The note editor's keys are those of any text field; they are fixed.
-    rows.push(Row::Heading("Note editor".to_owned()));
+    // Saving and cancelling come from the keymap's [editor] context above;
+    // moving and deleting are those of any text field, and fixed.
+    rows.push(Row::Heading("Note editor: moving and deleting".to_owned()));
     for (keys, description) in EDITOR_KEYS {
         rows.push(Row::Binding((*keys).to_owned(), (*description).to_owned()));
         if width < TWO_ROWS_BELOW {
@@ -232,10 +233,6 @@ fn legend(app: &App, width: usize, rows: &mut Vec<Row>) {
 
 /// The note editor's fixed keys.
 const EDITOR_KEYS: &[(&str, &str)] = &[
-    (
-        "esc ctrl-s",
-        "Save the note and close (an empty note is deleted)",
-    ),
     ("enter", "New line"),
     ("left right up down", "Move the cursor"),
     ("home end ctrl-a ctrl-e", "Start or end of the line"),
@@ -313,6 +310,27 @@ mod tests {
                 assert!(used <= width, "a help row is cut at {width} columns");
             }
             assert_eq!(descriptions(&rows, width), whole, "at {width} columns");
+        }
+    }
+
+    #[test]
+    fn help_says_one_thing_about_each_editor_key() {
+        // The editor's save and cancel keys come from the keymap: no other
+        // row may tell the reader that esc saves.
+        let rows = rows(&app(Glyphs::UNICODE), 120);
+        let headings = rows
+            .iter()
+            .filter(|r| matches!(r, Row::Heading(h) if h.starts_with("Note editor")))
+            .count();
+        assert_eq!(headings, 2, "the keymap's editor keys, then the fixed ones");
+        for row in &rows {
+            if let Row::Binding(keys, description) = row {
+                let says_save = description.to_lowercase().starts_with("save the note");
+                assert!(
+                    !(says_save && keys.split(' ').any(|k| k == "esc")),
+                    "help says {keys} saves: {description}"
+                );
+            }
         }
     }
 
