@@ -59,13 +59,6 @@ fn editor_text(app: &App) -> String {
         .expect("the note editor is open")
 }
 
-fn message(app: &App) -> String {
-    app.message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default()
-}
-
 /// B writes a note on section 1 and quits.
 fn b_writes(briefing: &Path, state: &Path, text: &str) {
     let mut b = reader(briefing, state);
@@ -116,9 +109,10 @@ fn a_note_changed_while_the_editor_was_open_is_kept_alongside() {
     let both = format!("B: check the lease terms\n{BOTH_KEPT}\nA: ask about the data centre");
     assert_eq!(on_disk(&briefing, &state).as_deref(), Some(both.as_str()));
     assert!(
-        message(&a).contains("changed elsewhere") && message(&a).contains("both versions are kept"),
+        common::message(&a).contains("changed elsewhere")
+            && common::message(&a).contains("both versions are kept"),
         "{}",
-        message(&a)
+        common::message(&a)
     );
     // A's screen shows the note as saved, B's part included.
     let note = a
@@ -147,7 +141,11 @@ fn deleting_a_note_changed_elsewhere_keeps_the_other_readers_text() {
         on_disk(&briefing, &state).as_deref(),
         Some("B: second version")
     );
-    assert!(message(&a).contains("changed elsewhere"), "{}", message(&a));
+    assert!(
+        common::message(&a).contains("changed elsewhere"),
+        "{}",
+        common::message(&a)
+    );
     quit(&a).expect("saved");
     assert_eq!(
         on_disk(&briefing, &state).as_deref(),
@@ -179,7 +177,7 @@ fn a_note_unchanged_in_the_editor_leaves_the_other_readers_alone() {
     press(&mut a, "1 a");
     b_writes(&briefing, &state, "B: second version");
     press(&mut a, "ctrl-s");
-    assert_eq!(message(&a), "note unchanged");
+    assert_eq!(common::message(&a), "note unchanged");
     quit(&a).expect("saved");
     assert_eq!(
         on_disk(&briefing, &state).as_deref(),

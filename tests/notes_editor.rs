@@ -20,13 +20,6 @@ fn editing(app: &App) -> bool {
     app.reader().is_some_and(|r| r.note_editor.is_some())
 }
 
-fn message(app: &App) -> String {
-    app.message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default()
-}
-
 #[test]
 fn ctrl_s_saves_and_esc_cancels_asking_first_when_text_changed() {
     let mut app = common::reader(80, 24);
@@ -40,9 +33,9 @@ fn ctrl_s_saves_and_esc_cancels_asking_first_when_text_changed() {
     press(&mut app, "esc");
     assert!(editing(&app), "one esc threw the typing away");
     assert!(
-        message(&app).contains("esc again discards them, ctrl-s saves"),
+        common::message(&app).contains("esc again discards them, ctrl-s saves"),
         "{}",
-        message(&app)
+        common::message(&app)
     );
     assert!(screen(&app).contains("esc again discards"));
     // Typing on clears the question; esc asks again.
@@ -52,7 +45,7 @@ fn ctrl_s_saves_and_esc_cancels_asking_first_when_text_changed() {
     press(&mut app, "esc");
     assert!(!editing(&app));
     assert_eq!(note(&app), None, "a cancelled note was kept");
-    assert_eq!(message(&app), "changes to the note discarded");
+    assert_eq!(common::message(&app), "changes to the note discarded");
 
     // Nothing typed: esc closes at once.
     press(&mut app, "a esc");

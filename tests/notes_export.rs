@@ -35,13 +35,6 @@ fn reader(briefing: &Path, state: &Path, export_dir: &Path) -> App {
     )
 }
 
-fn message(app: &App) -> String {
-    app.message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default()
-}
-
 #[test]
 fn an_unwritable_folder_and_a_fresh_state_folder_give_the_real_cause() {
     let home = tempfile::tempdir().expect("temp");
@@ -54,7 +47,7 @@ fn an_unwritable_folder_and_a_fresh_state_folder_give_the_real_cause() {
     let state = home.path().join("fresh/state");
     let mut app = reader(&briefing, &state, &not_a_folder);
     press(&mut app, "E");
-    let said = message(&app);
+    let said = common::message(&app);
     // Written where it could be, and the reader told where.
     let written = state.join("b-brief.txt");
     assert!(written.exists(), "{said}");
@@ -66,7 +59,7 @@ fn an_unwritable_folder_and_a_fresh_state_folder_give_the_real_cause() {
     fs::write(&blocked, "").expect("file");
     let mut app = reader(&briefing, &blocked.join("state"), &not_a_folder);
     press(&mut app, "E");
-    let said = message(&app);
+    let said = common::message(&app);
     assert!(said.starts_with("cannot write in"), "{said}");
     assert!(said.contains(&not_a_folder.display().to_string()), "{said}");
     assert!(!said.to_lowercase().contains("no such file"), "{said}");
@@ -105,7 +98,11 @@ fn an_existing_brief_is_never_overwritten() {
         "mine"
     );
     assert!(out.join("b-brief-2.txt").exists());
-    assert!(message(&app).contains("b-brief-2.txt"), "{}", message(&app));
+    assert!(
+        common::message(&app).contains("b-brief-2.txt"),
+        "{}",
+        common::message(&app)
+    );
 }
 
 #[test]

@@ -10,13 +10,6 @@ use brief::app::{App, Event};
 use brief::loader;
 use ratatui::layout::Rect;
 
-fn message(app: &App) -> String {
-    app.message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default()
-}
-
 #[test]
 fn an_error_about_a_half_written_file_goes_when_it_is_whole_again() {
     let home = tempfile::tempdir().expect("temp");
@@ -35,17 +28,17 @@ fn an_error_about_a_half_written_file_goes_when_it_is_whole_again() {
     fs::write(&path, &text[..text.len() / 2]).expect("first half");
     app.handle(Event::FileChanged("b.toml".into()));
     assert!(
-        message(&app).contains("showing the last good version"),
+        common::message(&app).contains("showing the last good version"),
         "{}",
-        message(&app)
+        common::message(&app)
     );
     // The same content as before, whole again.
     fs::write(&path, &text).expect("whole");
     app.handle(Event::FileChanged("b.toml".into()));
     assert!(
-        !message(&app).contains("showing the last good version"),
+        !common::message(&app).contains("showing the last good version"),
         "a stale error stays: {}",
-        message(&app)
+        common::message(&app)
     );
-    assert_eq!(message(&app), "the briefing on disk is valid again");
+    assert_eq!(common::message(&app), "the briefing on disk is valid again");
 }

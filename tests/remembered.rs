@@ -225,13 +225,6 @@ fn briefing_in(dir: &Path) -> PathBuf {
 }
 
 /// The text of the message the reader shows, if any.
-fn message(app: &App) -> String {
-    app.message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default()
-}
-
 fn a_note(text: &str) -> Note {
     Note {
         text: text.to_owned(),
@@ -265,9 +258,9 @@ fn a_state_file_from_a_newer_brief_is_left_alone_and_the_reader_says_so() {
     fs::write(&file, text).expect("write");
     let mut app = open(&briefing, &state, 160, 40);
     assert!(
-        message(&app).contains("saved by a newer brief (state version 2)"),
+        common::message(&app).contains("saved by a newer brief (state version 2)"),
         "{}",
-        message(&app)
+        common::message(&app)
     );
     press(&mut app, "4 j j");
     let error = app.save().expect_err("nothing is saved over it");
@@ -291,9 +284,9 @@ fn a_state_folder_others_can_write_is_refused_with_a_message() {
     let briefing = briefing_in(home.path());
     let mut app = open(&briefing, &state, 160, 40);
     assert!(
-        message(&app).contains("can be changed by other users (mode 777)"),
+        common::message(&app).contains("can be changed by other users (mode 777)"),
         "{}",
-        message(&app)
+        common::message(&app)
     );
     press(&mut app, "4 j j");
     let error = app.save().expect_err("refused");
@@ -345,7 +338,7 @@ fn a_state_file_linked_to_dev_zero_is_refused_unread() {
     std::os::unix::fs::symlink("/dev/zero", store.file_for(&briefing)).expect("link");
     let app = without_hanging("opening with a /dev/zero state file", move || {
         let app = open(&briefing, &state, 160, 40);
-        message(&app)
+        common::message(&app)
     });
     assert!(app.contains("is a character device"), "{app}");
 }

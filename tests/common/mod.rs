@@ -155,3 +155,11 @@ pub fn screen(app: &App) -> String {
     }
     out
 }
+
+/// The status line's message, or "" when there is none.
+pub fn message(app: &App) -> String {
+    app.message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
+}
