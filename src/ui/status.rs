@@ -30,6 +30,11 @@ fn hints(context: Context, help_open: bool) -> &'static [(Context, Action, &'sta
             (Context::Editor, Action::SaveNote, "save"),
             (Context::Editor, Action::CancelNote, "cancel"),
         ],
+        Context::Export => &[
+            (Context::Export, Action::WriteExport, "write"),
+            (Context::Export, Action::SwitchExportFormat, "format"),
+            (Context::Export, Action::CancelExport, "cancel"),
+        ],
         Context::Outline => &[
             (Context::Outline, Action::Open, "go"),
             (Context::Global, Action::FocusNext, "pane"),
@@ -58,7 +63,10 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
         [(blank.as_str(), theme.status())],
     );
 
-    let writing_note = app.reader().is_some_and(|r| r.note_editor.is_some());
+    // In the note editor and the export dialog keys type text: no help
+    // hint there.
+    let writing_note =
+        app.reader().is_some_and(|r| r.note_editor.is_some()) || app.export.dialog.is_some();
     let all_hints: Vec<String> = hints(app.context(), app.help_open() || writing_note)
         .iter()
         .filter_map(|(context, action, label)| {
@@ -72,6 +80,10 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
     let searching = app.reader().and_then(|r| r.search.as_ref());
     let writing = app.reader().is_some_and(|r| r.note_editor.is_some());
     let (left, style) = match (&app.message, searching) {
+        (None, _) if app.export.dialog.is_some() => (
+            "Export: where to write the one-page brief".to_owned(),
+            theme.status(),
+        ),
         (None, _) if writing => (
             format!(
                 "Writing a note: {} saves it, {} cancels; an empty note is deleted",
