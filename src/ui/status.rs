@@ -63,10 +63,7 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
         [(blank.as_str(), theme.status())],
     );
 
-    // In the note editor and the export dialog keys type text: no help
-    // hint there.
-    let writing_note =
-        app.reader().is_some_and(|r| r.note_editor.is_some()) || app.export.dialog.is_some();
+    let writing_note = app.reader().is_some_and(|r| r.note_editor.is_some());
     let all_hints: Vec<String> = hints(app.context(), app.help_open() || writing_note)
         .iter()
         .filter_map(|(context, action, label)| {
@@ -77,6 +74,9 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
         })
         .collect();
 
+    // In the export dialog, as in the note editor, keys type text: no
+    // help hint there.
+    let writing_note = writing_note || app.export.dialog.is_some();
     let searching = app.reader().and_then(|r| r.search.as_ref());
     let writing = app.reader().is_some_and(|r| r.note_editor.is_some());
     let (left, style) = match (&app.message, searching) {
