@@ -6,7 +6,7 @@
 //! one is put in its place), a folder (a file name is added), a missing
 //! folder (the next write makes it). Enter becomes an [`Effect::Export`]
 //! carrying the path and the brief; the runtime writes it and the result
-//! comes back to [`App::exported`]. Nothing here touches a file.
+//! comes back to `App::exported`. Nothing here touches a file.
 //!
 //! Where `brief serve` runs the reader, exporting is off
 //! ([`ExportPlace::Off`]): a file written there would stay on the server,
