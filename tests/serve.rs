@@ -515,7 +515,7 @@ fn export_is_off_over_ssh_and_writes_nothing_on_the_server() {
     wait_reading(&mut bob);
     bob.send(b"E");
     bob.wait_for("the export message", PATIENCE, |s| {
-        last_row(s).contains("export is off over SSH")
+        last_row(s).contains("no export over SSH")
     });
     // No dialog took the keys: q still quits.
     bob.send(b"q");

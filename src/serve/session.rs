@@ -188,7 +188,7 @@ fn describe_duration(duration: Duration) -> String {
 /// What `E` says under `brief serve`: the reader is remote, so the brief
 /// reaches them by their clipboard, not by a file on the server.
 const EXPORT_OFF: &str =
-    "export is off over SSH (the file would stay on the server); ? lists the copy keys";
+    "no export over SSH: a file would stay on the server; copy the brief instead";
 
 /// The session proper: returns how it ended and a save error to show.
 fn session(
