@@ -36,6 +36,14 @@ pub enum ExportError {
         /// The next name not taken in the same folder, if there is one.
         free: Option<PathBuf>,
     },
+    /// A symbolic link is at the path: never followed, so nothing is
+    /// written through it.
+    Link {
+        /// The path asked for.
+        path: PathBuf,
+        /// The next name not taken in the same folder, if there is one.
+        free: Option<PathBuf>,
+    },
     /// The path is a folder.
     IsFolder {
         /// The path asked for.
@@ -98,6 +106,10 @@ impl ExportError {
         match self {
             Self::Exists { path, .. } => format!(
                 "{} already exists, and brief never writes over a file: choose another name",
+                show(path)
+            ),
+            Self::Link { path, .. } => format!(
+                "{} is a symbolic link, and brief does not follow links: choose another name",
                 show(path)
             ),
             Self::IsFolder { path } => {
@@ -227,12 +239,23 @@ pub fn write_at(
     if create_folder && let Err(source) = std::fs::create_dir_all(&dir) {
         return Err(ExportError::Folder { dir, source });
     }
-    // A folder (or a link to one) is a place to write in, not a name to
-    // write: said as such rather than as "already exists".
-    if path.is_dir() {
-        return Err(ExportError::IsFolder {
-            path: path.to_path_buf(),
-        });
+    // Looked at without following a link: a link is never written
+    // through (even one to a folder), and a folder is a place to write in,
+    // not a name to write. Either is said as such; the create below still
+    // refuses anything that appears meanwhile.
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Err(ExportError::Link {
+                path: path.to_path_buf(),
+                free: next_free(path),
+            });
+        }
+        Ok(meta) if meta.is_dir() => {
+            return Err(ExportError::IsFolder {
+                path: path.to_path_buf(),
+            });
+        }
+        _ => {}
     }
     match create_new(path, private) {
         Ok(file) => fill(file, path.to_path_buf(), contents),
@@ -476,9 +499,13 @@ mod tests {
             "precious"
         );
         // At a chosen path: refused, the link left alone, even a dangling
-        // one (which would otherwise create its target).
+        // one (which would otherwise create its target) or one to a folder
+        // (which would put the brief wherever it points).
         let error = write_at(&dir.path().join("b.txt"), "brief", false, false).expect_err("link");
-        assert!(matches!(error, ExportError::Exists { .. }), "{error:?}");
+        assert!(
+            matches!(&error, ExportError::Link { free: Some(free), .. } if *free == dir.path().join("b-3.txt")),
+            "{error:?}"
+        );
         assert_eq!(
             std::fs::read_to_string(&victim).expect("victim"),
             "precious"
@@ -487,8 +514,20 @@ mod tests {
         std::os::unix::fs::symlink(&target, dir.path().join("dangling.txt")).expect("plant");
         let error =
             write_at(&dir.path().join("dangling.txt"), "brief", false, false).expect_err("link");
-        assert!(matches!(error, ExportError::Exists { .. }), "{error:?}");
+        assert!(matches!(error, ExportError::Link { .. }), "{error:?}");
         assert!(!target.exists());
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).expect("dir");
+        std::os::unix::fs::symlink(&elsewhere, dir.path().join("folder-link")).expect("plant");
+        let error =
+            write_at(&dir.path().join("folder-link"), "brief", false, false).expect_err("link");
+        assert!(
+            error.to_string().ends_with(
+                "is a symbolic link, and brief does not follow links: choose another name"
+            ),
+            "{error}"
+        );
+        assert_eq!(std::fs::read_dir(&elsewhere).expect("list").count(), 0);
         assert_eq!(
             next_free(&dir.path().join("dangling.txt")),
             Some(dir.path().join("dangling-2.txt"))

@@ -303,6 +303,24 @@ fn a_planted_link_at_the_name_is_never_followed() {
     press(&mut app, "E enter");
     assert_eq!(fs::read_to_string(&victim).expect("victim"), "precious");
     assert_eq!(dialog_text(&app), "~/Documents/b-brief-2.txt");
+    assert!(
+        notice(&app).contains("is a symbolic link"),
+        "{}",
+        notice(&app)
+    );
+    // A folder reached through a link is written in only when the path
+    // says so with a trailing /.
+    let elsewhere = home.path().join("elsewhere");
+    fs::create_dir(&elsewhere).expect("dir");
+    std::os::unix::fs::symlink(&elsewhere, home.path().join("linked")).expect("link");
+    press(&mut app, "ctrl-u");
+    type_text(&mut app, "~/linked");
+    press(&mut app, "enter");
+    assert!(files_in(&elsewhere).is_empty());
+    press(&mut app, "ctrl-u");
+    type_text(&mut app, "~/linked/");
+    press(&mut app, "enter");
+    assert_eq!(files_in(&elsewhere), ["b-brief.txt"]);
 }
 
 #[test]

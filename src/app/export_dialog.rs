@@ -389,6 +389,22 @@ impl App {
                     ),
                 }
             }
+            Err(ExportError::Link {
+                path,
+                free: Some(free),
+            }) => {
+                dialog.set_path(&crate::paths::with_tilde(&free, home.as_deref()));
+                Message {
+                    level: Level::Warning,
+                    text: format!(
+                        "{} is a symbolic link, which brief does not follow: enter writes {} instead (to write in the folder it points to, end the path with /)",
+                        show(&path),
+                        free.file_name()
+                            .map(|n| crate::sanitize::line(&n.to_string_lossy()))
+                            .unwrap_or_default()
+                    ),
+                }
+            }
             Err(ExportError::IsFolder { path }) => {
                 let file = path.join(format!("{}.{}", dialog.stem, extension(dialog.format)));
                 dialog.set_path(&crate::paths::with_tilde(&file, home.as_deref()));
