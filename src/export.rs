@@ -102,7 +102,14 @@ impl ExportError {
     /// The error in words, paths under `home` shown with `~` and every
     /// path sanitised (a file name may hold anything).
     pub fn describe(&self, home: Option<&Path>) -> String {
-        let show = |path: &Path| crate::sanitize::line(&crate::paths::with_tilde(path, home));
+        self.describe_with(&|path: &Path| {
+            crate::sanitize::line(&crate::paths::with_tilde(path, home))
+        })
+    }
+
+    /// The error in words, each path as `show` gives it (which must
+    /// sanitise it).
+    pub fn describe_with(&self, show: &dyn Fn(&Path) -> String) -> String {
         match self {
             Self::Exists { path, .. } => format!(
                 "{} already exists, and brief never writes over a file: choose another name",

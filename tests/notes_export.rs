@@ -352,3 +352,42 @@ fn print_brief_says_when_the_notes_cannot_be_loaded() {
     // The brief itself is still printed.
     assert!(String::from_utf8_lossy(&out.stdout).contains("KEY FACTS"));
 }
+
+#[test]
+fn the_dialog_draws_at_every_size_with_a_long_path_and_message() {
+    let home = Home::new();
+    for (width, height) in [
+        (20, 6),
+        (24, 8),
+        (40, 20),
+        (41, 9),
+        (60, 20),
+        (80, 24),
+        (200, 50),
+    ] {
+        let mut app = home.reader(width, height);
+        press(&mut app, "E");
+        app.handle(Event::Paste(format!(
+            "/{}/北京-\u{1b}[2J.txt",
+            "x".repeat(300)
+        )));
+        press(&mut app, "home");
+        let shown = screen(&app);
+        assert!(!shown.contains('\u{1b}'), "{width}x{height}:\n{shown}");
+        if width >= 40 {
+            assert!(
+                shown.contains("Export the one-page brief"),
+                "{width}x{height}:\n{shown}"
+            );
+            // The cursor went home: the start of the path is in sight.
+            assert!(
+                shown.contains("~/Documents/b-brief.txt/xxx"),
+                "{width}x{height}:\n{shown}"
+            );
+        }
+        press(&mut app, "enter");
+        let shown = screen(&app);
+        assert!(app.export.dialog.is_some(), "{width}x{height}");
+        assert!(!shown.contains('\u{1b}'), "{width}x{height}:\n{shown}");
+    }
+}

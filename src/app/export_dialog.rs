@@ -93,6 +93,41 @@ impl ExportDialog {
     }
 }
 
+/// The most columns a path takes in a message in the dialog.
+const NOTICE_PATH_WIDTH: usize = 40;
+
+/// `text` cut in the middle to at most `max` columns (an ellipsis where
+/// the middle was): the start and the file name stay.
+fn elide(text: &str, max: usize) -> String {
+    if crate::text::width(text) <= max {
+        return text.to_owned();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let width = |c: &char| crate::text::width(&c.to_string());
+    let head_room = max / 3;
+    let mut head = String::new();
+    let mut used = 0;
+    for c in &chars {
+        if used + width(c) > head_room {
+            break;
+        }
+        used += width(c);
+        head.push(*c);
+    }
+    let tail_room = max.saturating_sub(used + 1);
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in chars.iter().rev() {
+        if used + width(c) > tail_room {
+            break;
+        }
+        used += width(c);
+        tail.push(*c);
+    }
+    tail.reverse();
+    format!("{head}…{}", tail.into_iter().collect::<String>())
+}
+
 /// The extension a format is written with.
 pub fn extension(format: Format) -> &'static str {
     match format {
@@ -343,8 +378,14 @@ impl App {
             });
             return Outcome::Redraw;
         };
-        let show =
-            |path: &Path| crate::sanitize::line(&crate::paths::with_tilde(path, home.as_deref()));
+        // In the dialog, where what enter does must stay in sight, a long
+        // path is shortened in the middle: the whole of it is in the field.
+        let show = |path: &Path| {
+            elide(
+                &crate::sanitize::line(&crate::paths::with_tilde(path, home.as_deref())),
+                NOTICE_PATH_WIDTH,
+            )
+        };
         let notice = match result {
             Ok(path) => {
                 let format = dialog.format;
@@ -432,7 +473,7 @@ impl App {
             }
             Err(error) => Message {
                 level: Level::Error,
-                text: error.describe(home.as_deref()),
+                text: error.describe_with(&show),
             },
         };
         dialog.notice = Some(notice);
@@ -663,6 +704,18 @@ mod tests {
             app.message.as_ref().map(|m| m.text.as_str()),
             Some("export is off over SSH")
         );
+    }
+
+    #[test]
+    fn a_long_path_is_shortened_in_the_middle() {
+        assert_eq!(elide("~/Documents/b.txt", 40), "~/Documents/b.txt");
+        let long = format!("~/{}/meeting-brief.txt", "x".repeat(80));
+        let short = elide(&long, 40);
+        assert_eq!(crate::text::width(&short), 40);
+        assert!(short.starts_with("~/xxx") && short.ends_with("x/meeting-brief.txt"));
+        assert!(short.contains('…'));
+        let wide = elide(&"北京".repeat(30), 11);
+        assert!(crate::text::width(&wide) <= 11, "{wide}");
     }
 
     #[test]
