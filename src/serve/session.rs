@@ -186,9 +186,22 @@ fn describe_duration(duration: Duration) -> String {
 }
 
 /// What `E` says under `brief serve`: the reader is remote, so the brief
-/// reaches them by their clipboard, not by a file on the server.
-const EXPORT_OFF: &str =
-    "no export over SSH: a file would stay on the server; copy the brief instead";
+/// reaches them by their clipboard, not by a file on the server. Names
+/// the key that copies the one-page brief, if the keymap has one.
+fn export_off(keymap: &crate::keymap::Keymap) -> String {
+    let copy = crate::action::Action::from_name("copy_brief").and_then(|action| {
+        keymap
+            .keys(crate::action::Context::Global, action)
+            .first()
+            .map(ToString::to_string)
+    });
+    match copy {
+        Some(key) => {
+            format!("no export over SSH: a file would stay on the server; {key} copies the brief")
+        }
+        None => "no export over SSH: a file would stay on the server, out of your reach".to_owned(),
+    }
+}
 
 /// The session proper: returns how it ended and a save error to show.
 fn session(
@@ -221,7 +234,7 @@ fn session(
         // A file written here would stay on the server, out of the remote
         // reader's reach, and no path on the server is theirs to choose.
         export: ExportPlace::Off {
-            why: EXPORT_OFF.to_owned(),
+            why: export_off(&shared.keymap),
         },
     };
     let (width, height) = spec.size;
