@@ -518,7 +518,7 @@ fn export_is_off_over_ssh_and_writes_nothing_on_the_server() {
         last_row(s).contains("no export over SSH")
     });
     // Whole at 80 columns: what to do instead is not cut off.
-    let said = last_row(&bob.screen());
+    let said = last_row(bob.screen());
     assert!(!said.contains('…'), "{said}");
     // No dialog took the keys: q still quits.
     bob.send(b"q");
