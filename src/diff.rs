@@ -6,7 +6,8 @@
 //! words compared only inside the paragraphs that changed (with the
 //! `similar` crate's patience diff on Unicode word boundaries), so the work
 //! stays small however long the section; key facts are matched by label, so
-//! a changed figure shows its old value beside the new one.
+//! a changed figure shows its old value beside the new one, and come first,
+//! under the heading: the figures are what a reader checks before a meeting.
 //!
 //! Deleted and inserted words carry markers in the text itself (`[-old-]`,
 //! `{+new+}`, as `wdiff` and `git diff --word-diff` write them), so the
@@ -72,6 +73,8 @@ pub enum Kind {
     Paragraph,
     /// The heading over the key facts.
     FactsHeading,
+    /// The heading over the body, after the key facts.
+    TextHeading,
     /// One key fact: `label: value`.
     Fact,
     /// A fact's date and qualification, under it.
@@ -156,14 +159,13 @@ pub fn read_text(section: &Section, fingerprint: &str) -> ReadText {
         .collect();
     for chart in &section.charts {
         for point in &chart.points {
-            let mut value = format_value(point.value);
-            if let Some(unit) = &chart.unit {
-                value.push(' ');
-                value.push_str(unit);
-            }
+            let label = match &chart.unit {
+                Some(unit) => format!("{} ({unit}), {}", chart.title, point.label),
+                None => format!("{}, {}", chart.title, point.label),
+            };
             facts.push(ReadFact {
-                label: format!("{}, {}", chart.title, point.label),
-                value,
+                label,
+                value: format_value(point.value),
                 detail: String::new(),
             });
         }
@@ -184,6 +186,13 @@ pub fn compare(old: &ReadText, new: &ReadText, glyphs: Glyphs) -> Comparison {
     out.start(Kind::Heading);
     out.words(&old.title, &new.title);
     let summary_at = out.blocks.len();
+    // The key facts first: the figures are what a reader needs before
+    // the meeting, and they are short.
+    out.facts(&old.facts, &new.facts, glyphs);
+    if !(old.facts.is_empty() && new.facts.is_empty()) {
+        out.start(Kind::TextHeading);
+        out.current().push("Text", Ink::Label);
+    }
     // The body, paragraph by paragraph.
     out.start(Kind::Paragraph);
     let old_lines: Vec<&str> = old.body.lines().collect();
@@ -222,7 +231,6 @@ pub fn compare(old: &ReadText, new: &ReadText, glyphs: Glyphs) -> Comparison {
             }
         }
     }
-    out.facts(&old.facts, &new.facts, glyphs);
     let mut comparison = Comparison {
         blocks: out.blocks,
         deleted: out.deleted,
@@ -682,8 +690,8 @@ The deficit **grew**.
                     detail: "as of 2022; NBB figure".into(),
                 },
                 ReadFact {
-                    label: "Deficit, 2021".into(),
-                    value: "3.7 € bn".into(),
+                    label: "Deficit (€ bn), 2021".into(),
+                    value: "3.7".into(),
                     detail: String::new(),
                 },
             ]

@@ -163,6 +163,7 @@ impl App {
                     });
                 }
             }
+            Action::ShowChanges => return self.show_changes(),
             Action::ExportBrief => {
                 let effect = export_brief(reader);
                 self.effects.push(effect);

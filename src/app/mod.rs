@@ -10,6 +10,7 @@
 //! [`Event::Done`]. The view ([`crate::ui`]) only reads the model.
 
 mod actions;
+pub mod changes;
 pub mod editor;
 pub mod effect;
 pub mod find;
@@ -132,6 +133,8 @@ pub struct App {
     pub message: Option<Message>,
     /// The help overlay, on either screen.
     pub help: help::HelpState,
+    /// The changes view, over the reader, if open.
+    pub changes: Option<changes::ChangesView>,
     /// The window size.
     pub area: Rect,
     /// Where state is remembered.
@@ -211,6 +214,7 @@ impl App {
             screen: Screen::Library,
             message: None,
             help: help::HelpState::default(),
+            changes: None,
             area,
             store: settings.store,
             mouse: settings.mouse,
@@ -268,6 +272,7 @@ impl App {
         self.reload_failed = false;
         self.screen = Screen::Reader(Box::new(reader));
         self.help = help::HelpState::default();
+        self.changes = None;
         if let Some(notice) = notice {
             self.message = Some(Message {
                 level: Level::Warning,
@@ -281,7 +286,10 @@ impl App {
     fn reading_visible(&self) -> bool {
         match &self.screen {
             Screen::Reader(reader) => {
-                !self.help.open && reader.note_editor.is_none() && !reader.geometry.too_small
+                !self.help.open
+                    && self.changes.is_none()
+                    && reader.note_editor.is_none()
+                    && !reader.geometry.too_small
             }
             Screen::Library => false,
         }
@@ -444,6 +452,7 @@ impl App {
                 if let Screen::Reader(reader) = &mut self.screen {
                     reader.relayout(self.area);
                 }
+                self.refresh_changes();
                 Outcome::Redraw
             }
             Event::Key(key) => {
@@ -463,6 +472,9 @@ impl App {
                     self.effects.push(Effect::Reload { path });
                 }
                 Outcome::Idle
+            }
+            Event::Mouse(mouse) if self.mouse && self.changes.is_some() && !self.help.open => {
+                self.changes_mouse(mouse)
             }
             Event::Mouse(mouse) if self.mouse => self.handle_mouse(mouse),
             Event::Mouse(_) => Outcome::Idle,
@@ -628,6 +640,7 @@ impl App {
                     level: Level::Info,
                     text,
                 });
+                self.refresh_changes();
             }
             Err(error) => {
                 let first = error

@@ -5,6 +5,7 @@
 //! touches only the lines on screen. Every string it draws is already
 //! sanitised and cut to fit with the width function in [`crate::text`].
 
+mod changes;
 mod help;
 mod library;
 mod reader;
@@ -40,6 +41,9 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         Screen::Reader(state) => reader::render(app, state, buffer),
     }
     status::render(app, geometry.status, buffer);
+    if let (Screen::Reader(_), Some(view)) = (&app.screen, &app.changes) {
+        changes::render(app, view, buffer);
+    }
     if app.help_open()
         && let Some(rect) = app.help_rect()
     {
