@@ -317,3 +317,150 @@ fn snapshots_at_80x24_and_60x20() {
         insta::assert_snapshot!(format!("changes_text_{width}x{height}"), screen(&app));
     }
 }
+
+/// Reads every section at a reader's pace.
+fn read_everything(app: &mut App) {
+    press(app, "g");
+    for _ in 0..60 {
+        press_reading(app, "ctrl-d");
+    }
+}
+
+#[test]
+fn a_section_added_since_has_no_earlier_reading() {
+    let (dir, path) = setup();
+    let mut app = open(
+        &path,
+        dir.path(),
+        (80, 24),
+        ColorMode::Monochrome,
+        Glyphs::UNICODE,
+    );
+    read_everything(&mut app);
+    let text = fs::read_to_string(&path).expect("read");
+    let added = text.replacen(
+        "[[sources]]",
+        "[[sections]]\ntitle = \"Outlook\"\nbody = \"Talks resume in spring.\"\n\n[[sources]]",
+        1,
+    );
+    fs::write(&path, added).expect("write");
+    app.handle(Event::FileChanged("copy.toml".into()));
+    press(&mut app, "6 D");
+    assert_eq!(
+        message(&app),
+        "6/6 Outlook is new since you last opened this briefing: there is no earlier reading to compare it with"
+    );
+    assert!(app.changes.is_none());
+}
+
+#[test]
+fn a_section_edited_back_to_the_text_read_says_nothing_changed() {
+    let (dir, path) = setup();
+    let mut app = open(
+        &path,
+        dir.path(),
+        (80, 24),
+        ColorMode::Monochrome,
+        Glyphs::UNICODE,
+    );
+    read_section_4(&mut app);
+    let original = fs::read_to_string(&path).expect("read");
+    edit_the_figure(&mut app, &path);
+    fs::write(&path, original).expect("undo the edit");
+    app.handle(Event::FileChanged("copy.toml".into()));
+    press(&mut app, "4 D");
+    assert_eq!(
+        message(&app),
+        "4/5 Trade deficit reads as it did when you read it: no word or figure changed"
+    );
+    assert!(app.changes.is_none());
+}
+
+#[test]
+fn in_the_view_c_goes_on_to_the_next_changed_section_and_help_opens_over_it() {
+    let (dir, path) = setup();
+    let mut app = open(
+        &path,
+        dir.path(),
+        (80, 24),
+        ColorMode::Monochrome,
+        Glyphs::UNICODE,
+    );
+    read_everything(&mut app);
+    let text = fs::read_to_string(&path).expect("read");
+    let edited = text.replace(FACT_BEFORE, FACT_AFTER).replacen(
+        "Warnings before the build",
+        "Warnings before construction",
+        1,
+    );
+    fs::write(&path, edited).expect("write");
+    app.handle(Event::FileChanged("copy.toml".into()));
+    assert!(
+        message(&app).contains("2 sections changed"),
+        "{}",
+        message(&app)
+    );
+    press(&mut app, "3 D");
+    let s = screen(&app);
+    assert!(s.contains("3/5 Political reaction"), "{s}");
+    press(&mut app, "n");
+    assert!(
+        screen(&app).contains("Warnings before [-the build-]{+construction+}"),
+        "{}",
+        screen(&app)
+    );
+    press(&mut app, "c");
+    let s = screen(&app);
+    assert!(
+        s.contains("Changes · esc closes · 4/5 Trade deficit"),
+        "{s}"
+    );
+    assert!(s.contains("[-€9.1 bn-] → {+€9.4 bn+}"), "{s}");
+    // Help opens over the view and closes back to it.
+    press(&mut app, "?");
+    assert!(app.help_open());
+    press(&mut app, "esc");
+    assert!(!app.help_open() && app.changes.is_some());
+    press(&mut app, "q");
+    assert!(app.changes.is_none(), "q closes the view, not brief");
+}
+
+#[test]
+fn the_mouse_wheel_scrolls_the_view() {
+    use ratatui::crossterm::event::{KeyModifiers, MouseEvent, MouseEventKind};
+    let (dir, path) = setup();
+    let settings = Settings {
+        store: Some(Store::new(dir.path().join("state"))),
+        mouse: true,
+        ..common::settings()
+    };
+    let mut app = App::with_briefing(
+        settings,
+        loader::load_path(&path).expect("valid"),
+        "copy.toml".to_owned(),
+        Some(path.clone()),
+        Rect::new(0, 0, 80, 24),
+    );
+    read_section_4(&mut app);
+    edit_the_figure(&mut app, &path);
+    press(&mut app, "4 D");
+    let wheel = |kind| {
+        Event::Mouse(MouseEvent {
+            kind,
+            column: 10,
+            row: 10,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    app.handle(wheel(MouseEventKind::ScrollDown));
+    assert_eq!(app.changes.as_ref().map(|v| v.top), Some(3));
+    app.handle(wheel(MouseEventKind::ScrollUp));
+    assert_eq!(app.changes.as_ref().map(|v| v.top), Some(0));
+    // A click does nothing under the view.
+    let before = app.reader().map(|r| r.view.top);
+    app.handle(wheel(MouseEventKind::Down(
+        ratatui::crossterm::event::MouseButton::Left,
+    )));
+    assert!(app.changes.is_some());
+    assert_eq!(app.reader().map(|r| r.view.top), before);
+}
