@@ -20,7 +20,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::glyphs::Glyphs;
 use crate::layout::format_value;
-use crate::model::{Section, blocks_text_of};
+use crate::model::{Block as BodyBlock, Section, blocks_text, plain_text};
 use crate::sanitize::{Mode, sanitize};
 use crate::state::{ReadFact, ReadText};
 
@@ -174,8 +174,58 @@ pub fn read_text(section: &Section, fingerprint: &str) -> ReadText {
         fingerprint: fingerprint.to_owned(),
         order: 0,
         title: section.title.clone(),
-        body: blocks_text_of(&section.body).trim_end().to_owned(),
+        body: plain_body(&section.body).trim_end().to_owned(),
         facts,
+    }
+}
+
+/// A body in plain words, one line a paragraph, heading, list item, quote
+/// line or table row: list items start `- ` (or their number), quoted
+/// lines `> `, and table cells are divided by ` | `, so the structure a
+/// reader saw survives without any styling.
+fn plain_body(blocks: &[BodyBlock]) -> String {
+    let mut out = String::new();
+    body_into(blocks, "", &mut out);
+    out
+}
+
+fn body_into(blocks: &[BodyBlock], prefix: &str, out: &mut String) {
+    for block in blocks {
+        match block {
+            BodyBlock::List { start, items } => {
+                for (n, item) in items.iter().enumerate() {
+                    let mark = match start {
+                        Some(first) => format!("{prefix}{}. ", first + n as u64),
+                        None => format!("{prefix}- "),
+                    };
+                    let mut inner = String::new();
+                    body_into(item, "", &mut inner);
+                    for (i, line) in inner.lines().enumerate() {
+                        out.push_str(if i == 0 { &mark } else { prefix });
+                        out.push_str(line);
+                        out.push('\n');
+                    }
+                }
+            }
+            BodyBlock::Quote(inner) => body_into(inner, &format!("{prefix}> "), out),
+            BodyBlock::Table(table) => {
+                for row in std::iter::once(&table.head).chain(&table.rows) {
+                    let cells: Vec<String> = row.iter().map(plain_text).collect();
+                    out.push_str(prefix);
+                    out.push_str(&cells.join(" | "));
+                    out.push('\n');
+                }
+            }
+            other => {
+                let mut text = String::new();
+                blocks_text(std::slice::from_ref(other), &mut text);
+                for line in text.lines() {
+                    out.push_str(prefix);
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+        }
     }
 }
 
@@ -664,6 +714,12 @@ The deficit **grew**.
 
 - one
 - two
+
+> quoted
+
+| A | B |
+|---|---|
+| 1 | 2 |
 """
   [[sections.facts]]
   label = "Deficit, 2022"
@@ -679,7 +735,10 @@ The deficit **grew**.
         .expect("valid");
         let kept = read_text(&briefing.sections[0], "fp");
         assert_eq!(kept.title, "Trade");
-        assert_eq!(kept.body, "The deficit grew.\none\ntwo");
+        assert_eq!(
+            kept.body,
+            "The deficit grew.\n- one\n- two\n> quoted\nA | B\n1 | 2"
+        );
         assert_eq!(kept.fingerprint, "fp");
         assert_eq!(
             kept.facts,
