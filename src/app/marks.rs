@@ -625,12 +625,25 @@ mod tests {
 
     #[test]
     fn a_section_too_long_to_keep_keeps_no_text() {
-        let body = "word ".repeat(MAX_READ_TEXT / 5 + 1);
-        let source = format!("title = \"T\"\n[[sections]]\ntitle = \"Long\"\nbody = \"{body}\"\n");
-        let briefing = load_str("t", &source).expect("valid");
-        let mut marks = Marks::from_state(&briefing, &BriefingState::default());
+        // Title "Long" (4 bytes) and a body of one word: `size` in all.
+        let briefing_of = |size: usize| {
+            let body = "x".repeat(size - 4);
+            let source =
+                format!("title = \"T\"\n[[sections]]\ntitle = \"Long\"\nbody = \"{body}\"\n");
+            load_str("t", &source).expect("valid")
+        };
+        let at = briefing_of(MAX_READ_TEXT);
+        let mut marks = Marks::from_state(&at, &BriefingState::default());
+        marks.mark_read(&at, Some(0));
+        assert_eq!(
+            marks.as_read("long").map(ReadText::size),
+            Some(MAX_READ_TEXT)
+        );
+
+        let over = briefing_of(MAX_READ_TEXT + 1);
+        let mut marks = Marks::from_state(&over, &BriefingState::default());
         marks.texts.insert("long".into(), ReadText::default());
-        assert!(marks.mark_read(&briefing, Some(0)));
+        assert!(marks.mark_read(&over, Some(0)));
         assert!(marks.as_read("long").is_none(), "the old text went too");
         assert!(marks.pending.texts.is_empty());
         assert!(marks.pending.read.contains_key("long"));
