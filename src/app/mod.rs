@@ -631,10 +631,16 @@ impl App {
                 self.reload_failed = false;
                 reader.replace_briefing(Arc::from(briefing));
                 let changed = reader.marks.changed_count();
+                // The keys in force that go to a change and show it.
+                let keys = format!(
+                    "{} goes there, {} shows what",
+                    self.first_key(Context::Global, Action::NextChanged),
+                    self.first_key(Context::Global, Action::ShowChanges)
+                );
                 let text = match changed {
                     0 => "briefing updated on disk; reloaded".to_owned(),
-                    1 => "briefing updated on disk; 1 section changed (c goes there)".to_owned(),
-                    n => format!("briefing updated on disk; {n} sections changed (c goes there)"),
+                    1 => format!("briefing updated on disk; 1 section changed ({keys})"),
+                    n => format!("briefing updated on disk; {n} sections changed ({keys})"),
                 };
                 self.message = Some(Message {
                     level: Level::Info,
