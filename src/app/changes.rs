@@ -10,7 +10,7 @@
 use ratatui::crossterm::event::{MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
-use super::geometry::{MAX_TEXT_WIDTH, text_area};
+use super::geometry::{MAX_TEXT_WIDTH, MIN_HEIGHT, MIN_WIDTH, text_area};
 use super::marks::Change;
 use super::{App, Level, Message, Outcome, Screen};
 use crate::action::{Action, Context};
@@ -85,6 +85,11 @@ impl ChangesView {
     /// Lays the comparison out again for a window of `area` (if its width
     /// changed) and keeps the last page full.
     pub fn relayout(&mut self, area: Rect) {
+        // Below the minimum size nothing is drawn: keep the lines there are
+        // rather than lay a long section out one column wide.
+        if (area.width < MIN_WIDTH || area.height < MIN_HEIGHT) && !self.lines.is_empty() {
+            return;
+        }
         let text = text_area(rect(area));
         let width = usize::from(text.width).max(1);
         self.height = usize::from(text.height).max(1);
@@ -420,6 +425,9 @@ mod tests {
         view.relayout(Rect::new(0, 0, 120, 8));
         assert_eq!(view.width, 100, "no wider than a reading line");
         assert!(view.lines.len() < narrow);
+        // A window too small to draw keeps the layout there is.
+        view.relayout(Rect::new(0, 0, 5, 3));
+        assert_eq!(view.width, 100);
     }
 
     #[test]
