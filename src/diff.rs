@@ -368,10 +368,14 @@ impl Builder {
         &mut self.blocks[last]
     }
 
-    /// A whole paragraph, the same or deleted or inserted.
+    /// A whole paragraph, the same or deleted or inserted; a list item's
+    /// or a quote's mark stays outside the change markers.
     fn paragraph(&mut self, text: &str, ink: Ink) {
         self.start(Kind::Paragraph);
-        self.text(text, ink);
+        let rest = structure_marks(text);
+        let (marks, rest) = text.split_at(text.len() - rest.len());
+        self.current().push(marks, Ink::Same);
+        self.text(rest, ink);
     }
 
     /// Text of one kind into the current block; a line break starts a new
@@ -535,6 +539,26 @@ impl Builder {
     }
 }
 
+/// What follows the list and quote marks [`read_text`] puts at the start of
+/// a line (`- `, `3. `, `> `, in any nesting).
+fn structure_marks(line: &str) -> &str {
+    let mut rest = line;
+    loop {
+        if let Some(after) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix("> ")) {
+            rest = after;
+            continue;
+        }
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0
+            && let Some(after) = rest[digits..].strip_prefix(". ")
+        {
+            rest = after;
+            continue;
+        }
+        return rest;
+    }
+}
+
 /// The words in `text`: runs holding a letter or a digit.
 fn words(text: &str) -> usize {
     text.split_whitespace()
@@ -645,6 +669,19 @@ mod tests {
             ["First.", "[-Second goes.-]", "Third.", "{+Fourth comes.+}"]
         );
         assert_eq!((c.deleted, c.inserted), (2, 2));
+    }
+
+    #[test]
+    fn list_and_quote_marks_stay_outside_the_markers() {
+        let old = text("T", "- kept\n- gone\n> > quoted\n2. counted", &[]);
+        let new = text("T", "- kept", &[]);
+        let c = compare(&old, &new, Glyphs::UNICODE);
+        assert_eq!(
+            lines(&c)[2..],
+            ["- kept", "- [-gone-]", "> > [-quoted-]", "2. [-counted-]"]
+        );
+        assert_eq!(structure_marks("-x"), "-x");
+        assert_eq!(structure_marks("12.5 bn"), "12.5 bn");
     }
 
     #[test]
