@@ -807,11 +807,21 @@ fn write_state(file: &Path, briefing: &Path, mut state: BriefingState) -> Result
             .to_string_lossy()
             .into_owned();
     }
-    let text = toml::to_string(&state).map_err(|error| StoreError::Io {
-        action: "encode the state for",
-        path: file.to_path_buf(),
-        source: io::Error::new(io::ErrorKind::InvalidData, error.to_string()),
-    })?;
+    let encode = |state: &BriefingState| {
+        toml::to_string(state).map_err(|error| StoreError::Io {
+            action: "encode the state for",
+            path: file.to_path_buf(),
+            source: io::Error::new(io::ErrorKind::InvalidData, error.to_string()),
+        })
+    };
+    let mut text = encode(&state)?;
+    if text.len() as u64 > MAX_STATE_SIZE && !state.texts.is_empty() {
+        // The texts as read are a convenience: notes near the limit must
+        // still be saved, so the texts give way (changes then say their
+        // text was not kept).
+        state.texts.clear();
+        text = encode(&state)?;
+    }
     if text.len() as u64 > MAX_STATE_SIZE {
         // Written, it could never be read back.
         return Err(StoreError::StateTooLarge {
@@ -1936,6 +1946,38 @@ mod tests {
         prune_texts(&mut texts, Some(&present));
         let ids: BTreeSet<&str> = texts.keys().map(String::as_str).collect();
         assert_eq!(ids, BTreeSet::from(["mid", "new", "newest", "later"]));
+    }
+
+    #[test]
+    fn texts_give_way_to_notes_at_the_state_size_limit() {
+        let dir = temp();
+        let (store, briefing) = store_and_briefing(&dir);
+        let with_note = |len: usize| {
+            let mut state = BriefingState {
+                version: VERSION,
+                path: briefing.to_string_lossy().into_owned(),
+                ..BriefingState::default()
+            };
+            state.notes.insert("n".into(), note(&"x".repeat(len)));
+            state
+        };
+        let size = |state: &BriefingState| toml::to_string(state).expect("encodes").len() as u64;
+        // A note that alone fills the file to the limit.
+        let len = usize::try_from(MAX_STATE_SIZE - size(&with_note(0))).expect("fits");
+        let mut state = with_note(len);
+        state.texts.insert("t".into(), text_of_size("f", 1, 100));
+        store
+            .save(&briefing, &state)
+            .expect("saved without the text");
+        let (loaded, load) = store.load(&briefing);
+        assert_eq!(load, LoadNote::Fine);
+        assert_eq!(loaded.notes["n"].text.len(), len);
+        assert!(loaded.texts.is_empty());
+        // Below the limit the text is kept.
+        let mut small = with_note(10);
+        small.texts.insert("t".into(), text_of_size("f", 1, 100));
+        store.save(&briefing, &small).expect("saved");
+        assert!(store.load(&briefing).0.texts.contains_key("t"));
     }
 
     #[test]
