@@ -17,7 +17,7 @@ use crate::action::{Action, Context};
 use crate::diff::{self, Comparison, Ink, Kind};
 use crate::keymap::Key;
 use crate::model::Part;
-use crate::state::MAX_READ_TEXT;
+use crate::state::{MAX_READ_TEXT, MAX_READ_TEXTS};
 use crate::text::{self, StyledLine};
 
 /// The open changes view.
@@ -219,8 +219,9 @@ impl App {
                         }
                     }
                     (Some(Change::Changed), None) => format!(
-                        "{label} changed since you read it, but its text as read was not kept (read with an older brief, or over {} KiB); read it again to keep it",
-                        MAX_READ_TEXT / 1024
+                        "{label} changed since you read it, but its text as read was not kept (read with an older brief, or over the {} KiB a section or {} KiB a briefing kept); read it again to keep it",
+                        MAX_READ_TEXT / 1024,
+                        MAX_READ_TEXTS / 1024
                     ),
                     (Some(Change::New), _) => format!(
                         "{label} is new since you last opened this briefing: there is no earlier reading to compare it with"
