@@ -464,3 +464,22 @@ fn the_mouse_wheel_scrolls_the_view() {
     assert!(app.changes.is_some());
     assert_eq!(app.reader().map(|r| r.view.top), before);
 }
+
+#[test]
+fn a_40_column_phone_terminal_shows_both_values_whole() {
+    let (dir, path) = setup();
+    let mut app = open(
+        &path,
+        dir.path(),
+        (40, 20),
+        ColorMode::Monochrome,
+        Glyphs::UNICODE,
+    );
+    read_section_4(&mut app);
+    edit_the_figure(&mut app, &path);
+    press(&mut app, "4 D");
+    let s = screen(&app);
+    // The fact wraps under its label, each value whole and marked.
+    assert!(s.contains("Belgian deficit, 2022: [-€9.1 bn-] →"), "{s}");
+    assert!(s.contains("┃   {+€9.4 bn+}"), "{s}");
+}
