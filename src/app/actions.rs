@@ -163,6 +163,7 @@ impl App {
                     });
                 }
             }
+            Action::ShowChanges => return self.show_changes(),
             Action::ExportBrief => self.open_export(),
             Action::MarkUnread => {
                 let label = reader.part_label();
