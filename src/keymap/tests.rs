@@ -92,6 +92,25 @@ fn bad_key_names_say_what_to_write() {
     );
     assert!(error("\u{202E}").contains("is not a character a key types"));
     assert!(error("\u{301}").contains("is not a character a key types"));
+    // Each control character a key sends is named after its key.
+    for (control, name) in [
+        ("\t", "tab"),
+        ("\n", "enter"),
+        ("\r", "enter"),
+        ("\u{8}", "backspace"),
+        ("\u{7f}", "backspace"),
+    ] {
+        assert!(
+            error(control).ends_with(&format!("not a key name — write `{name}`")),
+            "{control:?}: {}",
+            error(control)
+        );
+    }
+    assert!(error("\u{1}").ends_with("write the key's name, such as `esc` or `ctrl-x`"));
+    // A lower-case letter with no capital, and a title-case letter, have no
+    // shifted form to bind.
+    assert!(error("shift-ª").contains("shift- only goes with letters"));
+    assert!(error("shift-ǅ").contains("shift- only goes with letters"));
 }
 
 #[test]
@@ -356,6 +375,17 @@ fn unknown_action() {
         errors,
         [
             "k.toml:2:1: error: unknown action `scrol_down` in [reader] — did you mean `scroll_down`?"
+        ]
+    );
+}
+
+#[test]
+fn an_action_of_one_context_names_that_table() {
+    let (_, errors) = overrides("[reader]\nquit = \"x\"\n");
+    assert_eq!(
+        errors,
+        [
+            "k.toml:2:1: error: `quit` cannot be bound in [reader]; it belongs in [global] — move it to [global]"
         ]
     );
 }
