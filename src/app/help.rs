@@ -224,6 +224,25 @@ fn legend(app: &App, width: usize, rows: &mut Vec<Row>) {
         (glyphs.note, "You wrote a note on it"),
         (glyphs.changed, "Changed since you read it, or new"),
     ] {
+        // The changed mark names the keys that go there and show what.
+        let meaning = if mark == glyphs.changed {
+            let keys: Vec<String> = [Action::NextChanged, Action::ShowChanges]
+                .into_iter()
+                .filter_map(|action| {
+                    app.keymap
+                        .keys(Context::Global, action)
+                        .first()
+                        .map(|k| k.to_string())
+                })
+                .collect();
+            match keys.as_slice() {
+                [next, show] => format!("{meaning} ({next} goes there, {show} shows what)"),
+                _ => meaning.to_owned(),
+            }
+        } else {
+            meaning.to_owned()
+        };
+        let meaning = meaning.as_str();
         rows.push(Row::Binding(mark.to_owned(), meaning.to_owned()));
         if width < TWO_ROWS_BELOW {
             rows.push(Row::Description(meaning.to_owned()));
@@ -354,6 +373,10 @@ mod tests {
                 })
                 .collect();
             assert_eq!(marks, [glyphs.check, glyphs.note, glyphs.changed]);
+            assert!(
+                super::rows(&app, 500).iter().any(|r| matches!(r, Row::Binding(m, text) if m == glyphs.changed && text.ends_with("(c goes there, D shows what)"))),
+                "the changed mark does not name its keys"
+            );
         }
     }
 }
