@@ -193,3 +193,154 @@ pub(super) fn notices(findings: Findings) -> Vec<String> {
     notices.extend(crate::markdown::notices(findings));
     notices
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    const MINIMAL: &str = "title = \"T\"\nsummary = \"The *point*.\"\n[[sections]]\ntitle = \"Only\"\nbody = \"Some **bold** text.\"\n";
+    const MINIMAL_MD: &str = "# T\n\nThe *point*.\n\n## Only\n\nSome **bold** text.\n";
+
+    fn file(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        path
+    }
+
+    fn message(result: Result<Briefing, LoadError>) -> String {
+        match result {
+            Ok(_) => panic!("loaded"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn the_size_limit_is_64_mib() {
+        assert_eq!(MAX_FILE_SIZE, 64 << 20);
+    }
+
+    #[test]
+    fn a_file_on_disk_loads_as_toml_or_markdown_by_its_name() {
+        let dir = tempfile::tempdir().expect("temp");
+        let toml = load_path(&file(&dir, "b.toml", MINIMAL.as_bytes())).expect("toml");
+        assert_eq!((toml.title.as_str(), toml.sections.len()), ("T", 1));
+        let md = load_path(&file(&dir, "b.md", MINIMAL_MD.as_bytes())).expect("md");
+        assert_eq!(md.title, "T");
+        assert_eq!(md.sections[0].title, "Only");
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_says_why() {
+        let dir = tempfile::tempdir().expect("temp");
+        let missing = message(load_path(&dir.path().join("none.toml")));
+        assert!(
+            missing.ends_with("there is no such file — check the path"),
+            "{missing}"
+        );
+        let folder = message(load_path(dir.path()));
+        assert!(
+            folder.contains("is a folder, not a briefing file"),
+            "{folder}"
+        );
+        let bad = message(load_path(&file(
+            &dir,
+            "bad.toml",
+            b"title = \"T\"\n# \xff\n",
+        )));
+        assert!(
+            bad.contains(
+                "bad.toml:2:3: error: the file is not valid UTF-8 (byte 0xFF) — save it as UTF-8"
+            ),
+            "{bad}"
+        );
+        assert!(load_path_with_text(&dir.path().join("none.toml")).is_err());
+        assert!(load_path_with_text(&file(&dir, "bad2.toml", b"\xfe")).is_err());
+    }
+
+    #[test]
+    fn the_raw_text_is_the_markdown_as_written() {
+        let want = RawText {
+            summary: "The *point*.".to_owned(),
+            bodies: vec!["Some **bold** text.".to_owned()],
+        };
+        let (briefing, raw) = load_str_with_text("b.toml", MINIMAL).expect("toml");
+        assert_eq!(briefing.title, "T");
+        assert_eq!(raw, want);
+        let dir = tempfile::tempdir().expect("temp");
+        let (_, raw) =
+            load_path_with_text(&file(&dir, "b.toml", MINIMAL.as_bytes())).expect("file");
+        assert_eq!(raw, want);
+        let (md, raw) = load_str_with_text("b.md", MINIMAL_MD).expect("md");
+        assert_eq!(md.sections[0].title, "Only");
+        assert_eq!(raw.bodies.len(), 1);
+        assert!(raw.bodies[0].contains("Some **bold** text."), "{raw:?}");
+        // A TOML file whose keys are not text gives empty text, never a panic.
+        let odd = briefing::raw_text("summary = 3\nsections = [1, 2]\n");
+        assert_eq!(
+            odd,
+            RawText {
+                summary: String::new(),
+                bodies: vec![String::new(); 2]
+            }
+        );
+        assert_eq!(
+            briefing::raw_text("sections = 3\n").bodies,
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn markdown_is_known_by_its_extension_in_any_case() {
+        for name in ["a.md", "A.MD", "x.markdown", "dir/y.Markdown"] {
+            assert!(is_markdown_name(name), "{name}");
+        }
+        for name in ["a.toml", "md", "a.mdx", "notes.md.toml"] {
+            assert!(!is_markdown_name(name), "{name}");
+        }
+        for name in ["a.toml", "B.TOML", "c.md", "d.MARKDOWN", "e.Md"] {
+            assert!(is_briefing_path(Path::new(name)), "{name}");
+        }
+        for name in ["a.txt", "toml", "md", ".toml", "a.toml.bak", "a"] {
+            assert!(!is_briefing_path(Path::new(name)), "{name}");
+        }
+    }
+
+    #[test]
+    fn each_kind_of_unsafe_text_has_its_notice() {
+        assert_eq!(notices(Findings::default()), Vec::<String>::new());
+        let one = |findings: Findings, words: &str| {
+            let said = notices(findings);
+            assert_eq!(said.len(), 1, "{said:?}");
+            assert!(said[0].contains(words), "{said:?}");
+        };
+        one(
+            Findings {
+                bidi: true,
+                ..Findings::default()
+            },
+            "bidirectional control characters",
+        );
+        one(
+            Findings {
+                controls: true,
+                ..Findings::default()
+            },
+            "contains control characters",
+        );
+        one(
+            Findings {
+                invisible: true,
+                ..Findings::default()
+            },
+            "invisible characters",
+        );
+        let all = notices(Findings {
+            bidi: true,
+            controls: true,
+            invisible: true,
+            ..Findings::default()
+        });
+        assert_eq!(all.len(), 3);
+    }
+}
