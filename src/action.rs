@@ -186,6 +186,10 @@ actions! {
     NextChanged = "next_changed", [Global];
     /// Write the one-page brief to a file
     ExportBrief = "export_brief", [Global];
+    /// Copy the focused fact, else the part being read, to your clipboard
+    Copy = "copy", [Global];
+    /// Copy the one-page brief to your clipboard
+    CopyBrief = "copy_brief", [Global];
     /// Redraw the whole screen
     Redraw = "redraw", [Global];
     /// Suspend brief (return with fg)

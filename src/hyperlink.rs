@@ -44,9 +44,7 @@ pub fn safe_url(address: &str) -> Option<String> {
     let lower = address.get(..8).unwrap_or(address).to_ascii_lowercase();
     let rest = if lower.starts_with("https://") {
         &address[8..]
-    } else if lower.starts_with("http://") {
-        &address[7..]
-    } else if lower.starts_with("mailto:") {
+    } else if lower.starts_with("http://") || lower.starts_with("mailto:") {
         &address[7..]
     } else {
         return None;

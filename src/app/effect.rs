@@ -54,6 +54,13 @@ pub enum Effect {
         /// It holds the reader's notes: keep the file private.
         private: bool,
     },
+    /// Put `text` on the reader's clipboard through their terminal (OSC
+    /// 52), between frames. Nothing comes back: a terminal does not say
+    /// whether it took it.
+    Copy {
+        /// Plain text, within [`crate::clipboard::MAX_COPY_BYTES`].
+        text: String,
+    },
 }
 
 /// The result of an [`Effect`], sent back to the app.

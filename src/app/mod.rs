@@ -10,6 +10,7 @@
 //! [`Event::Done`]. The view ([`crate::ui`]) only reads the model.
 
 mod actions;
+mod copy;
 pub mod editor;
 pub mod effect;
 pub mod find;
@@ -140,6 +141,9 @@ pub struct App {
     pub mouse: bool,
     /// Where the one-page brief is written.
     pub export_dir: PathBuf,
+    /// What the terminal is sent besides frames (copies, hyperlinks): set
+    /// by the host that knows the terminal; none until then.
+    pub features: crate::clipboard::Features,
     /// Effects asked for by the update under way.
     effects: Vec<Effect>,
     /// The last reload of the open briefing found it invalid (and said so).
@@ -215,6 +219,7 @@ impl App {
             store: settings.store,
             mouse: settings.mouse,
             export_dir: settings.export_dir,
+            features: crate::clipboard::Features::default(),
             effects: Vec::new(),
             reload_failed: false,
             now: 0,
