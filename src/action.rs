@@ -186,7 +186,7 @@ actions! {
     NextChanged = "next_changed", [Global];
     /// Write the one-page brief to a file
     ExportBrief = "export_brief", [Global];
-    /// Copy the focused fact, else the part being read, to your clipboard
+    /// Copy the section being read, or a key fact
     Copy = "copy", [Global];
     /// Copy the one-page brief to your clipboard
     CopyBrief = "copy_brief", [Global];
