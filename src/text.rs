@@ -332,6 +332,16 @@ fn plain_words(segment: &str, offset: usize) -> Option<Vec<Word>> {
         return None;
     }
     let mut words = Vec::with_capacity(segment.len() / 6 + 1);
+    plain_chunks(segment, |start, end, plain| {
+        chunk_words(segment, offset, start, end, plain, &mut words);
+    });
+    Some(words)
+}
+
+/// Cuts a segment into the chunks [`plain_words`] splits on their own,
+/// calling `chunk(start, end, plain)` for each in order: `plain` is true
+/// for a chunk of plain prose, which needs no line breaker.
+fn plain_chunks(segment: &str, mut chunk: impl FnMut(usize, usize, bool)) {
     let mut chunk_start = 0;
     let mut chunk_plain = true;
     // The character before the current run of spaces, and the last one.
@@ -344,7 +354,7 @@ fn plain_words(segment: &str, offset: usize) -> Option<Vec<Word>> {
                 is_plain_letter(b) || matches!(b, '.' | ',' | ';' | ':' | '!' | '?')
             });
             if breakable {
-                chunk_words(segment, offset, chunk_start, at, chunk_plain, &mut words);
+                chunk(chunk_start, at, chunk_plain);
                 chunk_start = at;
                 chunk_plain = true;
             }
@@ -365,15 +375,7 @@ fn plain_words(segment: &str, offset: usize) -> Option<Vec<Word>> {
         }
         previous = Some(c);
     }
-    chunk_words(
-        segment,
-        offset,
-        chunk_start,
-        segment.len(),
-        chunk_plain,
-        &mut words,
-    );
-    Some(words)
+    chunk(chunk_start, segment.len(), chunk_plain);
 }
 
 /// Appends the words of `segment[start..end]`, plain or not.
@@ -744,6 +746,85 @@ mod tests {
                 proptest::prop_assert_eq!(fast, unicode_words(&text, 3), "{:?}", text);
             }
         }
+    }
+
+    /// The chunks `plain_words` cuts `segment` into: text and plainness.
+    fn chunks(segment: &str) -> Vec<(&str, bool)> {
+        let mut out = Vec::new();
+        plain_chunks(segment, |start, end, plain| {
+            out.push((&segment[start..end], plain));
+        });
+        out
+    }
+
+    #[test]
+    fn prose_is_cut_after_spaces_between_letters_and_after_punctuation() {
+        assert_eq!(
+            chunks("Die Überwachung in Lüttich, said: e-mail it! 2 Done."),
+            [
+                ("Die ", true),
+                ("Überwachung ", true),
+                ("in ", true),
+                ("Lüttich, ", true),
+                ("said: ", true),
+                ("e-mail ", true),
+                ("it! ", true),
+                ("2 ", true),
+                ("Done.", true),
+            ]
+        );
+        // A run of spaces is one cut, kept with the words before it.
+        assert_eq!(chunks("a   b"), [("a   ", true), ("b", true)]);
+        // No cut after a bracket or a quote: a rule looks across them.
+        assert_eq!(chunks("(a) b"), [("(a) b", false)]);
+        assert_eq!(chunks("a (b"), [("a (b", false)]);
+    }
+
+    #[test]
+    fn signs_and_misplaced_punctuation_are_not_plain_prose() {
+        // × and ÷ sit among the Latin-1 letters but are not letters.
+        assert_eq!(chunks("5× x"), [("5× x", false)]);
+        assert_eq!(chunks("a÷b"), [("a÷b", false)]);
+        assert_eq!(chunks("éa ÿb"), [("éa ", true), ("ÿb", true)]);
+        // Punctuation opening a chunk, after a space, or before a digit.
+        assert_eq!(chunks(",a b"), [(",a ", false), ("b", true)]);
+        assert_eq!(chunks("a ,b"), [("a ,b", false)]);
+        assert_eq!(chunks("a,1"), [("a,1", false)]);
+        assert_eq!(chunks("a,b"), [("a,b", true)]);
+        assert_eq!(chunks("3.5"), [("3.5", false)]);
+        assert_eq!(chunks("it's"), [("it's", true)]);
+        // `!` and `?` only before a space or at the end.
+        assert_eq!(chunks("a!b"), [("a!b", false)]);
+        assert_eq!(chunks("a?"), [("a?", true)]);
+        assert_eq!(chunks("!a"), [("!a", false)]);
+        assert_eq!(chunks("a !"), [("a !", false)]);
+        // Once a chunk is not plain, the rest of it is not either.
+        assert_eq!(chunks("a\"b c"), [("a\"b ", false), ("c", true)]);
+    }
+
+    #[test]
+    fn segments_the_line_breaker_treats_specially_take_the_slow_path() {
+        assert_eq!(plain_words("", 0), None);
+        assert_eq!(plain_words(" a", 0), None);
+        assert_eq!(plain_words("a b-", 0), None);
+        assert!(plain_words("a b", 0).is_some());
+    }
+
+    #[test]
+    fn simple_text_is_measured_without_segmenting() {
+        assert_eq!(simple_width("abc"), Some(3));
+        assert_eq!(simple_width("中a\n"), Some(3));
+        assert_eq!(simple_width("e\u{301}"), None);
+        assert_eq!(simple_width(""), Some(0));
+    }
+
+    #[test]
+    fn every_space_between_words_counts_at_a_break() {
+        // Two spaces: "ab  cd" is 6 columns and does not fit in 5.
+        let lines = wrap(&[("ab  cd", 0u8)], 5, &[], &[]);
+        assert_eq!(plain(&lines).len(), 2, "{lines:?}");
+        let lines = wrap(&[("ab  cd", 0u8)], 6, &[], &[]);
+        assert_eq!(plain(&lines), ["ab  cd"]);
     }
 
     #[test]

@@ -40,10 +40,23 @@ fn reader_mid_briefing() {
 
 #[test]
 fn help_overlay() {
-    for (width, height) in [(120, 40), (80, 24), (40, 20)] {
+    for (width, height) in [(120, 40), (80, 24), (60, 20), (40, 20)] {
         let mut app = reader(width, height);
         press(&mut app, "?");
         insta::assert_snapshot!(format!("help_{width}x{height}"), screen(&app));
+    }
+}
+
+#[test]
+fn note_editor() {
+    for (width, height) in [(80, 24), (60, 20)] {
+        let mut app = reader(width, height);
+        press(&mut app, "2 a");
+        type_text(
+            &mut app,
+            "Ask who holds the lease on the Liege hangar, and for how long",
+        );
+        insta::assert_snapshot!(format!("note_editor_{width}x{height}"), screen(&app));
     }
 }
 

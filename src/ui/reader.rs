@@ -282,7 +282,12 @@ fn facts(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
 /// The note editor, over the lower part of the reading pane.
 fn note_editor(app: &App, state: &ReaderState, editor: &Editor, part: Part, buffer: &mut Buffer) {
     let theme = &app.theme;
-    let reader = state.geometry.reader;
+    // A narrow reading pane lends the editor the key-facts pane beside it:
+    // a note is written across the width there is, its keys not cut off.
+    let reader = match state.geometry.facts {
+        Some(facts) if state.geometry.reader.width < 50 => state.geometry.reader.union(facts),
+        _ => state.geometry.reader,
+    };
     let height = reader.height.min(12).max(reader.height.min(5));
     let rect = Rect::new(
         reader.x,

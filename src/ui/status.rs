@@ -72,14 +72,20 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
     let searching = app.reader().and_then(|r| r.search.as_ref());
     let writing = app.reader().is_some_and(|r| r.note_editor.is_some());
     let (left, style) = match (&app.message, searching) {
-        (None, _) if writing => (
-            format!(
-                "Writing a note: {} saves it, {} cancels; an empty note is deleted",
-                app.first_key(Context::Editor, Action::SaveNote),
-                app.first_key(Context::Editor, Action::CancelNote)
-            ),
-            theme.status(),
-        ),
+        (None, _) if writing => {
+            let save = app.first_key(Context::Editor, Action::SaveNote);
+            let cancel = app.first_key(Context::Editor, Action::CancelNote);
+            let long = format!(
+                "Writing a note: {save} saves it, {cancel} cancels; an empty note is deleted"
+            );
+            // On a narrow screen the keys stay whole and the aside goes.
+            let text = if text::width(&long) + 2 <= width {
+                long
+            } else {
+                format!("Note: {save} saves, {cancel} cancels")
+            };
+            (text, theme.status())
+        }
         (_, Some(search)) if search.editing => {
             let query = crate::sanitize::line(&search.query);
             let count = if search.query.is_empty() {
