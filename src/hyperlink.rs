@@ -297,6 +297,18 @@ mod tests {
             .map(|(s, _)| s.as_str())
             .collect();
         assert_eq!(shown, url, "{found:?}");
+        // The source's address wraps too: never a link to a part of one.
+        let source = "https://www.ft.com/content/abc";
+        assert!(
+            found.iter().all(|(_, u)| u == url || u == source),
+            "{found:?}"
+        );
+        let shown: String = found
+            .iter()
+            .filter(|(_, u)| u == source)
+            .map(|(s, _)| s.as_str())
+            .collect();
+        assert_eq!(shown, source, "{found:?}");
     }
 
     #[test]
