@@ -3,9 +3,10 @@
 //!
 //! The address stays on screen as text, exactly as laid out (a link's
 //! address after its text, a source's address, an autolink); a terminal
-//! that understands OSC 8 also makes those cells open the address. Only
-//! what is shown is linked, so a briefing cannot make a click go anywhere
-//! the reader cannot read. The URL must pass [`safe_url`]: http, https or
+//! that understands OSC 8 also makes those cells, and a link's text, open
+//! the address. Only an address on screen is linked (a link's text opens
+//! the one shown right after it), so a briefing cannot make a click go
+//! anywhere the reader cannot read. The URL must pass [`safe_url`]: http, https or
 //! mailto, printable ASCII (non-ASCII letters percent-encoded), no
 //! spaces, no controls, at most [`MAX_URL_BYTES`].
 //!
@@ -114,11 +115,82 @@ fn before(lines: &Lines, index: usize, style: Style) -> Option<String> {
     (piece == style && !text.ends_with(' ')).then(|| text.to_owned())
 }
 
+/// The whole text of the addressy piece `piece` of line `index`, joined
+/// with the lines before and after where it wraps (a wrapped address
+/// breaks with no space), and the byte range of the piece kept.
+fn joined(lines: &Lines, index: usize, piece: usize) -> Option<(String, Range<usize>)> {
+    let pieces: Vec<(&str, Style)> = lines.line(index).collect();
+    let (text, style) = *pieces.get(piece)?;
+    let kept = core(text);
+    let mut url = text[kept.clone()].to_owned();
+    let first_text = pieces.iter().position(|(t, s)| !indent(t, *s));
+    if first_text == Some(piece) && kept.start == 0 {
+        let mut at = index;
+        while at > 0 && url.len() <= MAX_URL_BYTES {
+            let Some(head) = before(lines, at - 1, style) else {
+                break;
+            };
+            let head = &head[core(&head).start..];
+            url.insert_str(0, head);
+            // It goes further back only if it filled that line.
+            if continuation(lines, at - 1, style).as_deref() != Some(head) {
+                break;
+            }
+            at -= 1;
+        }
+    }
+    if piece + 1 == pieces.len() && kept.end == text.len() {
+        let mut at = index + 1;
+        while at < lines.len() && url.len() <= MAX_URL_BYTES {
+            let Some(tail) = continuation(lines, at, style) else {
+                break;
+            };
+            let cut = core(&tail);
+            url.push_str(&tail[..cut.end]);
+            if cut.end < tail.len() || before(lines, at, style).as_deref() != Some(&tail) {
+                break;
+            }
+            at += 1;
+        }
+    }
+    Some((url, kept))
+}
+
+/// How many lines on a link's text may run before its address.
+const LINK_TEXT_LINES: usize = 4;
+
+/// Where the link whose text is piece `piece` of line `index` leads: the
+/// address shown after it, `text (address)`, as the Markdown layout puts
+/// it (see [`crate::markdown`]), wrapped or not.
+fn target(lines: &Lines, index: usize, piece: usize) -> Option<String> {
+    let mut opened = false;
+    for at in index..lines.len().min(index + LINK_TEXT_LINES) {
+        let skip = if at == index { piece + 1 } else { 0 };
+        for (i, (text, style)) in lines.line(at).enumerate().skip(skip) {
+            if opened {
+                return if style.inline.contains(InlineStyle::ADDRESS) {
+                    joined(lines, at, i).and_then(|(url, _)| safe_url(&url))
+                } else {
+                    None
+                };
+            }
+            let link_text = style.inline.contains(InlineStyle::LINK)
+                && !style.inline.contains(InlineStyle::ADDRESS);
+            if text.trim() == "(" {
+                opened = true;
+            } else if !(link_text || (at > index && indent(text, style))) {
+                return None;
+            }
+        }
+    }
+    None
+}
+
 /// The addresses on line `index` that can be hyperlinks: each piece's
-/// columns on the line and the whole URL (an address wrapped over several
-/// lines is joined again, so every part of it opens the whole). Lines of
-/// tables are left alone: a cell's wrapped address cannot be told from
-/// its neighbours'.
+/// columns on the line and the whole URL. An address wrapped over several
+/// lines is joined again, so every part of it opens the whole; a link's
+/// text opens the address shown after it. Lines of tables are left alone:
+/// a cell's wrapped address cannot be told from its neighbours'.
 pub fn on_line(lines: &Lines, index: usize) -> Vec<(Range<usize>, String)> {
     let pieces: Vec<(&str, Style)> = lines.line(index).collect();
     if !pieces.iter().any(|(_, s)| addressy(*s))
@@ -130,44 +202,22 @@ pub fn on_line(lines: &Lines, index: usize) -> Vec<(Range<usize>, String)> {
     }
     let mut found = Vec::new();
     let mut column = 0;
-    let count = pieces.len();
-    let first_text = pieces.iter().position(|(t, s)| !indent(t, *s));
     for (i, (text, style)) in pieces.iter().enumerate() {
         let width = crate::text::width(text);
         if addressy(*style) {
-            let kept = core(text);
-            let mut url = text[kept.clone()].to_owned();
-            // Joined with the lines before and after, where it wraps.
-            if first_text == Some(i) && kept.start == 0 {
-                let mut at = index;
-                while at > 0 && url.len() <= MAX_URL_BYTES {
-                    let Some(head) = before(lines, at - 1, *style) else {
-                        break;
-                    };
-                    let head = &head[core(&head).start..];
-                    url.insert_str(0, head);
-                    // It goes further back only if it filled that line.
-                    if continuation(lines, at - 1, *style).as_deref() != Some(head) {
-                        break;
+            let resolved = joined(lines, index, i).and_then(|(url, kept)| {
+                match safe_url(&url) {
+                    Some(url) => Some((url, kept)),
+                    // Not an address itself: a link's text.
+                    None if !style.inline.contains(InlineStyle::ADDRESS) => {
+                        let trimmed = text.trim();
+                        let start = text.len() - text.trim_start().len();
+                        target(lines, index, i).map(|url| (url, start..start + trimmed.len()))
                     }
-                    at -= 1;
+                    None => None,
                 }
-            }
-            if i + 1 == count && kept.end == text.len() {
-                let mut at = index + 1;
-                while at < lines.len() && url.len() <= MAX_URL_BYTES {
-                    let Some(tail) = continuation(lines, at, *style) else {
-                        break;
-                    };
-                    let cut = core(&tail);
-                    url.push_str(&tail[..cut.end]);
-                    if cut.end < tail.len() || before(lines, at, *style).as_deref() != Some(&tail) {
-                        break;
-                    }
-                    at += 1;
-                }
-            }
-            if let Some(url) = safe_url(&url) {
+            });
+            if let Some((url, kept)) = resolved {
                 let start = column + crate::text::width(&text[..kept.start]);
                 let end = start + crate::text::width(&text[kept]);
                 if end > start {
@@ -268,6 +318,7 @@ mod tests {
         assert_eq!(
             all_links(&lines),
             [
+                ("the report".to_owned(), "https://example.org/r".to_owned()),
                 (
                     "https://example.org/r".to_owned(),
                     "https://example.org/r".to_owned()
@@ -309,6 +360,25 @@ mod tests {
             .map(|(s, _)| s.as_str())
             .collect();
         assert_eq!(shown, source, "{found:?}");
+    }
+
+    #[test]
+    fn a_links_text_wrapped_over_lines_opens_its_address_from_each_line() {
+        let lines = lines(
+            "Read [the annual report of the national bank](https://example.org/r) now.",
+            16,
+        );
+        let found = all_links(&lines);
+        let text: Vec<&str> = found
+            .iter()
+            .filter(|(shown, u)| u == "https://example.org/r" && !u.contains(shown.as_str()))
+            .map(|(s, _)| s.as_str())
+            .collect();
+        assert_eq!(
+            text.join(" "),
+            "the annual report of the national bank",
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -158,6 +158,11 @@ fn links_and_source_addresses_are_osc_8_hyperlinks_still_shown() {
         bytes,
         b"\x1b]8;;https://example.org/report?id=7\x1b\\https://example.org/report?id=7"
     ));
+    // The link's text opens its address too.
+    assert!(contains(
+        bytes,
+        b"\x1b]8;;https://example.org/report?id=7\x1b\\the report"
+    ));
     assert!(contains(
         bytes,
         b"\x1b]8;;https://www.ft.com/content/abc\x1b\\https://www.ft.com/content/abc"
