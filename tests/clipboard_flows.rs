@@ -144,3 +144,11 @@ fn a_section_beyond_the_cap_is_not_copied_at_all() {
         "{said}"
     );
 }
+
+#[test]
+fn in_the_library_the_copy_keys_say_what_to_do() {
+    let mut app = common::library(80, 24);
+    app.features = on();
+    assert!(copies(&mut app, "y").is_empty());
+    assert_eq!(message(&app), "open a briefing to copy from it");
+}
