@@ -25,11 +25,14 @@ pub enum Context {
     Search,
     /// A note is being written: only these keys act, everything else types.
     Editor,
+    /// The export dialog is open: only these keys act, everything else
+    /// edits the file name.
+    Export,
 }
 
 impl Context {
     /// Every context, in the order the keymap file and the help list them.
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 8] = [
         Context::Global,
         Context::Outline,
         Context::Reader,
@@ -37,6 +40,7 @@ impl Context {
         Context::Library,
         Context::Search,
         Context::Editor,
+        Context::Export,
     ];
 
     /// The table name in keymap.toml.
@@ -49,6 +53,7 @@ impl Context {
             Context::Library => "library",
             Context::Search => "search",
             Context::Editor => "editor",
+            Context::Export => "export",
         }
     }
 
@@ -67,6 +72,7 @@ impl Context {
             Context::Library => "Library",
             Context::Search => "Search and filter line",
             Context::Editor => "Note editor",
+            Context::Export => "Export dialog",
         }
     }
 }
@@ -194,6 +200,12 @@ actions! {
     Redraw = "redraw", [Global];
     /// Suspend brief (return with fg)
     Suspend = "suspend", [Global];
+    /// Write the one-page brief to the file named in the export dialog
+    WriteExport = "write_export", [Export];
+    /// Switch the export between text and Markdown
+    SwitchExportFormat = "switch_export_format", [Export];
+    /// Close the export dialog without writing
+    CancelExport = "cancel_export", [Export];
     /// Save the note and close the editor
     SaveNote = "save_note", [Editor];
     /// Close the editor without saving (asks first if text changed)

@@ -7,6 +7,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use brief::app::export_dialog::ExportPlace;
 use brief::app::library::LibraryState;
 use brief::app::{App, Settings};
 use brief::check;
@@ -105,7 +106,12 @@ fn run_reader(
         glyphs,
         store: Some(Store::for_this_user()),
         mouse: cli.mouse,
-        export_dir: PathBuf::from("."),
+        // Never the current folder: the user's documents (or home), shown
+        // in the dialog so it can be changed.
+        export: ExportPlace::Ask {
+            dir: brief::export::proposed_folder(),
+            home: brief::paths::home_dir(),
+        },
     };
     let (width, height) = terminal::size().unwrap_or((80, 24));
     let area = Rect::new(0, 0, width, height);
@@ -173,7 +179,7 @@ fn run_reader(
     let folder = brief::watch::folder_of(path);
     // Effects are performed with the same store and folder the app was
     // set up with.
-    let mut effects = LocalEffects::new(app.store.clone(), app.export_dir.clone());
+    let mut effects = LocalEffects::new(app.store.clone());
     let result = terminal::run(
         &mut app,
         modes,

@@ -1,5 +1,7 @@
 //! Where brief keeps its own files: the user's keymap (config) and the
-//! remembered places and notes (state). One rule for every variable.
+//! remembered places and notes (state); and where it proposes to write the
+//! one-page brief (the user's documents folder). One rule for every
+//! variable.
 //!
 //! On Linux, macOS and the other unixes, the XDG Base Directory rules:
 //! `$XDG_CONFIG_HOME/brief` else `$HOME/.config/brief`, and
@@ -16,11 +18,18 @@
 //! usable there is no state folder, and [`NoStateDir`] says why in words
 //! the reader can act on — notes are then never reported as saved.
 //!
+//! The documents folder is `$XDG_DOCUMENTS_DIR` if set, else the one named
+//! in `user-dirs.dirs` (the file xdg-user-dirs keeps in the config home,
+//! which holds the translated name: `~/Dokumente`), else `~/Documents`; the
+//! caller reads that file and checks which folder exists. `~` at the start
+//! of a typed path is the home folder, and a path under the home folder is
+//! shown with `~` again.
+//!
 //! This module only computes paths from the environment: it never touches
 //! the file system (the state store checks and creates its folder).
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The folder name brief uses under each base folder.
 const APP: &str = "brief";
@@ -62,6 +71,96 @@ fn home(env: &impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
             None
         }
     })
+}
+
+/// The home folder, from the process environment (the one rule applies).
+pub fn home_dir() -> Option<PathBuf> {
+    home(&|name: &str| std::env::var_os(name))
+}
+
+/// Where xdg-user-dirs keeps the names of the user's folders
+/// (`$XDG_CONFIG_HOME/user-dirs.dirs`, else `~/.config/user-dirs.dirs`).
+pub fn user_dirs_file_with(env: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    let base =
+        absolute(&env, "XDG_CONFIG_HOME").or_else(|| home(&env).map(|h| h.join(".config")))?;
+    Some(base.join("user-dirs.dirs"))
+}
+
+/// The folders that may be the user's documents folder, best first:
+/// `$XDG_DOCUMENTS_DIR`, the `XDG_DOCUMENTS_DIR` line of `user_dirs` (the
+/// text of `user-dirs.dirs`, if it could be read), `~/Documents`. The
+/// caller takes the first that exists.
+pub fn documents_candidates_with(
+    env: impl Fn(&str) -> Option<OsString>,
+    user_dirs: Option<&str>,
+) -> Vec<PathBuf> {
+    let home = home(&env);
+    let mut candidates: Vec<PathBuf> = absolute(&env, "XDG_DOCUMENTS_DIR").into_iter().collect();
+    if let Some(named) = user_dirs.and_then(|text| documents_line(text, home.as_deref())) {
+        candidates.push(named);
+    }
+    if let Some(home) = home {
+        candidates.push(home.join("Documents"));
+    }
+    candidates
+}
+
+/// The folder of the `XDG_DOCUMENTS_DIR="$HOME/…"` line of a
+/// `user-dirs.dirs` text. The file allows only `$HOME/…` or an absolute
+/// path; a line naming the home folder itself means "no documents folder".
+fn documents_line(text: &str, home: Option<&Path>) -> Option<PathBuf> {
+    let value = text.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("XDG_DOCUMENTS_DIR=")?;
+        Some(rest.trim().trim_matches('"').to_owned())
+    })?;
+    let path = match value.strip_prefix("$HOME") {
+        Some(rest) => {
+            let rest = rest.trim_start_matches('/');
+            if rest.is_empty() {
+                return None;
+            }
+            home?.join(rest)
+        }
+        None => PathBuf::from(value),
+    };
+    path.is_absolute().then_some(path)
+}
+
+/// `typed` with a leading `~` (alone or before a separator) replaced by
+/// `home`; any other path as it is. `~user` is not expanded.
+pub fn expand_tilde(typed: &str, home: Option<&Path>) -> PathBuf {
+    let rest = typed
+        .strip_prefix('~')
+        .filter(|rest| rest.is_empty() || rest.starts_with(std::path::is_separator));
+    match (rest, home) {
+        (Some(rest), Some(home)) => {
+            let rest = rest.trim_start_matches(std::path::is_separator);
+            if rest.is_empty() {
+                home.to_path_buf()
+            } else {
+                home.join(rest)
+            }
+        }
+        _ => PathBuf::from(typed),
+    }
+}
+
+/// `path` as text, with the home folder shown as `~` (not sanitised: the
+/// caller sanitises before showing it). A home of `/` is not abbreviated:
+/// it would turn every path into `~`.
+pub fn with_tilde(path: &Path, home: Option<&Path>) -> String {
+    if let Some(home) = home
+        && home.parent().is_some()
+        && let Ok(rest) = path.strip_prefix(home)
+    {
+        let rest = rest.to_string_lossy();
+        return if rest.is_empty() {
+            "~".to_owned()
+        } else {
+            format!("~{}{rest}", std::path::MAIN_SEPARATOR)
+        };
+    }
+    path.to_string_lossy().into_owned()
 }
 
 /// brief's config folder, from the process environment.
@@ -194,6 +293,62 @@ mod tests {
         assert_eq!(
             config_dir_with(env(&[("HOME", "/h")])),
             Some(PathBuf::from("/h/.config/brief"))
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn documents_follow_xdg_then_user_dirs_then_home() {
+        let all = documents_candidates_with(
+            env(&[("XDG_DOCUMENTS_DIR", "/d"), ("HOME", "/h")]),
+            Some("# written by xdg-user-dirs-update\nXDG_DOCUMENTS_DIR=\"$HOME/Dokumente\"\n"),
+        );
+        assert_eq!(
+            all,
+            [
+                PathBuf::from("/d"),
+                PathBuf::from("/h/Dokumente"),
+                PathBuf::from("/h/Documents")
+            ]
+        );
+        // A relative variable is ignored, as everywhere; a user-dirs line
+        // naming the home folder itself means there is no documents folder.
+        let plain = documents_candidates_with(
+            env(&[("XDG_DOCUMENTS_DIR", "docs"), ("HOME", "/h")]),
+            Some("XDG_DOCUMENTS_DIR=\"$HOME/\"\n"),
+        );
+        assert_eq!(plain, [PathBuf::from("/h/Documents")]);
+        assert!(documents_candidates_with(env(&[]), None).is_empty());
+        assert_eq!(
+            user_dirs_file_with(env(&[("HOME", "/h")])),
+            Some(PathBuf::from("/h/.config/user-dirs.dirs"))
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_tilde_is_the_home_folder_both_ways() {
+        let home = Some(Path::new("/home/ana"));
+        assert_eq!(
+            expand_tilde("~/Documents/b.md", home),
+            PathBuf::from("/home/ana/Documents/b.md")
+        );
+        assert_eq!(expand_tilde("~", home), PathBuf::from("/home/ana"));
+        // Only a tilde of its own is the home folder.
+        assert_eq!(expand_tilde("~bob/b.md", home), PathBuf::from("~bob/b.md"));
+        assert_eq!(expand_tilde("/tmp/~/b", home), PathBuf::from("/tmp/~/b"));
+        assert_eq!(expand_tilde("~/b", None), PathBuf::from("~/b"));
+        assert_eq!(
+            with_tilde(Path::new("/home/ana/Documents/b.md"), home),
+            "~/Documents/b.md"
+        );
+        assert_eq!(
+            with_tilde(Path::new("/home/anabel/b.md"), home),
+            "/home/anabel/b.md"
+        );
+        assert_eq!(
+            with_tilde(Path::new("/srv/b.md"), Some(Path::new("/"))),
+            "/srv/b.md"
         );
     }
 

@@ -24,7 +24,7 @@ use ratatui::backend::Backend;
 use ratatui::crossterm::event as crossterm_event;
 use ratatui::layout::Rect;
 
-use crate::app::effect::{ExportError, Opened, SaveError, SaveReport};
+use crate::app::effect::{Opened, SaveError, SaveReport};
 use crate::app::{App, Done, Effect, Event, Outcome};
 use crate::output::Sideband;
 use crate::state::{Changes, Store};
@@ -536,11 +536,11 @@ fn merge(a: Outcome, b: Outcome) -> Outcome {
 
 /// The effects as performed for the local user: briefings read from
 /// disk (off the UI thread when the source can take results later), state
-/// saved in the store, the one-page brief written to a new file.
+/// saved in the store, the one-page brief written to the new file the
+/// reader chose.
 #[derive(Debug, Clone)]
 pub struct LocalEffects {
     store: Option<Store>,
-    export_dir: PathBuf,
     reloads: Arc<Mutex<Reloads>>,
 }
 
@@ -555,13 +555,10 @@ struct Reloads {
 }
 
 impl LocalEffects {
-    /// Effects that remember state in `store` (none: not at all) and write
-    /// the one-page brief to `export_dir` (or, failing that, the store's
-    /// folder).
-    pub fn new(store: Option<Store>, export_dir: PathBuf) -> Self {
+    /// Effects that remember state in `store` (none: not at all).
+    pub fn new(store: Option<Store>) -> Self {
         Self {
             store,
-            export_dir,
             reloads: Arc::default(),
         }
     }
@@ -629,27 +626,6 @@ impl LocalEffects {
         };
         Done::Saved { path, result }
     }
-
-    /// Writes the brief to a new file in the export folder (or, if no file
-    /// can be created there at all, in the state folder, made first if
-    /// need be), never overwriting one. A failure names the export folder
-    /// and its real cause, not the fallback's.
-    fn export(&self, stem: &str, text: &str, private: bool) -> Result<PathBuf, ExportError> {
-        let stem = format!("{stem}-brief");
-        let fallback = self
-            .store
-            .as_ref()
-            .filter(|store| store.ensure_dir().is_ok())
-            .map(Store::dir);
-        crate::export::write_new_or_fallback(
-            &self.export_dir,
-            fallback,
-            &stem,
-            "txt",
-            text,
-            private,
-        )
-    }
 }
 
 impl Effects for LocalEffects {
@@ -685,11 +661,20 @@ impl Effects for LocalEffects {
                 };
                 Some(Done::NoteRead { path, id, result })
             }
+            // A small file, written whole or not at all: quick enough for
+            // the UI thread, and the dialog waits for the answer.
             Effect::Export {
-                stem,
+                path,
                 text,
                 private,
-            } => Some(Done::Exported(self.export(&stem, &text, private))),
+                create_folder,
+                ..
+            } => Some(Done::Exported(crate::export::write_at(
+                &path,
+                &text,
+                private,
+                create_folder,
+            ))),
             // Written by the run loop, which holds the terminal; with no
             // loop (a tool driving the app) there is no terminal to copy to.
             Effect::Copy { .. } => None,
@@ -701,10 +686,10 @@ impl Effects for LocalEffects {
 /// included — for tests, benchmarks and tools; a session uses [`run`].
 impl App {
     /// Applies one event at the system clock's time, performs its effects
-    /// to completion with this app's own store and export folder, and
+    /// to completion with this app's own store, and
     /// applies their results.
     pub fn handle(&mut self, event: Event) -> Outcome {
-        let mut effects = LocalEffects::new(self.store.clone(), self.export_dir.clone());
+        let mut effects = LocalEffects::new(self.store.clone());
         apply(self, event, &mut effects, &SystemClock, None)
     }
 
@@ -721,13 +706,13 @@ impl App {
                 self.0
             }
         }
-        let mut effects = LocalEffects::new(self.store.clone(), self.export_dir.clone());
+        let mut effects = LocalEffects::new(self.store.clone());
         apply(self, event, &mut effects, &At(now), None)
     }
 
     /// Saves the open briefing's position, read marks and notes now.
     pub fn save(&mut self) -> Result<(), SaveError> {
-        let mut effects = LocalEffects::new(self.store.clone(), self.export_dir.clone());
+        let mut effects = LocalEffects::new(self.store.clone());
         let step = self.update(Event::SaveDue, SystemClock.now_ms());
         for effect in step.effects {
             if let Some(Done::Saved { path, result }) = effects.perform(effect, None) {

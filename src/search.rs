@@ -705,6 +705,98 @@ mod tests {
     }
 
     #[test]
+    fn every_spelled_out_letter_folds_to_its_spelling() {
+        let pairs = [
+            ('ß', "ss"),
+            ('ẞ', "SS"),
+            ('æ', "ae"),
+            ('Æ', "AE"),
+            ('œ', "oe"),
+            ('Œ', "OE"),
+            ('ø', "o"),
+            ('Ø', "O"),
+            ('đ', "d"),
+            ('ð', "d"),
+            ('Đ', "D"),
+            ('Ð', "D"),
+            ('ł', "l"),
+            ('Ł', "L"),
+            ('ħ', "h"),
+            ('Ħ', "H"),
+            ('ı', "i"),
+            ('þ', "th"),
+            ('Þ', "TH"),
+        ];
+        for (letter, spelled) in pairs {
+            let folded: String = fold(letter, Case::Sensitive).as_slice().iter().collect();
+            assert_eq!(folded, spelled, "{letter}");
+        }
+        assert!(contains("Øresund bridge", "oresund"));
+        // Accents are dropped, the letter kept.
+        assert_eq!(fold('è', Case::Sensitive).as_slice(), ['e']);
+        assert_eq!(fold('Ä', Case::Insensitive).as_slice(), ['a']);
+    }
+
+    #[test]
+    fn bullets_are_not_text() {
+        let mut l = Lines::new(80);
+        let anchor = Anchor {
+            part: Part::Section(0),
+            block: 0,
+        };
+        l.push(
+            &[
+                ("• ".to_owned(), Style::role(Role::Bullet)),
+                ("first point".to_owned(), Style::role(Role::Text)),
+            ],
+            anchor,
+        );
+        let starts = content_starts(&l);
+        assert_eq!(starts, ["• ".len() as u32]);
+        assert!(find_all(&l, &starts, "•").is_empty());
+        assert_eq!(find_all(&l, &starts, "first").len(), 1);
+    }
+
+    #[test]
+    fn a_space_in_the_query_matches_any_run_of_whitespace() {
+        let l = lines(&[("the trade  deficit and trade\tdeficit", 0)]);
+        assert_eq!(find(&l, "trade deficit").len(), 2);
+        assert_eq!(find(&l, "trade   deficit").len(), 2);
+        assert!(contains("trade \t deficit", "trade deficit"));
+        assert!(!contains("tradedeficit", "trade deficit"));
+    }
+
+    #[test]
+    fn a_match_after_one_that_crossed_lines_is_found_on_the_same_line() {
+        let l = lines(&[("the trade", 0), ("deficit, and the trade deficit", 0)]);
+        let m = find(&l, "trade deficit");
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert_eq!(m[1].ranges[0].line, 1);
+        // Every match runs forward.
+        for m in &m {
+            assert!(m.ranges.iter().all(|r| r.start < r.end), "{m:?}");
+        }
+    }
+
+    #[test]
+    fn a_match_may_start_on_an_accented_letter() {
+        let l = lines(&[("Liège", 0)]);
+        let m = find(&l, "ege");
+        assert_eq!(m.len(), 1);
+        assert_eq!(
+            &l.line_text(0)[m[0].ranges[0].start..m[0].ranges[0].end],
+            "ège"
+        );
+    }
+
+    #[test]
+    fn overlapping_matches_are_not_counted_twice() {
+        let l = lines(&[("abab aaa", 0)]);
+        assert_eq!(find(&l, "ab").len(), 2);
+        assert_eq!(find(&l, "aa").len(), 1);
+    }
+
+    #[test]
     fn contains_is_smartcase() {
         assert!(contains("Alibaba's Liège hub", "liège"));
         assert!(!contains("Alibaba's Liège hub", "Hub"));

@@ -589,6 +589,58 @@ mod tests {
     }
 
     #[test]
+    fn an_overwide_word_after_a_hard_break_is_cut_from_its_own_text() {
+        // The second segment starts 2 bytes into the text: the word's
+        // pieces are found at that offset, not from the start.
+        let lines = wrap(&[("a\nabcdefghij", 0u8)], 4, &[], &[]);
+        assert_eq!(plain(&lines), ["a", "abcd", "efgh", "ij"]);
+    }
+
+    #[test]
+    fn an_empty_span_adds_no_empty_piece() {
+        let lines = wrap(&[("ab ", 0u8), ("", 1), ("cd", 2)], 10, &[], &[]);
+        assert_eq!(lines, [vec![("ab ".to_owned(), 0), ("cd".to_owned(), 2)]]);
+    }
+
+    #[test]
+    fn a_combining_mark_is_not_a_grapheme_boundary() {
+        assert!(!is_grapheme_boundary("e\u{301}", 1));
+        assert!(!is_grapheme_boundary("\u{301}\u{301}", 2));
+        assert!(is_grapheme_boundary("ab", 1));
+        assert!(is_grapheme_boundary("e\u{301}a", 3));
+    }
+
+    #[test]
+    fn a_break_inside_a_grapheme_joins_the_pieces() {
+        // The line breaker allows a break after the space, before the
+        // combining mark; the space and the mark are one grapheme, so the
+        // words are joined there.
+        let words = unicode_words("a \u{301}b c", 0);
+        assert_eq!(words.len(), 2, "{words:?}");
+        assert_eq!((words[0].start, words[0].end), (0, 5));
+        assert_eq!(words[0].width, 3);
+    }
+
+    #[test]
+    fn hyphens_split_only_between_letters_or_digits() {
+        for text in [
+            "a-.b c",
+            "a--b c",
+            "x-1 y",
+            "a -b c",
+            "a- b",
+            "re-e-mail it",
+            "1-2-3",
+        ] {
+            assert_eq!(
+                plain_words(text, 2),
+                Some(unicode_words(text, 2)),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
     fn wraps_at_spaces() {
         let lines = wrap(&[("the quick brown fox jumps", 0u8)], 10, &[], &[]);
         assert_eq!(plain(&lines), ["the quick", "brown fox", "jumps"]);

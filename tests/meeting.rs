@@ -9,6 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use brief::app::export_dialog::ExportPlace;
 use brief::app::{App, Event, Settings};
 use brief::loader;
 use brief::model::Part;
@@ -35,7 +36,10 @@ fn open(path: &Path, store: &Path, width: u16, height: u16) -> App {
     let briefing = loader::load_path(path).expect("valid briefing");
     let settings = Settings {
         store: Some(Store::new(store.to_path_buf())),
-        export_dir: store.to_path_buf(),
+        export: ExportPlace::Ask {
+            dir: store.to_path_buf(),
+            home: None,
+        },
         ..common::settings()
     };
     App::with_briefing(
@@ -312,14 +316,25 @@ fn export_key_writes_the_brief_and_names_the_file() {
     let briefing = copy_of_briefing(&dir);
     let mut app = open(&briefing, &dir, 120, 40);
     write_note(&mut app, "2", "Mention eWTP");
-    press(&mut app, "E");
+    press(&mut app, "E enter");
     let s = screen(&app);
     assert!(s.contains("one-page brief written to"), "{s}");
     let written =
         fs::read_to_string(dir.join("copy-brief.txt")).expect("the file the status line names");
     assert!(written.contains("KEY FACTS") && written.contains("Mention eWTP"));
-    press(&mut app, "E");
+    // The same name again: kept, and the next free one offered.
+    press(&mut app, "E enter");
+    assert!(
+        !dir.join("copy-brief-2.txt").exists(),
+        "written only when agreed"
+    );
+    assert!(screen(&app).contains("already exists"), "{}", screen(&app));
+    press(&mut app, "enter");
     assert!(dir.join("copy-brief-2.txt").exists(), "never overwrites");
+    assert_eq!(
+        fs::read_to_string(dir.join("copy-brief.txt")).expect("kept"),
+        written
+    );
     let _ = fs::remove_dir_all(dir);
 }
 

@@ -40,7 +40,7 @@ fn reader(briefing: &Path, state: &Path) -> App {
 
 /// Ends a session as quitting does: the exit save, with its result.
 fn quit(app: &App) -> Result<(), brief::app::effect::SaveError> {
-    let mut effects = LocalEffects::new(app.store.clone(), app.export_dir.clone());
+    let mut effects = LocalEffects::new(app.store.clone());
     runtime::finish(app, &mut effects, &SystemClock)
 }
 

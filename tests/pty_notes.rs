@@ -94,8 +94,9 @@ fn an_export_over_the_file_size_limit_leaves_no_file_and_says_why() {
     let briefing = briefing_copy(dir.path());
     let out = dir.path().join("out");
     std::fs::create_dir(&out).expect("out");
-    // 512 bytes: the brief is several KB. The shell sets the limit and
-    // starts brief in the export folder; SIGXFSZ must not kill it.
+    // 512 bytes: the brief is several KB. The shell sets the limit; the
+    // export dialog proposes the documents folder, here `out`, and SIGXFSZ
+    // must not kill brief.
     let script = r#"ulimit -f 1 && cd "$1" && exec "$0" "$2""#;
     let mut session = Spawn::program(
         "sh",
@@ -109,12 +110,19 @@ fn an_export_over_the_file_size_limit_leaves_no_file_and_says_why() {
     )
     .size(200, 30)
     .env("XDG_STATE_HOME", dir.path().join("state"))
+    .env("HOME", &out)
+    .env("XDG_DOCUMENTS_DIR", &out)
     .start();
     session.wait_reader();
     session.send(b"E");
+    session.wait_text("~/b-brief.txt");
+    session.send(b"\r");
     session.wait_text("the partial file was removed");
     let text = session.screen().contents();
     assert!(text.contains("file-size limit"), "{text}");
+    // The dialog stays open to choose another place; esc leaves it.
+    session.send(b"\x1b");
+    session.wait_text("export cancelled");
     assert_eq!(quit(&mut session).code, Some(0));
     let left: Vec<_> = std::fs::read_dir(&out)
         .expect("list")

@@ -167,3 +167,37 @@ fn a_user_keymap_rebinds_keys_and_the_help_shows_it() {
     press(&mut app, "esc");
     assert_eq!(press(&mut app, "Q"), brief::app::Outcome::Quit);
 }
+
+#[test]
+fn export_dialog() {
+    use brief::app::export_dialog::ExportPlace;
+    use brief::app::{Done, Event};
+    use std::path::PathBuf;
+    // A fixed home, so the path shown is the same on every machine.
+    let settings = || brief::app::Settings {
+        export: ExportPlace::Ask {
+            dir: PathBuf::from("/home/ana/Documents"),
+            home: Some(PathBuf::from("/home/ana")),
+        },
+        ..common::settings()
+    };
+    for (width, height) in [(80, 24), (60, 20)] {
+        let mut app = common::reader_with(settings(), width, height);
+        press(&mut app, "E");
+        insta::assert_snapshot!(format!("export_dialog_{width}x{height}"), screen(&app));
+        // Markdown, and the offer of a free name after a taken one.
+        press(&mut app, "tab");
+        app.handle(Event::Done(Done::Exported(Err(
+            brief::export::ExportError::Exists {
+                path: PathBuf::from("/home/ana/Documents/alibaba-liege-brief.md"),
+                free: Some(PathBuf::from(
+                    "/home/ana/Documents/alibaba-liege-brief-2.md",
+                )),
+            },
+        ))));
+        insta::assert_snapshot!(
+            format!("export_dialog_taken_{width}x{height}"),
+            screen(&app)
+        );
+    }
+}

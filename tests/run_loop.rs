@@ -368,7 +368,7 @@ fn a_reload_runs_off_the_ui_thread_and_comes_back_as_an_event() {
                 .send((std::thread::current().id(), event));
         })
     };
-    let mut effects = runtime::LocalEffects::new(None, dir.path().to_path_buf());
+    let mut effects = runtime::LocalEffects::new(None);
     let result = effects.perform(Effect::Reload { path: path.clone() }, Some(&post));
     assert!(result.is_none(), "the reload is left to a worker");
     let (thread, event) = receiver.recv().expect("the reload's result arrives");

@@ -504,6 +504,42 @@ fn a_panic_ends_one_session_and_the_server_goes_on() {
 }
 
 #[test]
+fn export_is_off_over_ssh_and_writes_nothing_on_the_server() {
+    if !have_ssh() {
+        return;
+    }
+    let server = Server::start(&[]);
+    let mut bob = server.reader("bob", &["-t"], &[]);
+    wait_library(&mut bob, "Alibaba's Liège hub");
+    bob.send(b"\r");
+    wait_reading(&mut bob);
+    bob.send(b"E");
+    bob.wait_for("the export message", PATIENCE, |s| {
+        last_row(s).contains("no export over SSH")
+    });
+    // Whole at 80 columns: what to do instead is not cut off.
+    let said = last_row(bob.screen());
+    assert!(!said.contains('…'), "{said}");
+    // No dialog took the keys: q still quits.
+    bob.send(b"q");
+    assert_eq!(bob.wait_exit(PATIENCE).code, Some(0));
+    // Nothing but state under the server's folders: no brief anywhere.
+    let mut found = Vec::new();
+    let mut folders = vec![server.dir.path().to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.to_string_lossy().contains("-brief") {
+                found.push(path);
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
 fn a_copy_reaches_the_readers_own_terminal() {
     if !have_ssh() {
         return;

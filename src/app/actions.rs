@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::effect::{Effect, Opened};
 use super::geometry::Overlay;
 use super::library::LibraryEntry;
-use super::reader::{Focus, ReaderState};
+use super::reader::Focus;
 use super::{App, Level, Message, Outcome, Screen};
 use crate::action::Action;
 use crate::model::Part;
@@ -169,10 +169,7 @@ impl App {
                     });
                 }
             }
-            Action::ExportBrief => {
-                let effect = export_brief(reader);
-                self.effects.push(effect);
-            }
+            Action::ExportBrief => self.open_export(),
             Action::Copy => {
                 let (what, text) = super::copy::focused(reader);
                 self.copy(&what, text);
@@ -249,29 +246,6 @@ impl App {
             }
         }
         Outcome::Redraw
-    }
-}
-
-/// The one-page brief of the open briefing, to be written to a new file.
-fn export_brief(reader: &ReaderState) -> Effect {
-    let notes = crate::onepage::note_entries(&reader.briefing, &reader.marks.notes);
-    let text = crate::onepage::render(
-        &reader.briefing,
-        &notes,
-        crate::onepage::Format::Text,
-        crate::print::DEFAULT_WIDTH,
-        reader.glyphs,
-    );
-    let stem = reader
-        .path
-        .as_deref()
-        .and_then(|p| p.file_stem())
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "briefing".to_owned());
-    Effect::Export {
-        stem,
-        text,
-        private: !notes.is_empty(),
     }
 }
 

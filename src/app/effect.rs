@@ -44,15 +44,19 @@ pub enum Effect {
         /// The note's id (a section id or `summary`).
         id: String,
     },
-    /// Write the one-page brief to a new file named after `stem`, never
-    /// overwriting one.
+    /// Write the one-page brief to a new file at `path`, never over
+    /// anything already there.
     Export {
-        /// The briefing file's name without extension.
-        stem: String,
-        /// The brief, as text.
+        /// The file the reader chose (`~` expanded).
+        path: PathBuf,
+        /// What the brief is written as.
+        format: crate::onepage::Format,
+        /// The brief.
         text: String,
         /// It holds the reader's notes: keep the file private.
         private: bool,
+        /// The reader agreed to make the file's folder if it is missing.
+        create_folder: bool,
     },
     /// Put `text` on the reader's clipboard through their terminal (OSC
     /// 52), between frames. Nothing comes back: a terminal does not say
@@ -92,7 +96,7 @@ pub enum Done {
         /// cannot be read.
         result: Result<Option<Note>, StoreError>,
     },
-    /// The one-page brief was written (to this file), or not.
+    /// The one-page brief was written (to this file), or not, and why.
     Exported(Result<PathBuf, ExportError>),
 }
 

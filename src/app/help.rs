@@ -260,7 +260,10 @@ mod tests {
             glyphs,
             store: None,
             mouse: false,
-            export_dir: std::env::temp_dir(),
+            export: crate::app::export_dialog::ExportPlace::Ask {
+                dir: std::env::temp_dir(),
+                home: None,
+            },
         };
         let briefing = crate::loader::load_str("t", "title = \"T\"\n[[sections]]\ntitle = \"A\"\n")
             .expect("valid");

@@ -2,7 +2,8 @@
 //!
 //! Resolves keys through the keymap in the context in force, and routes
 //! typing to whatever text line is open (the library filter, the search
-//! line, the note editor). Pasted text only ever becomes text.
+//! line, the note editor, the export dialog). Pasted text only ever
+//! becomes text.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -16,6 +17,9 @@ impl App {
         // Pasted text goes where typing goes, and nowhere else: it is never
         // taken as keys.
         let single_line = text.replace(['\r', '\n'], " ");
+        if self.export.dialog.is_some() {
+            return self.export_paste(text);
+        }
         match &mut self.screen {
             Screen::Reader(reader) => {
                 if let Some(edit) = &mut reader.note_editor {
@@ -44,6 +48,9 @@ impl App {
     }
 
     pub(super) fn handle_key(&mut self, event: KeyEvent) -> Outcome {
+        if self.export.dialog.is_some() {
+            return self.export_key(&event);
+        }
         if matches!(&self.screen, Screen::Reader(r) if r.note_editor.is_some()) {
             return self.editor_key(&event);
         }

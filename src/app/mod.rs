@@ -13,6 +13,7 @@ mod actions;
 mod copy;
 pub mod editor;
 pub mod effect;
+pub mod export_dialog;
 pub mod find;
 pub mod geometry;
 pub mod help;
@@ -139,8 +140,8 @@ pub struct App {
     pub store: Option<Store>,
     /// The mouse is on.
     pub mouse: bool,
-    /// Where the one-page brief is written.
-    pub export_dir: PathBuf,
+    /// Where the one-page brief may be written, and the dialog asking.
+    pub export: export_dialog::ExportState,
     /// What the terminal is sent besides frames (copies, hyperlinks): set
     /// by the host that knows the terminal; none until then.
     pub features: crate::clipboard::Features,
@@ -169,8 +170,9 @@ pub struct Settings {
     pub store: Option<Store>,
     /// Let the mouse scroll and click.
     pub mouse: bool,
-    /// Where the one-page brief is written (the current folder).
-    pub export_dir: PathBuf,
+    /// Where the one-page brief may be written (`E` asks, proposing a
+    /// file there).
+    pub export: export_dialog::ExportPlace,
 }
 
 impl App {
@@ -218,7 +220,7 @@ impl App {
             area,
             store: settings.store,
             mouse: settings.mouse,
-            export_dir: settings.export_dir,
+            export: export_dialog::ExportState::new(settings.export),
             features: crate::clipboard::Features::default(),
             effects: Vec::new(),
             reload_failed: false,
@@ -286,7 +288,10 @@ impl App {
     fn reading_visible(&self) -> bool {
         match &self.screen {
             Screen::Reader(reader) => {
-                !self.help.open && reader.note_editor.is_none() && !reader.geometry.too_small
+                !self.help.open
+                    && reader.note_editor.is_none()
+                    && self.export.dialog.is_none()
+                    && !reader.geometry.too_small
             }
             Screen::Library => false,
         }
@@ -407,6 +412,7 @@ impl App {
                 Some(library) if library.filtering => Context::Search,
                 _ => Context::Library,
             },
+            Screen::Reader(_) if self.export.dialog.is_some() => Context::Export,
             Screen::Reader(reader) if reader.note_editor.is_some() => Context::Editor,
             Screen::Reader(reader) if reader.search_editing() => Context::Search,
             Screen::Reader(reader) => match reader.focus {
@@ -495,31 +501,7 @@ impl App {
                 }
             },
             Done::NoteRead { path, id, result } => self.note_read(&path, &id, result),
-            Done::Exported(result) => {
-                self.message = Some(match result {
-                    Ok(path) if path.parent() == Some(self.export_dir.as_path()) => Message {
-                        level: Level::Info,
-                        text: format!(
-                            "one-page brief written to {}",
-                            crate::loader::display_name(&path)
-                        ),
-                    },
-                    // The export folder took no file: say where it went.
-                    Ok(path) => Message {
-                        level: Level::Warning,
-                        text: format!(
-                            "{} could not be written; the one-page brief was written to {}",
-                            crate::loader::display_name(&self.export_dir),
-                            crate::loader::display_name(&path)
-                        ),
-                    },
-                    Err(error) => Message {
-                        level: Level::Error,
-                        text: error.to_string(),
-                    },
-                });
-                Outcome::Redraw
-            }
+            Done::Exported(result) => self.exported(result),
         }
     }
 

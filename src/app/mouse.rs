@@ -156,7 +156,10 @@ mod tests {
             glyphs: Glyphs::UNICODE,
             store: None,
             mouse,
-            export_dir: std::env::temp_dir(),
+            export: crate::app::export_dialog::ExportPlace::Ask {
+                dir: std::env::temp_dir(),
+                home: None,
+            },
         };
         App::with_briefing(
             settings,

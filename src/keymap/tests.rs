@@ -123,6 +123,59 @@ fn terminal_events_match_the_notation() {
     assert_ne!(super_d, key("d"));
     assert_eq!(super_d.code, Code::Other);
     assert_eq!(event(TermCode::CapsLock, none).code, Code::Other);
+    // Hyper and meta, alone or with others, are like super.
+    for held in [
+        KeyModifiers::HYPER,
+        KeyModifiers::META,
+        KeyModifiers::SUPER | KeyModifiers::META,
+        KeyModifiers::HYPER | ctrl,
+    ] {
+        assert_eq!(
+            event(TermCode::Char('d'), held).code,
+            Code::Other,
+            "{held:?}"
+        );
+    }
+}
+
+#[test]
+fn every_named_terminal_key_has_its_name() {
+    let none = KeyModifiers::NONE;
+    let named = [
+        (TermCode::Enter, "enter"),
+        (TermCode::Esc, "esc"),
+        (TermCode::Tab, "tab"),
+        (TermCode::Backspace, "backspace"),
+        (TermCode::Delete, "delete"),
+        (TermCode::Insert, "insert"),
+        (TermCode::Home, "home"),
+        (TermCode::End, "end"),
+        (TermCode::PageUp, "pageup"),
+        (TermCode::PageDown, "pagedown"),
+        (TermCode::Up, "up"),
+        (TermCode::Down, "down"),
+        (TermCode::Left, "left"),
+        (TermCode::Right, "right"),
+        (TermCode::F(12), "f12"),
+    ];
+    for (code, name) in named {
+        assert_eq!(
+            Key::from_event(&KeyEvent::new(code, none)),
+            key(name),
+            "{name}"
+        );
+        assert_eq!(
+            Key::from_event(&KeyEvent::new(code, KeyModifiers::CONTROL)),
+            key(&format!("ctrl-{name}")),
+            "ctrl-{name}"
+        );
+    }
+}
+
+#[test]
+fn a_keymap_named_on_the_command_line_is_the_one_used() {
+    let named = PathBuf::from("/somewhere/my-keys.toml");
+    assert_eq!(user_keymap_path(Some(&named)), Some(named));
 }
 
 #[test]

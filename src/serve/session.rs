@@ -26,7 +26,8 @@ use std::time::{Duration, Instant};
 use ratatui::Terminal;
 use ratatui::layout::{Rect, Size};
 
-use crate::app::effect::{Done, Opened};
+use crate::app::effect::{Done, ExportError, Opened};
+use crate::app::export_dialog::ExportPlace;
 use crate::app::library::LibraryState;
 use crate::app::{App, Effect, Event, Settings};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -184,6 +185,24 @@ fn describe_duration(duration: Duration) -> String {
     }
 }
 
+/// What `E` says under `brief serve`: the reader is remote, so the brief
+/// reaches them by their clipboard, not by a file on the server. Names
+/// the key that copies the one-page brief, if the keymap has one.
+fn export_off(keymap: &crate::keymap::Keymap) -> String {
+    let copy = crate::action::Action::from_name("copy_brief").and_then(|action| {
+        keymap
+            .keys(crate::action::Context::Global, action)
+            .first()
+            .map(ToString::to_string)
+    });
+    match copy {
+        Some(key) => {
+            format!("no export over SSH: a file would stay on the server; {key} copies the brief")
+        }
+        None => "no export over SSH: a file would stay on the server, out of your reach".to_owned(),
+    }
+}
+
 /// The session proper: returns how it ended and a save error to show.
 fn session(
     shared: &Arc<Shared>,
@@ -205,9 +224,6 @@ fn session(
         .or_else(|| (spec.term == "dumb" || spec.term.is_empty()).then(|| "1".to_owned()));
     let folder = shared.state_dir.join(&spec.reader.hex);
     let store = Store::new(folder.clone());
-    // A one-page brief is written into the reader's own folder, never
-    // anywhere a reader could choose on the server.
-    let export_dir = folder.join("exports");
     let settings = Settings {
         keymap: shared.keymap.clone(),
         keymap_errors: shared.keymap_errors.clone(),
@@ -215,7 +231,11 @@ fn session(
         glyphs: Glyphs::detect(shared.ascii, env),
         store: Some(store.clone()),
         mouse: false,
-        export_dir: export_dir.clone(),
+        // A file written here would stay on the server, out of the remote
+        // reader's reach, and no path on the server is theirs to choose.
+        export: ExportPlace::Off {
+            why: export_off(&shared.keymap),
+        },
     };
     let (width, height) = spec.size;
     let area = Rect::new(0, 0, width.max(1), height.max(1));
@@ -276,7 +296,7 @@ fn session(
             shared: Arc::clone(shared),
             spec: spec.clone(),
             store: store.clone(),
-            local: LocalEffects::new(Some(store), export_dir),
+            local: LocalEffects::new(Some(store)),
         },
         clock: SystemClock,
     };
@@ -477,7 +497,9 @@ impl Effects for ServeEffects {
                 let briefing = self.briefing(&path).map(Box::new);
                 Some(Done::Reloaded { path, briefing })
             }
-            // Saving and the one-page brief go to this reader's folder.
+            // Never written on the server, whatever the app asks.
+            Effect::Export { .. } => Some(Done::Exported(Err(ExportError::Off))),
+            // Saving goes to this reader's folder.
             other => self.local.perform(other, None),
         }
     }

@@ -5,6 +5,7 @@
 //! touches only the lines on screen. Every string it draws is already
 //! sanitised and cut to fit with the width function in [`crate::text`].
 
+mod export;
 mod help;
 mod library;
 mod links;
@@ -42,6 +43,13 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         Screen::Reader(state) => reader::render(app, state, buffer),
     }
     status::render(app, geometry.status, buffer);
+    if let Some(dialog) = &app.export.dialog {
+        let above_status = Rect {
+            height: area.height.saturating_sub(1),
+            ..area
+        };
+        export::render(app, dialog, above_status, buffer);
+    }
     if app.help_open()
         && let Some(rect) = app.help_rect()
     {

@@ -30,6 +30,11 @@ fn hints(context: Context, help_open: bool) -> &'static [(Context, Action, &'sta
             (Context::Editor, Action::SaveNote, "save"),
             (Context::Editor, Action::CancelNote, "cancel"),
         ],
+        Context::Export => &[
+            (Context::Export, Action::WriteExport, "write"),
+            (Context::Export, Action::SwitchExportFormat, "format"),
+            (Context::Export, Action::CancelExport, "cancel"),
+        ],
         Context::Outline => &[
             (Context::Outline, Action::Open, "go"),
             (Context::Global, Action::FocusNext, "pane"),
@@ -69,9 +74,16 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
         })
         .collect();
 
+    // In the export dialog, as in the note editor, keys type text: no
+    // help hint there.
+    let writing_note = writing_note || app.export.dialog.is_some();
     let searching = app.reader().and_then(|r| r.search.as_ref());
     let writing = app.reader().is_some_and(|r| r.note_editor.is_some());
     let (left, style) = match (&app.message, searching) {
+        (None, _) if app.export.dialog.is_some() => (
+            "Export: where to write the one-page brief".to_owned(),
+            theme.status(),
+        ),
         (None, _) if writing => {
             let save = app.first_key(Context::Editor, Action::SaveNote);
             let cancel = app.first_key(Context::Editor, Action::CancelNote);

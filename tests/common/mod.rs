@@ -29,7 +29,10 @@ pub fn settings() -> Settings {
         glyphs: Glyphs::UNICODE,
         store: None,
         mouse: false,
-        export_dir: std::env::temp_dir(),
+        export: brief::app::export_dialog::ExportPlace::Ask {
+            dir: std::env::temp_dir(),
+            home: None,
+        },
     }
 }
 
