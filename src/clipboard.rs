@@ -53,7 +53,7 @@ impl fmt::Display for Off {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Off::Setting => "copying is turned off (clipboard = false or --no-clipboard)",
-            Off::DumbTerminal => "copying is off on a dumb terminal (TERM=dumb)",
+            Off::DumbTerminal => "copying is off on a dumb terminal (TERM=dumb or unset)",
             Off::Ascii => "copying is off in ASCII mode (--ascii or a non-UTF-8 locale)",
             Off::NoTerminal => "copying needs a terminal",
         })

@@ -223,3 +223,24 @@ fn no_clipboard_turns_copying_off_and_keeps_links() {
     assert!(contains(session.bytes(), b"\x1b]8;;https://example.org"));
     quit(session);
 }
+
+#[test]
+fn the_config_file_turns_copies_and_links_off() {
+    let (dir, path) = linked_briefing();
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(config.join("brief")).expect("folder");
+    std::fs::write(
+        config.join("brief/config.toml"),
+        "clipboard = false\nhyperlinks = false\n",
+    )
+    .expect("write");
+    let mut session = Spawn::brief(&[&path])
+        .size(120, 40)
+        .env("XDG_CONFIG_HOME", &config)
+        .start();
+    session.wait_text("https://example.org/report?id=7");
+    session.send(b"y");
+    session.wait_text("nothing copied: copying is turned off");
+    assert_no_osc(session.bytes());
+    quit(session);
+}
