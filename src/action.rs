@@ -190,6 +190,8 @@ actions! {
     Note = "note", [Global];
     /// Go to the next section changed since you read it
     NextChanged = "next_changed", [Global];
+    /// Show what changed in this section since you read it
+    ShowChanges = "show_changes", [Global];
     /// Write the one-page brief to a file
     ExportBrief = "export_brief", [Global];
     /// Copy the section being read, or a key fact

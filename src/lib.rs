@@ -11,6 +11,7 @@ pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod export;
 pub mod fsio;
 pub mod glyphs;

@@ -189,6 +189,34 @@ impl Theme {
     pub fn current_match(&self) -> Style {
         Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED)
     }
+
+    /// Words deleted since a section was read: red and struck through;
+    /// without colour, struck through and dim (the `[-…-]` markers carry
+    /// it where neither shows).
+    pub fn deleted(&self) -> Style {
+        let struck = Style::default().add_modifier(Modifier::CROSSED_OUT);
+        match self.mode {
+            ColorMode::Ansi16 => struck.fg(Color::Red),
+            ColorMode::Monochrome => struck.add_modifier(Modifier::DIM),
+        }
+    }
+
+    /// Words inserted since a section was read: green and underlined;
+    /// without colour, underlined and bold.
+    pub fn inserted(&self) -> Style {
+        let underlined = Style::default().add_modifier(Modifier::UNDERLINED);
+        match self.mode {
+            ColorMode::Ansi16 => underlined.fg(Color::Green),
+            ColorMode::Monochrome => underlined.add_modifier(Modifier::BOLD),
+        }
+    }
+
+    /// The `[-`, `-]`, `{+` and `+}` markers around changed words: bold,
+    /// in the colour of the change (`inserted` picks which).
+    pub fn change_marker(&self, inserted: bool) -> Style {
+        let color = if inserted { Color::Green } else { Color::Red };
+        self.color(Style::default().add_modifier(Modifier::BOLD), color)
+    }
 }
 
 #[cfg(test)]

@@ -169,6 +169,7 @@ impl App {
                     });
                 }
             }
+            Action::ShowChanges => return self.show_changes(),
             Action::ExportBrief => self.open_export(),
             Action::Copy => {
                 let (what, text) = super::copy::focused(reader);

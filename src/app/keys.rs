@@ -60,6 +60,9 @@ impl App {
         if self.help_open() {
             return self.help_key(&key);
         }
+        if self.changes_open() {
+            return self.changes_key(&key);
+        }
         if context == Context::Search {
             return match self.screen {
                 Screen::Library => self.filter_key(&key, &event),

@@ -5,13 +5,15 @@
 //! [`Changes`] not yet written, so a save merges them into the state file
 //! instead of overwriting it (two readers open at once keep each other's
 //! notes). Fingerprints are taken when a section is read; a different
-//! fingerprint later means the section changed since.
+//! fingerprint later means the section changed since. The section's text
+//! is kept with its fingerprint (see [`crate::diff::read_text`]), so what
+//! changed can be shown word by word.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::layout::{Anchor, Document};
 use crate::model::{Briefing, Part, Section, blocks_text};
-use crate::state::{BriefingState, Changes, Note, fingerprint};
+use crate::state::{BriefingState, Changes, MAX_READ_TEXT, Note, ReadText, fingerprint};
 
 /// Why a section is marked as changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +37,9 @@ pub struct Marks {
     pub pending: Changes,
     /// How much of each part has been on screen long enough to be read.
     pub reading: Reading,
+    /// Each section's text as last read, by id: only texts that match
+    /// the section's read fingerprint.
+    pub texts: BTreeMap<String, ReadText>,
 }
 
 /// A fingerprint of everything a reader sees of a section.
@@ -61,6 +66,14 @@ impl Marks {
     pub fn from_state(briefing: &Briefing, state: &BriefingState) -> Self {
         let mut marks = Marks {
             notes: state.notes.clone(),
+            // A text is trusted only as the text of the reading its
+            // section's fingerprint records.
+            texts: state
+                .texts
+                .iter()
+                .filter(|(id, text)| state.fingerprints.get(*id) == Some(&text.fingerprint))
+                .map(|(id, text)| (id.clone(), text.clone()))
+                .collect(),
             ..Marks::default()
         };
         let ids: BTreeSet<String> = briefing.sections.iter().map(|s| s.id.clone()).collect();
@@ -97,9 +110,10 @@ impl Marks {
     }
 
     /// Marks a section (or `summary` with `None`) read, recording its
-    /// fingerprint; returns true if that was news. The fingerprint is
-    /// taken only then, never for a part already read. (Only sections are
-    /// compared later, so the bottom line keeps no fingerprint.)
+    /// fingerprint and its text as read; returns true if that was news.
+    /// Both are taken only then, never for a part already read. (Only
+    /// sections are compared later, so the bottom line keeps neither.) A
+    /// section over [`MAX_READ_TEXT`] keeps no text.
     pub fn mark_read(&mut self, briefing: &Briefing, section: Option<usize>) -> bool {
         let id = match section {
             None => "summary",
@@ -114,23 +128,34 @@ impl Marks {
         if self.read.contains(id) {
             return false;
         }
-        let fp = match section.and_then(|index| briefing.sections.get(index)) {
-            Some(s) => section_fingerprint(s),
-            None => String::new(),
-        };
+        let read = section.and_then(|index| briefing.sections.get(index));
+        let fp = read.map(section_fingerprint).unwrap_or_default();
         let id = id.to_owned();
+        self.texts.remove(&id);
+        self.pending.texts.remove(&id);
+        if let Some(section) = read {
+            let text = crate::diff::read_text(section, &fp);
+            if text.size() <= MAX_READ_TEXT {
+                self.texts.insert(id.clone(), text.clone());
+                self.pending.texts.insert(id.clone(), text);
+            }
+            self.pending.present = Some(briefing.sections.iter().map(|s| s.id.clone()).collect());
+        }
         self.read.insert(id.clone());
         self.pending.unread.remove(&id);
         self.pending.read.insert(id, fp);
         true
     }
 
-    /// Marks an id unread; false if it was not read.
+    /// Marks an id unread; false if it was not read. The text as last
+    /// read stays, as its fingerprint does: a change is still shown
+    /// against that reading until the section is read again.
     pub fn mark_unread(&mut self, id: &str) -> bool {
         if !self.read.remove(id) {
             return false;
         }
         self.pending.read.remove(id);
+        self.pending.texts.remove(id);
         self.pending.unread.insert(id.to_owned());
         true
     }
@@ -199,6 +224,11 @@ impl Marks {
             }
         }
         self.changed = changed;
+    }
+
+    /// The text of section `id` as it was last read, if it was kept.
+    pub fn as_read(&self, id: &str) -> Option<&ReadText> {
+        self.texts.get(id)
     }
 
     /// The number of sections changed or new since last read.
@@ -536,5 +566,99 @@ mod tests {
         marks.set_note("a", "A", "  ", 2);
         assert!(marks.notes.is_empty());
         assert_eq!(marks.pending.notes.get("a"), Some(&None));
+    }
+
+    #[test]
+    fn reading_a_section_keeps_its_text_with_its_fingerprint() {
+        let briefing = load_str("t", ONE).expect("valid");
+        let mut marks = Marks::from_state(&briefing, &BriefingState::default());
+        marks.mark_read(&briefing, Some(1));
+        let kept = marks.as_read("b").expect("kept");
+        assert_eq!((kept.title.as_str(), kept.body.as_str()), ("B", "two"));
+        assert_eq!(kept.fingerprint, section_fingerprint(&briefing.sections[1]));
+        assert_eq!(marks.pending.texts.get("b"), Some(kept));
+        let present: BTreeSet<String> = ["a", "b"].into_iter().map(str::to_owned).collect();
+        assert_eq!(marks.pending.present, Some(present));
+        // The bottom line keeps none.
+        marks.mark_read(&briefing, None);
+        assert!(marks.as_read("summary").is_none());
+    }
+
+    #[test]
+    fn a_kept_text_survives_a_reload_and_shows_what_changed() {
+        let before = load_str("t", ONE).expect("valid");
+        let mut marks = Marks::from_state(&before, &BriefingState::default());
+        marks.mark_read(&before, Some(1));
+        let after = load_str("t", &ONE.replace("\"two\"", "\"two, revised\"")).expect("valid");
+        marks.carry_over(&before, &after);
+        assert_eq!(marks.changed.get(&1), Some(&Change::Changed));
+        let kept = marks.as_read("b").expect("still the text as read");
+        let now = crate::diff::read_text(&after.sections[1], "");
+        let shown = crate::diff::compare(kept, &now, crate::glyphs::Glyphs::UNICODE);
+        assert!(
+            shown.blocks.iter().any(|b| b.text() == "two{+, revised+}"),
+            "{shown:?}"
+        );
+        // Reading it again keeps the new text.
+        marks.mark_read(&after, Some(1));
+        assert_eq!(
+            marks.as_read("b").map(|t| t.body.as_str()),
+            Some("two, revised")
+        );
+    }
+
+    #[test]
+    fn a_stored_text_that_does_not_match_its_mark_is_not_trusted() {
+        let briefing = load_str("t", ONE).expect("valid");
+        let mut marks = Marks::from_state(&briefing, &BriefingState::default());
+        marks.mark_read(&briefing, Some(0));
+        marks.mark_read(&briefing, Some(1));
+        let mut state = BriefingState::default();
+        marks.pending.apply(&mut state);
+        state
+            .fingerprints
+            .insert("b".into(), "another reading".into());
+        let marks = Marks::from_state(&briefing, &state);
+        assert!(marks.as_read("a").is_some());
+        assert!(marks.as_read("b").is_none());
+    }
+
+    #[test]
+    fn a_section_too_long_to_keep_keeps_no_text() {
+        // Title "Long" (4 bytes) and a body of one word: `size` in all.
+        let briefing_of = |size: usize| {
+            let body = "x".repeat(size - 4);
+            let source =
+                format!("title = \"T\"\n[[sections]]\ntitle = \"Long\"\nbody = \"{body}\"\n");
+            load_str("t", &source).expect("valid")
+        };
+        let at = briefing_of(MAX_READ_TEXT);
+        let mut marks = Marks::from_state(&at, &BriefingState::default());
+        marks.mark_read(&at, Some(0));
+        assert_eq!(
+            marks.as_read("long").map(ReadText::size),
+            Some(MAX_READ_TEXT)
+        );
+
+        let over = briefing_of(MAX_READ_TEXT + 1);
+        let mut marks = Marks::from_state(&over, &BriefingState::default());
+        marks.texts.insert("long".into(), ReadText::default());
+        assert!(marks.mark_read(&over, Some(0)));
+        assert!(marks.as_read("long").is_none(), "the old text went too");
+        assert!(marks.pending.texts.is_empty());
+        assert!(marks.pending.read.contains_key("long"));
+    }
+
+    #[test]
+    fn marking_unread_keeps_the_last_reading_until_read_again() {
+        let briefing = load_str("t", ONE).expect("valid");
+        let mut marks = Marks::from_state(&briefing, &BriefingState::default());
+        marks.mark_read(&briefing, Some(0));
+        assert!(marks.mark_unread("a"));
+        assert!(marks.as_read("a").is_some());
+        assert!(
+            marks.pending.texts.is_empty(),
+            "nothing to save with no read"
+        );
     }
 }

@@ -10,6 +10,7 @@
 //! [`Event::Done`]. The view ([`crate::ui`]) only reads the model.
 
 mod actions;
+pub mod changes;
 mod copy;
 pub mod editor;
 pub mod effect;
@@ -134,6 +135,8 @@ pub struct App {
     pub message: Option<Message>,
     /// The help overlay, on either screen.
     pub help: help::HelpState,
+    /// The changes view, over the reader, if open.
+    pub changes: Option<changes::ChangesView>,
     /// The window size.
     pub area: Rect,
     /// Where state is remembered.
@@ -217,6 +220,7 @@ impl App {
             screen: Screen::Library,
             message: None,
             help: help::HelpState::default(),
+            changes: None,
             area,
             store: settings.store,
             mouse: settings.mouse,
@@ -275,6 +279,7 @@ impl App {
         self.reload_failed = false;
         self.screen = Screen::Reader(Box::new(reader));
         self.help = help::HelpState::default();
+        self.changes = None;
         if let Some(notice) = notice {
             self.message = Some(Message {
                 level: Level::Warning,
@@ -289,6 +294,7 @@ impl App {
         match &self.screen {
             Screen::Reader(reader) => {
                 !self.help.open
+                    && self.changes.is_none()
                     && reader.note_editor.is_none()
                     && self.export.dialog.is_none()
                     && !reader.geometry.too_small
@@ -455,6 +461,7 @@ impl App {
                 if let Screen::Reader(reader) = &mut self.screen {
                     reader.relayout(self.area);
                 }
+                self.refresh_changes();
                 Outcome::Redraw
             }
             Event::Key(key) => {
@@ -474,6 +481,9 @@ impl App {
                     self.effects.push(Effect::Reload { path });
                 }
                 Outcome::Idle
+            }
+            Event::Mouse(mouse) if self.mouse && self.changes.is_some() && !self.help.open => {
+                self.changes_mouse(mouse)
             }
             Event::Mouse(mouse) if self.mouse => self.handle_mouse(mouse),
             Event::Mouse(_) => Outcome::Idle,
@@ -606,15 +616,22 @@ impl App {
                 self.reload_failed = false;
                 reader.replace_briefing(Arc::from(briefing));
                 let changed = reader.marks.changed_count();
+                // The keys in force that go to a change and show it.
+                let keys = format!(
+                    "{} goes there, {} shows what",
+                    self.first_key(Context::Global, Action::NextChanged),
+                    self.first_key(Context::Global, Action::ShowChanges)
+                );
                 let text = match changed {
                     0 => "briefing updated on disk; reloaded".to_owned(),
-                    1 => "briefing updated on disk; 1 section changed (c goes there)".to_owned(),
-                    n => format!("briefing updated on disk; {n} sections changed (c goes there)"),
+                    1 => format!("briefing updated on disk; 1 section changed ({keys})"),
+                    n => format!("briefing updated on disk; {n} sections changed ({keys})"),
                 };
                 self.message = Some(Message {
                     level: Level::Info,
                     text,
                 });
+                self.refresh_changes();
             }
             Err(error) => {
                 let first = error

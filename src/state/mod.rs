@@ -1,5 +1,5 @@
-//! Remembered state per briefing: where the reader was, what was read, and
-//! the reader's notes.
+//! Remembered state per briefing: where the reader was, what was read (and
+//! its text as read, to show what changed since), and the reader's notes.
 //!
 //! One small TOML file per briefing in brief's state folder (see
 //! [`crate::paths`]), named by a hash of the briefing's full path. The hash
@@ -57,6 +57,15 @@ pub const MAX_NOTES: usize = 10_000;
 /// The longest one note may be, in bytes of UTF-8 (about a hundred pages).
 pub const MAX_NOTE_SIZE: usize = 256 * 1024;
 
+/// The most text kept for one section as it was read, in bytes of UTF-8
+/// (title, body and facts together, about ten thousand words): a section
+/// over it is still marked read, but its text is not kept.
+pub const MAX_READ_TEXT: usize = 64 * 1024;
+
+/// The most text kept for one briefing's sections as they were read: the
+/// texts of sections no longer in the briefing go first, then the oldest.
+pub const MAX_READ_TEXTS: usize = 256 * 1024;
+
 /// The line put between the two texts of a note that changed elsewhere
 /// while it was being edited: the text found on disk comes first, then this
 /// line, then the text just typed.
@@ -98,6 +107,91 @@ pub struct BriefingState {
     /// briefing was first opened, and every one read since.
     #[serde(default)]
     pub known: BTreeSet<String>,
+    /// Each section's text as it was last read, to show what changed
+    /// since (bounded by [`MAX_READ_TEXT`] and [`MAX_READ_TEXTS`]). Files
+    /// written before texts were kept have none; a brief that does not
+    /// know this field drops it, and the sections then say their text as
+    /// read was not kept.
+    #[serde(default)]
+    pub texts: BTreeMap<String, ReadText>,
+}
+
+/// A section's text as it was read: plain words, no styling, so it can be
+/// compared word by word with the section as it is now. Never trusted:
+/// checked against [`MAX_READ_TEXT`] on loading and sanitised before
+/// display.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ReadText {
+    /// The section's fingerprint when read: the text is shown only while
+    /// it matches the read mark's, so the two always speak of one reading.
+    pub fingerprint: String,
+    /// Which text was kept after which: the lowest go first when the
+    /// briefing's texts are over [`MAX_READ_TEXTS`].
+    #[serde(default)]
+    pub order: u64,
+    /// The heading.
+    #[serde(default)]
+    pub title: String,
+    /// The body in plain words, one paragraph (list item, table row,
+    /// heading) a line.
+    #[serde(default)]
+    pub body: String,
+    /// The key facts, and each chart bar as a fact of its own.
+    #[serde(default)]
+    pub facts: Vec<ReadFact>,
+}
+
+/// One key fact as it was read.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ReadFact {
+    /// What the figure is.
+    pub label: String,
+    /// The figure.
+    #[serde(default)]
+    pub value: String,
+    /// When it was true and any qualification, in words.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail: String,
+}
+
+impl ReadText {
+    /// Its size in bytes of text, as the limits count it.
+    pub fn size(&self) -> usize {
+        self.title.len()
+            + self.body.len()
+            + self
+                .facts
+                .iter()
+                .map(|f| f.label.len() + f.value.len() + f.detail.len())
+                .sum::<usize>()
+    }
+}
+
+/// Keeps a briefing's texts within bounds: a text over [`MAX_READ_TEXT`]
+/// is dropped; while they are over [`MAX_READ_TEXTS`] together, texts of
+/// sections not in `present` (when known) go first, then the oldest.
+pub fn prune_texts(texts: &mut BTreeMap<String, ReadText>, present: Option<&BTreeSet<String>>) {
+    texts.retain(|_, text| text.size() <= MAX_READ_TEXT);
+    let mut total: usize = texts.values().map(ReadText::size).sum();
+    if total <= MAX_READ_TEXTS {
+        return;
+    }
+    let mut victims: Vec<(bool, u64, String)> = texts
+        .iter()
+        .map(|(id, text)| {
+            let kept = present.is_none_or(|ids| ids.contains(id));
+            (kept, text.order, id.clone())
+        })
+        .collect();
+    victims.sort();
+    for (_, _, id) in victims {
+        if total <= MAX_READ_TEXTS {
+            break;
+        }
+        if let Some(text) = texts.remove(&id) {
+            total -= text.size();
+        }
+    }
 }
 
 /// A note the user attached to a section.
@@ -133,6 +227,12 @@ pub struct Changes {
     pub note_bases: BTreeMap<String, Option<String>>,
     /// Section ids to add to the known set.
     pub known: BTreeSet<String>,
+    /// The text of sections newly read (a section in `read` without a text
+    /// here drops the one kept before: it no longer matches the mark).
+    pub texts: BTreeMap<String, ReadText>,
+    /// The briefing's section ids when the texts were taken, so texts of
+    /// sections since removed are pruned first (`None`: not known).
+    pub present: Option<BTreeSet<String>>,
 }
 
 impl Changes {
@@ -155,10 +255,27 @@ impl Changes {
         if let Some(position) = &self.position {
             state.position = Some(position.clone());
         }
+        let mut order = state.texts.values().map(|t| t.order).max().unwrap_or(0);
         for (id, fingerprint) in &self.read {
             state.read.insert(id.clone());
             state.fingerprints.insert(id.clone(), fingerprint.clone());
             state.known.insert(id.clone());
+            match self.texts.get(id) {
+                Some(text) => {
+                    order += 1;
+                    let text = ReadText {
+                        order,
+                        ..text.clone()
+                    };
+                    state.texts.insert(id.clone(), text);
+                }
+                None => {
+                    state.texts.remove(id);
+                }
+            }
+        }
+        if !self.read.is_empty() {
+            prune_texts(&mut state.texts, self.present.as_ref());
         }
         for id in &self.unread {
             state.read.remove(id);
@@ -632,7 +749,7 @@ enum Parsed {
 }
 
 fn parse(bytes: &[u8]) -> Parsed {
-    let Some(table) = std::str::from_utf8(bytes)
+    let Some(mut table) = std::str::from_utf8(bytes)
         .ok()
         .and_then(|text| text.parse::<toml::Table>().ok())
     else {
@@ -654,10 +771,30 @@ fn parse(bytes: &[u8]) -> Parsed {
     {
         return Parsed::TooManyNotes(count);
     }
+    // Texts are read one by one: a damaged one is dropped, never costing
+    // the notes and marks beside it.
+    let texts = table.remove("texts");
     match toml::Value::Table(table).try_into::<BriefingState>() {
-        Ok(state) => Parsed::State(state),
+        Ok(mut state) => {
+            state.texts = read_texts(texts);
+            Parsed::State(state)
+        }
         Err(_) => Parsed::Corrupt,
     }
+}
+
+/// The texts of a state file that can be used: well formed, within
+/// [`MAX_READ_TEXT`] each and [`MAX_READ_TEXTS`] in all.
+fn read_texts(value: Option<toml::Value>) -> BTreeMap<String, ReadText> {
+    let Some(toml::Value::Table(table)) = value else {
+        return BTreeMap::new();
+    };
+    let mut texts: BTreeMap<String, ReadText> = table
+        .into_iter()
+        .filter_map(|(id, text)| Some((id, text.try_into::<ReadText>().ok()?)))
+        .collect();
+    prune_texts(&mut texts, None);
+    texts
 }
 
 /// Writes one briefing's state file (the caller holds the lock), stamped
@@ -670,11 +807,21 @@ fn write_state(file: &Path, briefing: &Path, mut state: BriefingState) -> Result
             .to_string_lossy()
             .into_owned();
     }
-    let text = toml::to_string(&state).map_err(|error| StoreError::Io {
-        action: "encode the state for",
-        path: file.to_path_buf(),
-        source: io::Error::new(io::ErrorKind::InvalidData, error.to_string()),
-    })?;
+    let encode = |state: &BriefingState| {
+        toml::to_string(state).map_err(|error| StoreError::Io {
+            action: "encode the state for",
+            path: file.to_path_buf(),
+            source: io::Error::new(io::ErrorKind::InvalidData, error.to_string()),
+        })
+    };
+    let mut text = encode(&state)?;
+    if text.len() as u64 > MAX_STATE_SIZE && !state.texts.is_empty() {
+        // The texts as read are a convenience: notes near the limit must
+        // still be saved, so the texts give way (changes then say their
+        // text was not kept).
+        state.texts.clear();
+        text = encode(&state)?;
+    }
     if text.len() as u64 > MAX_STATE_SIZE {
         // Written, it could never be read back.
         return Err(StoreError::StateTooLarge {
@@ -1631,5 +1778,290 @@ mod tests {
         let error = write_atomically(&path, b"new").expect_err("no name left");
         assert_eq!(error.kind(), io::ErrorKind::AlreadyExists);
         assert!(!path.exists());
+    }
+
+    // Texts as read: kept beside the read mark, bounded, never trusted.
+
+    fn read_text(fingerprint: &str, body: &str) -> ReadText {
+        ReadText {
+            fingerprint: fingerprint.to_owned(),
+            order: 0,
+            title: "Trade".to_owned(),
+            body: body.to_owned(),
+            facts: vec![ReadFact {
+                label: "Deficit, 2022".to_owned(),
+                value: "€9.1 bn".to_owned(),
+                detail: "as of 2022".to_owned(),
+            }],
+        }
+    }
+
+    /// A text of exactly `size` bytes.
+    fn text_of_size(fingerprint: &str, order: u64, size: usize) -> ReadText {
+        ReadText {
+            fingerprint: fingerprint.to_owned(),
+            order,
+            title: String::new(),
+            body: "x".repeat(size),
+            facts: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_text_as_read_is_saved_beside_its_mark_and_read_back() {
+        let dir = temp();
+        let (store, briefing) = store_and_briefing(&dir);
+        let mut changes = Changes::default();
+        changes.read.insert("trade".into(), "fp1".into());
+        changes.texts.insert(
+            "trade".into(),
+            read_text("fp1", "The deficit grew.\nA lot."),
+        );
+        store.update(&briefing, &changes).expect("saved");
+        let (state, load) = store.load(&briefing);
+        assert_eq!(load, LoadNote::Fine);
+        let kept = state.texts.get("trade").expect("kept");
+        assert_eq!(kept.body, "The deficit grew.\nA lot.");
+        assert_eq!(kept.facts[0].value, "€9.1 bn");
+        assert_eq!(kept.facts[0].detail, "as of 2022");
+        assert_eq!(kept.fingerprint, "fp1");
+        assert_eq!(state.fingerprints["trade"], "fp1");
+    }
+
+    #[test]
+    fn a_state_file_from_before_texts_were_kept_still_loads() {
+        let dir = temp();
+        let (store, briefing) = store_and_briefing(&dir);
+        write_raw(
+            &store,
+            &briefing,
+            "version = 1\nread = [\"trade\"]\n[fingerprints]\ntrade = \"fp\"\n[notes.trade]\ntext = \"mine\"\n",
+        );
+        let (state, load) = store.load(&briefing);
+        assert_eq!(load, LoadNote::Fine);
+        assert!(state.texts.is_empty());
+        assert!(state.read.contains("trade"));
+        assert_eq!(state.notes["trade"].text, "mine");
+    }
+
+    #[test]
+    fn a_damaged_text_is_dropped_and_costs_nothing_else() {
+        let dir = temp();
+        let (store, briefing) = store_and_briefing(&dir);
+        write_raw(
+            &store,
+            &briefing,
+            "version = 1\n[notes.trade]\ntext = \"mine\"\n[texts.bad]\nfingerprint = 3\n[texts.good]\nfingerprint = \"fp\"\nbody = \"kept\"\n",
+        );
+        let (state, load) = store.load(&briefing);
+        assert_eq!(load, LoadNote::Fine);
+        assert_eq!(state.notes["trade"].text, "mine");
+        assert!(!state.texts.contains_key("bad"));
+        assert_eq!(state.texts["good"].body, "kept");
+        // Texts that are not a table at all are dropped too.
+        write_raw(
+            &store,
+            &briefing,
+            "version = 1\ntexts = 3\nread = [\"a\"]\n",
+        );
+        let (state, load) = store.load(&briefing);
+        assert_eq!(load, LoadNote::Fine);
+        assert!(state.texts.is_empty() && state.read.contains("a"));
+    }
+
+    #[test]
+    fn an_oversized_stored_text_is_dropped_on_loading() {
+        let dir = temp();
+        let (store, briefing) = store_and_briefing(&dir);
+        let over = "x".repeat(MAX_READ_TEXT + 1);
+        let at = "y".repeat(MAX_READ_TEXT);
+        write_raw(
+            &store,
+            &briefing,
+            &format!(
+                "version = 1\n[texts.over]\nfingerprint = \"a\"\nbody = \"{over}\"\n[texts.at]\nfingerprint = \"b\"\nbody = \"{at}\"\n"
+            ),
+        );
+        let (state, _) = store.load(&briefing);
+        assert!(!state.texts.contains_key("over"));
+        assert_eq!(state.texts["at"].size(), MAX_READ_TEXT);
+    }
+
+    #[test]
+    fn texts_over_the_briefings_budget_are_pruned_on_loading_oldest_first() {
+        let dir = temp();
+        let (store, briefing) = store_and_briefing(&dir);
+        let mut text = String::from("version = 1\n");
+        // Five texts of 64 KiB: one over the 256 KiB budget.
+        for (id, order) in [("c", 3), ("a", 5), ("e", 1), ("b", 2), ("d", 4)] {
+            let body = "x".repeat(MAX_READ_TEXT);
+            text.push_str(&format!(
+                "[texts.{id}]\nfingerprint = \"f\"\norder = {order}\nbody = \"{body}\"\n"
+            ));
+        }
+        write_raw(&store, &briefing, &text);
+        let (state, _) = store.load(&briefing);
+        let ids: Vec<&str> = state.texts.keys().map(String::as_str).collect();
+        assert_eq!(ids, ["a", "b", "c", "d"], "the oldest (e) went");
+    }
+
+    #[test]
+    fn the_size_of_a_text_counts_every_part_of_it() {
+        let text = ReadText {
+            fingerprint: "not counted".into(),
+            order: 9,
+            title: "ab".into(),
+            body: "cde".into(),
+            facts: vec![ReadFact {
+                label: "f".into(),
+                value: "gh".into(),
+                detail: "ijkl".into(),
+            }],
+        };
+        assert_eq!(text.size(), 12);
+    }
+
+    #[test]
+    fn pruning_drops_texts_of_removed_sections_first_then_the_oldest() {
+        let quarter = MAX_READ_TEXTS / 4;
+        let mut texts = BTreeMap::new();
+        texts.insert("old".to_owned(), text_of_size("f", 1, quarter));
+        texts.insert("gone".to_owned(), text_of_size("f", 9, quarter));
+        texts.insert("mid".to_owned(), text_of_size("f", 5, quarter));
+        texts.insert("new".to_owned(), text_of_size("f", 7, quarter));
+        // Exactly the budget: nothing goes.
+        prune_texts(&mut texts, None);
+        assert_eq!(texts.len(), 4);
+        texts.insert("newest".to_owned(), text_of_size("f", 10, quarter));
+        let present: BTreeSet<String> = ["old", "mid", "new", "newest"]
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        prune_texts(&mut texts, Some(&present));
+        assert!(!texts.contains_key("gone"), "a removed section goes first");
+        assert_eq!(texts.len(), 4, "and no more than needed");
+        texts.insert("later".to_owned(), text_of_size("f", 11, 1));
+        let mut present = present;
+        present.insert("later".to_owned());
+        prune_texts(&mut texts, Some(&present));
+        let ids: BTreeSet<&str> = texts.keys().map(String::as_str).collect();
+        assert_eq!(ids, BTreeSet::from(["mid", "new", "newest", "later"]));
+    }
+
+    #[test]
+    fn texts_give_way_to_notes_at_the_state_size_limit() {
+        let dir = temp();
+        let (store, briefing) = store_and_briefing(&dir);
+        let with_note = |len: usize| {
+            let mut state = BriefingState {
+                version: VERSION,
+                path: briefing.to_string_lossy().into_owned(),
+                ..BriefingState::default()
+            };
+            state.notes.insert("n".into(), note(&"x".repeat(len)));
+            state
+        };
+        let size = |state: &BriefingState| toml::to_string(state).expect("encodes").len() as u64;
+        // A note that alone fills the file to the limit.
+        let len = usize::try_from(MAX_STATE_SIZE - size(&with_note(0))).expect("fits");
+        let mut state = with_note(len);
+        state.texts.insert("t".into(), text_of_size("f", 1, 100));
+        store
+            .save(&briefing, &state)
+            .expect("saved without the text");
+        let (loaded, load) = store.load(&briefing);
+        assert_eq!(load, LoadNote::Fine);
+        assert_eq!(loaded.notes["n"].text.len(), len);
+        assert!(loaded.texts.is_empty());
+        // Below the limit the text is kept.
+        let mut small = with_note(10);
+        small.texts.insert("t".into(), text_of_size("f", 1, 100));
+        store.save(&briefing, &small).expect("saved");
+        assert!(store.load(&briefing).0.texts.contains_key("t"));
+    }
+
+    #[test]
+    fn a_text_over_the_section_limit_is_never_kept() {
+        let mut state = BriefingState::default();
+        let mut changes = Changes::default();
+        changes.read.insert("big".into(), "f".into());
+        changes
+            .texts
+            .insert("big".into(), text_of_size("f", 0, MAX_READ_TEXT + 1));
+        changes.read.insert("fits".into(), "f".into());
+        changes
+            .texts
+            .insert("fits".into(), text_of_size("f", 0, MAX_READ_TEXT));
+        changes.apply(&mut state);
+        assert!(state.read.contains("big"), "still read");
+        assert!(!state.texts.contains_key("big"));
+        assert!(state.texts.contains_key("fits"));
+    }
+
+    #[test]
+    fn reading_again_replaces_the_text_and_unread_keeps_it() {
+        let mut state = BriefingState::default();
+        let mut first = Changes::default();
+        first.read.insert("a".into(), "f1".into());
+        first.texts.insert("a".into(), read_text("f1", "one"));
+        first.read.insert("b".into(), "g1".into());
+        first.texts.insert("b".into(), read_text("g1", "two"));
+        first.apply(&mut state);
+        let orders: Vec<u64> = state.texts.values().map(|t| t.order).collect();
+        assert_eq!(orders, [1, 2], "each text later than the one before");
+
+        // Marked unread: the text stays, as the fingerprint does.
+        let mut unread = Changes::default();
+        unread.unread.insert("a".into());
+        unread.apply(&mut state);
+        assert_eq!(state.texts["a"].body, "one");
+
+        // Read again: the new text, later than every other.
+        let mut again = Changes::default();
+        again.read.insert("a".into(), "f2".into());
+        again
+            .texts
+            .insert("a".into(), read_text("f2", "one, revised"));
+        again.apply(&mut state);
+        assert_eq!(state.texts["a"].body, "one, revised");
+        assert_eq!(state.texts["a"].fingerprint, "f2");
+        assert_eq!(state.texts["a"].order, 3);
+
+        // Read with no text (too long to keep): the old one goes with it.
+        let mut bare = Changes::default();
+        bare.read.insert("b".into(), "g2".into());
+        bare.apply(&mut state);
+        assert!(!state.texts.contains_key("b"));
+        assert_eq!(state.fingerprints["b"], "g2");
+    }
+
+    #[test]
+    fn applying_new_texts_prunes_the_briefings_texts() {
+        let mut state = BriefingState::default();
+        for (i, id) in ["a", "b", "c", "d"].into_iter().enumerate() {
+            state
+                .texts
+                .insert(id.into(), text_of_size("f", i as u64 + 1, MAX_READ_TEXT));
+        }
+        let mut changes = Changes::default();
+        changes.read.insert("e".into(), "f".into());
+        changes
+            .texts
+            .insert("e".into(), text_of_size("f", 0, MAX_READ_TEXT));
+        changes.present = Some(
+            ["b", "c", "d", "e"]
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        );
+        changes.apply(&mut state);
+        let ids: Vec<&str> = state.texts.keys().map(String::as_str).collect();
+        assert_eq!(ids, ["b", "c", "d", "e"]);
+        // Changes with no reading leave texts alone, over budget or not.
+        state
+            .texts
+            .insert("z".into(), text_of_size("f", 0, MAX_READ_TEXT));
+        Changes::default().apply(&mut state);
+        assert!(state.texts.contains_key("z"));
     }
 }

@@ -5,6 +5,7 @@
 //! touches only the lines on screen. Every string it draws is already
 //! sanitised and cut to fit with the width function in [`crate::text`].
 
+mod changes;
 mod export;
 mod help;
 mod library;
@@ -43,6 +44,9 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         Screen::Reader(state) => reader::render(app, state, buffer),
     }
     status::render(app, geometry.status, buffer);
+    if let (Screen::Reader(_), Some(view)) = (&app.screen, &app.changes) {
+        changes::render(app, view, buffer);
+    }
     if let Some(dialog) = &app.export.dialog {
         let above_status = Rect {
             height: area.height.saturating_sub(1),
