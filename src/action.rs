@@ -194,6 +194,10 @@ actions! {
     ShowChanges = "show_changes", [Global];
     /// Write the one-page brief to a file
     ExportBrief = "export_brief", [Global];
+    /// Copy the section being read, or a key fact
+    Copy = "copy", [Global];
+    /// Copy the one-page brief to your clipboard
+    CopyBrief = "copy_brief", [Global];
     /// Redraw the whole screen
     Redraw = "redraw", [Global];
     /// Suspend brief (return with fg)

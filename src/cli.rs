@@ -47,6 +47,11 @@ pub struct Cli {
     /// regions); also `output = "plain"` in the config file
     #[arg(long)]
     pub plain_output: bool,
+
+    /// Never copy to the clipboard through the terminal (OSC 52), so the
+    /// copy keys do nothing; also `clipboard = false` in the config file
+    #[arg(long)]
+    pub no_clipboard: bool,
 }
 
 /// Parses `args` (the program name first). On `--help`, `--version` or a

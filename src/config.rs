@@ -2,15 +2,21 @@
 //! folder the user's keymap is looked up in).
 //!
 //! It holds what a user sets once for their terminal rather than on every
-//! command line. Today that is one key:
+//! command line:
 //!
 //! ```toml
-//! output = "plain"   # or "lean" (the default)
+//! output = "plain"     # or "lean" (the default)
+//! clipboard = false    # never copy through the terminal (default true)
+//! hyperlinks = false   # never send addresses as links (default true)
 //! ```
 //!
 //! `"plain"` draws with ratatui's own terminal backend, a way back for a
 //! terminal that garbles the lean backend's scrolled regions; the same as
-//! `--plain-output`. A missing file means the defaults; a file that cannot
+//! `--plain-output`. `clipboard = false` is `--no-clipboard`: the copy keys
+//! then send nothing (OSC 52), for a terminal that shows the sequence or a
+//! reader who wants no program to set their clipboard. `hyperlinks =
+//! false` keeps addresses plain text (no OSC 8), for a terminal that
+//! prints the sequence. A missing file means the defaults; a file that cannot
 //! be read or has an unknown key or value is an error to show before the
 //! screen is taken. This module reads and checks the file; it never
 //! writes one.
@@ -35,12 +41,32 @@ pub enum Output {
 }
 
 /// The settings in `config.toml`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// How frames reach the terminal.
     #[serde(default)]
     pub output: Output,
+    /// Copy keys may set the clipboard through the terminal (OSC 52).
+    #[serde(default = "yes")]
+    pub clipboard: bool,
+    /// Addresses may be sent as hyperlinks (OSC 8).
+    #[serde(default = "yes")]
+    pub hyperlinks: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            output: Output::default(),
+            clipboard: true,
+            hyperlinks: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Where `config.toml` is, from the environment read through `env`: beside
@@ -86,7 +112,9 @@ pub fn parse(name: &str, text: &str) -> Result<Config, String> {
             })
             .unwrap_or_default();
         let message = crate::sanitize::line(error.message());
-        format!("{name}:{place}{message} (the only setting is output = \"plain\" or \"lean\")")
+        format!(
+            "{name}:{place}{message} (the settings are output = \"plain\" or \"lean\", clipboard = true or false, hyperlinks = true or false)"
+        )
     })
 }
 
@@ -118,6 +146,16 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert!(error.contains("fancy"), "{error}");
+    }
+
+    #[test]
+    fn clipboard_and_hyperlinks_are_on_unless_turned_off() {
+        let default = parse("c", "").expect("empty");
+        assert!(default.clipboard && default.hyperlinks);
+        let off = parse("c", "clipboard = false\nhyperlinks = false\n").expect("valid");
+        assert!(!off.clipboard && !off.hyperlinks);
+        let error = parse("c", "clipboard = \"no\"\n").err().unwrap_or_default();
+        assert!(error.contains("c:1:13"), "{error}");
     }
 
     #[test]

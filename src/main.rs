@@ -54,8 +54,16 @@ fn main() -> ExitCode {
         None => {
             // Settings from config.toml, before the screen is taken so that
             // a problem with them can be shown.
+            let mut wanted = brief::clipboard::Wanted {
+                clipboard: !cli.no_clipboard,
+                hyperlinks: true,
+            };
             match brief::config::load() {
-                Ok(config) => cli.plain_output |= config.output == brief::config::Output::Plain,
+                Ok(config) => {
+                    cli.plain_output |= config.output == brief::config::Output::Plain;
+                    wanted.clipboard &= config.clipboard;
+                    wanted.hyperlinks &= config.hyperlinks;
+                }
                 Err(message) => {
                     let _ = writeln!(io::stderr(), "brief: {message}");
                     return ExitCode::from(2);
@@ -65,14 +73,19 @@ fn main() -> ExitCode {
                 .path
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("briefings"));
-            run_reader(&cli, &path, glyphs)
+            run_reader(&cli, &path, glyphs, wanted)
         }
     }
 }
 
 /// Opens the reader on a file or a folder. Problems found before the
 /// screen is taken go to stderr; after that, to the status line.
-fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
+fn run_reader(
+    cli: &Cli,
+    path: &Path,
+    glyphs: Glyphs,
+    wanted: brief::clipboard::Wanted,
+) -> ExitCode {
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() || dumb {
         // No screen to draw on: give the plain text instead of a broken one.
@@ -146,6 +159,13 @@ fn run_reader(cli: &Cli, path: &Path, glyphs: Glyphs) -> ExitCode {
             .unwrap_or_default();
         App::with_briefing(settings, briefing, name, Some(path.to_path_buf()), area)
     };
+    // Copies and links only where the terminal can take them.
+    app.features = brief::clipboard::Features::detect(
+        std::env::var("TERM").ok().as_deref(),
+        std::env::var_os("TMUX").is_some_and(|v| !v.is_empty()),
+        glyphs.ascii,
+        wanted,
+    );
     terminal::install_panic_hook();
     // Bracketed paste, so pasted text reaches a note as text; the mouse
     // only when asked for, as it takes over the terminal's own selection.

@@ -17,6 +17,11 @@
 //!   `CSI n C` or `CSI y;x H`), and a blank end of line as `CSI K`;
 //! - colours and attributes are set with one SGR sequence per change.
 //!
+//! - links given for the frame ([`LeanBackend::set_hyperlinks`]) are
+//!   opened and closed with OSC 8 around exactly the cells they cover, and
+//!   never left open after a frame; the link of each cell is part of the
+//!   model, so a cell whose link changed is written again.
+//!
 //! It must show exactly what the plain backend shows: a test drives random
 //! frames through both into terminal emulators and compares the screens.
 //! A wide character whose right half was overwritten (which the plain
@@ -30,6 +35,8 @@ use ratatui::buffer::CellWidth;
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
+
+use crate::hyperlink::Hyperlink;
 
 /// Colours and attributes: the terminal's "pen".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,6 +76,8 @@ struct Glyph {
     /// whose width terminals disagree on.
     uncertain: bool,
     pen: Pen,
+    /// The hyperlink it opens (an id in [`Links`]), 0 for none.
+    link: u32,
 }
 
 impl Glyph {
@@ -78,11 +87,67 @@ impl Glyph {
             width: 1,
             uncertain: false,
             pen: Pen::DEFAULT,
+            link: 0,
         }
     }
 
     fn is_blank(&self) -> bool {
-        self.width == 1 && self.pen == Pen::DEFAULT && self.symbol.is_space()
+        self.width == 1 && self.pen == Pen::DEFAULT && self.link == 0 && self.symbol.is_space()
+    }
+}
+
+/// The most distinct URLs remembered; past it the table starts afresh
+/// (and every row is written again), so a long session stays small.
+const MAX_LINKS: usize = 4096;
+
+/// URLs by id (id `n` is `urls[n - 1]`): cells carry the id, so the
+/// model compares and hashes links as cheaply as colours.
+#[derive(Debug, Default)]
+struct Links {
+    urls: Vec<String>,
+    ids: std::collections::HashMap<String, u32>,
+}
+
+impl Links {
+    fn id(&mut self, url: &str) -> u32 {
+        if let Some(id) = self.ids.get(url) {
+            return *id;
+        }
+        self.urls.push(url.to_owned());
+        let id = self.urls.len() as u32;
+        self.ids.insert(url.to_owned(), id);
+        id
+    }
+
+    fn url(&self, id: u32) -> Option<&str> {
+        let index = usize::try_from(id).ok()?.checked_sub(1)?;
+        self.urls.get(index).map(String::as_str)
+    }
+}
+
+/// Backends that can take more than frames: the links of the next frame
+/// (OSC 8) and bytes written between frames (an OSC 52 copy). Backends
+/// that cannot, ignore them.
+pub trait Sideband {
+    /// The hyperlinks of the frame about to be drawn.
+    fn set_hyperlinks(&mut self, _links: Vec<Hyperlink>) {}
+
+    /// Writes `bytes` to the terminal now, between frames, and sends them
+    /// on; a backend with no terminal drops them.
+    fn write_between_frames(&mut self, _bytes: &[u8]) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// ratatui's test backend has no terminal: nothing beside frames.
+impl Sideband for ratatui::backend::TestBackend {}
+
+/// The plain backend copies but draws no links (it writes every cell with
+/// crossterm, which knows no OSC 8).
+impl<B: Backend + Write> Sideband for Clamped<B> {
+    fn write_between_frames(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.0.write_all(bytes)?;
+        Write::flush(&mut self.0)
     }
 }
 
@@ -245,6 +310,7 @@ fn display_row(cells: &[Cell], row: &mut Row) {
                 width: w as u8,
                 uncertain: symbol.chars().nth(1).is_some(),
                 pen,
+                link: 0,
             });
             for _ in 1..w {
                 row.push(Glyph {
@@ -252,6 +318,7 @@ fn display_row(cells: &[Cell], row: &mut Row) {
                     width: 0,
                     uncertain: false,
                     pen,
+                    link: 0,
                 });
             }
             x += w;
@@ -262,6 +329,7 @@ fn display_row(cells: &[Cell], row: &mut Row) {
                 width: 1,
                 uncertain: false,
                 pen,
+                link: 0,
             });
             x += 1;
         }
@@ -277,6 +345,9 @@ fn row_hash(row: &Row) -> u64 {
     };
     for glyph in row {
         mix(glyph.symbol.word());
+        if glyph.link != 0 {
+            mix(u64::from(glyph.link) | 1 << 63);
+        }
         let pen = glyph.pen;
         mix(u64::from(color_code(pen.fg))
             | u64::from(color_code(pen.bg)) << 26
@@ -326,6 +397,9 @@ struct State {
     /// band key after key, and with the region already set that costs one
     /// `CSI S` (3 bytes) instead of a delete and an insert (about 15).
     region: Option<(u16, u16)>,
+    /// The hyperlink open (an id), 0 for none. Closed at the end of every
+    /// frame, so it is 0 between frames.
+    link: u32,
 }
 
 impl State {
@@ -336,6 +410,7 @@ impl State {
             cursor: None,
             pen: None,
             region,
+            link: 0,
         }
     }
 
@@ -381,6 +456,14 @@ pub struct LeanBackend<B: Backend + Write> {
     size_known: bool,
     /// Bytes of the frame being built.
     out: Vec<u8>,
+    /// URLs of the links drawn, by id.
+    links: Links,
+    /// The links of the next frame, by row: `(first column, end column,
+    /// id)`.
+    wanted_links: Vec<Vec<(usize, usize, u32)>>,
+    /// Rows that hold a link on screen (or will after this frame): they
+    /// are rebuilt each frame, since a link can change where no cell does.
+    linked_rows: Vec<bool>,
     /// Kept from frame to frame so the steady path allocates nothing: the
     /// rows ratatui touched, the rows wanted (`None`: as on screen) and
     /// their hashes, rows no longer on screen to build the next ones in,
@@ -416,6 +499,9 @@ impl<B: Backend + Write> LeanBackend<B> {
             cursor_shown: None,
             size_known: asked.is_some(),
             scratch: Scratch::default(),
+            links: Links::default(),
+            wanted_links: Vec::new(),
+            linked_rows: Vec::new(),
         };
         backend.reset_to(size);
         backend
@@ -424,6 +510,29 @@ impl<B: Backend + Write> LeanBackend<B> {
     /// The wrapped backend.
     pub fn inner(&self) -> &B {
         &self.inner
+    }
+
+    /// The hyperlinks of the next frame (see [`Sideband`]): each opens its
+    /// URL on the cells it covers, until the frame after.
+    pub fn set_hyperlinks(&mut self, links: Vec<Hyperlink>) {
+        if self.links.urls.len() + links.len() > MAX_LINKS {
+            // Start the table afresh; rows holding old ids are rewritten.
+            self.links = Links::default();
+            self.forget_rows();
+        }
+        self.wanted_links.iter_mut().for_each(Vec::clear);
+        for link in links {
+            let y = usize::from(link.y);
+            if y >= usize::from(MAX_ROWS) || link.width == 0 {
+                continue;
+            }
+            if self.wanted_links.len() <= y {
+                self.wanted_links.resize_with(y + 1, Vec::new);
+            }
+            let id = self.links.id(&link.url);
+            let first = usize::from(link.x);
+            self.wanted_links[y].push((first, first + usize::from(link.width), id));
+        }
     }
 
     fn width(&self) -> usize {
@@ -478,6 +587,7 @@ impl<B: Backend + Write> LeanBackend<B> {
             scratch.blank = vec![Glyph::blank(); width];
         }
         let view = View {
+            links: &self.links,
             screen: &self.screen,
             screen_hashes: &self.hashes,
             target: &scratch.target,
@@ -545,6 +655,7 @@ impl<B: Backend + Write> LeanBackend<B> {
 
 /// The screen before and the rows wanted, without copies.
 struct View<'a> {
+    links: &'a Links,
     screen: &'a [Option<Row>],
     screen_hashes: &'a [Option<u64>],
     target: &'a [Option<Row>],
@@ -613,10 +724,10 @@ fn emit_rows(
                 let surely_differs =
                     matches!((old_hash, view.new_hash(y)), (Some(a), Some(b)) if a != b);
                 if surely_differs || old != new {
-                    emit_row(Some(old), new, y, width, height, state, out);
+                    emit_row(Some(old), new, y, width, height, view.links, state, out);
                 }
             }
-            None => emit_row(None, new, y, width, height, state, out),
+            None => emit_row(None, new, y, width, height, view.links, state, out),
         }
     }
     // The pen is left as it is: the next frame often starts with the same
@@ -625,12 +736,14 @@ fn emit_rows(
 }
 
 /// Writes the changed runs of one row (all of it if `old` is unknown).
+#[allow(clippy::too_many_arguments)]
 fn emit_row(
     old: Option<&Row>,
     new: &Row,
     y: usize,
     width: usize,
     height: usize,
+    links: &Links,
     state: &mut State,
     out: &mut Vec<u8>,
 ) {
@@ -686,19 +799,19 @@ fn emit_row(
                     new,
                     start.min(tail),
                     tail,
-                    y,
-                    width,
-                    height,
+                    (y, width, height),
+                    links,
                     state,
                     out,
                 );
                 move_to(tail, y, width, height, state, out);
                 set_pen(Pen::DEFAULT, state, out);
+                set_link(0, links, state, out);
                 out.extend_from_slice(b"\x1b[K");
                 return;
             }
         }
-        write_run(old, new, start, end, y, width, height, state, out);
+        write_run(old, new, start, end, (y, width, height), links, state, out);
         x = end;
     }
 }
@@ -711,9 +824,8 @@ fn write_run(
     row: &Row,
     start: usize,
     end: usize,
-    y: usize,
-    width: usize,
-    height: usize,
+    (y, width, height): (usize, usize, usize),
+    links: &Links,
     state: &mut State,
     out: &mut Vec<u8>,
 ) {
@@ -752,6 +864,7 @@ fn write_run(
             let skip = if after == end { 0 } else { 3 + digits };
             if clean && erase + skip < blanks {
                 set_pen(Pen::DEFAULT, state, out);
+                set_link(0, links, state, out);
                 let _ = write!(out, "\x1b[{blanks}X");
                 if after < end {
                     let _ = write!(out, "\x1b[{blanks}C");
@@ -764,6 +877,7 @@ fn write_run(
             }
         }
         set_pen(glyph.pen, state, out);
+        set_link(glyph.link, links, state, out);
         glyph.symbol.write_to(out);
         x += step;
         // Terminals disagree on how wide a sequence such as an emoji with a
@@ -866,6 +980,29 @@ impl Write for Moves {
 
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
+    }
+}
+
+/// Opens the hyperlink `id` for the glyphs written next, or closes the one
+/// open (`id` 0), with OSC 8. An id with no URL (the table was started
+/// afresh) closes.
+fn set_link(id: u32, links: &Links, state: &mut State, out: &mut Vec<u8>) {
+    if state.link == id {
+        return;
+    }
+    match links.url(id) {
+        Some(url) if id != 0 => {
+            out.extend_from_slice(b"\x1b]8;;");
+            out.extend_from_slice(url.as_bytes());
+            out.extend_from_slice(b"\x1b\\");
+            state.link = id;
+        }
+        _ => {
+            if state.link != 0 {
+                out.extend_from_slice(b"\x1b]8;;\x1b\\");
+            }
+            state.link = 0;
+        }
     }
 }
 
@@ -1199,18 +1336,36 @@ where
         let width = self.width();
         let scratch = &mut self.scratch;
         scratch.target.clear();
+        self.linked_rows.resize(touched.len(), false);
         for (y, touched) in touched.iter().enumerate() {
             let known = self.screen.get(y).is_some_and(Option::is_some);
-            let row = (*touched || !known).then(|| {
+            let links = self.wanted_links.get(y).map_or(&[][..], Vec::as_slice);
+            // A row with a link before or now is rebuilt: its link may
+            // have changed where no cell did.
+            let linked = std::mem::replace(&mut self.linked_rows[y], !links.is_empty());
+            let row = (*touched || !known || linked || !links.is_empty()).then(|| {
                 let start = y * width;
                 let mut row = scratch.spare.pop().unwrap_or_default();
                 display_row(&self.frame.content[start..start + width], &mut row);
+                for (first, end, id) in links {
+                    for glyph in row.iter_mut().take(*end).skip(*first) {
+                        glyph.link = *id;
+                    }
+                }
                 row
             });
             scratch.target.push(row);
         }
         self.scratch.touched = touched;
+        // Links are given frame by frame.
+        self.wanted_links.iter_mut().for_each(Vec::clear);
         self.render();
+        if self.state.link != 0 {
+            // Never left open: whatever is written after the frame (a
+            // copy, the shell after quitting) must not become a link.
+            self.out.extend_from_slice(b"\x1b]8;;\x1b\\");
+            self.state.link = 0;
+        }
         if !self.out.is_empty() {
             self.inner.write_all(&self.out)?;
             self.out.clear();
@@ -1320,6 +1475,23 @@ where
 
     fn flush(&mut self) -> Result<(), Self::Error> {
         Backend::flush(&mut self.inner)
+    }
+}
+
+impl<B> Sideband for LeanBackend<B>
+where
+    B: Backend + Write,
+    B::Error: From<io::Error> + Into<io::Error>,
+{
+    fn set_hyperlinks(&mut self, links: Vec<Hyperlink>) {
+        LeanBackend::set_hyperlinks(self, links);
+    }
+
+    /// Written as is: the cursor and pen stay as they were (an OSC
+    /// sequence moves neither), and it goes out at once.
+    fn write_between_frames(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.inner.write_all(bytes)?;
+        Backend::flush(&mut self.inner).map_err(Into::into)
     }
 }
 
@@ -1588,6 +1760,106 @@ mod tests {
         let cleared = terminal.backend().inner().0.clone();
         let tail = String::from_utf8_lossy(&cleared[after.len()..]).into_owned();
         assert!(tail.starts_with("\x1b[r"), "{tail:?}");
+    }
+
+    #[test]
+    fn a_link_opens_and_closes_around_exactly_its_cells() {
+        let area = Rect::new(0, 0, 40, 3);
+        let mut terminal = Terminal::with_options(
+            LeanBackend::new(NoTty(Vec::new())),
+            TerminalOptions {
+                viewport: Viewport::Fixed(area),
+            },
+        )
+        .expect("terminal");
+        let link = Hyperlink {
+            y: 1,
+            x: 4,
+            width: 19,
+            url: "https://example.org".to_owned(),
+        };
+        let draw = |terminal: &mut Terminal<LeanBackend<NoTty>>, links: Vec<Hyperlink>| {
+            terminal.backend_mut().set_hyperlinks(links);
+            terminal
+                .draw(|frame| {
+                    let buffer = frame.buffer_mut();
+                    buffer.set_string(0, 0, "title", Style::default());
+                    buffer.set_string(0, 1, "see https://example.org now", Style::default());
+                })
+                .expect("draw");
+        };
+        draw(&mut terminal, vec![link.clone()]);
+        let bytes = terminal.backend().inner().0.clone();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        assert!(
+            text.contains(
+                "see \x1b]8;;https://example.org\x1b\\https://example.org\x1b]8;;\x1b\\ now"
+            ),
+            "{text:?}"
+        );
+        assert_eq!(text.matches("\x1b]8;;https").count(), 1, "{text:?}");
+        // The screen is as without links.
+        assert_eq!(screen(&bytes, 40, 3), "title\nsee https://example.org now");
+        // The same frame again sends nothing.
+        draw(&mut terminal, vec![link.clone()]);
+        assert_eq!(terminal.backend().inner().0.len(), bytes.len());
+        // Without the link, its cells are written again, plain.
+        draw(&mut terminal, Vec::new());
+        let after = terminal.backend().inner().0.clone();
+        let frame = String::from_utf8_lossy(&after[bytes.len()..]).into_owned();
+        assert!(frame.contains("https://example.org"), "{frame:?}");
+        assert!(!frame.contains("\x1b]8;;h"), "{frame:?}");
+        // A cell changed inside a link is written with the link reopened.
+        draw(&mut terminal, vec![link]);
+        let before = terminal.backend().inner().0.len();
+        terminal.backend_mut().set_hyperlinks(vec![Hyperlink {
+            y: 1,
+            x: 4,
+            width: 19,
+            url: "https://example.org".to_owned(),
+        }]);
+        terminal
+            .draw(|frame| {
+                let buffer = frame.buffer_mut();
+                buffer.set_string(0, 0, "title", Style::default());
+                buffer.set_string(0, 1, "see https://example.com now", Style::default());
+            })
+            .expect("draw");
+        let last = terminal.backend().inner().0.clone();
+        let frame = String::from_utf8_lossy(&last[before..]).into_owned();
+        assert!(
+            frame.contains("\x1b]8;;https://example.org\x1b\\com\x1b]8;;\x1b\\"),
+            "{frame:?}"
+        );
+    }
+
+    #[test]
+    fn bytes_between_frames_leave_the_model_as_it_was() {
+        let area = Rect::new(0, 0, 20, 2);
+        let mut terminal = Terminal::with_options(
+            LeanBackend::new(NoTty(Vec::new())),
+            TerminalOptions {
+                viewport: Viewport::Fixed(area),
+            },
+        )
+        .expect("terminal");
+        let draw = |terminal: &mut Terminal<LeanBackend<NoTty>>, text: &str| {
+            terminal
+                .draw(|frame| {
+                    frame.buffer_mut().set_string(0, 0, text, Style::default());
+                })
+                .expect("draw");
+        };
+        draw(&mut terminal, "abc");
+        let osc = b"\x1b]52;c;Zm9v\x1b\\";
+        Sideband::write_between_frames(terminal.backend_mut(), osc).expect("write");
+        let before = terminal.backend().inner().0.len();
+        draw(&mut terminal, "abd");
+        let bytes = terminal.backend().inner().0.clone();
+        assert!(bytes.windows(osc.len()).any(|w| w == osc));
+        // The cursor is still known: moved relatively, never homed.
+        let frame = String::from_utf8_lossy(&bytes[before..]).into_owned();
+        assert!(frame.ends_with('d') && !frame.contains('H'), "{frame:?}");
     }
 
     #[test]

@@ -26,6 +26,7 @@ use ratatui::layout::Rect;
 
 use crate::app::effect::{Opened, SaveError, SaveReport};
 use crate::app::{App, Done, Effect, Event, Outcome};
+use crate::output::Sideband;
 use crate::state::{Changes, Store};
 
 /// How long after the reader stops moving the position is saved.
@@ -242,11 +243,52 @@ pub struct Host<S, E, C> {
 
 impl<S: Source, E: Effects, C: Clock> Host<S, E, C> {
     /// Applies `event` to `app`, performs the effects it asks for, and
-    /// applies the results ready at once, until nothing is left.
-    fn apply(&mut self, app: &mut App, event: Event) -> Outcome {
+    /// applies the results ready at once, until nothing is left. Copies
+    /// are set aside in `copies`, for the loop to write between frames.
+    fn apply(&mut self, app: &mut App, event: Event, copies: &mut Vec<String>) -> Outcome {
         let post = self.source.post();
-        apply(app, event, &mut self.effects, &self.clock, post.as_ref())
+        let mut effects = Copying {
+            effects: &mut self.effects,
+            copies,
+        };
+        apply(app, event, &mut effects, &self.clock, post.as_ref())
     }
+}
+
+/// Effects with the copies taken out: they go to the terminal, which only
+/// the loop holds, between frames (never inside one).
+struct Copying<'a, E> {
+    effects: &'a mut E,
+    copies: &'a mut Vec<String>,
+}
+
+impl<E: Effects> Effects for Copying<'_, E> {
+    fn perform(&mut self, effect: Effect, post: Option<&Post>) -> Option<Done> {
+        match effect {
+            Effect::Copy { text } => {
+                self.copies.push(text);
+                None
+            }
+            other => self.effects.perform(other, post),
+        }
+    }
+}
+
+/// Writes the copies asked for to the terminal (OSC 52), if the app's
+/// terminal takes them, before the frame that says they were made.
+fn send_copies<B>(terminal: &mut Terminal<B>, app: &App, copies: &mut Vec<String>) -> io::Result<()>
+where
+    B: Backend + Sideband,
+{
+    for text in copies.drain(..) {
+        let Ok(osc52) = app.features.clipboard else {
+            continue;
+        };
+        if let Ok(bytes) = crate::clipboard::encode(&text, osc52) {
+            terminal.backend_mut().write_between_frames(&bytes)?;
+        }
+    }
+    Ok(())
 }
 
 /// Applies `event` to `app` at the clock's time, performs the effects it
@@ -301,27 +343,32 @@ pub fn run<B, S, E, C>(
     host: &mut Host<S, E, C>,
 ) -> io::Result<Ending>
 where
-    B: Backend,
+    B: Backend + Sideband,
     B::Error: Error + Send + Sync + 'static,
     S: Source,
     E: Effects,
     C: Clock,
 {
-    full_redraw(terminal, app, host)?;
+    let mut copies = Vec::new();
+    full_redraw(terminal, app, host, &mut copies)?;
     host.source.first_frame_drawn()?;
     loop {
-        match next_batch(host, app) {
+        let batch = next_batch(host, app, &mut copies);
+        if !matches!(batch, Batch::End(Ending::HangUp)) {
+            send_copies(terminal, app, &mut copies)?;
+        }
+        match batch {
             Batch::End(ending) => return Ok(ending),
             Batch::Suspend { group } => {
                 host.source.suspend(group)?;
-                full_redraw(terminal, app, host)?;
+                full_redraw(terminal, app, host, &mut copies)?;
             }
             Batch::Continued => match host.source.continued()? {
                 Resumed::AsLeft => {}
-                Resumed::Retaken => full_redraw(terminal, app, host)?,
+                Resumed::Retaken => full_redraw(terminal, app, host, &mut copies)?,
                 Resumed::Gone => return Ok(Ending::HangUp),
             },
-            Batch::Draw(Outcome::FullRedraw) => full_redraw(terminal, app, host)?,
+            Batch::Draw(Outcome::FullRedraw) => full_redraw(terminal, app, host, &mut copies)?,
             Batch::Draw(Outcome::Redraw) => draw(terminal, app)?,
             Batch::Draw(_) => {}
         }
@@ -330,9 +377,17 @@ where
 
 fn draw<B>(terminal: &mut Terminal<B>, app: &App) -> io::Result<()>
 where
-    B: Backend,
+    B: Backend + Sideband,
     B::Error: Error + Send + Sync + 'static,
 {
+    // The links are a function of the model, like the frame: given first,
+    // they are drawn with it.
+    let links = if app.features.hyperlinks {
+        crate::ui::hyperlinks(app)
+    } else {
+        Vec::new()
+    };
+    terminal.backend_mut().set_hyperlinks(links);
     terminal
         .draw(|frame| crate::ui::render(app, frame))
         .map_err(io_error)?;
@@ -349,9 +404,10 @@ fn full_redraw<B, S, E, C>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     host: &mut Host<S, E, C>,
+    copies: &mut Vec<String>,
 ) -> io::Result<()>
 where
-    B: Backend,
+    B: Backend + Sideband,
     B::Error: Error + Send + Sync + 'static,
     S: Source,
     E: Effects,
@@ -362,7 +418,7 @@ where
         .size()
         .unwrap_or((app.area.width, app.area.height));
     if (width, height) != (app.area.width, app.area.height) {
-        host.apply(app, Event::Resize(width, height));
+        host.apply(app, Event::Resize(width, height), copies);
     }
     terminal
         .resize(Rect::new(0, 0, width, height))
@@ -390,13 +446,17 @@ enum Batch {
 /// Blocks for one message, then applies it and everything already queued
 /// behind it. Resizes are coalesced: only the last size of a burst is laid
 /// out, and it is asked of the source so the model and the frame agree.
-fn next_batch<S: Source, E: Effects, C: Clock>(host: &mut Host<S, E, C>, app: &mut App) -> Batch {
+fn next_batch<S: Source, E: Effects, C: Clock>(
+    host: &mut Host<S, E, C>,
+    app: &mut App,
+    copies: &mut Vec<String>,
+) -> Batch {
     // Idle, the loop sleeps until something happens. Only after the reader
     // moved does it wake once more, a moment later, to save the position.
     let timeout = app.unsaved().then_some(SAVE_AFTER);
     let first = match host.source.next(timeout) {
         Next::Message(message) => message,
-        Next::Timeout => return Batch::Draw(host.apply(app, Event::SaveDue)),
+        Next::Timeout => return Batch::Draw(host.apply(app, Event::SaveDue, copies)),
         // Every thread that could wake the loop is gone.
         Next::Closed => return Batch::End(Ending::HangUp),
     };
@@ -410,10 +470,10 @@ fn next_batch<S: Source, E: Effects, C: Clock>(host: &mut Host<S, E, C>, app: &m
                 Outcome::Idle
             }
             Message::Event(event @ (Event::Key(_) | Event::Paste(_))) => {
-                let resized = flush_resize(host, app, &mut resize);
-                merge(resized, host.apply(app, event))
+                let resized = flush_resize(host, app, &mut resize, copies);
+                merge(resized, host.apply(app, event, copies))
             }
-            Message::Event(event) => host.apply(app, event),
+            Message::Event(event) => host.apply(app, event, copies),
             Message::HangUp => return Batch::End(Ending::HangUp),
             Message::Terminate { exit_code } => {
                 return Batch::End(Ending::Terminated { exit_code });
@@ -433,7 +493,7 @@ fn next_batch<S: Source, E: Effects, C: Clock>(host: &mut Host<S, E, C>, app: &m
         }
         next = host.source.try_next();
     }
-    Batch::Draw(merge(outcome, flush_resize(host, app, &mut resize)))
+    Batch::Draw(merge(outcome, flush_resize(host, app, &mut resize, copies)))
 }
 
 /// Lays out a pending resize, at the size the terminal has now (crossterm
@@ -443,6 +503,7 @@ fn flush_resize<S: Source, E: Effects, C: Clock>(
     host: &mut Host<S, E, C>,
     app: &mut App,
     resize: &mut Option<(u16, u16)>,
+    copies: &mut Vec<String>,
 ) -> Outcome {
     let Some(reported) = resize.take() else {
         return Outcome::Idle;
@@ -454,7 +515,7 @@ fn flush_resize<S: Source, E: Effects, C: Clock>(
     // A full redraw resizes the screen too: backends keep the size they
     // were given rather than ask the terminal before every frame.
     merge(
-        host.apply(app, Event::Resize(width, height)),
+        host.apply(app, Event::Resize(width, height), copies),
         Outcome::FullRedraw,
     )
 }
@@ -614,6 +675,9 @@ impl Effects for LocalEffects {
                 private,
                 create_folder,
             ))),
+            // Written by the run loop, which holds the terminal; with no
+            // loop (a tool driving the app) there is no terminal to copy to.
+            Effect::Copy { .. } => None,
         }
     }
 }

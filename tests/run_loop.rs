@@ -43,6 +43,9 @@ impl Recording {
     }
 }
 
+/// No terminal behind it: copies and links are not recorded.
+impl brief::output::Sideband for Recording {}
+
 impl Backend for Recording {
     type Error = <TestBackend as Backend>::Error;
 

@@ -538,3 +538,28 @@ fn export_is_off_over_ssh_and_writes_nothing_on_the_server() {
     }
     assert!(found.is_empty(), "{found:?}");
 }
+
+#[test]
+fn a_copy_reaches_the_readers_own_terminal() {
+    if !have_ssh() {
+        return;
+    }
+    let server = Server::start(&[]);
+    let mut bob = server.reader("bob", &["-t"], &[]);
+    wait_library(&mut bob, "Alibaba's Liège hub");
+    bob.send(b"\r");
+    wait_reading(&mut bob);
+    bob.send(b"2y");
+    bob.wait_text("Copied section 2");
+    // OSC 52 through the SSH channel, carrying the section's plain text:
+    // "2  " heading first, base64 "MiAg".
+    let copy = format!("\x1b]52;c;{}", brief::clipboard::base64(b"2  "));
+    assert!(
+        bob.bytes()
+            .windows(copy.len())
+            .any(|w| w == copy.as_bytes()),
+        "no copy in the session's output"
+    );
+    bob.send(b"q");
+    assert_eq!(bob.wait_exit(PATIENCE).code, Some(0));
+}

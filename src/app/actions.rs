@@ -50,6 +50,12 @@ impl App {
                 }
                 library.clear_filter();
             }
+            Action::Copy | Action::CopyBrief => {
+                self.message = Some(Message {
+                    level: Level::Info,
+                    text: "open a briefing to copy from it".to_owned(),
+                });
+            }
             Action::Open => {
                 let Some(entry) = library.selected_entry() else {
                     return Outcome::Idle;
@@ -165,6 +171,14 @@ impl App {
             }
             Action::ShowChanges => return self.show_changes(),
             Action::ExportBrief => self.open_export(),
+            Action::Copy => {
+                let (what, text) = super::copy::focused(reader);
+                self.copy(&what, text);
+            }
+            Action::CopyBrief => {
+                let text = super::copy::brief(reader);
+                self.copy("the one-page brief", text);
+            }
             Action::MarkUnread => {
                 let label = reader.part_label();
                 let text = if reader.mark_unread() {

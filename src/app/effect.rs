@@ -58,6 +58,13 @@ pub enum Effect {
         /// The reader agreed to make the file's folder if it is missing.
         create_folder: bool,
     },
+    /// Put `text` on the reader's clipboard through their terminal (OSC
+    /// 52), between frames. Nothing comes back: a terminal does not say
+    /// whether it took it.
+    Copy {
+        /// Plain text, within [`crate::clipboard::MAX_COPY_BYTES`].
+        text: String,
+    },
 }
 
 /// The result of an [`Effect`], sent back to the app.

@@ -11,6 +11,7 @@
 
 mod actions;
 pub mod changes;
+mod copy;
 pub mod editor;
 pub mod effect;
 pub mod export_dialog;
@@ -144,6 +145,9 @@ pub struct App {
     pub mouse: bool,
     /// Where the one-page brief may be written, and the dialog asking.
     pub export: export_dialog::ExportState,
+    /// What the terminal is sent besides frames (copies, hyperlinks): set
+    /// by the host that knows the terminal; none until then.
+    pub features: crate::clipboard::Features,
     /// Effects asked for by the update under way.
     effects: Vec<Effect>,
     /// The last reload of the open briefing found it invalid (and said so).
@@ -221,6 +225,7 @@ impl App {
             store: settings.store,
             mouse: settings.mouse,
             export: export_dialog::ExportState::new(settings.export),
+            features: crate::clipboard::Features::default(),
             effects: Vec::new(),
             reload_failed: false,
             now: 0,

@@ -258,6 +258,14 @@ fn session(
         }
         None => App::with_library(settings, library, area),
     };
+    // Copies reach the reader's own clipboard: the main reason to copy
+    // here. Their terminal is known by the TERM their client sent.
+    app.features = crate::clipboard::Features::detect(
+        Some(&spec.term),
+        env("TMUX").is_some_and(|v| !v.is_empty()),
+        app.glyphs.ascii,
+        crate::clipboard::Wanted::default(),
+    );
     let size = Rc::new(Cell::new(Size::new(area.width, area.height)));
     let ending_control = Arc::clone(control);
     let remote = Remote::new(

@@ -9,6 +9,7 @@ mod changes;
 mod export;
 mod help;
 mod library;
+mod links;
 mod reader;
 mod status;
 
@@ -24,6 +25,7 @@ use crate::app::geometry::{Geometry, MIN_HEIGHT, MIN_WIDTH, Panes};
 use crate::app::{App, Screen};
 use crate::glyphs::Glyphs;
 use crate::theme::Theme;
+pub use links::hyperlinks;
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame<'_>) {
