@@ -290,74 +290,125 @@ fn cell_width(cell: &Cell) -> usize {
 }
 
 /// Turns a row of ratatui cells into what a terminal shows for it, in
-/// `row` (emptied first; its allocation is reused).
-fn display_row(cells: &[Cell], row: &mut Row) {
+/// `row` (emptied first; its allocation is reused), with the links given
+/// as `(first column, end column, id)`; returns the row's [`row_hash`],
+/// taken on the way rather than in a second pass.
+fn display_row(cells: &[Cell], links: &[(usize, usize, u32)], row: &mut Row) -> u64 {
     let width = cells.len();
     row.clear();
+    row.reserve(width);
+    let mut hash = RowHash::default();
+    let link_at = |x: usize| {
+        links
+            .iter()
+            .rev()
+            .find(|(first, end, _)| (*first..*end).contains(&x))
+            .map_or(0, |(_, _, id)| *id)
+    };
+    let mut push = |glyph: Glyph, row: &mut Row| {
+        hash.glyph(&glyph);
+        row.push(glyph);
+    };
     let mut x = 0;
     while x < width {
         let cell = &cells[x];
         let symbol = cell.symbol();
         let pen = Pen::of(cell);
+        let link = if links.is_empty() { 0 } else { link_at(x) };
         let w = cell_width(cell);
+        if w == 1 {
+            push(
+                Glyph {
+                    symbol: compact::Symbol::new(symbol),
+                    width: 1,
+                    uncertain: false,
+                    pen,
+                    link,
+                },
+                row,
+            );
+            x += 1;
+            continue;
+        }
         // A wide character is shown only if the cells it covers are the
         // empty ones ratatui leaves behind it and it fits the row.
         let fits =
             w >= 2 && x + w <= width && cells[x + 1..x + w].iter().all(|c| *c == Cell::EMPTY);
         if fits {
-            row.push(Glyph {
-                symbol: compact::Symbol::new(symbol),
-                width: w as u8,
-                uncertain: symbol.chars().nth(1).is_some(),
-                pen,
-                link: 0,
-            });
-            for _ in 1..w {
-                row.push(Glyph {
-                    symbol: compact::Symbol::new(""),
-                    width: 0,
-                    uncertain: false,
+            push(
+                Glyph {
+                    symbol: compact::Symbol::new(symbol),
+                    width: w as u8,
+                    uncertain: symbol.chars().nth(1).is_some(),
                     pen,
-                    link: 0,
-                });
+                    link,
+                },
+                row,
+            );
+            for dx in 1..w {
+                let link = if links.is_empty() { 0 } else { link_at(x + dx) };
+                push(
+                    Glyph {
+                        symbol: compact::Symbol::new(""),
+                        width: 0,
+                        uncertain: false,
+                        pen,
+                        link,
+                    },
+                    row,
+                );
             }
             x += w;
         } else {
-            let shown = if w == 1 { symbol } else { " " };
-            row.push(Glyph {
-                symbol: compact::Symbol::new(shown),
-                width: 1,
-                uncertain: false,
-                pen,
-                link: 0,
-            });
+            push(
+                Glyph {
+                    symbol: compact::Symbol::new(" "),
+                    width: 1,
+                    uncertain: false,
+                    pen,
+                    link,
+                },
+                row,
+            );
             x += 1;
         }
     }
+    hash.0
 }
 
 /// A hash of a row, to find rows that moved and tell rows apart quickly
 /// (equal hashes are confirmed by comparing the rows).
 fn row_hash(row: &Row) -> u64 {
-    let mut hash = 0u64;
-    let mut mix = |word: u64| {
-        hash = (hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    };
-    for glyph in row {
-        mix(glyph.symbol.word());
+    let mut hash = RowHash::default();
+    row.iter().for_each(|glyph| hash.glyph(glyph));
+    hash.0
+}
+
+/// [`row_hash`] being taken, glyph by glyph.
+#[derive(Default)]
+struct RowHash(u64);
+
+impl RowHash {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn glyph(&mut self, glyph: &Glyph) {
+        self.mix(glyph.symbol.word());
         if glyph.link != 0 {
-            mix(u64::from(glyph.link) | 1 << 63);
+            self.mix(u64::from(glyph.link) | 1 << 63);
         }
         let pen = glyph.pen;
-        mix(u64::from(color_code(pen.fg))
-            | u64::from(color_code(pen.bg)) << 26
-            | u64::from(glyph.width) << 52
-            | u64::from(pen.modifier.bits() & 0xFF) << 56);
+        self.mix(
+            u64::from(color_code(pen.fg))
+                | u64::from(color_code(pen.bg)) << 26
+                | u64::from(glyph.width) << 52
+                | u64::from(pen.modifier.bits() & 0xFF) << 56,
+        );
         if pen.underline != Color::Reset || pen.modifier.bits() > 0xFF {
-            mix(u64::from(color_code(pen.underline)) | u64::from(pen.modifier.bits()) << 32);
+            self.mix(u64::from(color_code(pen.underline)) | u64::from(pen.modifier.bits()) << 32);
         }
     }
-    hash
 }
 
 /// A colour as a number below 2^26, for hashing.
@@ -575,14 +626,16 @@ impl<B: Backend + Write> LeanBackend<B> {
     /// Builds the bytes that turn the screen into the rows in
     /// `scratch.target`, where `None` is a row ratatui did not touch (the
     /// same as on screen).
+    ///
+    /// The alternatives (each band that moved, by region or by lines, and
+    /// writing the rows without moving anything) are weighed by their
+    /// bytes; each is abandoned as soon as it is longer than the best so
+    /// far, so the usual loser, rewriting every moved row, costs only as
+    /// much as the winner.
     fn render(&mut self) {
         let width = self.width();
         let height = self.height();
         let scratch = &mut self.scratch;
-        scratch.target_hashes.clear();
-        scratch
-            .target_hashes
-            .extend(scratch.target.iter().map(|row| row.as_ref().map(row_hash)));
         if scratch.blank.len() != width {
             scratch.blank = vec![Glyph::blank(); width];
         }
@@ -598,42 +651,72 @@ impl<B: Backend + Write> LeanBackend<B> {
         let mut best_out = std::mem::take(&mut scratch.best);
         let mut out = std::mem::take(&mut scratch.trial);
         best_out.clear();
-        let mut best_state = self.state;
-        emit_rows(&view, None, width, height, &mut best_state, &mut best_out);
+        // The best so far: its cost (bytes, less the bonus below) and the
+        // state it leaves.
+        let mut best: Option<(usize, State)> = None;
         let touched = scratch.target.iter().filter(|row| row.is_some()).count();
         if touched >= 3 {
             let candidates = scroll_candidates(&view, &mut scratch.candidates);
-            for scroll in candidates.into_iter().flatten() {
+            for (scroll, same) in candidates
+                .into_iter()
+                .zip([&scratch.candidates.same[0], &scratch.candidates.same[1]])
+                .filter_map(|(scroll, same)| Some((scroll?, same.as_slice())))
+            {
                 for by_region in [true, false] {
                     let mut state = self.state;
                     out.clear();
+                    // A region newly set is an investment: the next scroll
+                    // of the same band costs 3 bytes instead of about 15,
+                    // so it wins ties and near-ties.
+                    let sets_region = by_region && state.region != region_for(scroll, height);
+                    let bonus = if sets_region { 4 } else { 0 };
                     // New lines are blank in the current background on
                     // some terminals: reset the pen if that would show.
                     if !state.blank_lines_are_plain() {
                         set_pen(Pen::DEFAULT, &mut state, &mut out);
                     }
-                    let sets_region = by_region && state.region != region_for(scroll, height);
                     if by_region {
                         scroll_by_region(scroll, height, &mut state, &mut out);
                     } else {
                         scroll_by_lines(scroll, height, &mut state, &mut out);
                     }
-                    emit_rows(&view, Some(scroll), width, height, &mut state, &mut out);
-                    // A region newly set is an investment: the next scroll
-                    // of the same band costs 3 bytes instead of about 15,
-                    // so it wins ties and near-ties.
-                    let cost = out.len().saturating_sub(if sets_region { 4 } else { 0 });
-                    if cost < best_out.len() {
+                    // Worth finishing only while it could still win.
+                    let limit =
+                        best.map_or(usize::MAX, |(cost, _)| (cost + bonus).saturating_sub(1));
+                    let trial = Trial {
+                        scroll: Some(scroll),
+                        same,
+                        limit,
+                    };
+                    if !emit_rows(&view, trial, width, height, &mut state, &mut out) {
+                        continue;
+                    }
+                    let cost = out.len().saturating_sub(bonus);
+                    if best.is_none_or(|(best_cost, _)| cost < best_cost) {
                         std::mem::swap(&mut best_out, &mut out);
-                        best_state = state;
+                        best = Some((cost, state));
                     }
                 }
             }
         }
+        // Writing the rows where they are wins ties.
+        let mut state = self.state;
+        out.clear();
+        let trial = Trial {
+            scroll: None,
+            same: &[],
+            limit: best.map_or(usize::MAX, |(cost, _)| cost),
+        };
+        if emit_rows(&view, trial, width, height, &mut state, &mut out) {
+            std::mem::swap(&mut best_out, &mut out);
+            best = Some((best_out.len(), state));
+        }
+        if let Some((_, state)) = best {
+            self.state = state;
+        }
         self.out.extend_from_slice(&best_out);
         scratch.best = best_out;
         scratch.trial = out;
-        self.state = best_state;
         for (y, (row, hash)) in scratch
             .target
             .iter_mut()
@@ -651,6 +734,17 @@ impl<B: Backend + Write> LeanBackend<B> {
             }
         }
     }
+}
+
+/// One way of drawing the frame being weighed.
+#[derive(Clone, Copy)]
+struct Trial<'a> {
+    /// The band the terminal moves first, if any.
+    scroll: Option<Scroll>,
+    /// Rows already known to be right after `scroll` (by row index).
+    same: &'a [bool],
+    /// Give up once the bytes are more than this.
+    limit: usize,
 }
 
 /// The screen before and the rows wanted, without copies.
@@ -699,21 +793,29 @@ impl View<'_> {
     }
 }
 
-/// Writes the rows that differ between the screen (after `scroll`) and the
-/// rows wanted.
+/// Writes the rows that differ between the screen (after the trial's
+/// scroll) and the rows wanted; `false` if that came to more than its
+/// limit (and `out` holds a part).
 fn emit_rows(
     view: &View<'_>,
-    scroll: Option<Scroll>,
+    trial: Trial<'_>,
     width: usize,
     height: usize,
     state: &mut State,
     out: &mut Vec<u8>,
-) {
+) -> bool {
+    let scroll = trial.scroll;
     for y in 0..view.target.len() {
+        if out.len() > trial.limit {
+            return false;
+        }
         let untouched = matches!(view.target.get(y), Some(None));
         let moved =
             scroll.is_some_and(|s| (usize::from(s.top)..usize::from(s.bottom)).contains(&y));
         if untouched && !moved && view.screen.get(y).is_some_and(Option::is_some) {
+            continue;
+        }
+        if trial.same.get(y) == Some(&true) {
             continue;
         }
         let Some(new) = view.new_row(y) else {
@@ -733,6 +835,7 @@ fn emit_rows(
     // The pen is left as it is: the next frame often starts with the same
     // one (the reading pane's border), and what needs the default pen sets
     // it (scrolls, erases, `clear_region`, the terminal's restore).
+    out.len() <= trial.limit
 }
 
 /// Writes the changed runs of one row (all of it if `old` is unknown).
@@ -1119,6 +1222,9 @@ struct Candidates {
     old: Vec<(u64, usize)>,
     /// `(shift, votes)`.
     votes: Vec<(i32, usize)>,
+    /// For each candidate found, the rows it puts right (compared already,
+    /// so the alternatives weighed need not compare them again).
+    same: [Vec<bool>; 2],
 }
 
 /// The bands of rows that moved, most promising first (at most two).
@@ -1129,7 +1235,12 @@ fn scroll_candidates(view: &View<'_>, buffers: &mut Candidates) -> [Option<Scrol
     if height < 3 || view.screen.len() != height || hashes.len() != height {
         return candidates;
     }
-    let Candidates { new, old, votes } = buffers;
+    let Candidates {
+        new,
+        old,
+        votes,
+        same,
+    } = buffers;
     new.clear();
     new.extend((0..height).map(|y| view.new_hash(y)));
     old.clear();
@@ -1199,6 +1310,11 @@ fn scroll_candidates(view: &View<'_>, buffers: &mut Candidates) -> [Option<Scrol
             bottom: bottom.min(height) as u16,
             amount,
         });
+        // The run's rows come from inside the band: right after the scroll.
+        let same = &mut same[found];
+        same.clear();
+        same.resize(height, false);
+        same[a..b].iter_mut().for_each(|s| *s = true);
         found += 1;
     }
     candidates
@@ -1336,6 +1452,7 @@ where
         let width = self.width();
         let scratch = &mut self.scratch;
         scratch.target.clear();
+        scratch.target_hashes.clear();
         self.linked_rows.resize(touched.len(), false);
         for (y, touched) in touched.iter().enumerate() {
             let known = self.screen.get(y).is_some_and(Option::is_some);
@@ -1343,18 +1460,16 @@ where
             // A row with a link before or now is rebuilt: its link may
             // have changed where no cell did.
             let linked = std::mem::replace(&mut self.linked_rows[y], !links.is_empty());
-            let row = (*touched || !known || linked || !links.is_empty()).then(|| {
+            if *touched || !known || linked || !links.is_empty() {
                 let start = y * width;
                 let mut row = scratch.spare.pop().unwrap_or_default();
-                display_row(&self.frame.content[start..start + width], &mut row);
-                for (first, end, id) in links {
-                    for glyph in row.iter_mut().take(*end).skip(*first) {
-                        glyph.link = *id;
-                    }
-                }
-                row
-            });
-            scratch.target.push(row);
+                let hash = display_row(&self.frame.content[start..start + width], links, &mut row);
+                scratch.target.push(Some(row));
+                scratch.target_hashes.push(Some(hash));
+            } else {
+                scratch.target.push(None);
+                scratch.target_hashes.push(None);
+            }
         }
         self.scratch.touched = touched;
         // Links are given frame by frame.
