@@ -19,6 +19,13 @@ use crate::search::{Match, Range};
 use crate::text;
 use crate::theme::Theme;
 
+thread_local! {
+    /// The key-facts pane's note for a part without facts, as last wrapped:
+    /// the note, the width and its lines.
+    static NOTE_LINES: std::cell::RefCell<(&'static str, usize, Vec<text::StyledLine<()>>)> =
+        const { std::cell::RefCell::new(("", 0, Vec::new())) };
+}
+
 /// Draws the reader screen (not the status line or help).
 pub fn render(app: &App, state: &ReaderState, buffer: &mut Buffer) {
     let theme = &app.theme;
@@ -255,17 +262,17 @@ fn facts(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
             Part::Sources => "The sources are listed in the reading pane.",
             _ => "No key facts for this part.",
         };
-        let lines = text::wrap(&[(note, ())], usize::from(area.width), &[], &[]);
-        for (row, line) in lines.iter().enumerate().take(usize::from(area.height)) {
-            let pieces = line.iter().map(|(t, _)| (t.as_str(), theme.secondary()));
-            put_line(
-                buffer,
-                area.x,
-                area.y + row as u16,
-                usize::from(area.width),
-                pieces,
-            );
-        }
+        NOTE_LINES.with_borrow_mut(|cache| {
+            let width = usize::from(area.width);
+            // Wrapped once per note and width, not on every frame.
+            if cache.0 != note || cache.1 != width {
+                *cache = (note, width, text::wrap(&[(note, ())], width, &[], &[]));
+            }
+            for (row, line) in cache.2.iter().enumerate().take(usize::from(area.height)) {
+                let pieces = line.iter().map(|(t, _)| (t.as_str(), theme.secondary()));
+                put_line(buffer, area.x, area.y + row as u16, width, pieces);
+            }
+        });
         return;
     }
     draw_lines(
