@@ -32,7 +32,7 @@ use std::io::{self, Write};
 
 use ratatui::backend::{Backend, ClearType, WindowSize};
 use ratatui::buffer::CellWidth;
-use ratatui::buffer::{Buffer, Cell};
+use ratatui::buffer::{Buffer, Cell, CellDiffOption};
 use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
 
@@ -163,7 +163,15 @@ mod compact {
     }
 
     impl Symbol {
+        #[inline]
         pub fn new(text: &str) -> Symbol {
+            if let [byte] = text.as_bytes() {
+                // Nearly every cell: no copy of a slice of unknown length.
+                return Symbol::Short {
+                    bytes: u64::from(*byte),
+                    len: 1,
+                };
+            }
             if text.len() <= 8 {
                 let mut word = [0u8; 8];
                 word[..text.len()].copy_from_slice(text.as_bytes());
@@ -285,7 +293,13 @@ impl<B: Backend> Backend for Clamped<B> {
 /// The columns a cell covers, measured exactly as ratatui's buffer and its
 /// diff measure them (and as [`crate::text::grapheme_width`] does), so this
 /// backend and the plain one agree on where every glyph lands.
+#[inline]
 fn cell_width(cell: &Cell) -> usize {
+    // One byte is one column (ratatui's own rule), unless the cell's width
+    // is forced: settled here without a call per cell.
+    if cell.symbol().len() == 1 && !matches!(cell.diff_option, CellDiffOption::ForcedWidth(_)) {
+        return 1;
+    }
     usize::from(cell.cell_width())
 }
 
@@ -1437,12 +1451,15 @@ where
                 touched.clear();
                 touched.resize(usize::from(area.height), true);
             }
-            self.frame[(x, y)] = cell.clone();
+            // The model's buffer starts at the origin: a cell's index is
+            // its row times the width plus its column.
+            let at = usize::from(y) * usize::from(self.frame.area.width) + usize::from(x);
+            self.frame.content[at].clone_from(cell);
             // ratatui's diff sends a wide glyph without the cells it covers
             // (the terminal blanks them when printing it): blank them here.
             for dx in 1..covers {
                 if x + dx < self.frame.area.width {
-                    self.frame[(x + dx, y)] = Cell::EMPTY;
+                    self.frame.content[at + usize::from(dx)] = Cell::EMPTY;
                 }
             }
             if let Some(t) = touched.get_mut(usize::from(y)) {
