@@ -162,53 +162,70 @@ fn put_line<'a>(
     used
 }
 
-/// ratatui's `Buffer::set_stringn`, cell for cell, with the leading ASCII
-/// of `text` written without grapheme segmentation (most of what a frame
-/// draws is ASCII, and segmenting it was a tenth of a frame's time).
-/// Returns the column after the last one written.
+/// ratatui's `Buffer::set_stringn`, cell for cell, with ASCII written
+/// without grapheme segmentation (most of what a frame draws is ASCII, and
+/// segmenting it was a tenth of a frame's time). Returns the column after
+/// the last one written.
 fn set_stringn(buffer: &mut Buffer, x: u16, y: u16, text: &str, room: usize, style: Style) -> u16 {
+    use ratatui::buffer::CellWidth;
+    use unicode_segmentation::UnicodeSegmentation;
+    if !buffer.area.contains(ratatui::layout::Position { x, y }) {
+        return buffer.set_stringn(x, y, text, room, style).0;
+    }
     let bytes = text.as_bytes();
-    // An ASCII character is a grapheme of its own unless a non-ASCII one
-    // follows it (a combining accent joins it): the last ASCII character
-    // before the first non-ASCII one is left to ratatui with the rest.
-    let ascii = match bytes.iter().position(|b| !b.is_ascii()) {
-        None => bytes.len(),
-        Some(first) => first.saturating_sub(1),
-    };
-    let mut remaining = buffer
-        .area
-        .right()
-        .saturating_sub(x)
-        .min(u16::try_from(room).unwrap_or(u16::MAX));
-    let mut x = x;
-    let inside = buffer.area.contains(ratatui::layout::Position { x, y });
-    if ascii > 0 && remaining > 0 && inside {
-        let start = buffer.index_of(x, y);
-        let row_end = start + usize::from(remaining);
-        let mut at = start;
-        for (i, byte) in bytes[..ascii].iter().enumerate() {
-            // Control characters are dropped, as set_stringn drops them.
-            if byte.is_ascii_control() {
+    let mut remaining = usize::from(buffer.area.right() - x).min(room);
+    let mut at = buffer.index_of(x, y);
+    let start = at;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Between two ASCII characters there is always a grapheme boundary
+        // (carriage return and line feed are one grapheme, but both are
+        // controls and dropped either way): such a character is written as
+        // it is; ratatui drops controls.
+        let byte = bytes[i];
+        if byte.is_ascii() && bytes.get(i + 1).is_none_or(u8::is_ascii) {
+            if !byte.is_ascii_control() {
+                if remaining == 0 {
+                    break;
+                }
+                buffer.content[at]
+                    .set_symbol(&text[i..i + 1])
+                    .set_style(style);
+                at += 1;
+                remaining -= 1;
+            }
+            i += 1;
+            continue;
+        }
+        // Anything else up to the next such boundary is segmented, as
+        // set_stringn does: controls dropped, zero-width graphemes skipped,
+        // and everything stops at the first grapheme that does not fit.
+        let mut end = i + 1;
+        while end < bytes.len() && !(bytes[end - 1].is_ascii() && bytes[end].is_ascii()) {
+            end += 1;
+        }
+        for grapheme in text[i..end].graphemes(true) {
+            if grapheme.contains(char::is_control) {
                 continue;
             }
-            if at == row_end {
-                break;
+            let width = usize::from(grapheme.cell_width());
+            if width == 0 {
+                continue;
             }
-            buffer.content[at]
-                .set_symbol(&text[i..i + 1])
-                .set_style(style);
-            at += 1;
+            if width > remaining {
+                return (x as usize + (at - start)) as u16;
+            }
+            buffer.content[at].set_symbol(grapheme).set_style(style);
+            // The cells a wide grapheme covers are reset, as ratatui does.
+            for cell in &mut buffer.content[at + 1..at + width] {
+                cell.reset();
+            }
+            at += width;
+            remaining -= width;
         }
-        let written = (at - start) as u16;
-        x += written;
-        remaining -= written;
+        i = end;
     }
-    if ascii == bytes.len() || remaining == 0 {
-        return x;
-    }
-    buffer
-        .set_stringn(x, y, &text[ascii..], usize::from(remaining), style)
-        .0
+    (x as usize + (at - start)) as u16
 }
 
 #[cfg(test)]
