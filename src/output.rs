@@ -641,11 +641,12 @@ impl<B: Backend + Write> LeanBackend<B> {
     /// `scratch.target`, where `None` is a row ratatui did not touch (the
     /// same as on screen).
     ///
-    /// The alternatives (each band that moved, by region or by lines, and
-    /// writing the rows without moving anything) are weighed by their
-    /// bytes; each is abandoned as soon as it is longer than the best so
-    /// far, so the usual loser, rewriting every moved row, costs only as
-    /// much as the winner.
+    /// The alternatives are weighed by their bytes: writing the rows where
+    /// they are, then each band that moved, by region and by lines, each
+    /// taken if shorter than the best so far. The scrolls are tried first
+    /// and each abandoned once it cannot win, and the rows written in place
+    /// (the usual loser) only as far as it takes to know they lose: the
+    /// choice is the same as weighing everything in full.
     fn render(&mut self) {
         let width = self.width();
         let height = self.height();
@@ -665,67 +666,48 @@ impl<B: Backend + Write> LeanBackend<B> {
         let mut best_out = std::mem::take(&mut scratch.best);
         let mut out = std::mem::take(&mut scratch.trial);
         best_out.clear();
-        // The best so far: its cost (bytes, less the bonus below) and the
-        // state it leaves.
-        let mut best: Option<(usize, State)> = None;
         let touched = scratch.target.iter().filter(|row| row.is_some()).count();
-        if touched >= 3 {
-            let candidates = scroll_candidates(&view, &mut scratch.candidates);
-            for (scroll, same) in candidates
-                .into_iter()
-                .zip([&scratch.candidates.same[0], &scratch.candidates.same[1]])
-                .filter_map(|(scroll, same)| Some((scroll?, same.as_slice())))
-            {
-                for by_region in [true, false] {
-                    let mut state = self.state;
-                    out.clear();
-                    // A region newly set is an investment: the next scroll
-                    // of the same band costs 3 bytes instead of about 15,
-                    // so it wins ties and near-ties.
-                    let sets_region = by_region && state.region != region_for(scroll, height);
-                    let bonus = if sets_region { 4 } else { 0 };
-                    // New lines are blank in the current background on
-                    // some terminals: reset the pen if that would show.
-                    if !state.blank_lines_are_plain() {
-                        set_pen(Pen::DEFAULT, &mut state, &mut out);
-                    }
-                    if by_region {
-                        scroll_by_region(scroll, height, &mut state, &mut out);
-                    } else {
-                        scroll_by_lines(scroll, height, &mut state, &mut out);
-                    }
-                    // Worth finishing only while it could still win.
-                    let limit =
-                        best.map_or(usize::MAX, |(cost, _)| (cost + bonus).saturating_sub(1));
-                    let trial = Trial {
-                        scroll: Some(scroll),
-                        same,
-                        limit,
-                    };
-                    if !emit_rows(&view, trial, width, height, &mut state, &mut out) {
-                        continue;
-                    }
-                    let cost = out.len().saturating_sub(bonus);
-                    if best.is_none_or(|(best_cost, _)| cost < best_cost) {
-                        std::mem::swap(&mut best_out, &mut out);
-                        best = Some((cost, state));
-                    }
-                }
-            }
-        }
-        // Writing the rows where they are wins ties.
+        let found = if touched >= 3 {
+            scroll_candidates(&view, &mut scratch.candidates)
+        } else {
+            [None, None]
+        };
+        let candidates = &scratch.candidates.same;
+        let scrolls: [Option<(Scroll, &[bool])>; 2] = [
+            found[0].map(|s| (s, candidates[0].as_slice())),
+            found[1].map(|s| (s, candidates[1].as_slice())),
+        ];
+        let mut weigh = Weighing {
+            view: &view,
+            width,
+            height,
+            start: self.state,
+            best: None,
+            best_out: &mut best_out,
+            out: &mut out,
+        };
+        // The scrolls as if writing in place cost nothing less than any of
+        // them: the first is taken whatever it costs.
+        let first = weigh.scrolls(&scrolls);
+        // Writing in place loses to the first scroll when it is longer than
+        // that scroll's cost; then the scrolls weighed above are what
+        // weighing it first would have left. Otherwise it goes first and the
+        // scrolls are weighed again against it.
         let mut state = self.state;
-        out.clear();
+        weigh.out.clear();
         let trial = Trial {
             scroll: None,
             same: &[],
-            limit: best.map_or(usize::MAX, |(cost, _)| cost),
+            limit: first.unwrap_or(usize::MAX),
         };
-        if emit_rows(&view, trial, width, height, &mut state, &mut out) {
-            std::mem::swap(&mut best_out, &mut out);
-            best = Some((best_out.len(), state));
+        if emit_rows(&view, trial, width, height, &mut state, weigh.out) {
+            std::mem::swap(weigh.best_out, weigh.out);
+            weigh.best = Some((weigh.best_out.len(), state));
+            if first.is_some() {
+                weigh.scrolls(&scrolls);
+            }
         }
-        if let Some((_, state)) = best {
+        if let Some((_, state)) = weigh.best {
             self.state = state;
         }
         self.out.extend_from_slice(&best_out);
@@ -747,6 +729,71 @@ impl<B: Backend + Write> LeanBackend<B> {
                 }
             }
         }
+    }
+}
+
+/// The alternatives of one frame being weighed; the best so far is in
+/// `best_out`.
+struct Weighing<'a, 'v> {
+    view: &'a View<'v>,
+    width: usize,
+    height: usize,
+    /// The terminal's state before the frame.
+    start: State,
+    /// The best so far: its length in bytes and the state it leaves.
+    best: Option<(usize, State)>,
+    best_out: &'a mut Vec<u8>,
+    out: &'a mut Vec<u8>,
+}
+
+impl Weighing<'_, '_> {
+    /// Tries each scroll, by region then by lines, taking one whose cost is
+    /// below the best's length; returns the first one's cost.
+    fn scrolls(&mut self, scrolls: &[Option<(Scroll, &[bool])>; 2]) -> Option<usize> {
+        let mut first = None;
+        for (scroll, same) in scrolls.iter().flatten().copied() {
+            for by_region in [true, false] {
+                let mut state = self.start;
+                let out = &mut *self.out;
+                out.clear();
+                // A region newly set is an investment: the next scroll of
+                // the same band costs 3 bytes instead of about 15, so it
+                // wins ties and near-ties.
+                let sets_region = by_region && state.region != region_for(scroll, self.height);
+                let bonus = if sets_region { 4 } else { 0 };
+                // New lines are blank in the current background on some
+                // terminals: reset the pen if that would show.
+                if !state.blank_lines_are_plain() {
+                    set_pen(Pen::DEFAULT, &mut state, out);
+                }
+                if by_region {
+                    scroll_by_region(scroll, self.height, &mut state, out);
+                } else {
+                    scroll_by_lines(scroll, self.height, &mut state, out);
+                }
+                // Taken if its cost is below the best's length: worth
+                // finishing only while that can still be.
+                let limit = self
+                    .best
+                    .map_or(usize::MAX, |(len, _)| (len + bonus).saturating_sub(1));
+                let trial = Trial {
+                    scroll: Some(scroll),
+                    same,
+                    limit,
+                };
+                let done = emit_rows(self.view, trial, self.width, self.height, &mut state, out);
+                if !done {
+                    continue;
+                }
+                let cost = out.len().saturating_sub(bonus);
+                first.get_or_insert(cost);
+                if self.best.is_none_or(|(len, _)| cost < len) {
+                    std::mem::swap(self.best_out, self.out);
+                    self.best = Some((self.best_out.len(), state));
+                }
+            }
+        }
+        first
     }
 }
 
