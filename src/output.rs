@@ -309,8 +309,12 @@ fn cell_width(cell: &Cell) -> usize {
 /// taken on the way rather than in a second pass.
 fn display_row(cells: &[Cell], links: &[(usize, usize, u32)], row: &mut Row) -> u64 {
     let width = cells.len();
-    row.clear();
-    row.reserve(width);
+    // One glyph per column: each is written over the one there (one pass
+    // over the row's memory, not a pass to empty it and one to fill it).
+    row.truncate(width);
+    if row.len() < width {
+        row.resize(width, Glyph::blank());
+    }
     let mut hash = RowHash::default();
     let link_at = |x: usize| {
         links
@@ -319,9 +323,9 @@ fn display_row(cells: &[Cell], links: &[(usize, usize, u32)], row: &mut Row) -> 
             .find(|(first, end, _)| (*first..*end).contains(&x))
             .map_or(0, |(_, _, id)| *id)
     };
-    let mut push = |glyph: Glyph, row: &mut Row| {
+    let mut put = |at: usize, glyph: Glyph, row: &mut Row| {
         hash.glyph(&glyph);
-        row.push(glyph);
+        row[at] = glyph;
     };
     let mut x = 0;
     while x < width {
@@ -331,7 +335,8 @@ fn display_row(cells: &[Cell], links: &[(usize, usize, u32)], row: &mut Row) -> 
         let link = if links.is_empty() { 0 } else { link_at(x) };
         let w = cell_width(cell);
         if w == 1 {
-            push(
+            put(
+                x,
                 Glyph {
                     symbol: compact::Symbol::new(symbol),
                     width: 1,
@@ -349,7 +354,8 @@ fn display_row(cells: &[Cell], links: &[(usize, usize, u32)], row: &mut Row) -> 
         let fits =
             w >= 2 && x + w <= width && cells[x + 1..x + w].iter().all(|c| *c == Cell::EMPTY);
         if fits {
-            push(
+            put(
+                x,
                 Glyph {
                     symbol: compact::Symbol::new(symbol),
                     width: w as u8,
@@ -361,7 +367,8 @@ fn display_row(cells: &[Cell], links: &[(usize, usize, u32)], row: &mut Row) -> 
             );
             for dx in 1..w {
                 let link = if links.is_empty() { 0 } else { link_at(x + dx) };
-                push(
+                put(
+                    x + dx,
                     Glyph {
                         symbol: compact::Symbol::new(""),
                         width: 0,
@@ -374,7 +381,8 @@ fn display_row(cells: &[Cell], links: &[(usize, usize, u32)], row: &mut Row) -> 
             }
             x += w;
         } else {
-            push(
+            put(
+                x,
                 Glyph {
                     symbol: compact::Symbol::new(" "),
                     width: 1,
