@@ -1949,6 +1949,20 @@ mod tests {
     }
 
     #[test]
+    fn pruning_goes_on_until_the_texts_fit() {
+        // Six texts of a quarter of the budget each: two must go, oldest first.
+        let quarter = MAX_READ_TEXTS / 4;
+        let mut texts = BTreeMap::new();
+        for order in 1..=6u64 {
+            texts.insert(format!("s{order}"), text_of_size("f", order, quarter));
+        }
+        prune_texts(&mut texts, None);
+        let ids: Vec<&str> = texts.keys().map(String::as_str).collect();
+        assert_eq!(ids, ["s3", "s4", "s5", "s6"]);
+        assert!(texts.values().map(ReadText::size).sum::<usize>() <= MAX_READ_TEXTS);
+    }
+
+    #[test]
     fn texts_give_way_to_notes_at_the_state_size_limit() {
         let dir = temp();
         let (store, briefing) = store_and_briefing(&dir);
