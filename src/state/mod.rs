@@ -1987,6 +1987,15 @@ mod tests {
         assert_eq!(load, LoadNote::Fine);
         assert_eq!(loaded.notes["n"].text.len(), len);
         assert!(loaded.texts.is_empty());
+        // Exactly at the limit with the text, the text is kept too.
+        let mut probe = with_note(0);
+        probe.texts.insert("t".into(), text_of_size("f", 1, 100));
+        let len = usize::try_from(MAX_STATE_SIZE - size(&probe)).expect("fits");
+        let mut exact = with_note(len);
+        exact.texts.insert("t".into(), text_of_size("f", 1, 100));
+        assert_eq!(size(&exact), MAX_STATE_SIZE);
+        store.save(&briefing, &exact).expect("saved at the limit");
+        assert!(store.load(&briefing).0.texts.contains_key("t"));
         // Below the limit the text is kept.
         let mut small = with_note(10);
         small.texts.insert("t".into(), text_of_size("f", 1, 100));
