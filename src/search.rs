@@ -772,6 +772,11 @@ mod tests {
         let m = find(&l, "trade deficit");
         assert_eq!(m.len(), 2, "{m:?}");
         assert_eq!(m[1].ranges[0].line, 1);
+        assert_eq!(
+            (m[0].line(), m[1].line()),
+            (0, 1),
+            "where each match starts"
+        );
         // Every match runs forward.
         for m in &m {
             assert!(m.ranges.iter().all(|r| r.start < r.end), "{m:?}");

@@ -445,6 +445,29 @@ mod tests {
     }
 
     #[test]
+    fn loading_keeps_the_notes_and_the_read_marks_of_what_still_exists() {
+        let briefing = load_str("t", ONE).expect("valid");
+        let mut state = BriefingState::default();
+        for id in ["a", "summary", "gone"] {
+            state.read.insert(id.to_owned());
+        }
+        let note = Note {
+            text: "ask".into(),
+            section_title: "A".into(),
+            updated: 1,
+        };
+        state.notes.insert("a".into(), note.clone());
+        let marks = Marks::from_state(&briefing, &state);
+        let read: Vec<&str> = marks.read.iter().map(String::as_str).collect();
+        assert_eq!(
+            read,
+            ["a", "summary"],
+            "a removed section's mark is dropped"
+        );
+        assert_eq!(marks.notes.get("a"), Some(&note));
+    }
+
+    #[test]
     fn sections_added_later_are_new() {
         let before = load_str("t", ONE).expect("valid");
         let marks = Marks::from_state(&before, &BriefingState::default());

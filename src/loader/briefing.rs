@@ -737,6 +737,22 @@ mod tests {
     }
 
     #[test]
+    fn a_key_unknown_everywhere_lists_the_keys_allowed_there() {
+        let top = errors("title = \"T\"\nqqqqqq = 1\n[[sections]]\ntitle = \"S\"\n");
+        assert_eq!(top.len(), 1);
+        assert!(
+            top[0].ends_with("— the keys allowed here are: title, subtitle, date, classification, audience, authors, tags, summary, facts, sections, sources"),
+            "{top:?}"
+        );
+        let section = errors("title = \"T\"\n[[sections]]\ntitle = \"S\"\nqqqqqq = 1\n");
+        assert_eq!(section.len(), 1);
+        assert!(
+            section[0].contains("in section 1 — the keys allowed here are: "),
+            "{section:?}"
+        );
+    }
+
+    #[test]
     fn a_quoted_point_value_is_only_unquoted_if_it_is_a_number() {
         let chart = |value: &str| {
             format!(

@@ -1949,6 +1949,20 @@ mod tests {
     }
 
     #[test]
+    fn pruning_goes_on_until_the_texts_fit() {
+        // Six texts of a quarter of the budget each: two must go, oldest first.
+        let quarter = MAX_READ_TEXTS / 4;
+        let mut texts = BTreeMap::new();
+        for order in 1..=6u64 {
+            texts.insert(format!("s{order}"), text_of_size("f", order, quarter));
+        }
+        prune_texts(&mut texts, None);
+        let ids: Vec<&str> = texts.keys().map(String::as_str).collect();
+        assert_eq!(ids, ["s3", "s4", "s5", "s6"]);
+        assert!(texts.values().map(ReadText::size).sum::<usize>() <= MAX_READ_TEXTS);
+    }
+
+    #[test]
     fn texts_give_way_to_notes_at_the_state_size_limit() {
         let dir = temp();
         let (store, briefing) = store_and_briefing(&dir);
@@ -1973,6 +1987,15 @@ mod tests {
         assert_eq!(load, LoadNote::Fine);
         assert_eq!(loaded.notes["n"].text.len(), len);
         assert!(loaded.texts.is_empty());
+        // Exactly at the limit with the text, the text is kept too.
+        let mut probe = with_note(0);
+        probe.texts.insert("t".into(), text_of_size("f", 1, 100));
+        let len = usize::try_from(MAX_STATE_SIZE - size(&probe)).expect("fits");
+        let mut exact = with_note(len);
+        exact.texts.insert("t".into(), text_of_size("f", 1, 100));
+        assert_eq!(size(&exact), MAX_STATE_SIZE);
+        store.save(&briefing, &exact).expect("saved at the limit");
+        assert!(store.load(&briefing).0.texts.contains_key("t"));
         // Below the limit the text is kept.
         let mut small = with_note(10);
         small.texts.insert("t".into(), text_of_size("f", 1, 100));
