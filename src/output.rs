@@ -65,8 +65,9 @@ impl Pen {
     }
 }
 
-/// One column of the screen as the terminal shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One column of the screen as the terminal shows it: 32 bytes, copied
+/// and compared without a heap pointer to follow or drop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Glyph {
     /// What is printed; empty for the right half of a wide character.
     symbol: compact::Symbol,
@@ -83,7 +84,7 @@ struct Glyph {
 impl Glyph {
     fn blank() -> Glyph {
         Glyph {
-            symbol: compact::Symbol::new(" "),
+            symbol: compact::Symbol::SPACE,
             width: 1,
             uncertain: false,
             pen: Pen::DEFAULT,
@@ -154,20 +155,50 @@ impl<B: Backend + Write> Sideband for Clamped<B> {
 /// A grapheme packed into a word, so a screen of glyphs neither allocates
 /// per cell nor validates UTF-8 to print one.
 mod compact {
-    /// Up to 8 bytes in a `u64` (nearly every grapheme); longer ones (rare)
-    /// on the heap.
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    pub enum Symbol {
-        Short { bytes: u64, len: u8 },
-        Long(Box<str>),
+    use std::collections::HashMap;
+
+    /// Up to 8 bytes in a `u64` (nearly every grapheme); a longer one
+    /// (rare) is kept in [`Long`] and stands here as its number there.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Symbol {
+        bytes: u64,
+        /// The length, or [`LONG`] for a number in [`Long`].
+        len: u8,
+    }
+
+    const LONG: u8 = 15;
+
+    /// The most long graphemes remembered; past it the table starts afresh
+    /// (and every row is built and written again).
+    pub const MAX_LONG: usize = 4096;
+
+    /// Graphemes longer than 8 bytes, by number.
+    #[derive(Debug, Default)]
+    pub struct Long {
+        texts: Vec<Box<str>>,
+        numbers: HashMap<Box<str>, u64>,
+    }
+
+    impl Long {
+        pub fn len(&self) -> usize {
+            self.texts.len()
+        }
     }
 
     impl Symbol {
+        pub const SPACE: Symbol = Symbol {
+            bytes: 0x20,
+            len: 1,
+        };
+
+        /// The right half of a wide character: nothing printed.
+        pub const NONE: Symbol = Symbol { bytes: 0, len: 0 };
+
         #[inline]
-        pub fn new(text: &str) -> Symbol {
+        pub fn new(text: &str, long: &mut Long) -> Symbol {
             if let [byte] = text.as_bytes() {
                 // Nearly every cell: no copy of a slice of unknown length.
-                return Symbol::Short {
+                return Symbol {
                     bytes: u64::from(*byte),
                     len: 1,
                 };
@@ -175,43 +206,46 @@ mod compact {
             if text.len() <= 8 {
                 let mut word = [0u8; 8];
                 word[..text.len()].copy_from_slice(text.as_bytes());
-                Symbol::Short {
+                return Symbol {
                     bytes: u64::from_le_bytes(word),
                     len: text.len() as u8,
+                };
+            }
+            let number = match long.numbers.get(text) {
+                Some(number) => *number,
+                None => {
+                    let number = long.texts.len() as u64;
+                    long.texts.push(text.into());
+                    long.numbers.insert(text.into(), number);
+                    number
                 }
-            } else {
-                Symbol::Long(text.into())
+            };
+            Symbol {
+                bytes: number,
+                len: LONG,
             }
         }
 
         /// Appends the grapheme's bytes to `out`.
-        pub fn write_to(&self, out: &mut Vec<u8>) {
-            match self {
-                Symbol::Short { bytes, len } => {
-                    out.extend_from_slice(&bytes.to_le_bytes()[..usize::from(*len)]);
-                }
-                Symbol::Long(text) => out.extend_from_slice(text.as_bytes()),
+        pub fn write_to(&self, long: &Long, out: &mut Vec<u8>) {
+            if self.len == LONG {
+                let text = usize::try_from(self.bytes)
+                    .ok()
+                    .and_then(|n| long.texts.get(n));
+                // Always there: the table starts afresh only with the rows.
+                out.extend_from_slice(text.map_or(" ", |t| t).as_bytes());
+            } else {
+                out.extend_from_slice(&self.bytes.to_le_bytes()[..usize::from(self.len.min(8))]);
             }
         }
 
         pub fn is_space(&self) -> bool {
-            matches!(
-                self,
-                Symbol::Short {
-                    bytes: 0x20,
-                    len: 1
-                }
-            )
+            *self == Symbol::SPACE
         }
 
         /// A word standing for the grapheme, for hashing.
         pub fn word(&self) -> u64 {
-            match self {
-                Symbol::Short { bytes, len } => bytes ^ (u64::from(*len) << 60),
-                Symbol::Long(text) => text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-                    (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-                }),
-            }
+            self.bytes ^ (u64::from(self.len) << 60)
         }
     }
 }
@@ -307,7 +341,12 @@ fn cell_width(cell: &Cell) -> usize {
 /// `row` (emptied first; its allocation is reused), with the links given
 /// as `(first column, end column, id)`; returns the row's [`row_hash`],
 /// taken on the way rather than in a second pass.
-fn display_row(cells: &[Cell], links: &[(usize, usize, u32)], row: &mut Row) -> u64 {
+fn display_row(
+    cells: &[Cell],
+    links: &[(usize, usize, u32)],
+    long: &mut compact::Long,
+    row: &mut Row,
+) -> u64 {
     let width = cells.len();
     // One glyph per column: each is written over the one there (one pass
     // over the row's memory, not a pass to empty it and one to fill it).
@@ -338,7 +377,7 @@ fn display_row(cells: &[Cell], links: &[(usize, usize, u32)], row: &mut Row) -> 
             put(
                 x,
                 Glyph {
-                    symbol: compact::Symbol::new(symbol),
+                    symbol: compact::Symbol::new(symbol, long),
                     width: 1,
                     uncertain: false,
                     pen,
@@ -357,7 +396,7 @@ fn display_row(cells: &[Cell], links: &[(usize, usize, u32)], row: &mut Row) -> 
             put(
                 x,
                 Glyph {
-                    symbol: compact::Symbol::new(symbol),
+                    symbol: compact::Symbol::new(symbol, long),
                     width: w as u8,
                     uncertain: symbol.chars().nth(1).is_some(),
                     pen,
@@ -370,7 +409,7 @@ fn display_row(cells: &[Cell], links: &[(usize, usize, u32)], row: &mut Row) -> 
                 put(
                     x + dx,
                     Glyph {
-                        symbol: compact::Symbol::new(""),
+                        symbol: compact::Symbol::NONE,
                         width: 0,
                         uncertain: false,
                         pen,
@@ -384,7 +423,7 @@ fn display_row(cells: &[Cell], links: &[(usize, usize, u32)], row: &mut Row) -> 
             put(
                 x,
                 Glyph {
-                    symbol: compact::Symbol::new(" "),
+                    symbol: compact::Symbol::SPACE,
                     width: 1,
                     uncertain: false,
                     pen,
@@ -531,6 +570,8 @@ pub struct LeanBackend<B: Backend + Write> {
     out: Vec<u8>,
     /// URLs of the links drawn, by id.
     links: Links,
+    /// Graphemes longer than a word, by number.
+    long: compact::Long,
     /// The links of the next frame, by row: `(first column, end column,
     /// id)`.
     wanted_links: Vec<Vec<(usize, usize, u32)>>,
@@ -573,6 +614,7 @@ impl<B: Backend + Write> LeanBackend<B> {
             size_known: asked.is_some(),
             scratch: Scratch::default(),
             links: Links::default(),
+            long: compact::Long::default(),
             wanted_links: Vec::new(),
             linked_rows: Vec::new(),
         };
@@ -664,6 +706,7 @@ impl<B: Backend + Write> LeanBackend<B> {
         }
         let view = View {
             links: &self.links,
+            long: &self.long,
             screen: &self.screen,
             screen_hashes: &self.hashes,
             target: &scratch.target,
@@ -819,6 +862,7 @@ struct Trial<'a> {
 /// The screen before and the rows wanted, without copies.
 struct View<'a> {
     links: &'a Links,
+    long: &'a compact::Long,
     screen: &'a [Option<Row>],
     screen_hashes: &'a [Option<u64>],
     target: &'a [Option<Row>],
@@ -828,6 +872,11 @@ struct View<'a> {
 }
 
 impl View<'_> {
+    /// The tables the glyphs' numbers refer to.
+    fn tables(&self) -> (&Links, &compact::Long) {
+        (self.links, self.long)
+    }
+
     /// Row `y` as wanted (`None` if unknown).
     fn new_row(&self, y: usize) -> Option<&Row> {
         match self.target.get(y) {
@@ -895,10 +944,10 @@ fn emit_rows(
                 let surely_differs =
                     matches!((old_hash, view.new_hash(y)), (Some(a), Some(b)) if a != b);
                 if surely_differs || old != new {
-                    emit_row(Some(old), new, y, width, height, view.links, state, out);
+                    emit_row(Some(old), new, y, width, height, view.tables(), state, out);
                 }
             }
-            None => emit_row(None, new, y, width, height, view.links, state, out),
+            None => emit_row(None, new, y, width, height, view.tables(), state, out),
         }
     }
     // The pen is left as it is: the next frame often starts with the same
@@ -915,7 +964,7 @@ fn emit_row(
     y: usize,
     width: usize,
     height: usize,
-    links: &Links,
+    (links, long): (&Links, &compact::Long),
     state: &mut State,
     out: &mut Vec<u8>,
 ) {
@@ -972,7 +1021,7 @@ fn emit_row(
                     start.min(tail),
                     tail,
                     (y, width, height),
-                    links,
+                    (links, long),
                     state,
                     out,
                 );
@@ -983,7 +1032,16 @@ fn emit_row(
                 return;
             }
         }
-        write_run(old, new, start, end, (y, width, height), links, state, out);
+        write_run(
+            old,
+            new,
+            start,
+            end,
+            (y, width, height),
+            (links, long),
+            state,
+            out,
+        );
         x = end;
     }
 }
@@ -997,7 +1055,7 @@ fn write_run(
     start: usize,
     end: usize,
     (y, width, height): (usize, usize, usize),
-    links: &Links,
+    (links, long): (&Links, &compact::Long),
     state: &mut State,
     out: &mut Vec<u8>,
 ) {
@@ -1050,7 +1108,7 @@ fn write_run(
         }
         set_pen(glyph.pen, state, out);
         set_link(glyph.link, links, state, out);
-        glyph.symbol.write_to(out);
+        glyph.symbol.write_to(long, out);
         x += step;
         // Terminals disagree on how wide a sequence such as an emoji with a
         // joiner is: after one, place the next glyph absolutely, as the
@@ -1477,6 +1535,12 @@ where
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
+        if self.long.len() > compact::MAX_LONG {
+            // Start the table afresh; the rows holding old numbers are
+            // built and written again.
+            self.long = compact::Long::default();
+            self.forget_rows();
+        }
         let mut touched = std::mem::take(&mut self.scratch.touched);
         touched.clear();
         touched.resize(self.height(), false);
@@ -1535,7 +1599,8 @@ where
             if *touched || !known || linked || !links.is_empty() {
                 let start = y * width;
                 let mut row = scratch.spare.pop().unwrap_or_default();
-                let hash = display_row(&self.frame.content[start..start + width], links, &mut row);
+                let cells = &self.frame.content[start..start + width];
+                let hash = display_row(cells, links, &mut self.long, &mut row);
                 scratch.target.push(Some(row));
                 scratch.target_hashes.push(Some(hash));
             } else {
@@ -1867,6 +1932,61 @@ mod tests {
         let mut parser = vt100::Parser::new(rows, cols, 0);
         parser.process(bytes);
         parser.screen().contents()
+    }
+
+    #[test]
+    fn many_long_graphemes_start_their_table_afresh_and_still_show() {
+        // Letters with four combining marks: 9 bytes each, so each is kept
+        // in the table of long graphemes by number.
+        let marks = [
+            '\u{300}', '\u{301}', '\u{302}', '\u{303}', '\u{304}', '\u{308}',
+        ];
+        let grapheme = |n: usize| {
+            let mut text = String::from(char::from(b'a' + (n % 26) as u8));
+            let mut rest = n / 26;
+            for _ in 0..4 {
+                text.push(marks[rest % marks.len()]);
+                rest /= marks.len();
+            }
+            text
+        };
+        let row = |first: usize| (first..first + 20).map(grapheme).collect::<String>();
+        let draw = |terminal: &mut Terminal<LeanBackend<NoTty>>, rows: &[String]| {
+            terminal
+                .draw(|frame| {
+                    for (y, row) in rows.iter().enumerate() {
+                        frame
+                            .buffer_mut()
+                            .set_string(0, y as u16, row, Style::default());
+                    }
+                })
+                .expect("draw");
+        };
+        let area = Rect::new(0, 0, 20, 2);
+        let mut terminal = Terminal::with_options(
+            LeanBackend::new(NoTty(Vec::new())),
+            TerminalOptions {
+                viewport: Viewport::Fixed(area),
+            },
+        )
+        .expect("new");
+        // The first row new in every frame, until the table is full; the
+        // second the same throughout.
+        let kept = row(20_000);
+        let mut frame = 0;
+        while terminal.backend().long.len() <= compact::MAX_LONG {
+            draw(&mut terminal, &[row(frame * 20), kept.clone()]);
+            frame += 1;
+        }
+        // The table starts afresh: the second row's new graphemes get the
+        // numbers the old ones had, and must still be written.
+        let last = [row(frame * 20), row(30_000)];
+        draw(&mut terminal, &last);
+        assert!(terminal.backend().long.len() < 100);
+        assert_eq!(
+            screen(&terminal.backend().inner().0, 20, 2),
+            last.join("\n")
+        );
     }
 
     #[test]
