@@ -630,6 +630,19 @@ mod tests {
     }
 
     #[test]
+    fn a_line_gives_its_words_once_however_long_it_is_looked_at() {
+        let (_, doc) = laid_out(&long_section(), 60);
+        let section = doc.line_of_part(Part::Section(0)).expect("laid out");
+        let mut reading = Reading::default();
+        reading.start(0);
+        // Ten minutes on the heading and the first lines, a minute a key.
+        for minute in 1..=10 {
+            let read = reading.credit(&doc, section, 4, minute * 60_000, true);
+            assert!(!read.contains(&Part::Section(0)), "minute {minute}");
+        }
+    }
+
+    #[test]
     fn scrolling_past_fast_reads_nothing() {
         let (_, doc) = laid_out(&long_section(), 40);
         let mut reading = Reading::default();
