@@ -550,6 +550,20 @@ mod tests {
         (briefing, doc)
     }
 
+    fn laid_out_at(briefing: &Briefing, width: usize) -> (Briefing, Document) {
+        let doc = crate::layout::document(
+            briefing,
+            width,
+            crate::layout::Options {
+                glyphs: crate::glyphs::Glyphs::UNICODE,
+                facts_inline: false,
+                underline_headings: false,
+                mark_strike: false,
+            },
+        );
+        (briefing.clone(), doc)
+    }
+
     /// A briefing whose one section has 300 words.
     fn long_section() -> String {
         let body = vec!["word"; 300].join(" ");
@@ -640,6 +654,61 @@ mod tests {
             let read = reading.credit(&doc, section, 4, minute * 60_000, true);
             assert!(!read.contains(&Part::Section(0)), "minute {minute}");
         }
+    }
+
+    #[test]
+    fn lines_read_at_one_width_give_no_words_again_at_another() {
+        let (briefing, doc) = laid_out(&long_section(), 60);
+        let mut reading = Reading::default();
+        reading.start(0);
+        // 40 s: 166 of the 300 words, from the top.
+        let read = reading.credit(&doc, 0, 200, 40_000, true);
+        assert!(!read.contains(&Part::Section(0)), "{read:?}");
+        let (_, narrow) = laid_out_at(&briefing, 30);
+        // At 30 columns, the first lines hold words already credited:
+        // ten minutes on them read nothing more.
+        let section = narrow.line_of_part(Part::Section(0)).expect("laid out");
+        for minute in 1..=10 {
+            let read = reading.credit(&narrow, section, 12, 40_000 + minute * 60_000, true);
+            assert!(!read.contains(&Part::Section(0)), "minute {minute}");
+        }
+    }
+
+    #[test]
+    fn a_part_forgotten_is_read_again_from_its_first_line() {
+        let (_, doc) = laid_out(&long_section(), 60);
+        let mut reading = Reading::default();
+        reading.start(0);
+        let read = reading.credit(&doc, 0, 200, 120_000, true);
+        assert!(read.contains(&Part::Section(0)), "{read:?}");
+        reading.forget(Part::Section(0));
+        assert!(!reading.is_read(Part::Section(0)));
+        // The same lines, read again at the same pace, count again.
+        let read = reading.credit(&doc, 0, 200, 240_000, true);
+        assert!(read.contains(&Part::Section(0)), "{read:?}");
+    }
+
+    #[test]
+    fn exactly_two_thirds_of_the_words_is_enough() {
+        // A section whose words (heading included) are a multiple of 3.
+        let probe = "title = \"T\"\n[[sections]]\ntitle = \"A\"\nbody = \"b\"\n";
+        let (_, doc) = laid_out(probe, 60);
+        let section = doc.line_of_part(Part::Section(0)).expect("laid out");
+        let heading = words(doc.lines.line_text(section));
+        let body = 3 + (3 - heading % 3) % 3;
+        let source = format!(
+            "title = \"T\"\n[[sections]]\ntitle = \"A\"\nbody = \"{}\"\n",
+            vec!["w"; body as usize].join(" ")
+        );
+        let (_, doc) = laid_out(&source, 60);
+        let needed = u64::from((heading + body) * 2 / 3);
+        let mut reading = Reading::default();
+        reading.start(0);
+        // Exactly the words needed (240 ms a word at 250 a minute)…
+        reading.credit(&doc, section, 3, needed * 240, true);
+        // …then long enough on screen, on the blank line below the heading.
+        reading.credit(&doc, section + 1, 1, needed * 240 + 2_000, true);
+        assert!(reading.is_read(Part::Section(0)));
     }
 
     #[test]
