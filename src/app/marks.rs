@@ -468,6 +468,61 @@ mod tests {
     }
 
     #[test]
+    fn notes_of_removed_sections_are_orphaned_but_the_bottom_lines_is_not() {
+        let briefing = load_str("t", ONE).expect("valid");
+        let mut state = BriefingState::default();
+        for id in ["a", "summary", "gone"] {
+            state.notes.insert(
+                id.into(),
+                Note {
+                    text: id.into(),
+                    section_title: String::new(),
+                    updated: 0,
+                },
+            );
+        }
+        let marks = Marks::from_state(&briefing, &state);
+        let orphans: Vec<&str> = marks
+            .orphaned_notes(&briefing)
+            .into_iter()
+            .map(|(id, _)| id.as_str())
+            .collect();
+        assert_eq!(orphans, ["gone"]);
+    }
+
+    #[test]
+    fn an_edit_while_open_marks_read_sections_that_changed_and_new_ones() {
+        const THREE: &str = "title = \"T\"\n[[sections]]\ntitle = \"A\"\nbody = \"one\"\n[[sections]]\ntitle = \"B\"\nbody = \"two\"\n[[sections]]\ntitle = \"C\"\nbody = \"three\"\n";
+        let old = load_str("t", THREE).expect("valid");
+        let mut marks = Marks::from_state(&old, &BriefingState::default());
+        marks.mark_read(&old, Some(0));
+        marks.mark_read(&old, Some(1));
+        // B and C change; C was never read, so only B is "changed"; D is new.
+        let edited = format!(
+            "{}[[sections]]\ntitle = \"D\"\n",
+            THREE
+                .replace("\"two\"", "\"two, revised\"")
+                .replace("\"three\"", "\"three, revised\"")
+        );
+        let new = load_str("t", &edited).expect("valid");
+        marks.carry_over(&old, &new);
+        assert_eq!(
+            marks.changed.clone().into_iter().collect::<Vec<_>>(),
+            [(1, Change::Changed), (3, Change::New)]
+        );
+        assert_eq!(marks.changed_count(), 2);
+        assert!(marks.read.contains("a") && !marks.read.contains("b"));
+        // Reordered and otherwise unchanged: the marks follow the sections.
+        let reordered = "title = \"T\"\n[[sections]]\ntitle = \"D\"\n[[sections]]\ntitle = \"B\"\nbody = \"two, revised\"\n[[sections]]\ntitle = \"A\"\nbody = \"one\"\n[[sections]]\ntitle = \"C\"\nbody = \"three, revised\"\n";
+        let moved = load_str("t", reordered).expect("valid");
+        marks.carry_over(&new, &moved);
+        assert_eq!(
+            marks.changed.clone().into_iter().collect::<Vec<_>>(),
+            [(0, Change::New), (1, Change::Changed)]
+        );
+    }
+
+    #[test]
     fn sections_added_later_are_new() {
         let before = load_str("t", ONE).expect("valid");
         let marks = Marks::from_state(&before, &BriefingState::default());
@@ -493,6 +548,20 @@ mod tests {
             },
         );
         (briefing, doc)
+    }
+
+    fn laid_out_at(briefing: &Briefing, width: usize) -> (Briefing, Document) {
+        let doc = crate::layout::document(
+            briefing,
+            width,
+            crate::layout::Options {
+                glyphs: crate::glyphs::Glyphs::UNICODE,
+                facts_inline: false,
+                underline_headings: false,
+                mark_strike: false,
+            },
+        );
+        (briefing.clone(), doc)
     }
 
     /// A briefing whose one section has 300 words.
@@ -537,6 +606,109 @@ mod tests {
         assert!(reading.credit(&doc, 0, 200, 3_600_000, false).is_empty());
         reading.carry_on(3_600_000, true);
         assert!(reading.credit(&doc, section, 1, 7_200_000, true).is_empty());
+    }
+
+    #[test]
+    fn time_while_stopped_is_not_credited() {
+        let (_, doc) = laid_out(ONE, 60);
+        let mut reading = Reading::default();
+        reading.start(0);
+        reading.stop();
+        assert!(reading.credit(&doc, 0, 40, 60_000, true).is_empty());
+        // Nothing on screen to read from 60 s: the next minute is not read.
+        reading.carry_on(60_000, false);
+        assert!(reading.credit(&doc, 0, 40, 120_000, true).is_empty());
+        assert!(!reading.is_read(Part::Section(0)));
+        // Counting again from 120 s, and an event that keeps the text in
+        // sight does not restart the count: 2.5 s in all reads it.
+        reading.stop();
+        reading.carry_on(120_000, true);
+        reading.carry_on(121_000, true);
+        let read = reading.credit(&doc, 0, 40, 122_500, true);
+        assert!(read.contains(&Part::Section(0)), "{read:?}");
+    }
+
+    #[test]
+    fn a_reset_forgets_the_credit_but_keeps_counting() {
+        let (_, doc) = laid_out(&long_section(), 60);
+        let mut reading = Reading::default();
+        reading.start(0);
+        let read = reading.credit(&doc, 0, 200, 40_000, true);
+        assert!(!read.contains(&Part::Section(0)), "{read:?}");
+        reading.reset();
+        // 20 s more is not enough alone (it would be with the 40 s before).
+        let read = reading.credit(&doc, 0, 200, 60_000, true);
+        assert!(!read.contains(&Part::Section(0)), "{read:?}");
+        let read = reading.credit(&doc, 0, 200, 100_000, true);
+        assert!(read.contains(&Part::Section(0)), "{read:?}");
+    }
+
+    #[test]
+    fn a_line_gives_its_words_once_however_long_it_is_looked_at() {
+        let (_, doc) = laid_out(&long_section(), 60);
+        let section = doc.line_of_part(Part::Section(0)).expect("laid out");
+        let mut reading = Reading::default();
+        reading.start(0);
+        // Ten minutes on the heading and the first lines, a minute a key.
+        for minute in 1..=10 {
+            let read = reading.credit(&doc, section, 4, minute * 60_000, true);
+            assert!(!read.contains(&Part::Section(0)), "minute {minute}");
+        }
+    }
+
+    #[test]
+    fn lines_read_at_one_width_give_no_words_again_at_another() {
+        let (briefing, doc) = laid_out(&long_section(), 60);
+        let mut reading = Reading::default();
+        reading.start(0);
+        // 40 s: 166 of the 300 words, from the top.
+        let read = reading.credit(&doc, 0, 200, 40_000, true);
+        assert!(!read.contains(&Part::Section(0)), "{read:?}");
+        let (_, narrow) = laid_out_at(&briefing, 30);
+        // At 30 columns, the first lines hold words already credited:
+        // ten minutes on them read nothing more.
+        let section = narrow.line_of_part(Part::Section(0)).expect("laid out");
+        for minute in 1..=10 {
+            let read = reading.credit(&narrow, section, 12, 40_000 + minute * 60_000, true);
+            assert!(!read.contains(&Part::Section(0)), "minute {minute}");
+        }
+    }
+
+    #[test]
+    fn a_part_forgotten_is_read_again_from_its_first_line() {
+        let (_, doc) = laid_out(&long_section(), 60);
+        let mut reading = Reading::default();
+        reading.start(0);
+        let read = reading.credit(&doc, 0, 200, 120_000, true);
+        assert!(read.contains(&Part::Section(0)), "{read:?}");
+        reading.forget(Part::Section(0));
+        assert!(!reading.is_read(Part::Section(0)));
+        // The same lines, read again at the same pace, count again.
+        let read = reading.credit(&doc, 0, 200, 240_000, true);
+        assert!(read.contains(&Part::Section(0)), "{read:?}");
+    }
+
+    #[test]
+    fn exactly_two_thirds_of_the_words_is_enough() {
+        // A section whose words (heading included) are a multiple of 3.
+        let probe = "title = \"T\"\n[[sections]]\ntitle = \"A\"\nbody = \"b\"\n";
+        let (_, doc) = laid_out(probe, 60);
+        let section = doc.line_of_part(Part::Section(0)).expect("laid out");
+        let heading = words(doc.lines.line_text(section));
+        let body = 3 + (3 - heading % 3) % 3;
+        let source = format!(
+            "title = \"T\"\n[[sections]]\ntitle = \"A\"\nbody = \"{}\"\n",
+            vec!["w"; body as usize].join(" ")
+        );
+        let (_, doc) = laid_out(&source, 60);
+        let needed = u64::from((heading + body) * 2 / 3);
+        let mut reading = Reading::default();
+        reading.start(0);
+        // Exactly the words needed (240 ms a word at 250 a minute)…
+        reading.credit(&doc, section, 3, needed * 240, true);
+        // …then long enough on screen, on the blank line below the heading.
+        reading.credit(&doc, section + 1, 1, needed * 240 + 2_000, true);
+        assert!(reading.is_read(Part::Section(0)));
     }
 
     #[test]
