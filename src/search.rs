@@ -795,6 +795,35 @@ mod tests {
     }
 
     #[test]
+    fn letters_beyond_ascii_fold_their_case_too() {
+        let l = lines(&[("ЖУК and Ωmega", 0)]);
+        assert_eq!(find(&l, "жук").len(), 1);
+        assert_eq!(find(&l, "ωmega").len(), 1);
+        assert!(contains("ЖУК", "жук"));
+    }
+
+    #[test]
+    fn a_match_takes_the_accents_after_it_and_no_letter_more() {
+        let l = lines(&[("abé abe\u{301}x", 0)]);
+        let ends: Vec<&str> = find(&l, "ab")
+            .iter()
+            .map(|m| &l.line_text(0)[m.ranges[0].start..m.ranges[0].end])
+            .collect();
+        assert_eq!(ends, ["ab", "ab"]);
+        let whole: Vec<&str> = find(&l, "abe")
+            .iter()
+            .map(|m| &l.line_text(0)[m.ranges[0].start..m.ranges[0].end])
+            .collect();
+        assert_eq!(whole, ["abé", "abe\u{301}"]);
+    }
+
+    #[test]
+    fn contains_reads_accents_written_apart() {
+        assert!(contains("Lie\u{300}ge airport", "liege"));
+        assert!(contains("\u{301}a", "a"));
+    }
+
+    #[test]
     fn overlapping_matches_are_not_counted_twice() {
         let l = lines(&[("abab aaa", 0)]);
         assert_eq!(find(&l, "ab").len(), 2);
