@@ -849,6 +849,7 @@ mod tests {
         assert_eq!(chunks("a!b"), [("a!b", false)]);
         assert_eq!(chunks("a?"), [("a?", true)]);
         assert_eq!(chunks("!a"), [("!a", false)]);
+        assert_eq!(chunks("! a"), [("! ", false), ("a", true)]);
         assert_eq!(chunks("a !"), [("a !", false)]);
         // Once a chunk is not plain, the rest of it is not either.
         assert_eq!(chunks("a\"b c"), [("a\"b ", false), ("c", true)]);
