@@ -332,12 +332,11 @@ pub fn find_all(lines: &Lines, starts: &[u32], query: &str) -> Vec<Match> {
                     // Continue after the match on its last line.
                     break;
                 }
-                offset = end.offset.max(offset + 1);
+                // A match holds at least its first letter: the next
+                // search starts after it, on a letter boundary.
+                offset = end.offset;
             } else {
                 offset += text[offset..].chars().next().map_or(1, char::len_utf8);
-            }
-            while !text.is_char_boundary(offset) {
-                offset += 1;
             }
         }
     }
@@ -405,7 +404,7 @@ fn match_at(stream: &Stream<'_>, start: Cursor, needle: &[char], case: Case) -> 
 }
 
 fn skip_spaces(needle: &[char], mut index: usize) -> usize {
-    while index < needle.len() && needle[index].is_whitespace() {
+    while needle.get(index).is_some_and(|c| c.is_whitespace()) {
         index += 1;
     }
     index
@@ -471,7 +470,7 @@ fn matches_chars(hay: &[char], needle: &[char], case: Case) -> bool {
             if !c.is_whitespace() {
                 return false;
             }
-            while n < needle.len() && needle[n].is_whitespace() {
+            while needle.get(n).is_some_and(|c| c.is_whitespace()) {
                 n += 1;
             }
             while hay.get(h).is_some_and(|c| c.is_whitespace()) {
