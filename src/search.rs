@@ -567,6 +567,11 @@ mod tests {
     fn blocks_are_kept_apart() {
         let l = lines(&[("end of one", 0), ("", 0), ("start of two", 1)]);
         assert!(find(&l, "one start").is_empty());
+        // Also with no blank line between them (a list item after a
+        // paragraph, a table row after a row).
+        let l = lines(&[("end of one", 0), ("start of two", 1)]);
+        assert!(find(&l, "one start").is_empty());
+        assert_eq!(find(&l, "start").len(), 1);
     }
 
     #[test]
