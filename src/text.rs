@@ -619,6 +619,10 @@ mod tests {
         assert_eq!(words.len(), 2, "{words:?}");
         assert_eq!((words[0].start, words[0].end), (0, 5));
         assert_eq!(words[0].width, 3);
+        // The same segment later in a paragraph: offsets move, widths not.
+        let later = unicode_words("a \u{301}b c", 7);
+        assert_eq!((later[0].start, later[0].end), (7, 12));
+        assert_eq!(later[0].width, 3);
     }
 
     #[test]
