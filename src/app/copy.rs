@@ -50,13 +50,7 @@ fn focused_fact(reader: &ReaderState) -> Option<(String, String)> {
         text.push(' ');
         text.push_str(&marker);
     }
-    let mut meta = Vec::new();
-    if let Some(as_of) = &fact.as_of {
-        meta.push(format!("as of {as_of}"));
-    }
-    if let Some(note) = &fact.note {
-        meta.push(note.clone());
-    }
+    let meta = layout::fact_meta(fact);
     if !meta.is_empty() {
         text.push_str(&format!(" ({})", meta.join("; ")));
     }

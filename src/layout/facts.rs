@@ -13,6 +13,19 @@ pub fn marker(briefing: &Briefing, source: Option<usize>) -> Option<String> {
         .map(|s| format!("[{}]", s.id))
 }
 
+/// What is said about a fact besides its value: when it held ("as of
+/// …") and its note, in that order.
+pub fn fact_meta(fact: &Fact) -> Vec<String> {
+    let mut meta = Vec::new();
+    if let Some(as_of) = &fact.as_of {
+        meta.push(format!("as of {as_of}"));
+    }
+    if let Some(note) = &fact.note {
+        meta.push(note.clone());
+    }
+    meta
+}
+
 /// Lays out facts and charts at `width`: the sidebar's content, and what
 /// `brief print` puts after each section.
 pub fn facts(
@@ -51,13 +64,7 @@ pub(super) fn facts_into(
             pieces.push((marker.as_str(), Style::role(Role::Marker)));
         }
         lines.wrap(&pieces, &indent, &indent, anchor);
-        let mut meta = Vec::new();
-        if let Some(as_of) = &fact.as_of {
-            meta.push(format!("as of {as_of}"));
-        }
-        if let Some(note) = &fact.note {
-            meta.push(note.clone());
-        }
+        let meta = fact_meta(fact);
         if !meta.is_empty() {
             let joined = meta.join(&format!(" {} ", glyphs.dot));
             lines.wrap(

@@ -15,7 +15,7 @@ mod lines;
 mod table;
 
 pub use blocks::blocks;
-pub use facts::{chart_into, facts, format_value, marker};
+pub use facts::{chart_into, fact_meta, facts, format_value, marker};
 pub use index::Document;
 pub use lines::Lines;
 
