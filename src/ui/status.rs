@@ -64,18 +64,15 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
     );
 
     let writing_note = app.reader().is_some_and(|r| r.note_editor.is_some());
-    let all_hints: Vec<String> = hints(
-        app.context(),
-        app.help_open() || writing_note || app.changes_open(),
-    )
-    .iter()
-    .filter_map(|(context, action, label)| {
-        app.keymap
-            .keys(*context, *action)
-            .first()
-            .map(|key| format!("{key} {label}"))
-    })
-    .collect();
+    let all_hints: Vec<String> = hints(app.context(), app.help_open() || app.changes_open())
+        .iter()
+        .filter_map(|(context, action, label)| {
+            app.keymap
+                .keys(*context, *action)
+                .first()
+                .map(|key| format!("{key} {label}"))
+        })
+        .collect();
 
     // In the export dialog, as in the note editor, keys type text: no
     // help hint there.
