@@ -771,6 +771,17 @@ mod tests {
     }
 
     #[test]
+    fn whitespace_on_both_sides_of_a_line_break_is_one_run() {
+        // Preformatted text keeps a line's trailing and leading spaces: a
+        // query's space still matches them and the break between as one run.
+        let l = lines(&[("let x ", 0), ("   = y", 0)]);
+        let m = find(&l, "x =");
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(m[0].ranges.len(), 2, "{m:?}");
+        assert!(contains("x \n   = y", "x ="));
+    }
+
+    #[test]
     fn a_match_after_one_that_crossed_lines_is_found_on_the_same_line() {
         let l = lines(&[("the trade", 0), ("deficit, and the trade deficit", 0)]);
         let m = find(&l, "trade deficit");
