@@ -488,3 +488,18 @@ impl russh::server::Handler for Connection {
 fn clamp(value: u32) -> u16 {
     u16::try_from(value.clamp(1, 1000)).unwrap_or(1000)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_window_size_from_the_client_is_kept_within_what_a_screen_can_be() {
+        assert_eq!(clamp(0), 1);
+        assert_eq!(clamp(1), 1);
+        assert_eq!(clamp(80), 80);
+        assert_eq!(clamp(1000), 1000);
+        assert_eq!(clamp(1001), 1000);
+        assert_eq!(clamp(u32::MAX), 1000);
+    }
+}

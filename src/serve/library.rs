@@ -130,3 +130,158 @@ fn allowed(access: &Access, clearance: Clearance, entry: &LibraryEntry) -> bool 
         Err(_) => clearance == Clearance::All,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ACCESS: &str = r#"
+levels = ["OFFICIAL", "SECRET"]
+default = "OFFICIAL"
+"#;
+
+    fn briefing(title: &str, classification: Option<&str>) -> String {
+        let marking = classification
+            .map(|c| format!("classification = \"{c}\"\n"))
+            .unwrap_or_default();
+        format!(
+            "title = \"{title}\"\n{marking}summary = \"The point.\"\n\n\
+             [[sections]]\nid = \"one\"\ntitle = \"One\"\nbody = \"Text.\"\n"
+        )
+    }
+
+    /// A folder with an unmarked, an OFFICIAL, a SECRET and a broken
+    /// briefing, and a file that is no briefing at all.
+    fn folder() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |name: &str, text: &str| {
+            std::fs::write(dir.path().join(name), text).expect("write");
+        };
+        write("open.toml", &briefing("Open", None));
+        write("official.toml", &briefing("Official", Some("OFFICIAL")));
+        write(
+            "secret.md",
+            "+++\ntitle = \"Secret\"\nclassification = \"SECRET\"\n+++\n\nThe point.\n\n## One\n\nText.\n",
+        );
+        write("broken.toml", "title = \n");
+        write("notes.txt", "not a briefing");
+        dir
+    }
+
+    fn names(entries: &[LibraryEntry]) -> Vec<String> {
+        let mut names: Vec<String> = entries
+            .iter()
+            .filter_map(|e| e.path.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn each_reader_sees_their_level_and_only_the_operator_sees_a_broken_file() {
+        let dir = folder();
+        let library = SharedLibrary::open(dir.path()).expect("opens");
+        let access = Access::parse(ACCESS).expect("access file");
+        assert_eq!(
+            names(&library.all()),
+            ["broken.toml", "official.toml", "open.toml", "secret.md"]
+        );
+        assert_eq!(
+            names(&library.visible(&access, Clearance::All)),
+            ["broken.toml", "official.toml", "open.toml", "secret.md"]
+        );
+        assert_eq!(
+            names(&library.visible(&access, Clearance::UpTo(1))),
+            ["official.toml", "open.toml", "secret.md"]
+        );
+        assert_eq!(
+            names(&library.visible(&access, Clearance::UpTo(0))),
+            ["official.toml", "open.toml"]
+        );
+        assert_eq!(
+            names(&library.visible(&access, Clearance::Unmarked)),
+            ["open.toml"]
+        );
+    }
+
+    #[test]
+    fn a_briefing_is_found_by_file_name_or_stem_and_a_forbidden_one_is_absent() {
+        let dir = folder();
+        let library = SharedLibrary::open(dir.path()).expect("opens");
+        let access = Access::parse(ACCESS).expect("access file");
+        let found = |clearance, name: &str| {
+            library
+                .find(&access, clearance, name)
+                .and_then(|e| e.path.file_name().map(|n| n.to_string_lossy().into_owned()))
+        };
+        assert_eq!(
+            found(Clearance::All, "secret.md").as_deref(),
+            Some("secret.md")
+        );
+        assert_eq!(
+            found(Clearance::All, " secret ").as_deref(),
+            Some("secret.md")
+        );
+        assert_eq!(found(Clearance::UpTo(0), "secret"), None);
+        assert_eq!(
+            found(Clearance::UpTo(0), "official").as_deref(),
+            Some("official.toml")
+        );
+        // Listed for the operator, but there is nothing to open.
+        assert_eq!(found(Clearance::All, "broken"), None);
+        assert_eq!(found(Clearance::All, "notes.txt"), None);
+        assert_eq!(found(Clearance::All, "secret.m"), None);
+
+        let secret = dir.path().join("secret.md");
+        let by_path = library.find_path(&access, Clearance::UpTo(1), &secret);
+        assert_eq!(by_path.map(|b| b.title.clone()).as_deref(), Some("Secret"));
+        assert!(
+            library
+                .find_path(&access, Clearance::UpTo(0), &secret)
+                .is_none()
+        );
+        let broken = dir.path().join("broken.toml");
+        assert!(
+            library
+                .find_path(&access, Clearance::All, &broken)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_reload_takes_new_and_changed_briefings_and_nothing_else() {
+        let dir = folder();
+        let library = SharedLibrary::open(dir.path()).expect("opens");
+        let access = Access::open();
+        assert!(!library.reload(OsStr::new("notes.txt")));
+        assert!(!library.reload(OsStr::new("missing.toml")));
+
+        std::fs::write(dir.path().join("open.toml"), briefing("Opened again", None))
+            .expect("write");
+        assert!(library.reload(OsStr::new("open.toml")));
+        let entries = library.visible(&access, Clearance::All);
+        assert_eq!(entries.len(), 4, "a changed briefing replaces its entry");
+        let open = library
+            .find(&access, Clearance::All, "open")
+            .and_then(|e| e.briefing.ok());
+        assert_eq!(
+            open.map(|b| b.title.clone()).as_deref(),
+            Some("Opened again")
+        );
+
+        std::fs::write(dir.path().join("new.md"), "# New\n\nThe point.\n").expect("write");
+        assert!(library.reload(OsStr::new("new.md")));
+        assert_eq!(library.all().len(), 5);
+    }
+
+    #[test]
+    fn a_library_of_one_file_reloads_that_file_only() {
+        let dir = folder();
+        let library = SharedLibrary::open(&dir.path().join("official.toml")).expect("opens");
+        assert_eq!(names(&library.all()), ["official.toml"]);
+        assert!(!library.reload(OsStr::new("open.toml")));
+        assert!(library.reload(OsStr::new("official.toml")));
+        assert_eq!(library.all().len(), 1);
+    }
+}

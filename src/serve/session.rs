@@ -518,3 +518,53 @@ fn injected_panic(bytes: &[u8]) {
 
 #[cfg(not(feature = "test-hooks"))]
 fn injected_panic(_bytes: &[u8]) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_idle_timeout_is_said_in_the_largest_whole_unit() {
+        let said = |seconds| describe_duration(Duration::from_secs(seconds));
+        assert_eq!(said(3600), "1 h");
+        assert_eq!(said(7200), "2 h");
+        assert_eq!(said(5400), "90 min");
+        assert_eq!(said(60), "1 min");
+        assert_eq!(said(1800), "30 min");
+        assert_eq!(said(90), "90 s");
+        assert_eq!(said(45), "45 s");
+        assert_eq!(said(0), "0 s");
+        // Under a second is not "0 min" or "0 h".
+        assert_eq!(describe_duration(Duration::from_millis(500)), "0 s");
+    }
+
+    #[test]
+    fn export_over_ssh_names_the_key_that_copies_the_brief() {
+        let keymap = crate::keymap::Keymap::defaults();
+        let said = export_off(&keymap);
+        assert_eq!(
+            said,
+            "no export over SSH: a file would stay on the server; Y copies the brief"
+        );
+        let (unbound, errors) =
+            crate::keymap::Keymap::with_overrides("keymap.toml", "[global]\ncopy_brief = []\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            export_off(&unbound),
+            "no export over SSH: a file would stay on the server, out of your reach"
+        );
+    }
+
+    #[test]
+    fn the_audit_log_names_a_file_by_its_name_made_safe() {
+        assert_eq!(
+            file_name(Path::new("/srv/briefs/eu-china.toml")),
+            "eu-china.toml"
+        );
+        assert_eq!(
+            file_name(Path::new("/srv/briefs/a\u{1b}[2Jb.md")),
+            "a␛[2Jb.md"
+        );
+        assert_eq!(file_name(Path::new("/")), "/");
+    }
+}
