@@ -57,7 +57,7 @@ pub fn notices(findings: Findings) -> Vec<String> {
 }
 
 /// The pulldown-cmark options for GitHub-flavoured Markdown.
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

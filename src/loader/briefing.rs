@@ -787,4 +787,95 @@ mod tests {
             "{e:?}"
         );
     }
+
+    /// A fact citing `cited`, with `sources` (TOML) after the section.
+    fn citing(cited: &str, sources: &str) -> Vec<String> {
+        errors(&format!(
+            "title = \"T\"\n[[facts]]\nlabel = \"L\"\nvalue = \"V\"\nsource = \"{cited}\"\n\
+             [[sections]]\ntitle = \"S\"\n{sources}"
+        ))
+    }
+
+    #[test]
+    fn an_unknown_source_gets_the_hint_that_fits_the_file() {
+        let hint = |e: Vec<String>| {
+            assert_eq!(e.len(), 1, "{e:?}");
+            e[0].split(" — ").nth(1).unwrap_or_default().to_owned()
+        };
+        assert_eq!(
+            hint(citing("ft", "")),
+            "the file has no [[sources]]; add one with this id and a title"
+        );
+        // The only source has an id that cannot be cited: its own error,
+        // and the citation's hint says no id is valid yet.
+        let e = citing("ft", "[[sources]]\nid = \"f t\"\ntitle = \"FT\"\n");
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(
+            e[0].ends_with("no [[sources]] entry has a valid id yet; give one this id and a title"),
+            "{e:?}"
+        );
+        assert!(e[1].contains("`id` in source 1 contains ` `"), "{e:?}");
+        assert_eq!(
+            hint(citing(
+                "bloomberg",
+                "[[sources]]\nid = \"reuters\"\ntitle = \"R\"\n[[sources]]\nid = \"ft\"\ntitle = \"FT\"\n"
+            )),
+            "the sources are: ft, reuters; or add a [[sources]] table with this id"
+        );
+    }
+
+    #[test]
+    fn an_as_of_written_as_a_date_reads_as_one() {
+        let b = load_str(
+            "b.toml",
+            "title = \"T\"\n[[facts]]\nlabel = \"L\"\nvalue = \"V\"\nas_of = 2024-05-17\n\
+             [[sections]]\ntitle = \"S\"\n[[sections.facts]]\nlabel = \"M\"\nvalue = \"W\"\nas_of = \"Q2 2024\"\n",
+        )
+        .expect("valid");
+        assert_eq!(b.facts[0].as_of.as_deref(), Some("17 May 2024"));
+        assert_eq!(b.sections[0].facts[0].as_of.as_deref(), Some("Q2 2024"));
+    }
+
+    #[test]
+    fn an_id_with_a_character_ids_may_not_hold_is_an_error() {
+        let e = errors("title = \"T\"\n[[sections]]\nid = \"trade deficit\"\ntitle = \"S\"\n");
+        assert_eq!(
+            e,
+            [
+                "b.toml:3:6: error: `id` in section 1 contains ` `, which ids may not — use only letters, digits, `-`, `_` and `.`"
+            ]
+        );
+        for good in ["trade-deficit_2.0", "lüttich", "数据"] {
+            let source = format!("title = \"T\"\n[[sections]]\nid = \"{good}\"\ntitle = \"S\"\n");
+            assert_eq!(errors(&source), Vec::<String>::new(), "{good}");
+        }
+    }
+
+    #[test]
+    fn every_body_is_parsed_as_markdown_and_kept_with_its_section() {
+        // Enough sections and text that the bodies are parsed in batches,
+        // on more than one thread where there is more than one core.
+        let mut source = String::from("title = \"T\"\n");
+        for n in 0..300 {
+            source.push_str(&format!(
+                "[[sections]]\ntitle = \"S{n}\"\nbody = \"\"\"\n### Part {n}\n\n- first {n}\n- second\n\n{}\n\"\"\"\n",
+                "word ".repeat(60)
+            ));
+        }
+        let b = load_str("b.toml", &source).expect("valid");
+        assert_eq!(b.sections.len(), 300);
+        for (n, section) in b.sections.iter().enumerate() {
+            assert_eq!(section.body.len(), 3, "section {n}: {:?}", section.body);
+            assert!(
+                matches!(&section.body[0], Block::Heading { level: 3, text } if crate::model::plain_text(text) == format!("Part {n}")),
+                "section {n}: {:?}",
+                section.body[0]
+            );
+            assert!(
+                matches!(&section.body[1], Block::List { start: None, items } if items.len() == 2),
+                "section {n}: {:?}",
+                section.body[1]
+            );
+        }
+    }
 }

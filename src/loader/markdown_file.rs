@@ -36,16 +36,12 @@ pub const CHART_BLOCK: &str = "chart";
 /// The info string of a fenced block listing the source ids a section cites.
 pub const SOURCES_BLOCK: &str = "sources";
 
-/// The Markdown extensions used to find a file's structure: those bodies
-/// are read with ([`crate::markdown`]), so their blocks are not mistaken
-/// for anything else, and heading attributes for `## Title {#id}`.
+/// The Markdown extensions used to find a file's structure: the very ones
+/// bodies are read with ([`crate::markdown::options`]), so their blocks are
+/// not mistaken for anything else, and heading attributes for
+/// `## Title {#id}`.
 pub(super) fn structure_options() -> Options {
-    Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_DEFINITION_LIST
+    crate::markdown::options() | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 /// Which kind of front matter a file starts with.
@@ -804,5 +800,119 @@ mod tests {
         assert_eq!(b.sections.len(), 1);
         assert_eq!(b.sections[0].title, "Note");
         assert!(b.summary.is_empty());
+    }
+
+    #[test]
+    fn yaml_front_matter_gives_the_common_keys() {
+        for close in ["---", "..."] {
+            let b = load(&format!(
+                "---\ntitle: From YAML\ndate: 2024-05-17\ntags: [trade, china]\n{close}\n\nBottom line.\n\n## One\n\nText.\n"
+            ))
+            .expect("valid");
+            assert_eq!(b.title, "From YAML", "closed by {close}");
+            assert_eq!(b.date.map(|d| d.iso()).as_deref(), Some("2024-05-17"));
+            assert_eq!(b.tags, ["trade", "china"]);
+            assert_eq!(b.sections.len(), 1);
+        }
+    }
+
+    #[test]
+    fn front_matter_fences_are_whole_lines_and_tolerate_trailing_space() {
+        let b = load("+++ \r\ntitle = \"T\"\n+++\t\n## One\n").expect("valid");
+        assert_eq!(b.title, "T");
+        assert_eq!(b.sections.len(), 1);
+        // `...` closes YAML only: in TOML it is text inside a string.
+        let b = load(
+            "+++\ntitle = \"T\"\nsummary = \"\"\"\nFirst.\n...\nSecond.\n\"\"\"\n+++\n## One\n",
+        )
+        .expect("valid");
+        assert_eq!(
+            crate::model::blocks_text_of(&b.summary).trim_end(),
+            "First. ... Second."
+        );
+        // `++++` is no fence: the file has no front matter, and no title.
+        let e = load("++++\ntitle = \"T\"\n++++\n## One\n").map(|b| b.title);
+        assert_ne!(e, Ok("T".to_owned()));
+    }
+
+    #[test]
+    fn an_unclosed_front_matter_is_an_error_and_a_lone_rule_is_text() {
+        let e = load("+++\ntitle = \"T\"\n\n## One\n").expect_err("unclosed");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with(
+                "b.md:1:1: error: the front matter opened here with +++ is never closed"
+            ),
+            "{e:?}"
+        );
+        // `---` opening a file and never closed is a thematic break.
+        let b = load("---\n# Title\n\n## One\n\nText.\n").expect("valid");
+        assert_eq!(b.title, "Title");
+        assert_eq!(b.sections.len(), 1);
+        assert!(
+            matches!(b.summary.first(), Some(Block::Rule)),
+            "{:?}",
+            b.summary
+        );
+    }
+
+    #[test]
+    fn chart_and_sources_blocks_go_to_their_section_and_not_to_the_text() {
+        let source = "+++\ntitle = \"T\"\n[[sources]]\nid = \"nbb\"\ntitle = \"NBB\"\n+++\n\n\
+                      ## One\n\n```sources\nsources = [\"nbb\"]\n```\n\n\
+                      ```chart extra words\ntitle = \"Deficit\"\nunit = \"€ bn\"\n\
+                      points = [ { label = \"2021\", value = 3.7 }, { label = \"2022\", value = 9.1 } ]\n```\n\n\
+                      Text.\n\n## Two\n\n```toml\nsources = [\"nbb\"]\n```\n";
+        let b = load(source).expect("valid");
+        let one = &b.sections[0];
+        assert_eq!(one.sources, [0]);
+        assert_eq!(one.charts.len(), 1);
+        assert_eq!(one.charts[0].title, "Deficit");
+        assert_eq!(one.charts[0].points.len(), 2);
+        assert_eq!(
+            one.body.len(),
+            1,
+            "only the paragraph is text: {:?}",
+            one.body
+        );
+        // Any other info string is code, shown as such.
+        let two = &b.sections[1];
+        assert!(two.sources.is_empty());
+        assert!(matches!(two.body[..], [Block::Code(_)]), "{:?}", two.body);
+    }
+
+    #[test]
+    fn a_first_heading_other_than_the_front_matter_title_stays_in_the_text() {
+        let b = load("+++\ntitle = \"X\"\n+++\n\n# Y\n\nBottom line.\n\n## One\n").expect("valid");
+        assert_eq!(b.title, "X");
+        assert!(
+            matches!(
+                &b.summary[..],
+                [Block::Heading { level: 1, .. }, Block::Paragraph(_)]
+            ),
+            "{:?}",
+            b.summary
+        );
+        // The same words in another case and spacing are the title again.
+        let b = load(
+            "+++\ntitle = \"Trade  deficit\"\n+++\n\n# trade Deficit\n\nBottom line.\n\n## One\n",
+        )
+        .expect("valid");
+        assert!(
+            matches!(&b.summary[..], [Block::Paragraph(_)]),
+            "{:?}",
+            b.summary
+        );
+    }
+
+    #[test]
+    fn a_heading_over_two_lines_is_one_title_with_a_space() {
+        let b = load(
+            "Trade deficit\nwith China\n============\n\nBottom line.\n\nThe\ncase\n---\n\nText.\n",
+        )
+        .expect("valid");
+        assert_eq!(b.title, "Trade deficit with China");
+        assert_eq!(b.sections[0].title, "The case");
+        assert_eq!(b.sections[0].id, "the-case");
     }
 }
