@@ -511,4 +511,19 @@ title = "A newspaper"
         assert_eq!(without_blank_lines(" \n\t\n"), "");
         assert_eq!(without_blank_lines("a\n\nb\n"), "a\n\nb");
     }
+
+    #[test]
+    fn repeated_titles_are_written_without_ids_the_loader_would_make_anyway() {
+        let mut source = String::from("title = \"T\"\n");
+        for id in ["notes", "notes-2", "notes-3", "notes-9"] {
+            source.push_str(&format!("[[sections]]\nid = \"{id}\"\ntitle = \"Notes\"\n"));
+        }
+        let (want, raw) = crate::loader::load_str_with_text("b.toml", &source).expect("valid");
+        let markdown = write(&want, &raw);
+        assert_eq!(markdown.matches("{#").count(), 1, "{markdown}");
+        assert!(markdown.contains("## Notes {#notes-9}\n"), "{markdown}");
+        let got = crate::loader::load_str("b.md", &markdown).expect("valid");
+        let ids: Vec<&str> = got.sections.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["notes", "notes-2", "notes-3", "notes-9"]);
+    }
 }
