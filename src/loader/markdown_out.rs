@@ -526,4 +526,24 @@ title = "A newspaper"
         let ids: Vec<&str> = got.sections.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, ["notes", "notes-2", "notes-3", "notes-9"]);
     }
+
+    #[test]
+    fn fitting_a_body_changes_only_what_markdown_would_misread() {
+        // An indented, longer fence keeps its indent and its marks.
+        assert_eq!(
+            fit_body("  ~~~~facts extra words\nx = 1\n  ~~~~\n"),
+            "  ~~~~toml\nx = 1\n  ~~~~\n"
+        );
+        // Closed by a longer fence of the same mark: nothing added.
+        assert_eq!(fit_body("```chart\nx\n`````\n"), "```toml\nx\n`````\n");
+        // A fence of the other mark does not close it: closed at the end.
+        assert_eq!(fit_body("```\ncode\n~~~\n"), "```\ncode\n~~~\n\n```\n");
+        assert_eq!(fit_body("```\ncode"), "```\ncode\n```\n");
+        assert_eq!(fit_body("```"), "```\n```\n");
+        // A heading at the end of a body without a newline gets one.
+        assert_eq!(fit_body("Text.\n\n## A"), "Text.\n\n### A\n");
+        // Nothing to change: the body as it is, newline or not.
+        assert_eq!(fit_body("Text.\n\n### A"), "Text.\n\n### A");
+        assert_eq!(fit_body("- ## In a list\n"), "- ## In a list\n");
+    }
 }
