@@ -1185,4 +1185,98 @@ mod tests {
         let text = paragraph_texts(&b).join(" | ");
         assert_eq!(text, "kept also end | Next.");
     }
+
+    fn runs(inlines: &Inlines) -> Vec<(String, InlineStyle)> {
+        inlines
+            .iter()
+            .map(|run| (run.text.to_owned(), run.style))
+            .collect()
+    }
+
+    #[test]
+    fn headings_keep_their_level() {
+        let b = blocks("## Two\n\n#### Four\n\n###### Six");
+        let levels: Vec<u8> = b
+            .iter()
+            .filter_map(|block| match block {
+                Block::Heading { level, .. } => Some(*level),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(levels, [2, 4, 6]);
+    }
+
+    #[test]
+    fn definition_lists_keep_terms_and_each_definition() {
+        let b = blocks("Term\n: Detail one\n: Detail two\n\nOther\n: D");
+        let [Block::Definitions(list)] = &b[..] else {
+            panic!("{b:?}");
+        };
+        let terms: Vec<String> = list.iter().map(|d| plain_text(&d.term)).collect();
+        assert_eq!(terms, ["Term", "Other"]);
+        let details: Vec<Vec<String>> = list
+            .iter()
+            .map(|d| {
+                d.details
+                    .iter()
+                    .map(|blocks| paragraph_texts(blocks).join(" "))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(details, [vec!["Detail one", "Detail two"], vec!["D"]]);
+    }
+
+    #[test]
+    fn a_table_keeps_its_header_apart_from_its_rows() {
+        let b = blocks("| h1 | h2 |\n|:--|--:|\n| a | b |\n| c | d |\n\nAfter.");
+        let [Block::Table(table), Block::Paragraph(_)] = &b[..] else {
+            panic!("{b:?}");
+        };
+        let head: Vec<String> = table.head.iter().map(plain_text).collect();
+        assert_eq!(head, ["h1", "h2"]);
+        let rows: Vec<Vec<String>> = table
+            .rows
+            .iter()
+            .map(|row| row.iter().map(plain_text).collect())
+            .collect();
+        assert_eq!(rows, [["a", "b"], ["c", "d"]]);
+        assert_eq!(table.alignments, [Align::Left, Align::Right]);
+    }
+
+    #[test]
+    fn struck_text_is_marked_struck() {
+        let [Block::Paragraph(inlines)] = &blocks("~~old~~ new")[..] else {
+            panic!("not one paragraph");
+        };
+        assert_eq!(
+            runs(inlines),
+            [
+                ("old".to_owned(), InlineStyle::STRIKE),
+                (" new".to_owned(), InlineStyle::PLAIN)
+            ]
+        );
+    }
+
+    #[test]
+    fn an_image_shows_its_alt_text_title_and_address() {
+        let [Block::Paragraph(inlines)] =
+            &blocks("![alt *text*](http://x/y.png \"The title\") after")[..]
+        else {
+            panic!("not one paragraph");
+        };
+        assert_eq!(
+            plain_text(inlines),
+            "[image: alt text “The title” http://x/y.png] after"
+        );
+    }
+
+    #[test]
+    fn a_quote_ends_where_its_markers_end() {
+        let b = blocks("> a\n\nb");
+        let [Block::Quote(inner), Block::Paragraph(after)] = &b[..] else {
+            panic!("{b:?}");
+        };
+        assert_eq!(paragraph_texts(inner), ["a"]);
+        assert_eq!(plain_text(after), "b");
+    }
 }
