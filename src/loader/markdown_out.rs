@@ -7,7 +7,7 @@
 //! blocks, so nothing is lost; each section's facts, charts and cited
 //! sources become fenced `facts`, `chart` and `sources` blocks. Reading the
 //! result gives the same model back, except where Markdown cannot say
-//! what TOML can (see [`write`]).
+//! what TOML can (see [`write()`]).
 
 use std::collections::HashSet;
 
