@@ -1279,4 +1279,15 @@ mod tests {
         assert_eq!(paragraph_texts(inner), ["a"]);
         assert_eq!(plain_text(after), "b");
     }
+
+    #[test]
+    fn text_after_a_footnote_definition_is_body_text_again() {
+        let b = blocks("Text[^1].\n\n[^1]: The note.\n\nAfter the note.");
+        assert_eq!(paragraph_texts(&b), ["Text[1].", "After the note."]);
+        let Some(Block::Notes(notes)) = b.last() else {
+            panic!("{b:?}");
+        };
+        assert_eq!(notes.len(), 1);
+        assert_eq!(paragraph_texts(&notes[0].blocks), ["The note."]);
+    }
 }
