@@ -1055,4 +1055,23 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn checks_inside_front_matter_and_blocks_name_lines_of_the_md_file() {
+        let source = "+++\ntitle = \"T\"\n[[sources]]\nid = \"a\"\ntitle = \"A\"\n[[sources]]\nid = \"a\"\ntitle = \"B\"\n+++\n## One\n\n\
+                      ```chart\ntitle = \"C\"\npoints = [ { label = \"2021\", value = inf } ]\n```\n";
+        let e = load_markdown("b.md", source).expect_err("invalid");
+        let rendered: Vec<String> = e
+            .diagnostics
+            .iter()
+            .map(crate::diagnostic::Diagnostic::render_with_snippet)
+            .collect();
+        assert_eq!(
+            rendered,
+            [
+                "b.md:7:6: error: duplicate source id `a` — line 4 uses it already; give each source its own id\n 7 | id = \"a\"\n   |      ^^^",
+                "b.md:14:38: error: `value` in point 1 of chart 1 of section 1 is not a finite number — use a finite number; `inf` and `nan` cannot be drawn\n 14 | points = [ { label = \"2021\", value = inf } ]\n    |                                      ^^^",
+            ]
+        );
+    }
 }

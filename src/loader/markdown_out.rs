@@ -248,16 +248,16 @@ fn fit_body(body: &str) -> String {
                             edits.push((range.clone(), demoted(&body[range.clone()])));
                         }
                         Tag::CodeBlock(CodeBlockKind::Fenced(info)) => {
+                            // The range starts at the fence itself, after
+                            // any indent.
                             let text = &body[range.clone()];
                             let first = text.lines().next().unwrap_or("");
-                            let indent = first.len() - first.trim_start().len();
-                            let marks = first.trim_start();
-                            let mark = marks.chars().next().unwrap_or('`');
-                            let fence_len = marks.chars().take_while(|c| *c == mark).count();
+                            let mark = first.chars().next().unwrap_or('`');
+                            let fence_len = first.chars().take_while(|c| *c == mark).count();
                             let fence = mark.to_string().repeat(fence_len);
                             let word = info.split_whitespace().next().unwrap_or("");
                             if [FACTS_BLOCK, CHART_BLOCK, SOURCES_BLOCK].contains(&word) {
-                                let start = range.start + indent + fence_len;
+                                let start = range.start + fence_len;
                                 let end = range.start + first.len();
                                 edits.push((start..end, "toml".to_owned()));
                             }
@@ -540,6 +540,8 @@ title = "A newspaper"
         assert_eq!(fit_body("```\ncode\n~~~\n"), "```\ncode\n~~~\n\n```\n");
         assert_eq!(fit_body("```\ncode"), "```\ncode\n```\n");
         assert_eq!(fit_body("```"), "```\n```\n");
+        // Renamed and closed where the body ends, right after the name.
+        assert_eq!(fit_body("```facts"), "```toml\n```\n");
         // A heading at the end of a body without a newline gets one.
         assert_eq!(fit_body("Text.\n\n## A"), "Text.\n\n### A\n");
         // Nothing to change: the body as it is, newline or not.
@@ -565,5 +567,17 @@ title = "A newspaper"
              ```facts\n[[facts]]\nlabel = \"B\"\nvalue = \"2\"\nsource = \"s\"\n\n[[facts]]\nlabel = \"C\"\nvalue = \"3\"\n```\n\n\
              ```chart\ntitle = \"Ch\"\npoints = [\n  { label = \"x\", value = 1.5 },\n]\n```\n\nText.\n"
         );
+    }
+
+    #[test]
+    fn a_title_with_no_letters_gets_no_id_the_loader_would_make() {
+        let source =
+            "title = \"T\"\n[[sections]]\ntitle = \"One\"\n[[sections]]\ntitle = \"!!!\"\n";
+        let (briefing, raw) = crate::loader::load_str_with_text("b.toml", source).expect("valid");
+        assert_eq!(briefing.sections[1].id, "section-2");
+        let markdown = write(&briefing, &raw);
+        assert!(!markdown.contains("{#"), "{markdown}");
+        let back = crate::loader::load_str("b.md", &markdown).expect("valid");
+        assert_eq!(back.sections[1].id, "section-2");
     }
 }
