@@ -13,6 +13,8 @@ mod facts;
 mod index;
 mod lines;
 mod table;
+#[cfg(test)]
+mod unit_tests;
 
 pub use blocks::blocks;
 pub use facts::{chart_into, fact_meta, facts, format_value, marker};
