@@ -710,3 +710,224 @@ fn appended_lines_keep_their_text_styles_and_anchors() {
     assert_eq!(read(&empty), ["a", "", "b", "c", "d"]);
     assert_eq!(empty.anchor(4), Some(at(Part::Sources, 3)));
 }
+
+/// The lines of a table (or anything else) in a section body, after the
+/// heading and the blank line under it.
+fn table(markdown: &str, width: usize) -> Vec<String> {
+    body(markdown, width, READER)[2..].to_vec()
+}
+
+#[test]
+fn a_table_that_fits_is_drawn_at_its_natural_width_with_its_alignments() {
+    assert_eq!(
+        table("| a | bb |\n|:-|-:|\n| 1 | 2 |\n| 333 | 4 |", 40),
+        [
+            "┌─────┬────┐",
+            "│ a   │ bb │",
+            "╞═════╪════╡",
+            "│ 1   │  2 │",
+            "│ 333 │  4 │",
+            "└─────┴────┘",
+        ]
+    );
+    assert_eq!(
+        table("| centred | c |\n|:-:|---|\n| x | y |\n| ab | z |", 40),
+        [
+            "┌─────────┬───┐",
+            "│ centred │ c │",
+            "╞═════════╪═══╡",
+            "│    x    │ y │",
+            "│   ab    │ z │",
+            "└─────────┴───┘",
+        ]
+    );
+}
+
+#[test]
+fn a_tables_header_and_borders_have_their_own_roles() {
+    let doc = document(
+        &load(
+            "title = \"T\"\n[[sections]]\ntitle = \"S\"\nbody = '''\n| a | bb |\n|---|--:|\n| 1 | 2 |\n'''\n",
+        ),
+        40,
+        READER,
+    );
+    let top = doc.line_of_part(Part::Section(0)).expect("section") + 2;
+    assert_eq!(
+        roles(&doc.lines, top),
+        [("┌───┬────┐".to_owned(), Role::TableBorder)]
+    );
+    assert_eq!(
+        roles(&doc.lines, top + 1),
+        [
+            ("│ ".to_owned(), Role::TableBorder),
+            ("a".to_owned(), Role::TableHeader),
+            (" │ ".to_owned(), Role::TableBorder),
+            ("bb".to_owned(), Role::TableHeader),
+            (" │".to_owned(), Role::TableBorder),
+        ]
+    );
+    assert_eq!(
+        roles(&doc.lines, top + 3),
+        [
+            ("│ ".to_owned(), Role::TableBorder),
+            ("1".to_owned(), Role::Text),
+            (" │  ".to_owned(), Role::TableBorder),
+            ("2".to_owned(), Role::Text),
+            (" │".to_owned(), Role::TableBorder),
+        ]
+    );
+}
+
+#[test]
+fn rows_that_wrap_are_told_apart_by_a_rule_between_them() {
+    assert_eq!(
+        table(
+            "| head one | head two |\n|---|---|\n| some longer text here | more words in this cell |\n| b | c |",
+            30
+        ),
+        [
+            "┌──────────────┬─────────────┐",
+            "│ head one     │ head two    │",
+            "╞══════════════╪═════════════╡",
+            "│ some longer  │ more words  │",
+            "│ text here    │ in this     │",
+            "│              │ cell        │",
+            "├──────────────┼─────────────┤",
+            "│ b            │ c           │",
+            "└──────────────┴─────────────┘",
+        ]
+    );
+}
+
+#[test]
+fn a_table_with_no_body_rows_has_no_header_rule() {
+    assert_eq!(
+        table("| h1 | h2 |\n|---|---|", 40),
+        ["┌────┬────┐", "│ h1 │ h2 │", "└────┴────┘"]
+    );
+}
+
+#[test]
+fn a_table_too_wide_for_a_grid_becomes_records() {
+    assert_eq!(
+        table(
+            "| head one | head two |\n|---|---|\n| some longer text here | more words in this cell |\n| b | c |",
+            12
+        ),
+        [
+            "head one:",
+            "  some",
+            "  longer",
+            "  text here",
+            "head two:",
+            "  more words",
+            "  in this",
+            "  cell",
+            "───",
+            "head one: b",
+            "head two: c",
+        ]
+    );
+    // With no body rows, the header cells are listed.
+    assert_eq!(table("| h1 | h2 |\n|---|---|", 5), ["h1", "h2"]);
+}
+
+#[test]
+fn a_table_in_a_list_item_starts_on_the_bullets_line_and_hangs_under_it() {
+    assert_eq!(
+        table("- | a | b |\n  |---|---|\n  | 1 | 2 |", 40),
+        [
+            "• ┌───┬───┐",
+            "  │ a │ b │",
+            "  ╞═══╪═══╡",
+            "  │ 1 │ 2 │",
+            "  └───┴───┘",
+        ]
+    );
+    assert_eq!(
+        table("- | a | b |\n  |---|---|\n  | 1 | 2 |\n  | 3 | 4 |", 10),
+        ["• a: 1", "  b: 2", "  ───", "  a: 3", "  b: 4"]
+    );
+}
+
+#[test]
+fn neighbouring_pieces_of_one_style_are_stored_as_one() {
+    let text = Style::role(Role::Text);
+    let mut lines = Lines::new(40);
+    lines.push_pieces(
+        &[("a", text), ("", Style::role(Role::Title)), ("b", text)],
+        at(Part::Front, 0),
+    );
+    // A new line never joins the last piece of the line before it.
+    lines.push_pieces(
+        &[("c", text), ("d", Style::role(Role::Meta))],
+        at(Part::Front, 0),
+    );
+    assert_eq!(roles(&lines, 0), [("ab".to_owned(), Role::Text)]);
+    assert_eq!(
+        roles(&lines, 1),
+        [("c".to_owned(), Role::Text), ("d".to_owned(), Role::Meta)]
+    );
+}
+
+#[test]
+fn pushed_lines_leave_out_empty_pieces() {
+    let mut lines = Lines::new(40);
+    lines.push(
+        &[
+            (String::new(), Style::role(Role::Title)),
+            ("a".to_owned(), Style::role(Role::Text)),
+            ("b".to_owned(), Style::role(Role::Text)),
+        ],
+        at(Part::Summary, 2),
+    );
+    assert_eq!(
+        roles(&lines, 0),
+        [("a".to_owned(), Role::Text), ("b".to_owned(), Role::Text)]
+    );
+    assert_eq!(lines.anchor(0), Some(at(Part::Summary, 2)));
+}
+
+#[test]
+fn extending_copies_every_line_with_its_styles_and_anchor() {
+    let mut from = Lines::new(20);
+    from.wrap(
+        &[("one", Style::role(Role::Label))],
+        &[],
+        &[],
+        at(Part::Section(2), 1),
+    );
+    from.blank(at(Part::Sources, 0));
+    let mut into = Lines::new(20);
+    into.wrap(
+        &[("zero", Style::role(Role::Text))],
+        &[],
+        &[],
+        at(Part::Front, 0),
+    );
+    into.extend(&from);
+    assert_eq!(read(&into), ["zero", "one", ""]);
+    assert_eq!(roles(&into, 1), [("one".to_owned(), Role::Label)]);
+    assert_eq!(into.anchor(1), Some(at(Part::Section(2), 1)));
+    assert_eq!(into.anchor(2), Some(at(Part::Sources, 0)));
+}
+
+#[test]
+fn plain_text_ends_every_line_trims_it_and_shows_no_break_spaces_as_spaces() {
+    let mut lines = Lines::new(20);
+    lines.push(
+        &[
+            ("m\u{a0}TEU".to_owned(), Style::role(Role::ChartTitle)),
+            ("   ".to_owned(), Style::role(Role::Text)),
+        ],
+        at(Part::Front, 0),
+    );
+    lines.blank(at(Part::Front, 0));
+    lines.push(
+        &[("x".to_owned(), Style::role(Role::Text))],
+        at(Part::Front, 0),
+    );
+    assert_eq!(lines.to_plain_text(), "m TEU\n\nx\n");
+    assert_eq!(lines.width(), 20);
+}
