@@ -931,3 +931,42 @@ fn plain_text_ends_every_line_trims_it_and_shows_no_break_spaces_as_spaces() {
     assert_eq!(lines.to_plain_text(), "m TEU\n\nx\n");
     assert_eq!(lines.width(), 20);
 }
+
+#[test]
+fn a_table_exactly_as_wide_as_the_line_is_still_a_grid() {
+    let md = "| a | b |\n|---|---|\n| 1 | 2 |";
+    assert_eq!(
+        table(md, 9),
+        [
+            "┌───┬───┐",
+            "│ a │ b │",
+            "╞═══╪═══╡",
+            "│ 1 │ 2 │",
+            "└───┴───┘"
+        ]
+    );
+    // One column less, and the borders no longer fit.
+    assert_eq!(table(md, 8), ["a: 1", "b: 2"]);
+    // In a list item the bullet's width counts too.
+    let item = "- | a | b |\n  |---|---|\n  | 1 | 2 |";
+    assert_eq!(table(item, 11)[0], "• ┌───┬───┐");
+    assert_eq!(table(item, 10), ["• a: 1", "  b: 2"]);
+}
+
+#[test]
+fn a_column_is_never_narrower_than_its_longest_word() {
+    // "longer" needs six columns: with the borders, fourteen in all.
+    let md = "| a | b |\n|---|---|\n| x longer | y |";
+    assert_eq!(
+        table(md, 14),
+        [
+            "┌────────┬───┐",
+            "│ a      │ b │",
+            "╞════════╪═══╡",
+            "│ x      │ y │",
+            "│ longer │   │",
+            "└────────┴───┘",
+        ]
+    );
+    assert_eq!(table(md, 13), ["a: x longer", "b: y"]);
+}
