@@ -13,8 +13,6 @@ mod facts;
 mod index;
 mod lines;
 mod table;
-#[cfg(test)]
-mod unit_tests;
 
 pub use blocks::blocks;
 pub use facts::{chart_into, fact_meta, facts, format_value, marker};
@@ -445,6 +443,9 @@ pub fn source_entry(lines: &mut Lines, source: &Source, anchor: Anchor) {
     }
     lines.wrap(&pieces, &[], &[("    ", Style::role(Role::Text))], anchor);
 }
+
+#[cfg(test)]
+mod unit_tests;
 
 #[cfg(test)]
 mod tests {
