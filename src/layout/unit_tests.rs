@@ -970,3 +970,24 @@ fn a_column_is_never_narrower_than_its_longest_word() {
     );
     assert_eq!(table(md, 13), ["a: x longer", "b: y"]);
 }
+
+#[test]
+fn an_anchor_of_a_block_with_no_lines_leads_to_the_block_before_it() {
+    // Should a block lay out no lines (a table without columns), its
+    // anchor leads to the end of the block before it, not past it.
+    let mut lines = Lines::new(20);
+    let section = Part::Section(0);
+    let text = Style::role(Role::Text);
+    lines.wrap(&[("heading", text)], &[], &[], at(section, 0));
+    lines.wrap(&[("zero", text)], &[], &[], at(section, 0));
+    lines.wrap(&[("two", text)], &[], &[], at(section, 2));
+    lines.wrap(&[("two more", text)], &[], &[], at(section, 2));
+    let doc = Document {
+        lines,
+        parts: vec![(section, 0)],
+        headings: Vec::new(),
+    };
+    assert_eq!(doc.line_of_anchor(at(section, 1)), Some(1));
+    assert_eq!(doc.line_of_anchor(at(section, 2)), Some(2));
+    assert_eq!(doc.line_of_anchor(at(section, 3)), Some(3));
+}
