@@ -141,8 +141,6 @@ struct Builder {
     links: Vec<(String, String)>,
     code: Option<String>,
     html: Option<String>,
-    /// Inside an inline HTML comment that spans several events.
-    in_comment: bool,
     table: Option<TableBuilder>,
     /// Footnote labels (normalised) in order of first reference.
     referenced: Vec<String>,
@@ -161,7 +159,6 @@ impl Default for Builder {
             links: Vec::new(),
             code: None,
             html: None,
-            in_comment: false,
             table: None,
             referenced: Vec::new(),
             notes: Vec::new(),
@@ -256,19 +253,6 @@ impl Builder {
     }
 
     fn event(&mut self, event: Event<'_>) {
-        if self.in_comment {
-            // The rest of an inline comment: skip up to its end.
-            if let Event::InlineHtml(html) | Event::Text(html) = &event
-                && let Some(end) = html.find("-->")
-            {
-                self.in_comment = false;
-                let rest = html[end + 3..].to_owned();
-                if !rest.is_empty() {
-                    self.text(&rest, self.style());
-                }
-            }
-            return;
-        }
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
@@ -316,8 +300,10 @@ impl Builder {
     fn inline_html(&mut self, html: &str) {
         self.findings.html = true;
         let trimmed = html.trim();
-        if let Some(comment) = trimmed.strip_prefix("<!--") {
-            self.in_comment = !comment.contains("-->");
+        if trimmed.starts_with("<!--") {
+            // pulldown-cmark gives a comment whole, however many lines it
+            // spans, and `<!-->` and `<!--->` are whole comments too: there
+            // is nothing after it to skip.
             return;
         }
         let name: String = trimmed
@@ -740,7 +726,11 @@ fn html_text(html: &str) -> String {
         out.push_str(&decode_entities(&rest[..at]));
         let tail = &rest[at..];
         if let Some(comment) = tail.strip_prefix("<!--") {
-            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
+            // `<!-->` and `<!--->` are whole comments (CommonMark 0.31).
+            rest = match comment.strip_prefix('>').or(comment.strip_prefix("->")) {
+                Some(after) => after,
+                None => comment.find("-->").map_or("", |end| &comment[end + 3..]),
+            };
             continue;
         }
         let name: String = tail[1..]
@@ -1099,5 +1089,205 @@ mod tests {
         }
         let (_, found) = parse(&"> ".repeat(MAX_DEPTH));
         assert!(!found.deep);
+    }
+
+    fn paragraph_texts(blocks: &[Block]) -> Vec<String> {
+        blocks
+            .iter()
+            .filter_map(|block| match block {
+                Block::Paragraph(inlines) => Some(plain_text(inlines)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_text_right_after_a_comment_that_spans_lines_is_kept_whole() {
+        let b = blocks("before <!-- one\ntwo -->after it\n\n<!-- a\nb -->\n\nend");
+        assert_eq!(paragraph_texts(&b), ["before after it", "end"]);
+    }
+
+    #[test]
+    fn inline_html_is_noticed_and_br_breaks_the_line() {
+        let (b, found) = parse("one<br>two <span>three</span>");
+        assert!(found.html);
+        let Some(Block::Paragraph(inlines)) = b.first() else {
+            panic!("{b:?}");
+        };
+        let text: String = inlines.iter().map(|run| run.text).collect();
+        assert_eq!(text, "one\ntwo three");
+        let (_, found) = parse("no markup at all");
+        assert!(!found.html);
+    }
+
+    #[test]
+    fn each_finding_has_its_notice_and_none_has_none() {
+        assert!(notices(Findings::default()).is_empty());
+        let html = Findings {
+            html: true,
+            ..Findings::default()
+        };
+        assert_eq!(
+            notices(html),
+            [
+                "this briefing contains HTML; tags and comments are left out and only their text is shown"
+            ]
+        );
+        let deep = Findings {
+            deep: true,
+            ..Findings::default()
+        };
+        assert_eq!(
+            notices(deep),
+            [
+                "this briefing nests quotes or lists more than 16 levels deep; the deeper levels are shown flattened"
+            ]
+        );
+        let missing = Findings {
+            missing_note: true,
+            ..Findings::default()
+        };
+        assert_eq!(
+            notices(missing),
+            [
+                "this briefing refers to a footnote that does not exist; the reference is shown as [label?]"
+            ]
+        );
+        let (_, found) = parse("A reference to a missing note[^nope].");
+        assert_eq!(notices(found).len(), 1);
+    }
+
+    #[test]
+    fn after_nesting_too_deep_the_next_blocks_are_at_the_top_again() {
+        let source = format!("{}deep\n\nafter\n\n- a\n- b\n\n> quoted", "> ".repeat(40));
+        let (b, found) = parse(&source);
+        assert!(found.deep);
+        assert_eq!(b.len(), 4, "{b:?}");
+        assert!(matches!(&b[0], Block::Quote(_)));
+        assert_eq!(paragraph_texts(&b[1..2]), ["after"]);
+        assert!(matches!(&b[2], Block::List { start: None, items } if items.len() == 2));
+        assert!(matches!(&b[3], Block::Quote(inner) if paragraph_texts(inner) == ["quoted"]));
+    }
+
+    #[test]
+    fn the_shortest_comments_hide_nothing_after_them() {
+        // `<!-->` and `<!--->` are whole comments (CommonMark 0.31).
+        let b = blocks("Before <!--> after.\n\nNext <!---> too.\n\nLast.");
+        assert_eq!(
+            paragraph_texts(&b),
+            ["Before  after.", "Next  too.", "Last."]
+        );
+    }
+
+    #[test]
+    fn the_shortest_comments_in_an_html_block_hide_nothing_after_them() {
+        let b = blocks("<div>\n<!--> kept <!---> also <!-- gone --> end\n</div>\n\nNext.");
+        let text = paragraph_texts(&b).join(" | ");
+        assert_eq!(text, "kept also end | Next.");
+    }
+
+    fn runs(inlines: &Inlines) -> Vec<(String, InlineStyle)> {
+        inlines
+            .iter()
+            .map(|run| (run.text.to_owned(), run.style))
+            .collect()
+    }
+
+    #[test]
+    fn headings_keep_their_level() {
+        let b = blocks("## Two\n\n#### Four\n\n###### Six");
+        let levels: Vec<u8> = b
+            .iter()
+            .filter_map(|block| match block {
+                Block::Heading { level, .. } => Some(*level),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(levels, [2, 4, 6]);
+    }
+
+    #[test]
+    fn definition_lists_keep_terms_and_each_definition() {
+        let b = blocks("Term\n: Detail one\n: Detail two\n\nOther\n: D");
+        let [Block::Definitions(list)] = &b[..] else {
+            panic!("{b:?}");
+        };
+        let terms: Vec<String> = list.iter().map(|d| plain_text(&d.term)).collect();
+        assert_eq!(terms, ["Term", "Other"]);
+        let details: Vec<Vec<String>> = list
+            .iter()
+            .map(|d| {
+                d.details
+                    .iter()
+                    .map(|blocks| paragraph_texts(blocks).join(" "))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(details, [vec!["Detail one", "Detail two"], vec!["D"]]);
+    }
+
+    #[test]
+    fn a_table_keeps_its_header_apart_from_its_rows() {
+        let b = blocks("| h1 | h2 |\n|:--|--:|\n| a | b |\n| c | d |\n\nAfter.");
+        let [Block::Table(table), Block::Paragraph(_)] = &b[..] else {
+            panic!("{b:?}");
+        };
+        let head: Vec<String> = table.head.iter().map(plain_text).collect();
+        assert_eq!(head, ["h1", "h2"]);
+        let rows: Vec<Vec<String>> = table
+            .rows
+            .iter()
+            .map(|row| row.iter().map(plain_text).collect())
+            .collect();
+        assert_eq!(rows, [["a", "b"], ["c", "d"]]);
+        assert_eq!(table.alignments, [Align::Left, Align::Right]);
+    }
+
+    #[test]
+    fn struck_text_is_marked_struck() {
+        let [Block::Paragraph(inlines)] = &blocks("~~old~~ new")[..] else {
+            panic!("not one paragraph");
+        };
+        assert_eq!(
+            runs(inlines),
+            [
+                ("old".to_owned(), InlineStyle::STRIKE),
+                (" new".to_owned(), InlineStyle::PLAIN)
+            ]
+        );
+    }
+
+    #[test]
+    fn an_image_shows_its_alt_text_title_and_address() {
+        let [Block::Paragraph(inlines)] =
+            &blocks("![alt *text*](http://x/y.png \"The title\") after")[..]
+        else {
+            panic!("not one paragraph");
+        };
+        assert_eq!(
+            plain_text(inlines),
+            "[image: alt text “The title” http://x/y.png] after"
+        );
+    }
+
+    #[test]
+    fn a_quote_ends_where_its_markers_end() {
+        let b = blocks("> a\n\nb");
+        let [Block::Quote(inner), Block::Paragraph(after)] = &b[..] else {
+            panic!("{b:?}");
+        };
+        assert_eq!(paragraph_texts(inner), ["a"]);
+        assert_eq!(plain_text(after), "b");
+    }
+
+    #[test]
+    fn text_after_a_footnote_definition_is_body_text_again() {
+        let b = blocks("Text[^1].\n\n[^1]: The note.\n\nAfter the note.");
+        assert_eq!(paragraph_texts(&b), ["Text[1].", "After the note."]);
+        let Some(Block::Notes(notes)) = b.last() else {
+            panic!("{b:?}");
+        };
+        assert_eq!(notes.len(), 1);
+        assert_eq!(paragraph_texts(&notes[0].blocks), ["The note."]);
     }
 }

@@ -240,7 +240,7 @@ pub struct Inline<'a> {
 /// bytes of overhead each, more than the text of a typical table cell.
 /// Here the runs' texts follow each other in one string, each run after
 /// the first (and the first, unless it is plain) introduced by
-/// [`Inlines::MARK`] and one character giving its style. Sanitised text
+/// `Inlines::MARK` and one character giving its style. Sanitised text
 /// never holds `MARK` (a C0 control); [`Inlines::new`] replaces it anyway,
 /// so the encoding cannot be confused by any text.
 #[derive(Clone, Default, PartialEq, Eq)]

@@ -368,7 +368,7 @@ fn read_input(sender: Sender<Message>) -> io::Result<()> {
 
 /// The terminal's size now, cut to what can be drawn (see
 /// [`crate::output::drawable`]), or `None` if it cannot be asked. Every
-/// size brief uses comes from here or from [`drawable_event`].
+/// size brief uses comes from here or from `drawable_event`.
 pub fn size() -> Option<(u16, u16)> {
     let (width, height) = crossterm_terminal::size().ok()?;
     let size = drawable(Size::new(width, height));

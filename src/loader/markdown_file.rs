@@ -915,4 +915,144 @@ mod tests {
         assert_eq!(b.sections[0].title, "The case");
         assert_eq!(b.sections[0].id, "the-case");
     }
+
+    #[test]
+    fn a_third_repeated_heading_gets_the_next_number() {
+        let b = load("# T\n\n## Notes\n\n## Notes\n\n## Notes\n\n## Notes {#notes-9}\n")
+            .expect("valid");
+        let ids: Vec<&str> = b.sections.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["notes", "notes-2", "notes-3", "notes-9"]);
+    }
+
+    #[test]
+    fn a_heading_inside_a_quote_or_a_list_is_text_not_a_section() {
+        let b = load("# T\n\n## One\n\n> ## Quoted\n\n- ## Listed\n\n## Two\n").expect("valid");
+        let titles: Vec<&str> = b.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles, ["One", "Two"]);
+        assert!(matches!(
+            &b.sections[0].body[..],
+            [Block::Quote(_), Block::List { .. }]
+        ));
+    }
+
+    #[test]
+    fn yaml_front_matter_fills_every_common_field() {
+        let b = load(
+            "---\ntitle: T\nsubtitle: The sub\nclassification: OFFICIAL\naudience: Ministers\n\
+             authors: [A. Author, B. Author]\nsummary: The point in brief.\n---\n\n## One\n\nText.\n",
+        )
+        .expect("valid");
+        assert_eq!(b.subtitle.as_deref(), Some("The sub"));
+        assert_eq!(b.classification.as_deref(), Some("OFFICIAL"));
+        assert_eq!(b.audience.as_deref(), Some("Ministers"));
+        assert_eq!(b.authors, ["A. Author", "B. Author"]);
+        assert_eq!(
+            crate::model::blocks_text_of(&b.summary).trim_end(),
+            "The point in brief."
+        );
+    }
+
+    #[test]
+    fn toml_front_matter_gives_the_title_and_an_empty_one_is_an_error() {
+        let b = load("+++\ntitle = \"From the front\"\n+++\n\nBottom line.\n\n## One\n")
+            .expect("valid");
+        assert_eq!(b.title, "From the front");
+        let e = load("+++\ntitle = \"  \"\n+++\n\n# Heading\n\n## One\n").expect_err("invalid");
+        assert_eq!(
+            e,
+            [
+                "b.md:2:9: error: `title` in the front matter is empty — write the title, or remove the line"
+            ]
+        );
+    }
+
+    #[test]
+    fn heading_errors_after_front_matter_point_at_the_heading() {
+        // The front matter moves everything down three lines.
+        let front = "+++\nsubtitle = \"S\"\n+++\n";
+        let e = load(&format!("{front}#\n\n## One\n")).expect_err("empty title");
+        assert_eq!(
+            e,
+            [
+                "b.md:4:1: error: the `#` title heading has no text — write the briefing's title after the `#`"
+            ]
+        );
+        let e = load(&format!("{front}# T\n\n##\n")).expect_err("empty section heading");
+        assert_eq!(
+            e,
+            [
+                "b.md:6:1: error: the `##` heading of section 1 has no text — write the section's title after the `##`"
+            ]
+        );
+        let e =
+            load(&format!("{front}# T\n\n## A {{#x}}\n\n## B {{#x}}\n")).expect_err("duplicate");
+        assert_eq!(
+            e,
+            [
+                "b.md:8:1: error: duplicate section id `x` — line 6 uses it already; give each section its own id"
+            ]
+        );
+    }
+
+    #[test]
+    fn blocks_before_the_first_section_belong_to_the_briefing_or_are_errors() {
+        let front = "+++\ntitle = \"T\"\n+++\n";
+        let b = load(&format!(
+            "{front}\n```facts\nlabel = \"Deficit\"\nvalue = \"€9.1 bn\"\n```\n\nBottom line.\n\n## One\n"
+        ))
+        .expect("valid");
+        assert_eq!(
+            b.facts.len(),
+            1,
+            "a block of one fact needs no [[facts]] line"
+        );
+        assert_eq!(b.facts[0].label, "Deficit");
+        assert!(b.sections[0].facts.is_empty());
+
+        let e = load(&format!(
+            "{front}\n```chart\ntitle = \"C\"\n```\n\n## One\n"
+        ))
+        .expect_err("chart");
+        assert_eq!(
+            e,
+            [
+                "b.md:5:1: error: a ```chart block belongs to a section, and this one is before the first `##` heading — move it below the `##` heading of its section"
+            ]
+        );
+        let e = load(&format!(
+            "{front}\n```sources\nsources = []\n```\n\n## One\n"
+        ))
+        .expect_err("sources");
+        assert!(
+            e[0].starts_with("b.md:5:1: error: a ```sources block belongs to a section"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_facts_block_that_is_empty_or_holds_no_facts_says_so() {
+        let front = "+++\ntitle = \"T\"\n+++\n";
+        let e = load(&format!("{front}\n## One\n\n```facts\n```\n")).expect_err("empty");
+        assert_eq!(
+            e,
+            [
+                "b.md:8:1: error: the facts block is empty — write a [[facts]] table with a label and a value"
+            ]
+        );
+        // An unknown key is named; the block is not also called empty.
+        let e =
+            load(&format!("{front}\n## One\n\n```facts\nfcts = 1\n```\n")).expect_err("unknown");
+        assert_eq!(
+            e,
+            ["b.md:8:1: error: unknown key `fcts` in a facts block — did you mean `facts`?"]
+        );
+        let e =
+            load(&format!("{front}\n## One\n\n```facts\nwhat = 1\n```\n")).expect_err("unknown");
+        assert_eq!(
+            e,
+            [
+                "b.md:8:1: error: unknown key `what` in a facts block — write each fact as a [[facts]] table with a label and a value"
+            ]
+        );
+    }
 }

@@ -7,7 +7,7 @@
 //! blocks, so nothing is lost; each section's facts, charts and cited
 //! sources become fenced `facts`, `chart` and `sources` blocks. Reading the
 //! result gives the same model back, except where Markdown cannot say
-//! what TOML can (see [`write`]).
+//! what TOML can (see [`write()`]).
 
 use std::collections::HashSet;
 
@@ -360,5 +360,190 @@ mod tests {
         assert!(fitted.contains("### Sub\n"), "{fitted}");
         assert!(fitted.contains("```toml\nx\n```"), "{fitted}");
         assert!(fitted.trim_end().ends_with("open\n```"), "{fitted}");
+    }
+
+    const FULL: &str = r##"
+title = "Trade with China"
+subtitle = "Where Belgium stands"
+date = 2024-05-17
+classification = "OFFICIAL"
+audience = "Ministers"
+authors = ["A. Author", "B. Author"]
+tags = ["trade", "china"]
+summary = """
+The deficit *widened*.
+
+## Not a section
+"""
+
+[[facts]]
+label = "Deficit"
+value = "€9.1 bn"
+as_of = "2022"
+source = "nbb"
+note = "Goods only."
+
+[[sections]]
+id = "custom"
+title = "Trade deficit"
+sources = ["nbb", "ft"]
+body = """
+  Indented first line.
+
+## Inner
+
+```facts
+x = 1
+```
+
+```
+left open"""
+
+[[sections.facts]]
+label = "Imports"
+value = "€30 bn"
+
+[[sections.facts]]
+label = "Exports"
+value = "€21 bn"
+source = "ft"
+
+[[sections.charts]]
+title = "Deficit by year"
+unit = "€ bn"
+source = "nbb"
+points = [ { label = "2021", value = 3.7 }, { label = "2022", value = 9.1 } ]
+
+[[sections]]
+title = "Trade deficit"
+id = "trade-deficit"
+body = "Same title, the id the loader makes for it."
+
+[[sections]]
+title = "Empty"
+
+[[sources]]
+id = "nbb"
+title = "National Bank"
+publisher = "NBB"
+date = 2023-02-01
+url = "https://example.org/nbb"
+
+[[sources]]
+id = "ft"
+title = "A newspaper"
+"##;
+
+    /// What Markdown cannot say: a `##` at the top level of a body is
+    /// written as `###`.
+    fn demoted(mut b: Briefing) -> Briefing {
+        let demote = |blocks: &mut Vec<crate::model::Block>| {
+            for block in blocks {
+                if let crate::model::Block::Heading { level, .. } = block
+                    && *level == 2
+                {
+                    *level = 3;
+                }
+            }
+        };
+        demote(&mut b.summary);
+        for section in &mut b.sections {
+            demote(&mut section.body);
+        }
+        b.notices.clear();
+        b
+    }
+
+    #[test]
+    fn a_whole_briefing_reads_back_from_its_markdown() {
+        let (want, raw) = crate::loader::load_str_with_text("b.toml", FULL).expect("valid");
+        let markdown = write(&want, &raw);
+        let mut got = crate::loader::load_str("b.md", &markdown)
+            .unwrap_or_else(|e| panic!("{e}\n---\n{markdown}"));
+        got.notices.clear();
+        assert_eq!(got, demoted(want), "{markdown}");
+        // An id is written only where the loader would not make it.
+        assert!(
+            markdown.contains("## Trade deficit {#custom}\n"),
+            "{markdown}"
+        );
+        assert!(markdown.contains("\n## Trade deficit\n"), "{markdown}");
+        assert!(markdown.contains("\n## Empty\n"), "{markdown}");
+        assert!(
+            markdown.starts_with("+++\ntitle = \"Trade with China\"\nsubtitle = "),
+            "{markdown}"
+        );
+        assert!(
+            markdown.contains("\n\n  Indented first line.\n"),
+            "{markdown}"
+        );
+    }
+
+    #[test]
+    fn generated_briefings_read_back_from_their_markdown() {
+        for seed_sections in [1, 3, 7] {
+            let toml =
+                crate::testdata::generate(&crate::testdata::Spec::new(20_000, seed_sections));
+            let (want, raw) = crate::loader::load_str_with_text("g.toml", &toml).expect("valid");
+            let markdown = write(&want, &raw);
+            let mut got = crate::loader::load_str("g.md", &markdown)
+                .unwrap_or_else(|e| panic!("{e}\n---\n{markdown}"));
+            got.notices.clear();
+            assert_eq!(got, demoted(want), "{markdown}");
+        }
+    }
+
+    #[test]
+    fn raw_text_is_made_safe_on_the_way_out() {
+        let source = "title = \"T\"\nsummary = \"Bell \\u0007 and \\u001b[2J.\"\n[[sections]]\ntitle = \"S\"\nbody = \"\\u001b]52;c;x\\u0007\"\n";
+        let (briefing, raw) = crate::loader::load_str_with_text("b.toml", source).expect("valid");
+        let markdown = write(&briefing, &raw);
+        assert!(
+            !markdown.contains('\u{1b}') && !markdown.contains('\u{7}'),
+            "{markdown:?}"
+        );
+        assert!(markdown.contains('␛'), "{markdown:?}");
+    }
+
+    #[test]
+    fn blank_lines_around_text_are_dropped_and_its_indent_kept() {
+        assert_eq!(without_blank_lines("\n  \n  text\n\n"), "  text");
+        assert_eq!(without_blank_lines(" \n\t\n"), "");
+        assert_eq!(without_blank_lines("a\n\nb\n"), "a\n\nb");
+    }
+
+    #[test]
+    fn repeated_titles_are_written_without_ids_the_loader_would_make_anyway() {
+        let mut source = String::from("title = \"T\"\n");
+        for id in ["notes", "notes-2", "notes-3", "notes-9"] {
+            source.push_str(&format!("[[sections]]\nid = \"{id}\"\ntitle = \"Notes\"\n"));
+        }
+        let (want, raw) = crate::loader::load_str_with_text("b.toml", &source).expect("valid");
+        let markdown = write(&want, &raw);
+        assert_eq!(markdown.matches("{#").count(), 1, "{markdown}");
+        assert!(markdown.contains("## Notes {#notes-9}\n"), "{markdown}");
+        let got = crate::loader::load_str("b.md", &markdown).expect("valid");
+        let ids: Vec<&str> = got.sections.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["notes", "notes-2", "notes-3", "notes-9"]);
+    }
+
+    #[test]
+    fn fitting_a_body_changes_only_what_markdown_would_misread() {
+        // An indented, longer fence keeps its indent and its marks.
+        assert_eq!(
+            fit_body("  ~~~~facts extra words\nx = 1\n  ~~~~\n"),
+            "  ~~~~toml\nx = 1\n  ~~~~\n"
+        );
+        // Closed by a longer fence of the same mark: nothing added.
+        assert_eq!(fit_body("```chart\nx\n`````\n"), "```toml\nx\n`````\n");
+        // A fence of the other mark does not close it: closed at the end.
+        assert_eq!(fit_body("```\ncode\n~~~\n"), "```\ncode\n~~~\n\n```\n");
+        assert_eq!(fit_body("```\ncode"), "```\ncode\n```\n");
+        assert_eq!(fit_body("```"), "```\n```\n");
+        // A heading at the end of a body without a newline gets one.
+        assert_eq!(fit_body("Text.\n\n## A"), "Text.\n\n### A\n");
+        // Nothing to change: the body as it is, newline or not.
+        assert_eq!(fit_body("Text.\n\n### A"), "Text.\n\n### A");
+        assert_eq!(fit_body("- ## In a list\n"), "- ## In a list\n");
     }
 }

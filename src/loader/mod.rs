@@ -4,7 +4,7 @@
 //! ([`crate::fsio`]), insists on UTF-8, parses TOML with its spans kept
 //! (toml's `DeTable`, the same parser serde uses) and walks the tree
 //! against the format-1 schema
-//! ([`briefing`], with the generic checks in [`toml_checks`]). It does not
+//! (`briefing`, with the generic checks in `toml_checks`). It does not
 //! stop at the first problem: every finding becomes a [`Diagnostic`] with
 //! line and column, so an analyst fixes a file in one pass. A `.md` file
 //! is a briefing too ([`markdown_file`]): its front matter and fenced TOML

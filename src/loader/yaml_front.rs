@@ -357,4 +357,77 @@ mod tests {
         assert!(d[0].starts_with("b.md:"), "{d:?}");
         assert!(d[0].contains("YAML syntax"), "{d:?}");
     }
+
+    fn read_front(front: &str) -> (YamlFields, Vec<String>) {
+        read_all(&format!("---\n{front}---\n"), front)
+    }
+
+    #[test]
+    fn front_matter_that_is_not_key_value_lines_says_so() {
+        let (_, d) = read_front("Just a sentence.\n");
+        assert_eq!(
+            d,
+            [
+                "b.md:2:1: error: the front matter must be `key: value` lines — write for example `title: Alibaba in Liège`"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_nested_value_is_named_and_the_keys_after_it_are_still_read() {
+        let (f, d) = read_front(
+            "title:\n  subtitle: Nested\n  more: [a, {b: c}]\nsubtitle: S\ntags: [a, [b], c]\naudience: A\n",
+        );
+        assert_eq!(
+            d,
+            [
+                "b.md:3:3: error: `title` in the front matter must be text, not a mapping — write `title: …`",
+                "b.md:6:7: error: `tags` in the front matter must be a list of text, not a list holding lists or mappings — write `tags: …`",
+            ]
+        );
+        assert_eq!(f.title, None);
+        assert_eq!(f.subtitle.as_deref(), Some("S"));
+        assert!(f.tags.is_empty());
+        assert_eq!(f.audience.as_deref(), Some("A"));
+    }
+
+    #[test]
+    fn aliases_duplicates_and_unknown_keys_are_errors_placed_at_their_key() {
+        let (f, d) =
+            read_front("title: &t T\nsubtitle: *t\ntitle: Again\ncolour: red\nauthors: [*t]\n");
+        assert_eq!(
+            d,
+            [
+                "b.md:3:11: error: `subtitle` in the front matter must be text, not an alias — write `subtitle: …`",
+                "b.md:4:1: error: duplicate key `title` in the front matter — a key may appear only once; remove one of them",
+                "b.md:5:1: error: unknown key `colour` in the front matter — the keys allowed here are: title, subtitle, date, classification, audience, authors, tags, summary",
+                "b.md:6:10: error: `authors` in the front matter must be a list of text, not a list holding aliases — write `authors: …`",
+            ]
+        );
+        assert_eq!(f.title.as_deref(), Some("T"));
+    }
+
+    #[test]
+    fn values_that_cannot_be_used_are_errors_and_the_rest_is_kept() {
+        let (f, d) = read_front(
+            "title: \"\"\ndate: 2023-10-12T10:00:00\nauthors: \"\"\ntags: solo\nclassification: OFFICIAL\nsummary: In brief.\n",
+        );
+        assert_eq!(
+            d,
+            [
+                "b.md:2:8: error: `title` in the front matter is empty — write the title, or remove the line",
+                "b.md:3:7: error: `date` in the front matter must be a date, not `2023-10-12T10:00:00` — write a date such as `date: 2023-10-12`",
+            ]
+        );
+        assert_eq!(f.title, None);
+        assert_eq!(f.date, None);
+        assert!(f.authors.is_empty(), "an empty author is no author");
+        assert_eq!(f.tags, ["solo"]);
+        assert_eq!(f.classification.as_deref(), Some("OFFICIAL"));
+        // The summary's text and where it starts in the file.
+        let (text, at) = f.summary.expect("summary");
+        assert_eq!(text, "In brief.");
+        let source = "---\ntitle: \"\"\ndate: 2023-10-12T10:00:00\nauthors: \"\"\ntags: solo\nclassification: OFFICIAL\nsummary: In brief.\n---\n";
+        assert_eq!(&source[at..at + 9], "In brief.");
+    }
 }

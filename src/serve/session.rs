@@ -4,9 +4,9 @@
 //!
 //! The app is not `Send`, so each session runs on a thread of its own and
 //! everything reaches it as a [`SessionInput`] through a bounded channel;
-//! [`ServeSource`] turns those into the loop's messages (raw bytes parsed
+//! `ServeSource` turns those into the loop's messages (raw bytes parsed
 //! into keys, window changes, library changes, the server stopping, the
-//! idle timeout). [`ServeEffects`] performs the app's effects for this
+//! idle timeout). `ServeEffects` performs the app's effects for this
 //! reader: briefings come from the shared library and only if the reader
 //! may see them; state is written to the reader's own folder. A panic is
 //! caught here: the session's terminal is given back and the server goes
