@@ -37,6 +37,9 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// The offending source line, sanitised, for context.
     pub snippet: Option<String>,
+    /// How many columns of that line, from the column, the finding is
+    /// about (underlined with carets); 1 for a point.
+    pub width: usize,
 }
 
 impl Diagnostic {
@@ -55,22 +58,36 @@ impl Diagnostic {
             message,
             hint,
             snippet: None,
+            width: 1,
         }
     }
 
-    /// The one-line form with the source line and a caret under the column,
-    /// as printed by `brief check`.
+    /// The one-line form with the source line and carets under what it is
+    /// about, from the column, as printed by `brief check`.
     pub fn render_with_snippet(&self) -> String {
         let mut out = self.to_string();
         if let Some(snippet) = &self.snippet {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
-            let caret_pad: String = snippet
+            // Under the snippet as shown: tabs stay tabs, anything else
+            // takes as many columns as it does on screen (a Chinese
+            // character two).
+            let before: String = snippet
                 .chars()
                 .take(self.column.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
-            out.push_str(&format!("\n {number} | {snippet}\n {pad} | {caret_pad}^"));
+            let caret_pad: String = before
+                .split_inclusive('\t')
+                .map(|part| {
+                    let tab = part.ends_with('\t');
+                    let spaces = " ".repeat(crate::text::width(part.trim_end_matches('\t')));
+                    if tab { spaces + "\t" } else { spaces }
+                })
+                .collect();
+            let carets = "^".repeat(self.width.max(1));
+            out.push_str(&format!(
+                "\n {number} | {snippet}\n {pad} | {caret_pad}{carets}"
+            ));
         }
         out
     }
@@ -153,7 +170,8 @@ impl<'s> LineIndex<'s> {
         sanitize::line(text.trim_end_matches('\r'))
     }
 
-    /// A diagnostic at the start of `span`.
+    /// A diagnostic at the start of `span`, underlining it up to the end
+    /// of its first line.
     pub fn diagnostic(
         &self,
         file: &str,
@@ -163,6 +181,19 @@ impl<'s> LineIndex<'s> {
         hint: Option<String>,
     ) -> Diagnostic {
         let (line, column) = self.position(span.start);
+        let start = span.start.min(self.source.len());
+        let line_end = self
+            .starts
+            .get(line)
+            .map_or(self.source.len(), |next| *next as usize - 1);
+        let end = span.end.min(line_end);
+        let width = self
+            .source
+            .get(start..end)
+            .map_or(0, |text| {
+                crate::text::width(&sanitize::line(text.trim_end_matches('\r')))
+            })
+            .max(1);
         Diagnostic {
             file: file.to_owned(),
             line,
@@ -171,6 +202,7 @@ impl<'s> LineIndex<'s> {
             message,
             hint,
             snippet: Some(self.line_text(line)),
+            width,
         }
     }
 }
@@ -206,6 +238,7 @@ mod tests {
             message: "unknown key `sumary`".into(),
             hint: Some("did you mean `summary`?".into()),
             snippet: Some("sumary = \"x\"".into()),
+            width: 6,
         };
         assert_eq!(
             d.to_string(),
@@ -213,12 +246,70 @@ mod tests {
         );
         assert!(
             d.render_with_snippet()
-                .ends_with(" 3 | sumary = \"x\"\n   | ^")
+                .ends_with(" 3 | sumary = \"x\"\n   | ^^^^^^")
         );
     }
 
     #[test]
     fn quotes_are_sanitised() {
         assert_eq!(quote("a\u{1b}]0;x\u{7}"), "`a␛]0;x␇`");
+    }
+
+    #[test]
+    fn carets_underline_the_span_as_the_line_is_shown() {
+        let source = "title = \"比利时\"\nnote = \"a\tb\"  \r\nx = 1";
+        let index = LineIndex::new(source);
+        let value = source.find('"').unwrap_or(0);
+        let d = index.diagnostic(
+            "b.toml",
+            value..value + "\"比利时\"".len(),
+            Severity::Error,
+            "m".into(),
+            None,
+        );
+        assert_eq!(d.width, 8, "two quotes and three wide characters");
+        assert!(
+            d.render_with_snippet()
+                .ends_with(" 1 | title = \"比利时\"\n   |         ^^^^^^^^")
+        );
+        // A span running past its line is underlined to the line's end,
+        // its trailing CR not counted; an empty span is one caret.
+        let second = source.find("note").unwrap_or(0);
+        let d = index.diagnostic(
+            "b.toml",
+            second..source.len(),
+            Severity::Error,
+            "m".into(),
+            None,
+        );
+        assert_eq!(d.width, crate::text::width("note = \"a\tb\"  "));
+        let d = index.diagnostic(
+            "b.toml",
+            second + 4..second + 4,
+            Severity::Error,
+            "m".into(),
+            None,
+        );
+        assert_eq!(d.width, 1);
+        assert!(
+            d.render_with_snippet().ends_with("\n   |     ^"),
+            "{:?}",
+            d.render_with_snippet()
+        );
+        // After a wide character the carets move over two columns for it.
+        let after = source.find('时').unwrap_or(0);
+        let d = index.diagnostic(
+            "b.toml",
+            after..after + '时'.len_utf8(),
+            Severity::Error,
+            "m".into(),
+            None,
+        );
+        assert_eq!(d.column, 12);
+        assert!(
+            d.render_with_snippet().ends_with("\n   |              ^^"),
+            "{}",
+            d.render_with_snippet()
+        );
     }
 }

@@ -416,14 +416,22 @@ fn a_file_with_several_errors_reports_all_of_them_in_file_order() {
 }
 
 #[test]
-fn each_error_quotes_its_line_with_a_caret_under_the_column() {
+fn each_error_quotes_its_line_with_carets_under_what_it_is_about() {
     let path = format!("{INVALID}/chart_value_nan.toml");
     let stderr = text(&brief(&["check", &path]).stderr);
     let source_line =
         "  points = [ { label = \"2021\", value = 3.7 }, { label = \"2022\", value = nan } ]";
-    let caret = format!("   | {}^", " ".repeat(72));
+    // The value `nan`, three characters from column 73.
+    let caret = format!("   | {}^^^", " ".repeat(72));
     assert!(
         stderr.contains(&format!(" 8 | {source_line}\n{caret}\n")),
+        "{stderr}"
+    );
+    // A table missing a key: its header line, whole and no further.
+    let path = format!("{INVALID}/chart_missing_points.toml");
+    let stderr = text(&brief(&["check", &path]).stderr);
+    assert!(
+        stderr.contains(" 6 |   [[sections.charts]]\n   |   ^^^^^^^^^^^^^^^^^^^\n"),
         "{stderr}"
     );
 }

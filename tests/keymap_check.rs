@@ -155,12 +155,13 @@ fn help_keeps_its_last_key() {
 }
 
 #[test]
-fn diagnostics_show_the_line_with_a_caret() {
+fn diagnostics_show_the_line_with_carets_under_the_key() {
     let output = brief(&["check", "--keymap", &format!("{FIXTURES}/unknown_key.toml")]);
     let stderr = text(&output.stderr);
     assert!(
-        stderr
-            .contains("\n 2 | page_down = [\"space\", \"pgdown\"]\n   |                       ^\n"),
+        stderr.contains(
+            "\n 2 | page_down = [\"space\", \"pgdown\"]\n   |                       ^^^^^^^^\n"
+        ),
         "{stderr}"
     );
 }

@@ -158,9 +158,16 @@ def key_latency(cmd, presses, prefix="", size="200x60"):
 
 
 def scroll_bytes(cmd, prefix, lines, pages):
-    """Bytes for one-line scrolls and page scrolls at 120x40."""
-    line_steps = " ".join(([prefix] if prefix else []) + ["j"] * lines + ["q"])
-    page_steps = " ".join(([prefix] if prefix else []) + ["<Space>"] * pages + ["q"])
+    """Bytes for one-line scrolls and page scrolls at 120x40.
+
+    The prefix (brief's `z`, reading only) changes the reading pane's width,
+    so the whole briefing is laid out again: on the 10 MB briefing that takes
+    longer than the probe's quiet time, and its frame would be counted as the
+    first scroll's. The wait lets it finish before the scrolls are counted.
+    """
+    settle = [prefix, "<wait:1500>"] if prefix else []
+    line_steps = " ".join(settle + ["j"] * lines + ["q"])
+    page_steps = " ".join(settle + ["<Space>"] * pages + ["q"])
     line_run = probe(cmd, "120x40", line_steps, quiet=0.1)
     page_run = probe(cmd, "120x40", page_steps, quiet=0.1)
     line = [s["bytes"] for s in line_run["steps"] if s["key"] == "j"]

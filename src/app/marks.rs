@@ -260,7 +260,8 @@ pub const MIN_ON_SCREEN_MS: u64 = 2_000;
 /// [`READ_SHARE_NUMERATOR`]/[`READ_SHARE_DENOMINATOR`] of its words were
 /// credited and it was on screen [`MIN_ON_SCREEN_MS`] in all. A jump or a
 /// quick scroll past credits next to nothing. The work per event is a walk
-/// over the lines on screen; totals per part are counted once per layout.
+/// over the lines on screen; a part's words are counted once per layout, when
+/// it is first shown.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reading {
     /// When the screen was last credited (milliseconds since the epoch);
@@ -371,6 +372,15 @@ impl Reading {
                 self.parts.entry(anchor.part).or_default().0 += take;
             }
         }
+        for part in &shown {
+            if !self.totals.contains_key(part) {
+                let total = part_lines(doc, *part)
+                    .filter(|index| doc.lines.anchor(*index).is_some_and(|a| a.part == *part))
+                    .map(|index| words(doc.lines.line_text(index)))
+                    .fold(0u32, u32::saturating_add);
+                self.totals.insert(*part, total);
+            }
+        }
         shown
             .into_iter()
             .filter(|part| self.is_read(*part))
@@ -388,7 +398,9 @@ impl Reading {
 
     /// Carries the credit over to a new layout of the same briefing (a
     /// new width): each block's credit goes to its lines there, top down.
-    /// Walks the document once, and only when the layout changed.
+    /// Only when the layout changed, and only over the parts that hold
+    /// credit: a long briefing is not walked on the first key (the words
+    /// of a part are counted when it is first shown, in [`Self::credit`]).
     fn follow_layout(&mut self, doc: &Document) {
         let layout = (doc.lines.width(), doc.lines.len());
         if layout == self.layout {
@@ -401,16 +413,15 @@ impl Reading {
         }
         self.lines.clear();
         self.totals.clear();
-        for index in 0..doc.lines.len() {
+        let credited: BTreeSet<Part> = by_block.keys().map(|anchor| anchor.part).collect();
+        for index in credited.into_iter().flat_map(|part| part_lines(doc, part)) {
             let Some(anchor) = doc.lines.anchor(index) else {
                 continue;
             };
-            let held = words(doc.lines.line_text(index));
-            *self.totals.entry(anchor.part).or_default() += held;
             if let Some(left) = by_block.get_mut(&anchor)
                 && *left > 0.0
             {
-                let take = left.min(held as f32);
+                let take = left.min(words(doc.lines.line_text(index)) as f32);
                 *left -= take;
                 if take > 0.0 {
                     self.lines.insert(index, (anchor, take));
@@ -418,6 +429,20 @@ impl Reading {
             }
         }
     }
+}
+
+/// The lines `part` is laid out on in `doc`: from its first line to the
+/// next part's (the document's parts are in order, by part and by line).
+fn part_lines(doc: &Document, part: Part) -> std::ops::Range<usize> {
+    let Some(start) = doc.line_of_part(part) else {
+        return 0..0;
+    };
+    let next = doc.parts.partition_point(|(p, _)| *p <= part);
+    let end = doc
+        .parts
+        .get(next)
+        .map_or(doc.lines.len(), |(_, line)| *line);
+    start..end.max(start)
 }
 
 #[cfg(test)]
@@ -855,5 +880,36 @@ mod tests {
             marks.pending.texts.is_empty(),
             "nothing to save with no read"
         );
+    }
+
+    #[test]
+    fn a_section_is_read_by_its_own_words_not_its_neighbours() {
+        // A short section between two long ones: read once its own 30
+        // words were on screen, whatever the others hold.
+        let long = vec!["word"; 300].join(" ");
+        let short = vec!["word"; 30].join(" ");
+        let source = format!(
+            "title = \"T\"\n[[sections]]\ntitle = \"A\"\nbody = \"{long}\"\n\
+             [[sections]]\ntitle = \"B\"\nbody = \"{short}\"\n\
+             [[sections]]\ntitle = \"C\"\nbody = \"{long}\"\n"
+        );
+        let (_, doc) = laid_out(&source, 60);
+        let b = part_lines(&doc, Part::Section(1));
+        assert!(!b.is_empty());
+        assert_eq!(doc.part_at(b.start), Part::Section(1));
+        assert_eq!(doc.part_at(b.end - 1), Part::Section(1));
+        assert_eq!(doc.part_at(b.end), Part::Section(2));
+        let mut reading = Reading::default();
+        reading.start(0);
+        // 30 words and the heading take 7.7 s at 250 a minute; 2/3 of
+        // them 5.1 s.
+        let read = reading.credit(&doc, b.start, b.len(), 4_000, true);
+        assert!(read.is_empty(), "{read:?}");
+        let read = reading.credit(&doc, b.start, b.len(), 6_000, true);
+        assert_eq!(read, [Part::Section(1)]);
+        // The last part runs to the end of the document.
+        let sources = part_lines(&doc, Part::Section(2));
+        assert_eq!(sources.end, doc.lines.len());
+        assert!(part_lines(&doc, Part::Section(7)).is_empty());
     }
 }

@@ -395,15 +395,14 @@ impl Checker<'_> {
             }
             None => format!("section-{number}"),
         };
-        let body = match self.optional_string(table, "body", &place) {
-            Some((text, _)) => match body {
-                Some((blocks, found)) => {
-                    self.findings.merge(found);
-                    blocks
-                }
-                None => self.markdown(text),
-            },
-            None => Vec::new(),
+        // `body` holds the parse of every string body (see `parse_bodies`);
+        // this reports a body that is no string.
+        let body = match (self.optional_string(table, "body", &place), body) {
+            (Some(_), Some((blocks, found))) => {
+                self.findings.merge(found);
+                blocks
+            }
+            _ => Vec::new(),
         };
         let sources = self
             .string_list_spanned(table, "sources", &place)
@@ -574,17 +573,16 @@ fn parse_bodies(
         texts.iter().map(|t| t.map(markdown::parse)).collect()
     };
     let bytes: usize = texts.iter().flatten().map(|t| t.len()).sum();
-    if bytes < PARALLEL_BYTES {
-        return parse(&texts);
-    }
-    // Asked only now: the answer costs a few reads of /proc and /sys.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(4);
-    if threads < 2 {
-        return parse(&texts);
-    }
-    let chunk = texts.len().div_ceil(threads);
+    // Asked only when it matters: the answer costs a few reads of /proc
+    // and /sys. One thread makes one chunk, parsed here.
+    let threads = if bytes < PARALLEL_BYTES {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(4)
+    };
+    let chunk = texts.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
         let mut chunks = texts.chunks(chunk);
         let mine = chunks.next().unwrap_or_default();

@@ -546,4 +546,24 @@ title = "A newspaper"
         assert_eq!(fit_body("Text.\n\n### A"), "Text.\n\n### A");
         assert_eq!(fit_body("- ## In a list\n"), "- ## In a list\n");
     }
+
+    #[test]
+    fn the_markdown_written_is_laid_out_for_people_to_read() {
+        let source = "title = \"T\"\ndate = 2024-05-17\nsummary = \"The point.\"\n\
+                      [[facts]]\nlabel = \"A\"\nvalue = \"1\"\n\
+                      [[sources]]\nid = \"s\"\ntitle = \"Src\"\n\
+                      [[sections]]\ntitle = \"One\"\nsources = [\"s\"]\nbody = \"Text.\"\n\
+                      [[sections.facts]]\nlabel = \"B\"\nvalue = \"2\"\nsource = \"s\"\n\
+                      [[sections.facts]]\nlabel = \"C\"\nvalue = \"3\"\n\
+                      [[sections.charts]]\ntitle = \"Ch\"\npoints = [ { label = \"x\", value = 1.5 } ]\n";
+        let (briefing, raw) = crate::loader::load_str_with_text("b.toml", source).expect("valid");
+        assert_eq!(
+            write(&briefing, &raw),
+            "+++\ntitle = \"T\"\ndate = 2024-05-17\n\n[[facts]]\nlabel = \"A\"\nvalue = \"1\"\n\n\
+             [[sources]]\nid = \"s\"\ntitle = \"Src\"\n+++\n\nThe point.\n\n## One\n\n\
+             ```sources\nsources = [\"s\"]\n```\n\n\
+             ```facts\n[[facts]]\nlabel = \"B\"\nvalue = \"2\"\nsource = \"s\"\n\n[[facts]]\nlabel = \"C\"\nvalue = \"3\"\n```\n\n\
+             ```chart\ntitle = \"Ch\"\npoints = [\n  { label = \"x\", value = 1.5 },\n]\n```\n\nText.\n"
+        );
+    }
 }

@@ -111,6 +111,7 @@ fn decode_utf8(bytes: Vec<u8>, name: &str) -> Result<String, LoadError> {
                 message: format!("the file is not valid UTF-8 (byte 0x{byte:02X})"),
                 hint: Some("save it as UTF-8 in your editor".to_owned()),
                 snippet: Some(index.line_text(line)),
+                width: 1,
             }],
         }
     })
