@@ -413,11 +413,11 @@ fn footnotes_sit_under_a_short_rule_with_their_number() {
 }
 
 #[test]
-fn a_footnote_in_a_list_item_hangs_under_the_item() {
-    // The notes block is the item's second block: its first line takes
-    // the item's hanging indent, never a second bullet.
-    let lines = body("- a\n\n  Text[^1].\n\n[^1]: n", 40, READER);
-    assert!(lines.contains(&"[1] n".to_owned()), "{lines:?}");
+fn footnotes_cited_in_a_list_item_are_listed_at_the_margin() {
+    assert_eq!(
+        body("- a\n\n  Text[^1].\n\n[^1]: n", 40, READER)[2..],
+        ["• a", "  Text[1].", "", "────────", "[1] n"]
+    );
 }
 
 #[test]
