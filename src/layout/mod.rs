@@ -445,6 +445,9 @@ pub fn source_entry(lines: &mut Lines, source: &Source, anchor: Anchor) {
 }
 
 #[cfg(test)]
+mod unit_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::loader::load_str;

@@ -325,4 +325,14 @@ mod tests {
         // No column narrower than its longest word.
         assert_eq!(share(&[14, 40], &[7, 11], 20), vec![8, 12]);
     }
+
+    #[test]
+    fn the_column_wanting_least_is_served_first_and_odd_columns_go_first() {
+        // Column 1 wants 2 more, column 0 wants 5: column 1 is served first
+        // and takes the odd column of the three left.
+        assert_eq!(share(&[10, 3], &[5, 1], 9), vec![6, 3]);
+        // Column 0 wants 1 more, column 1 wants 10: column 0 gets its one,
+        // column 1 the rest.
+        assert_eq!(share(&[10, 12], &[9, 2], 15), vec![10, 5]);
+    }
 }
