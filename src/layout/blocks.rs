@@ -47,14 +47,18 @@ pub fn blocks(
     }
 }
 
-/// A line holding only an indent (trailing spaces trimmed), cut to the
-/// width like every other line.
+/// A line holding only an indent, cut to the width like every other
+/// line. Only the spaces at the end of the whole indent are trimmed: those
+/// between its pieces keep nested bars under one another.
 fn blank_line(lines: &mut Lines, indent: &[(&str, Style)], anchor: Anchor) {
-    let trimmed: Vec<(&str, Style)> = indent
-        .iter()
-        .map(|(t, s)| (t.trim_end(), *s))
-        .filter(|(t, _)| !t.is_empty())
-        .collect();
+    let mut trimmed: Vec<(&str, Style)> = indent.to_vec();
+    while let Some((text, style)) = trimmed.pop() {
+        let kept = text.trim_end();
+        if !kept.is_empty() {
+            trimmed.push((kept, style));
+            break;
+        }
+    }
     if trimmed.is_empty() {
         lines.blank(anchor);
     } else {
