@@ -155,6 +155,12 @@ pub(super) fn block_lines(
                 );
                 let rest = plus(rest_indent, pad.as_str(), Style::role(Role::Text));
                 for (j, block) in item.iter().enumerate() {
+                    // Blocks of one item are set apart as the body's are,
+                    // so two paragraphs do not read as one; a nested list
+                    // follows its lead line directly.
+                    if j > 0 && !matches!(block, Block::List { .. }) {
+                        blank_line(lines, &rest, anchor);
+                    }
                     let head = if j == 0 { &first } else { &rest };
                     block_lines(lines, block, head, &rest, role, options, depth + 1, anchor);
                 }

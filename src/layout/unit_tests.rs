@@ -371,9 +371,11 @@ fn a_quote_in_a_list_item_starts_on_the_bullets_line() {
 
 #[test]
 fn nested_lists_indent_under_their_item_and_use_the_sub_bullet() {
+    // A nested list follows its item's line; a second paragraph is set
+    // apart, so that it does not read as the first one going on.
     assert_eq!(
         body("- - a\n  - b\n- c\n\n  d", 40, READER),
-        ["1  S", "", "• ◦ a", "  ◦ b", "• c", "  d"]
+        ["1  S", "", "• ◦ a", "  ◦ b", "• c", "", "  d"]
     );
 }
 
@@ -416,7 +418,7 @@ fn footnotes_sit_under_a_short_rule_with_their_number() {
 fn footnotes_cited_in_a_list_item_are_listed_at_the_margin() {
     assert_eq!(
         body("- a\n\n  Text[^1].\n\n[^1]: n", 40, READER)[2..],
-        ["• a", "  Text[1].", "", "────────", "[1] n"]
+        ["• a", "", "  Text[1].", "", "────────", "[1] n"]
     );
 }
 
