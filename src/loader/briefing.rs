@@ -876,4 +876,67 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_value_of_the_wrong_kind_is_shown_in_quotes_as_it_should_be() {
+        let e = errors(
+            "title = \"T\"\nclasifcaton = \"x\"\n[[facts]]\nlabel = 2024-01-01\nvalue = 9.1\n\
+             [[sections]]\ntitle = \"S\"\n[[sections.facts]]\nlabel = \"L\"\nvalue = 3\n",
+        );
+        assert_eq!(
+            e,
+            [
+                "b.toml:2:1: error: unknown key `clasifcaton` at the top level — did you mean `classification`?",
+                "b.toml:4:9: error: `label` in briefing fact 1 must be a string, not a date — put it in quotes: `label = \"2024-01-01\"`",
+                "b.toml:5:9: error: `value` in briefing fact 1 must be a string, not a number with a decimal point — put it in quotes: `value = \"9.1\"`",
+                "b.toml:10:9: error: `value` in fact 1 of section 1 must be a string, not an integer — put it in quotes: `value = \"3\"`",
+            ]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_say_where_to_look_and_what_to_write() {
+        let e = errors("title = \"T\"\nsummary = '''\nnever closed\n");
+        assert_eq!(
+            e,
+            [
+                "b.toml:2:11: error: TOML syntax: this ''' string is never closed — end it with '''; the rest of the file was read as part of it"
+            ]
+        );
+        let e = errors("title = \"a\\q\"\n");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with("b.toml:1:12: error: TOML syntax: missing escaped value"),
+            "{e:?}"
+        );
+        assert!(
+            e[0].ends_with(
+                "a backslash starts an escape in \"…\" strings: write `\\\\`, or use a '''…''' literal string"
+            ),
+            "{e:?}"
+        );
+        let e = errors("title = \"T\"\nx = \n");
+        assert!(
+            e[0].ends_with("see docs/briefing-format.md for the file's shape"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn every_top_level_field_is_read() {
+        let b = load_str(
+            "b.toml",
+            "title = \"T\"\nsubtitle = \"Sub\"\ndate = 2024-05-17\nclassification = \"OFFICIAL\"\n\
+             audience = \"Ministers\"\nauthors = [\"A\", \"B\"]\ntags = [\"t\"]\nsummary = \"S.\"\n\
+             [[sections]]\ntitle = \"S\"\nbody = \"Text.\"\n",
+        )
+        .expect("valid");
+        assert_eq!(b.subtitle.as_deref(), Some("Sub"));
+        assert_eq!(b.date.map(|d| d.iso()).as_deref(), Some("2024-05-17"));
+        assert_eq!(b.classification.as_deref(), Some("OFFICIAL"));
+        assert_eq!(b.audience.as_deref(), Some("Ministers"));
+        assert_eq!(b.authors, ["A", "B"]);
+        assert_eq!(b.tags, ["t"]);
+        assert_eq!(crate::model::blocks_text_of(&b.summary).trim_end(), "S.");
+    }
 }
