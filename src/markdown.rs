@@ -127,8 +127,9 @@ enum InlineKind {
 #[derive(Debug, Default)]
 struct TableBuilder {
     table: Table,
+    /// The cells of the row being read; the end of the header or of a
+    /// row takes them all.
     row: Vec<Inlines>,
-    in_head: bool,
 }
 
 #[derive(Debug)]
@@ -405,17 +406,6 @@ impl Builder {
                     ..TableBuilder::default()
                 });
             }
-            Tag::TableHead => {
-                if let Some(table) = self.table.as_mut() {
-                    table.in_head = true;
-                    table.row.clear();
-                }
-            }
-            Tag::TableRow => {
-                if let Some(table) = self.table.as_mut() {
-                    table.row.clear();
-                }
-            }
             Tag::TableCell => self.inline = Some((InlineKind::Cell, Vec::new())),
             Tag::Emphasis => self.styles.push(InlineStyle::EMPHASIS),
             Tag::Strong => self.styles.push(InlineStyle::STRONG),
@@ -537,7 +527,6 @@ impl Builder {
             TagEnd::TableHead => {
                 if let Some(table) = self.table.as_mut() {
                     table.table.head = exact(std::mem::take(&mut table.row));
-                    table.in_head = false;
                 }
             }
             TagEnd::TableRow => {
@@ -1289,5 +1278,33 @@ mod tests {
         };
         assert_eq!(notes.len(), 1);
         assert_eq!(paragraph_texts(&notes[0].blocks), ["The note."]);
+    }
+
+    #[test]
+    fn a_reference_to_a_missing_note_is_shown_readably_and_nothing_else_is() {
+        let text = |source: &str| paragraph_texts(&blocks(source)).join(" | ");
+        assert_eq!(text("See[^nope] and [^x]."), "See[nope?] and [x?].");
+        // Not references: no label, a space in it, or no closing bracket.
+        assert_eq!(text("a [^] b"), "a [^] b");
+        assert_eq!(text("a [^b c] d"), "a [^b c] d");
+        assert_eq!(text("a [^b[c] d"), "a [^b[c] d");
+        // Code is shown as written.
+        assert_eq!(text("`[^nope]`"), "[^nope]");
+    }
+
+    #[test]
+    fn an_email_autolink_shows_the_address_once() {
+        let b = blocks("Write to <someone@example.org>.");
+        assert_eq!(paragraph_texts(&b), ["Write to someone@example.org."]);
+    }
+
+    #[test]
+    fn text_after_a_definition_list_is_not_part_of_it() {
+        let b = blocks("Term\n: Detail\n\nAfter.");
+        assert!(
+            matches!(&b[..], [Block::Definitions(_), Block::Paragraph(_)]),
+            "{b:?}"
+        );
+        assert_eq!(paragraph_texts(&b), ["After."]);
     }
 }
