@@ -327,7 +327,12 @@ impl Builder {
         self.findings.html = true;
         let text = html_text(html);
         for paragraph in text.split("\n\n") {
-            let words: Vec<&str> = paragraph.split_whitespace().collect();
+            // HTML runs of spaces, tabs and line ends show as one space; a
+            // no-break space (`&nbsp;`) is kept, as a browser keeps it.
+            let words: Vec<&str> = paragraph
+                .split(|c: char| c.is_ascii_whitespace())
+                .filter(|word| !word.is_empty())
+                .collect();
             if words.is_empty() {
                 continue;
             }
@@ -1306,5 +1311,27 @@ mod tests {
             "{b:?}"
         );
         assert_eq!(paragraph_texts(&b), ["After."]);
+    }
+
+    #[test]
+    fn an_html_block_shows_its_text_with_entities_decoded() {
+        let b = blocks(
+            "<div>\nA &lt;b&gt; &quot;q&quot; &apos;s&apos; a&nbsp;b &amp; &#65;&#x42;&#X43; &#0; &bogus; &#xZZ; 1 < 2\n</div>",
+        );
+        assert_eq!(
+            paragraph_texts(&b),
+            ["A <b> \"q\" 's' a\u{a0}b & ABC \u{fffd} &bogus; &#xZZ; 1 < 2"]
+        );
+    }
+
+    #[test]
+    fn an_html_block_leaves_out_declarations_scripts_and_styles() {
+        let b = blocks(
+            "<div>\n<!DOCTYPE html><?xml version=\"1.0\"?>Shown <script>hidden()</script>and <STYLE>p {}</STYLE>kept.\n</div>",
+        );
+        assert_eq!(paragraph_texts(&b), ["Shown and kept."]);
+        // A script never closed hides the rest: it is code, not text.
+        let b = blocks("<div>\nBefore <script>never closed\n</div>");
+        assert_eq!(paragraph_texts(&b), ["Before"]);
     }
 }
