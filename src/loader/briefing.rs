@@ -627,6 +627,7 @@ pub fn slug(title: &str, number: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Diagnostic;
     use crate::loader::load_str;
 
     const MINIMAL: &str = "title = \"T\"\n[[sections]]\ntitle = \"Only\"\nbody = \"Text.\"\n";
@@ -938,5 +939,39 @@ mod tests {
         assert_eq!(b.authors, ["A", "B"]);
         assert_eq!(b.tags, ["t"]);
         assert_eq!(crate::model::blocks_text_of(&b.summary).trim_end(), "S.");
+    }
+
+    fn rendered(source: &str) -> Vec<String> {
+        match load_str("b.toml", source) {
+            Ok(_) => Vec::new(),
+            Err(e) => e
+                .diagnostics
+                .iter()
+                .map(Diagnostic::render_with_snippet)
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn syntax_errors_underline_what_they_are_about() {
+        assert_eq!(
+            rendered("title = \"T\"\nsummary = \"\"\"First line\nnever closed\n"),
+            [
+                "b.toml:2:11: error: TOML syntax: this \"\"\" string is never closed — end it with \"\"\"; the rest of the file was read as part of it\n 2 | summary = \"\"\"First line\n   |           ^^^"
+            ]
+        );
+        // An unclosed "…" at the end is not blamed on an earlier """.
+        assert_eq!(
+            rendered("summary = \"\"\"\nx\n\"\"\"\ntitle = \"abc\n"),
+            [
+                "b.toml:4:13: error: TOML syntax: invalid basic string, expected `\"` — see docs/briefing-format.md for the file's shape\n 4 | title = \"abc\n   |             ^"
+            ]
+        );
+        assert_eq!(
+            rendered("\"title\" = \"a\"\n\"title\" = \"b\"\n"),
+            [
+                "b.toml:2:1: error: TOML syntax: duplicate key `title` — a key may appear only once in a table; remove or rename one of them\n 2 | \"title\" = \"b\"\n   | ^^^^^^^"
+            ]
+        );
     }
 }

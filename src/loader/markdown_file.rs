@@ -977,6 +977,13 @@ mod tests {
                 "b.md:4:1: error: the `#` title heading has no text — write the briefing's title after the `#`"
             ]
         );
+        // Further down, and underlined to the end of its line.
+        let e =
+            load_markdown("b.md", &format!("{front}\n\n#  \n\n## One\n")).expect_err("empty title");
+        assert_eq!(
+            e.diagnostics[0].render_with_snippet(),
+            "b.md:6:1: error: the `#` title heading has no text — write the briefing's title after the `#`\n 6 | #  \n   | ^^^"
+        );
         let e = load(&format!("{front}# T\n\n##\n")).expect_err("empty section heading");
         assert_eq!(
             e,

@@ -371,6 +371,13 @@ mod tests {
                 "b.md:2:1: error: the front matter must be `key: value` lines — write for example `title: Alibaba in Liège`"
             ]
         );
+        // A list is no mapping either: each of its items is named.
+        let (_, d) = read_front("- a\n- b\n");
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(
+            d[1].starts_with("b.md:3:3: error: the front matter must be"),
+            "{d:?}"
+        );
     }
 
     #[test]
@@ -429,5 +436,17 @@ mod tests {
         assert_eq!(text, "In brief.");
         let source = "---\ntitle: \"\"\ndate: 2023-10-12T10:00:00\nauthors: \"\"\ntags: solo\nclassification: OFFICIAL\nsummary: In brief.\n---\n";
         assert_eq!(&source[at..at + 9], "In brief.");
+    }
+
+    #[test]
+    fn a_yaml_error_marks_the_point_where_the_value_starts() {
+        let front = "title: T\ndate: next week\n";
+        let source = format!("---\n{front}---\n");
+        let index = LineIndex::new(&source);
+        let (_, d) = read("b.md", &index, front, 4);
+        assert_eq!(
+            d[0].render_with_snippet(),
+            "b.md:3:7: error: `date` in the front matter must be a date, not `next week` — write a date such as `date: 2023-10-12`\n 3 | date: next week\n   |       ^"
+        );
     }
 }
