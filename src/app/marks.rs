@@ -912,4 +912,34 @@ mod tests {
         assert_eq!(sources.end, doc.lines.len());
         assert!(part_lines(&doc, Part::Section(7)).is_empty());
     }
+
+    #[test]
+    fn text_already_read_gives_no_credit_again_after_a_new_width() {
+        let (briefing, wide) = laid_out(&long_section(), 60);
+        let (_, narrow) = laid_out_at(&briefing, 30);
+        // The lines holding the first half of the 300 words, at each width.
+        let half = |doc: &Document| {
+            let mut words_so_far = 0;
+            (0..doc.lines.len())
+                .find(|i| {
+                    words_so_far += words(doc.lines.line_text(*i));
+                    words_so_far >= 150
+                })
+                .map_or(doc.lines.len(), |i| i + 1)
+        };
+        let mut reading = Reading::default();
+        reading.start(0);
+        // Ten minutes on the first half: every word of it is read, but
+        // that is half the section, not two thirds.
+        let read = reading.credit(&wide, 0, half(&wide), 600_000, true);
+        assert!(!read.contains(&Part::Section(0)), "{read:?}");
+        // The same text at a new width, ten minutes more: nothing new.
+        let read = reading.credit(&narrow, 0, half(&narrow), 1_200_000, true);
+        assert!(!read.contains(&Part::Section(0)), "{read:?}");
+        assert!(!reading.is_read(Part::Section(0)));
+        // The rest of it, once, completes the reading.
+        let rest = half(&narrow);
+        let read = reading.credit(&narrow, rest, narrow.lines.len() - rest, 1_800_000, true);
+        assert!(read.contains(&Part::Section(0)), "{read:?}");
+    }
 }
