@@ -433,7 +433,11 @@ impl Builder {
     fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::Paragraph => {
-                if let Some((_, inlines)) = self.inline.take() {
+                // A paragraph of nothing but tags or comments shows nothing,
+                // not an empty block with blank lines around it.
+                if let Some((_, inlines)) = self.inline.take()
+                    && inlines.iter().any(|run| !run.text.trim().is_empty())
+                {
                     let inlines = self.finish_inlines(inlines);
                     self.push_block_raw(Block::Paragraph(inlines));
                 }
@@ -1333,5 +1337,16 @@ mod tests {
         // A script never closed hides the rest: it is code, not text.
         let b = blocks("<div>\nBefore <script>never closed\n</div>");
         assert_eq!(paragraph_texts(&b), ["Before"]);
+    }
+
+    #[test]
+    fn a_paragraph_of_only_tags_or_comments_leaves_no_gap() {
+        let b = blocks("Before\n\n<span></span>\n\nx <!-- y --> <b></b>\n\nAfter");
+        let texts: Vec<String> = paragraph_texts(&b)
+            .iter()
+            .map(|t| t.trim_end().to_owned())
+            .collect();
+        assert_eq!(texts, ["Before", "x", "After"]);
+        assert_eq!(b.len(), 3, "{b:?}");
     }
 }
