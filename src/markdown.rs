@@ -1305,6 +1305,12 @@ mod tests {
     fn an_email_autolink_shows_the_address_once() {
         let b = blocks("Write to <someone@example.org>.");
         assert_eq!(paragraph_texts(&b), ["Write to someone@example.org."]);
+        // A mailto link whose text is the address: shown once too.
+        let b = blocks("Write to [someone@example.org](mailto:someone@example.org).");
+        assert_eq!(paragraph_texts(&b), ["Write to someone@example.org."]);
+        // Other text: the address follows it.
+        let b = blocks("[Write](mailto:someone@example.org).");
+        assert_eq!(paragraph_texts(&b), ["Write (mailto:someone@example.org)."]);
     }
 
     #[test]
