@@ -58,11 +58,15 @@ pub fn notices(findings: Findings) -> Vec<String> {
 
 /// The pulldown-cmark options for GitHub-flavoured Markdown.
 pub(crate) fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_DEFINITION_LIST
+    [
+        Options::ENABLE_TABLES,
+        Options::ENABLE_FOOTNOTES,
+        Options::ENABLE_STRIKETHROUGH,
+        Options::ENABLE_TASKLISTS,
+        Options::ENABLE_DEFINITION_LIST,
+    ]
+    .into_iter()
+    .collect()
 }
 
 /// Parses Markdown `source` into blocks, reporting what sanitising found.
@@ -1354,5 +1358,15 @@ mod tests {
             .collect();
         assert_eq!(texts, ["Before", "x", "After"]);
         assert_eq!(b.len(), 3, "{b:?}");
+    }
+
+    #[test]
+    fn the_options_are_the_github_extensions_and_no_others() {
+        let wanted = Options::ENABLE_TABLES
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_TASKLISTS
+            | Options::ENABLE_DEFINITION_LIST;
+        assert_eq!(options(), wanted);
     }
 }

@@ -41,7 +41,9 @@ pub const SOURCES_BLOCK: &str = "sources";
 /// not mistaken for anything else, and heading attributes for
 /// `## Title {#id}`.
 pub(super) fn structure_options() -> Options {
-    crate::markdown::options() | Options::ENABLE_HEADING_ATTRIBUTES
+    let mut options = crate::markdown::options();
+    options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+    options
 }
 
 /// Which kind of front matter a file starts with.
