@@ -1369,4 +1369,18 @@ mod tests {
             | Options::ENABLE_DEFINITION_LIST;
         assert_eq!(options(), wanted);
     }
+
+    #[test]
+    fn the_blocks_after_an_html_block_are_markdown_again() {
+        let b = blocks("<div>\nx\n</div>\n\n- *a*\n- b");
+        let [Block::Paragraph(x), Block::List { items, .. }] = &b[..] else {
+            panic!("{b:?}");
+        };
+        assert_eq!(plain_text(x), "x");
+        let items: Vec<String> = items
+            .iter()
+            .map(|item| paragraph_texts(item).join(" "))
+            .collect();
+        assert_eq!(items, ["a", "b"]);
+    }
 }
