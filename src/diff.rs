@@ -192,10 +192,10 @@ fn plain_body(blocks: &[BodyBlock]) -> String {
 fn body_into(blocks: &[BodyBlock], prefix: &str, out: &mut String) {
     for block in blocks {
         match block {
-            BodyBlock::List { start, items } => {
+            BodyBlock::List { start, items, .. } => {
                 for (n, item) in items.iter().enumerate() {
                     let mark = match start {
-                        Some(first) => format!("{prefix}{}. ", first + n as u64),
+                        Some(first) => format!("{prefix}{}. ", u64::from(*first) + n as u64),
                         None => format!("{prefix}- "),
                     };
                     let mut inner = String::new();

@@ -83,8 +83,9 @@ enum Container {
     Root(Vec<Block>),
     Quote(Vec<Block>),
     List {
-        start: Option<u64>,
+        start: Option<u32>,
         items: Vec<Vec<Block>>,
+        loose: bool,
     },
     Item(Vec<Block>),
     /// A footnote's definition, by label.
@@ -376,6 +377,13 @@ impl Builder {
         match tag {
             Tag::Paragraph => {
                 self.flush_implicit();
+                // pulldown-cmark marks a tight list's text as bare text: a
+                // paragraph straight inside an item makes its list loose.
+                if let [.., Container::List { loose, .. }, Container::Item(_)] =
+                    self.stack.as_mut_slice()
+                {
+                    *loose = true;
+                }
                 self.inline = Some((InlineKind::Paragraph, Vec::new()));
             }
             Tag::Heading { level, .. } => {
@@ -384,8 +392,10 @@ impl Builder {
             }
             Tag::BlockQuote(_) => self.open(Container::Quote(Vec::new())),
             Tag::List(start) => self.open(Container::List {
-                start,
+                // At most nine digits in Markdown: always within a u32.
+                start: start.map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
                 items: Vec::new(),
+                loose: false,
             }),
             Tag::Item => self.open(Container::Item(Vec::new())),
             Tag::FootnoteDefinition(label) => {
@@ -462,10 +472,16 @@ impl Builder {
                 }
             }
             TagEnd::List(_) => {
-                if let Some(Container::List { start, items }) = self.close() {
+                if let Some(Container::List {
+                    start,
+                    items,
+                    loose,
+                }) = self.close()
+                {
                     self.push_block_raw(Block::List {
                         start,
                         items: exact(items),
+                        loose,
                     });
                 }
             }
@@ -623,8 +639,16 @@ impl Builder {
                         items.push(blocks);
                     }
                 }
-                Some(Container::List { start, items }) => {
-                    self.push_block_raw(Block::List { start, items });
+                Some(Container::List {
+                    start,
+                    items,
+                    loose,
+                }) => {
+                    self.push_block_raw(Block::List {
+                        start,
+                        items,
+                        loose,
+                    });
                 }
                 Some(Container::Note(label, blocks)) => self.notes.push((label, blocks)),
                 Some(Container::Definitions(definitions)) => {
@@ -930,7 +954,10 @@ mod tests {
     #[test]
     fn nested_tight_lists() {
         let b = blocks("- one\n  - inner\n- two\n");
-        let Block::List { start: None, items } = &b[0] else {
+        let Block::List {
+            start: None, items, ..
+        } = &b[0]
+        else {
             panic!("not a list: {b:?}");
         };
         assert_eq!(items.len(), 2);
@@ -1167,7 +1194,7 @@ mod tests {
         assert_eq!(b.len(), 4, "{b:?}");
         assert!(matches!(&b[0], Block::Quote(_)));
         assert_eq!(paragraph_texts(&b[1..2]), ["after"]);
-        assert!(matches!(&b[2], Block::List { start: None, items } if items.len() == 2));
+        assert!(matches!(&b[2], Block::List { start: None, items, .. } if items.len() == 2));
         assert!(matches!(&b[3], Block::Quote(inner) if paragraph_texts(inner) == ["quoted"]));
     }
 
@@ -1382,5 +1409,36 @@ mod tests {
             .map(|item| paragraph_texts(item).join(" "))
             .collect();
         assert_eq!(items, ["a", "b"]);
+    }
+
+    #[test]
+    fn a_list_is_loose_when_its_items_hold_paragraphs() {
+        let loose = |source: &str| match blocks(source).first() {
+            Some(Block::List { loose, .. }) => *loose,
+            other => panic!("{other:?}"),
+        };
+        assert!(!loose("- a\n- b"));
+        assert!(loose("- a\n\n- b"));
+        assert!(loose("- a\n- b\n\n  more of b"));
+        // A blank line inside a nested list makes that one loose, not its
+        // parent; a quote's paragraphs in a tight item do not either.
+        assert!(!loose("- a\n  - x\n\n  - y\n- b"));
+        assert!(!loose("- > q\n- b"));
+        let b = blocks("- a\n  - x\n\n  - y\n- b");
+        let Some(Block::List { items, .. }) = b.first() else {
+            panic!("{b:?}");
+        };
+        assert!(
+            matches!(items[0][1], Block::List { loose: true, .. }),
+            "{b:?}"
+        );
+        // A start number keeps its nine digits.
+        assert!(matches!(
+            blocks("123456789. a").first(),
+            Some(Block::List {
+                start: Some(123_456_789),
+                ..
+            })
+        ));
     }
 }

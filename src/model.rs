@@ -162,9 +162,14 @@ pub enum Block {
     /// A bulleted or numbered list.
     List {
         /// The first number of a numbered list; `None` for bullets.
-        start: Option<u64>,
+        /// Markdown allows at most nine digits, so it fits a `u32` (which
+        /// keeps every block small).
+        start: Option<u32>,
         /// Each item is a sequence of blocks (nested lists included).
         items: Vec<Vec<Block>>,
+        /// Items set apart by blank lines: a loose list, whose items
+        /// hold paragraphs (written with blank lines between them).
+        loose: bool,
     },
     /// A block quote.
     Quote(Vec<Block>),

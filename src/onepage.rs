@@ -297,10 +297,10 @@ fn blocks_markdown(blocks: &[Block], indent: &str, out: &mut String) {
                 out.push_str(inline_markdown(text).trim());
                 out.push_str("**\n");
             }
-            Block::List { start, items } => {
+            Block::List { start, items, .. } => {
                 for (n, item) in items.iter().enumerate() {
                     let marker = match start {
-                        Some(first) => format!("{}. ", first + n as u64),
+                        Some(first) => format!("{}. ", u64::from(*first) + n as u64),
                         None => "- ".to_owned(),
                     };
                     let inner_indent = format!("{indent}{}", " ".repeat(marker.len()));

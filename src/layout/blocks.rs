@@ -140,10 +140,19 @@ pub(super) fn block_lines(
                 );
             }
         }
-        Block::List { start, items } => {
+        Block::List {
+            start,
+            items,
+            loose,
+        } => {
             for (i, item) in items.iter().enumerate() {
+                // A loose list's items are set apart as its author wrote
+                // them; a tight list's follow one another.
+                if *loose && i > 0 {
+                    blank_line(lines, rest_indent, anchor);
+                }
                 let marker = match start {
-                    Some(n) => format!("{}. ", n.saturating_add(i as u64)),
+                    Some(n) => format!("{}. ", u64::from(*n).saturating_add(i as u64)),
                     None if depth == 0 => format!("{} ", glyphs.bullet),
                     None => format!("{} ", glyphs.sub_bullet),
                 };

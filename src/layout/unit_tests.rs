@@ -372,10 +372,11 @@ fn a_quote_in_a_list_item_starts_on_the_bullets_line() {
 #[test]
 fn nested_lists_indent_under_their_item_and_use_the_sub_bullet() {
     // A nested list follows its item's line; a second paragraph is set
-    // apart, so that it does not read as the first one going on.
+    // apart, so that it does not read as the first one going on, and makes
+    // the list loose: its items are set apart too.
     assert_eq!(
         body("- - a\n  - b\n- c\n\n  d", 40, READER),
-        ["1  S", "", "• ◦ a", "  ◦ b", "• c", "", "  d"]
+        ["1  S", "", "• ◦ a", "  ◦ b", "", "• c", "", "  d"]
     );
 }
 
@@ -992,4 +993,16 @@ fn an_anchor_of_a_block_with_no_lines_leads_to_the_block_before_it() {
     assert_eq!(doc.line_of_anchor(at(section, 1)), Some(1));
     assert_eq!(doc.line_of_anchor(at(section, 2)), Some(2));
     assert_eq!(doc.line_of_anchor(at(section, 3)), Some(3));
+}
+
+#[test]
+fn a_loose_list_keeps_its_items_apart_and_a_tight_one_does_not() {
+    assert_eq!(
+        body("- a\n- b\n\nAfter.", 40, READER),
+        ["1  S", "", "• a", "• b", "", "After."]
+    );
+    assert_eq!(
+        body("1. a\n\n2. b\n\nAfter.", 40, READER),
+        ["1  S", "", "1. a", "", "2. b", "", "After."]
+    );
 }

@@ -871,7 +871,7 @@ mod tests {
                 section.body[0]
             );
             assert!(
-                matches!(&section.body[1], Block::List { start: None, items } if items.len() == 2),
+                matches!(&section.body[1], Block::List { start: None, items, .. } if items.len() == 2),
                 "section {n}: {:?}",
                 section.body[1]
             );
