@@ -147,6 +147,9 @@ struct Builder {
     links: Vec<(String, String)>,
     code: Option<String>,
     html: Option<String>,
+    /// An inline tag or comment was just left out: a space after it
+    /// next to a space before it shows as one, as a browser shows it.
+    after_dropped_tag: bool,
     table: Option<TableBuilder>,
     /// Footnote labels (normalised) in order of first reference.
     referenced: Vec<String>,
@@ -165,6 +168,7 @@ impl Default for Builder {
             links: Vec::new(),
             code: None,
             html: None,
+            after_dropped_tag: false,
             table: None,
             referenced: Vec::new(),
             notes: Vec::new(),
@@ -249,6 +253,17 @@ impl Builder {
             html.push_str(raw);
             return;
         }
+        let after_tag = std::mem::take(&mut self.after_dropped_tag);
+        let spaced = after_tag
+            && self.inline.as_ref().is_some_and(|(_, runs)| {
+                runs.last()
+                    .is_some_and(|run| run.text.ends_with(|c: char| c.is_ascii_whitespace()))
+            });
+        let raw = if spaced {
+            raw.trim_start_matches(|c: char| c.is_ascii_whitespace())
+        } else {
+            raw
+        };
         let (clean, found) = sanitize::sanitize_with_findings(raw, Mode::Line);
         self.findings.merge(found);
         let inlines = &mut self
@@ -310,6 +325,7 @@ impl Builder {
             // pulldown-cmark gives a comment whole, however many lines it
             // spans, and `<!-->` and `<!--->` are whole comments too: there
             // is nothing after it to skip.
+            self.after_dropped_tag = true;
             return;
         }
         let name: String = trimmed
@@ -324,6 +340,8 @@ impl Builder {
         } else if !trimmed.starts_with('<') {
             // Not a tag after all: show it as written.
             self.text(html, self.style());
+        } else {
+            self.after_dropped_tag = true;
         }
     }
 
@@ -1202,10 +1220,7 @@ mod tests {
     fn the_shortest_comments_hide_nothing_after_them() {
         // `<!-->` and `<!--->` are whole comments (CommonMark 0.31).
         let b = blocks("Before <!--> after.\n\nNext <!---> too.\n\nLast.");
-        assert_eq!(
-            paragraph_texts(&b),
-            ["Before  after.", "Next  too.", "Last."]
-        );
+        assert_eq!(paragraph_texts(&b), ["Before after.", "Next too.", "Last."]);
     }
 
     #[test]
@@ -1440,5 +1455,19 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn spaces_around_a_tag_left_out_show_as_one() {
+        let texts = |source: &str| paragraph_texts(&blocks(source));
+        assert_eq!(texts("x <span></span> y"), ["x y"]);
+        assert_eq!(texts("x <!-- note --> y"), ["x y"]);
+        assert_eq!(texts("a <b>bold</b> c"), ["a bold c"]);
+        assert_eq!(texts("a<b></b>b"), ["ab"]);
+        // Only the space a tag left behind: the text's own stays, also
+        // at the start of code after a space.
+        assert_eq!(texts("a  b"), ["a  b"]);
+        assert_eq!(texts("a `  b`"), ["a   b"]);
+        assert_eq!(texts("x <span></span>  y <i>z</i>"), ["x y z"]);
     }
 }
