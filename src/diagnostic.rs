@@ -161,13 +161,16 @@ impl<'s> LineIndex<'s> {
         let Some(start) = self.starts.get(line.wrapping_sub(1)).map(|s| *s as usize) else {
             return String::new();
         };
-        let end = self
-            .starts
-            .get(line)
-            .map(|next| *next as usize - 1)
-            .unwrap_or(self.source.len());
-        let text = self.source.get(start..end).unwrap_or("");
+        let text = self.source.get(start..self.line_end(line)).unwrap_or("");
         sanitize::line(text.trim_end_matches('\r'))
+    }
+
+    /// Where the text of a 1-based line ends: at its newline, or at the
+    /// end of the source for the last line.
+    fn line_end(&self, line: usize) -> usize {
+        self.starts
+            .get(line)
+            .map_or(self.source.len(), |next| *next as usize - 1)
     }
 
     /// A diagnostic at the start of `span`, underlining it up to the end
@@ -182,11 +185,7 @@ impl<'s> LineIndex<'s> {
     ) -> Diagnostic {
         let (line, column) = self.position(span.start);
         let start = span.start.min(self.source.len());
-        let line_end = self
-            .starts
-            .get(line)
-            .map_or(self.source.len(), |next| *next as usize - 1);
-        let end = span.end.min(line_end);
+        let end = span.end.min(self.line_end(line));
         let width = self
             .source
             .get(start..end)
