@@ -374,7 +374,8 @@ impl Reading {
         }
         for part in &shown {
             if !self.totals.contains_key(part) {
-                let total = part_lines(doc, *part)
+                let total = doc
+                    .lines_of_part(*part)
                     .filter(|index| doc.lines.anchor(*index).is_some_and(|a| a.part == *part))
                     .map(|index| words(doc.lines.line_text(index)))
                     .fold(0u32, u32::saturating_add);
@@ -414,7 +415,10 @@ impl Reading {
         self.lines.clear();
         self.totals.clear();
         let credited: BTreeSet<Part> = by_block.keys().map(|anchor| anchor.part).collect();
-        for index in credited.into_iter().flat_map(|part| part_lines(doc, part)) {
+        for index in credited
+            .into_iter()
+            .flat_map(|part| doc.lines_of_part(part))
+        {
             let Some(anchor) = doc.lines.anchor(index) else {
                 continue;
             };
@@ -429,20 +433,6 @@ impl Reading {
             }
         }
     }
-}
-
-/// The lines `part` is laid out on in `doc`: from its first line to the
-/// next part's (the document's parts are in order, by part and by line).
-fn part_lines(doc: &Document, part: Part) -> std::ops::Range<usize> {
-    let Some(start) = doc.line_of_part(part) else {
-        return 0..0;
-    };
-    let next = doc.parts.partition_point(|(p, _)| *p <= part);
-    let end = doc
-        .parts
-        .get(next)
-        .map_or(doc.lines.len(), |(_, line)| *line);
-    start..end.max(start)
 }
 
 #[cfg(test)]
@@ -894,7 +884,7 @@ mod tests {
              [[sections]]\ntitle = \"C\"\nbody = \"{long}\"\n"
         );
         let (_, doc) = laid_out(&source, 60);
-        let b = part_lines(&doc, Part::Section(1));
+        let b = doc.lines_of_part(Part::Section(1));
         assert!(!b.is_empty());
         assert_eq!(doc.part_at(b.start), Part::Section(1));
         assert_eq!(doc.part_at(b.end - 1), Part::Section(1));
@@ -908,9 +898,9 @@ mod tests {
         let read = reading.credit(&doc, b.start, b.len(), 6_000, true);
         assert_eq!(read, [Part::Section(1)]);
         // The last part runs to the end of the document.
-        let sources = part_lines(&doc, Part::Section(2));
+        let sources = doc.lines_of_part(Part::Section(2));
         assert_eq!(sources.end, doc.lines.len());
-        assert!(part_lines(&doc, Part::Section(7)).is_empty());
+        assert!(doc.lines_of_part(Part::Section(7)).is_empty());
     }
 
     #[test]

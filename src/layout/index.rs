@@ -40,6 +40,20 @@ impl Document {
             .map(|(_, l)| *l)
     }
 
+    /// The lines `part` is laid out on: from its first line to the next
+    /// part's (empty if the document does not have it).
+    pub fn lines_of_part(&self, part: Part) -> std::ops::Range<usize> {
+        let Some(start) = self.line_of_part(part) else {
+            return 0..0;
+        };
+        let next = self.parts.partition_point(|(p, _)| *p <= part);
+        let end = self
+            .parts
+            .get(next)
+            .map_or(self.lines.len(), |(_, line)| *line);
+        start..end.max(start)
+    }
+
     /// The first line laid out from `anchor` (or the nearest block before it).
     pub fn line_of_anchor(&self, anchor: Anchor) -> Option<usize> {
         let start = self.line_of_part(anchor.part)?;

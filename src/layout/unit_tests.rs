@@ -1006,3 +1006,19 @@ fn a_loose_list_keeps_its_items_apart_and_a_tight_one_does_not() {
         ["1  S", "", "1. a", "", "2. b", "", "After."]
     );
 }
+
+#[test]
+fn a_parts_lines_run_from_its_first_line_to_the_next_parts() {
+    let doc = document(
+        &load(
+            "title = \"T\"\nsummary = \"S.\"\n[[sections]]\ntitle = \"A\"\nbody = \"a\"\n[[sections]]\ntitle = \"B\"\nbody = \"b\"\n",
+        ),
+        40,
+        READER,
+    );
+    for (i, (part, start)) in doc.parts.iter().enumerate() {
+        let end = doc.parts.get(i + 1).map_or(doc.lines.len(), |(_, l)| *l);
+        assert_eq!(doc.lines_of_part(*part), *start..end, "{part:?}");
+    }
+    assert!(doc.lines_of_part(Part::Section(9)).is_empty());
+}
