@@ -174,7 +174,7 @@ pub fn read_text(section: &Section, fingerprint: &str) -> ReadText {
         fingerprint: fingerprint.to_owned(),
         order: 0,
         title: section.title.clone(),
-        body: plain_body(&section.body).trim_end().to_owned(),
+        body: plain_body(&section.body.blocks()).trim_end().to_owned(),
         facts,
     }
 }

@@ -109,8 +109,8 @@ pub struct Section {
     pub id: String,
     /// The section heading.
     pub title: String,
-    /// The body as blocks.
-    pub body: Vec<Block>,
+    /// The body.
+    pub body: Body,
     /// Indexes into [`Briefing::sources`].
     pub sources: Vec<usize>,
     /// The section's key facts.
@@ -121,14 +121,48 @@ pub struct Section {
 
 impl Section {
     /// The headings inside the body: `(index of the block, level, text)`.
-    pub fn headings(&self) -> impl Iterator<Item = (usize, u8, String)> + '_ {
+    pub fn headings(&self) -> Vec<(usize, u8, String)> {
         self.body
+            .blocks()
             .iter()
             .enumerate()
             .filter_map(|(index, block)| match block {
                 Block::Heading { level, text } => Some((index, *level, plain_text(text))),
                 _ => None,
             })
+            .collect()
+    }
+}
+
+/// A section's body as blocks.
+///
+/// Reached through [`Body::blocks`], so that a body can be kept in the
+/// form it was read in and parsed only when something needs its blocks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Body {
+    blocks: Vec<Block>,
+}
+
+impl Body {
+    /// The body's blocks.
+    pub fn blocks(&self) -> std::borrow::Cow<'_, [Block]> {
+        std::borrow::Cow::Borrowed(&self.blocks)
+    }
+
+    /// The blocks, to change in place.
+    pub fn blocks_mut(&mut self) -> &mut Vec<Block> {
+        &mut self.blocks
+    }
+
+    /// True if the body has no blocks.
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+}
+
+impl From<Vec<Block>> for Body {
+    fn from(blocks: Vec<Block>) -> Self {
+        Self { blocks }
     }
 }
 
@@ -532,7 +566,7 @@ impl Briefing {
         for section in &self.sections {
             out.push_str(&section.title);
             out.push('\n');
-            blocks_text(&section.body, &mut out);
+            blocks_text(&section.body.blocks(), &mut out);
             for fact in &section.facts {
                 out.push_str(&fact.text());
                 out.push('\n');

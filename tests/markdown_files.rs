@@ -96,10 +96,11 @@ fn a_markdown_briefing_loads_into_the_same_model() {
     assert!(
         software
             .body
+            .blocks()
             .iter()
             .all(|block| !matches!(block, Block::Code(c) if c.contains("label")))
     );
-    assert_eq!(software.headings().count(), 1);
+    assert_eq!(software.headings().len(), 1);
     assert_eq!(b.sections[1].id, "deficit");
 }
 
@@ -527,7 +528,7 @@ fn as_markdown_can_say(mut b: Briefing) -> Briefing {
     }
     demote(&mut b.summary);
     for section in &mut b.sections {
-        demote(&mut section.body);
+        demote(section.body.blocks_mut());
     }
     b.notices.clear();
     b

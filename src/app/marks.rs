@@ -46,7 +46,7 @@ pub struct Marks {
 pub fn section_fingerprint(section: &Section) -> String {
     let mut text = section.title.clone();
     text.push('\n');
-    blocks_text(&section.body, &mut text);
+    blocks_text(&section.body.blocks(), &mut text);
     for fact in &section.facts {
         text.push_str(&fact.text());
         text.push('\n');

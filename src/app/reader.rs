@@ -668,10 +668,11 @@ pub fn outline_entries(briefing: &Briefing, doc: &Document) -> Vec<OutlineEntry>
                 let label = briefing
                     .sections
                     .get(*section)
-                    .and_then(|s| s.body.get(*block))
-                    .map(|b| match b {
-                        crate::model::Block::Heading { text, .. } => crate::model::plain_text(text),
-                        _ => String::new(),
+                    .and_then(|s| match s.body.blocks().get(*block) {
+                        Some(crate::model::Block::Heading { text, .. }) => {
+                            Some(crate::model::plain_text(text))
+                        }
+                        _ => None,
                     })
                     .unwrap_or_default();
                 entries.push(OutlineEntry {

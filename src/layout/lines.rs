@@ -286,7 +286,7 @@ impl Lines {
         count.blocks(summary);
         for section in sections {
             count.bytes += section.title.len() + 16;
-            count.blocks(&section.body);
+            count.blocks(&section.body.blocks());
         }
         let lines = count.bytes / width.clamp(8, 100) * 5 / 4 + count.blocks * 2;
         let chunk = self.last();

@@ -197,7 +197,7 @@ fn parallel_worthwhile(briefing: &Briefing) -> bool {
         && briefing
             .sections
             .iter()
-            .map(|s| s.body.len())
+            .map(|s| s.body.blocks().len())
             .sum::<usize>()
             >= PARALLEL_BLOCKS
         && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
@@ -276,9 +276,10 @@ fn sections_into(doc: &mut Document, briefing: &Briefing, range: Range<usize>, o
             doc.lines.blank(anchor);
         }
         let mut heading_lines = Vec::new();
+        let body = section.body.blocks();
         blocks(
             &mut doc.lines,
-            &section.body,
+            &body,
             part,
             &[],
             Role::Text,
@@ -292,7 +293,7 @@ fn sections_into(doc: &mut Document, briefing: &Briefing, range: Range<usize>, o
         );
         let end = Anchor {
             part,
-            block: section.body.len() as u32,
+            block: body.len() as u32,
         };
         if options.facts_inline && (!section.facts.is_empty() || !section.charts.is_empty()) {
             doc.lines.blank(end);

@@ -428,7 +428,7 @@ impl Checker<'_> {
         Section {
             id,
             title: title.unwrap_or_default(),
-            body,
+            body: body.into(),
             sources,
             facts,
             charts,
@@ -864,16 +864,21 @@ mod tests {
         let b = load_str("b.toml", &source).expect("valid");
         assert_eq!(b.sections.len(), 300);
         for (n, section) in b.sections.iter().enumerate() {
-            assert_eq!(section.body.len(), 3, "section {n}: {:?}", section.body);
-            assert!(
-                matches!(&section.body[0], Block::Heading { level: 3, text } if crate::model::plain_text(text) == format!("Part {n}")),
+            assert_eq!(
+                section.body.blocks().len(),
+                3,
                 "section {n}: {:?}",
-                section.body[0]
+                section.body
             );
             assert!(
-                matches!(&section.body[1], Block::List { start: None, items, .. } if items.len() == 2),
+                matches!(&section.body.blocks()[0], Block::Heading { level: 3, text } if crate::model::plain_text(text) == format!("Part {n}")),
                 "section {n}: {:?}",
-                section.body[1]
+                section.body.blocks()[0]
+            );
+            assert!(
+                matches!(&section.body.blocks()[1], Block::List { start: None, items, .. } if items.len() == 2),
+                "section {n}: {:?}",
+                section.body.blocks()[1]
             );
         }
     }

@@ -496,7 +496,7 @@ impl Checker<'_> {
             vec![Section {
                 id: slug(&title, 1),
                 title: title.clone(),
-                body: std::mem::take(&mut summary),
+                body: std::mem::take(&mut summary).into(),
                 ..Section::default()
             }]
         } else {
@@ -509,7 +509,7 @@ impl Checker<'_> {
                     Section {
                         id: draft.id,
                         title: draft.title.unwrap_or_default(),
-                        body,
+                        body: body.into(),
                         sources: draft.sources,
                         facts: draft.facts,
                         charts: draft.charts,
@@ -744,14 +744,14 @@ mod tests {
         assert_eq!(b.summary.len(), 1);
         assert_eq!(b.sections.len(), 2);
         assert_eq!(b.sections[0].id, "one");
-        assert_eq!(b.sections[0].headings().count(), 1);
+        assert_eq!(b.sections[0].headings().len(), 1);
     }
 
     #[test]
     fn a_heading_in_a_code_block_is_code() {
         let b = load("# T\n\n## One\n\n```\n## not a section\n```\n").expect("valid");
         assert_eq!(b.sections.len(), 1);
-        assert!(matches!(b.sections[0].body[0], Block::Code(_)));
+        assert!(matches!(b.sections[0].body.blocks()[0], Block::Code(_)));
     }
 
     #[test]
@@ -766,7 +766,11 @@ mod tests {
         let source = "+++\ntitle = \"T\"\n[[sources]]\nid = \"ft\"\ntitle = \"FT\"\n+++\n\n## One\n\n```facts\n[[facts]]\nlabel = \"L\"\nvalue = \"V\"\nsource = \"ft\"\n```\n\nText.\n";
         let b = load(source).expect("valid");
         assert_eq!(b.sections[0].facts[0].source, Some(0));
-        assert_eq!(b.sections[0].body.len(), 1, "the block is not body text");
+        assert_eq!(
+            b.sections[0].body.blocks().len(),
+            1,
+            "the block is not body text"
+        );
         let bad = source.replace("label = \"L\"", "lable = \"L\"");
         assert_eq!(
             load(&bad).expect_err("invalid"),
@@ -793,7 +797,7 @@ mod tests {
         assert!(matches!(b.summary[0], Block::Paragraph(_)));
         // Once only: a second `# X` is the text's own heading.
         let b = load("+++\ntitle = \"X\"\n+++\n# X\n# X\n").expect("valid");
-        assert_eq!(b.sections[0].headings().count(), 1);
+        assert_eq!(b.sections[0].headings().len(), 1);
     }
 
     #[test]
@@ -872,7 +876,7 @@ mod tests {
         assert_eq!(one.charts[0].title, "Deficit");
         assert_eq!(one.charts[0].points.len(), 2);
         assert_eq!(
-            one.body.len(),
+            one.body.blocks().len(),
             1,
             "only the paragraph is text: {:?}",
             one.body
@@ -880,7 +884,11 @@ mod tests {
         // Any other info string is code, shown as such.
         let two = &b.sections[1];
         assert!(two.sources.is_empty());
-        assert!(matches!(two.body[..], [Block::Code(_)]), "{:?}", two.body);
+        assert!(
+            matches!(two.body.blocks()[..], [Block::Code(_)]),
+            "{:?}",
+            two.body
+        );
     }
 
     #[test]
@@ -932,7 +940,7 @@ mod tests {
         let titles: Vec<&str> = b.sections.iter().map(|s| s.title.as_str()).collect();
         assert_eq!(titles, ["One", "Two"]);
         assert!(matches!(
-            &b.sections[0].body[..],
+            &b.sections[0].body.blocks()[..],
             [Block::Quote(_), Block::List { .. }]
         ));
     }

@@ -448,7 +448,7 @@ title = "A newspaper"
         };
         demote(&mut b.summary);
         for section in &mut b.sections {
-            demote(&mut section.body);
+            demote(section.body.blocks_mut());
         }
         b.notices.clear();
         b
