@@ -138,6 +138,18 @@ pub trait Sideband {
     fn write_between_frames(&mut self, _bytes: &[u8]) -> io::Result<()> {
         Ok(())
     }
+
+    /// Draws a frame of `area` with `render` by the backend's own means,
+    /// without ratatui's `Terminal::draw` (see
+    /// [`LeanBackend::draw_frame`]); `None` for a backend that draws only
+    /// through ratatui.
+    fn draw_frame(
+        &mut self,
+        _area: Rect,
+        _render: &mut dyn FnMut(&mut Buffer),
+    ) -> Option<io::Result<()>> {
+        None
+    }
 }
 
 /// ratatui's test backend has no terminal: nothing beside frames.
@@ -337,15 +349,30 @@ fn cell_width(cell: &Cell) -> usize {
     usize::from(cell.cell_width())
 }
 
+/// How a row of cells is read: what ratatui's diff sends of the cells
+/// behind a wide glyph differs between the two ways frames arrive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cover {
+    /// The model built from ratatui's diff ([`Backend::draw`]): the cells
+    /// behind a wide glyph were blanked when it was sent, and a wide glyph
+    /// is shown only if they still are.
+    Checked,
+    /// A buffer as drawn ([`LeanBackend::draw_frame`]): ratatui's diff
+    /// never sends the cells behind a wide glyph, so what they hold does
+    /// not show.
+    Ignored,
+}
+
 /// Turns a row of ratatui cells into what a terminal shows for it, in
-/// `row` (emptied first; its allocation is reused), with the links given
-/// as `(first column, end column, id)`; returns the row's [`row_hash`],
-/// taken on the way rather than in a second pass.
+/// `row` (its allocation is reused), with the links given as `(first
+/// column, end column, id)`; returns the row's [`row_hash`], taken on the
+/// way rather than in a second pass.
 fn display_row(
     cells: &[Cell],
     links: &[(usize, usize, u32)],
     long: &mut compact::Long,
     row: &mut Row,
+    cover: Cover,
 ) -> u64 {
     let width = cells.len();
     // One glyph per column: each is written over the one there (one pass
@@ -354,99 +381,179 @@ fn display_row(
     if row.len() < width {
         row.resize(width, Glyph::blank());
     }
-    let mut hash = RowHash::default();
-    let link_at = |x: usize| {
-        links
+    let mut build = Build {
+        cells,
+        links,
+        long,
+        row,
+        hash: 0,
+        replace: false,
+        cover,
+    };
+    build.glyphs_from(0, width);
+    build.hash
+}
+
+/// `row`, the glyphs of a row of cells whose hash is `hash`, made those
+/// of `cells`, which differ from the cells it was built from only in
+/// columns `changed` (and hold no links): only the glyphs from the last
+/// glyph start at or before the first change, up to the first glyph start
+/// after the last change that both rows share, are built again. Returns
+/// the new hash.
+fn patch_row(
+    cells: &[Cell],
+    changed: std::ops::Range<usize>,
+    long: &mut compact::Long,
+    row: &mut Row,
+    hash: u64,
+    cover: Cover,
+) -> u64 {
+    let mut from = changed.start.min(row.len());
+    // A glyph starts where the walk over the cells stopped before; the
+    // walk from there on sees the same cells up to the change.
+    while from > 0 && row.get(from).is_none_or(|g| g.width == 0) {
+        from -= 1;
+    }
+    let mut build = Build {
+        cells,
+        links: &[],
+        long,
+        row,
+        hash,
+        replace: true,
+        cover,
+    };
+    build.glyphs_from(from, changed.end);
+    build.hash
+}
+
+/// A row of glyphs being built from cells, with its hash kept up to date.
+struct Build<'a> {
+    cells: &'a [Cell],
+    links: &'a [(usize, usize, u32)],
+    long: &'a mut compact::Long,
+    row: &'a mut Row,
+    /// The sum of [`glyph_hash`] over the row.
+    hash: u64,
+    /// The row holds the glyphs of the previous cells (counted in `hash`):
+    /// each glyph replaced is taken out of the hash, and the walk stops
+    /// where it meets the old glyphs again after `until`.
+    replace: bool,
+    cover: Cover,
+}
+
+impl Build<'_> {
+    #[inline]
+    fn put(&mut self, at: usize, glyph: Glyph) {
+        if self.replace {
+            self.hash = self.hash.wrapping_sub(glyph_hash(&self.row[at], at));
+        }
+        self.hash = self.hash.wrapping_add(glyph_hash(&glyph, at));
+        self.row[at] = glyph;
+    }
+
+    fn link_at(&self, x: usize) -> u32 {
+        if self.links.is_empty() {
+            return 0;
+        }
+        self.links
             .iter()
             .rev()
             .find(|(first, end, _)| (*first..*end).contains(&x))
             .map_or(0, |(_, _, id)| *id)
-    };
-    let mut put = |at: usize, glyph: Glyph, row: &mut Row| {
-        hash.glyph(&glyph);
-        row[at] = glyph;
-    };
-    let mut x = 0;
-    while x < width {
-        let cell = &cells[x];
-        let symbol = cell.symbol();
-        let pen = Pen::of(cell);
-        let link = if links.is_empty() { 0 } else { link_at(x) };
-        let w = cell_width(cell);
-        if w == 1 {
-            put(
-                x,
-                Glyph {
-                    symbol: compact::Symbol::new(symbol, long),
+    }
+
+    /// Walks the cells from column `from` (where a glyph starts), writing
+    /// the glyphs each shows; see [`Build::replace`] for where it stops.
+    fn glyphs_from(&mut self, from: usize, until: usize) {
+        let cells = self.cells;
+        let width = cells.len().min(self.row.len());
+        let mut x = from;
+        while x < width {
+            // Past the change, a column where a glyph started before too:
+            // from here on the walk sees the cells it saw then.
+            if self.replace && x >= until && self.row[x].width > 0 {
+                return;
+            }
+            let cell = &cells[x];
+            let symbol = cell.symbol();
+            let pen = Pen::of(cell);
+            let link = self.link_at(x);
+            let w = cell_width(cell);
+            if w == 1 {
+                let glyph = Glyph {
+                    symbol: compact::Symbol::new(symbol, self.long),
                     width: 1,
                     uncertain: false,
                     pen,
                     link,
-                },
-                row,
-            );
-            x += 1;
-            continue;
-        }
-        // A wide character is shown only if the cells it covers are the
-        // empty ones ratatui leaves behind it and it fits the row.
-        let fits =
-            w >= 2 && x + w <= width && cells[x + 1..x + w].iter().all(|c| *c == Cell::EMPTY);
-        if fits {
-            put(
-                x,
-                Glyph {
-                    symbol: compact::Symbol::new(symbol, long),
+                };
+                self.put(x, glyph);
+                x += 1;
+                continue;
+            }
+            // A wide character is shown only if it fits the row and (from
+            // ratatui's diff) the cells it covers are the empty ones
+            // ratatui leaves behind it.
+            let fits = w >= 2
+                && x + w <= width
+                && (self.cover == Cover::Ignored
+                    || cells[x + 1..x + w].iter().all(|c| *c == Cell::EMPTY));
+            if fits {
+                let glyph = Glyph {
+                    symbol: compact::Symbol::new(symbol, self.long),
                     width: w as u8,
                     uncertain: symbol.chars().nth(1).is_some(),
                     pen,
                     link,
-                },
-                row,
-            );
-            for dx in 1..w {
-                let link = if links.is_empty() { 0 } else { link_at(x + dx) };
-                put(
-                    x + dx,
-                    Glyph {
+                };
+                self.put(x, glyph);
+                for dx in 1..w {
+                    let link = self.link_at(x + dx);
+                    let half = Glyph {
                         symbol: compact::Symbol::NONE,
                         width: 0,
                         uncertain: false,
                         pen,
                         link,
-                    },
-                    row,
-                );
-            }
-            x += w;
-        } else {
-            put(
-                x,
-                Glyph {
+                    };
+                    self.put(x + dx, half);
+                }
+                x += w;
+            } else {
+                let glyph = Glyph {
                     symbol: compact::Symbol::SPACE,
                     width: 1,
                     uncertain: false,
                     pen,
                     link,
-                },
-                row,
-            );
-            x += 1;
+                };
+                self.put(x, glyph);
+                x += 1;
+            }
         }
     }
-    hash.0
 }
 
 /// A hash of a row, to find rows that moved and tell rows apart quickly
-/// (equal hashes are confirmed by comparing the rows).
+/// (equal hashes are confirmed by comparing the rows): the sum of its
+/// glyphs' [`glyph_hash`], so replacing a few glyphs updates it without
+/// going over the rest.
 fn row_hash(row: &Row) -> u64 {
-    let mut hash = RowHash::default();
-    row.iter().for_each(|glyph| hash.glyph(glyph));
+    row.iter().enumerate().fold(0u64, |sum, (x, glyph)| {
+        sum.wrapping_add(glyph_hash(glyph, x))
+    })
+}
+
+/// A glyph's part of its row's hash, which depends on its column.
+#[inline]
+fn glyph_hash(glyph: &Glyph, x: usize) -> u64 {
+    let mut hash = RowHash((x as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    hash.glyph(glyph);
     hash.0
 }
 
-/// [`row_hash`] being taken, glyph by glyph.
-#[derive(Default)]
+/// A glyph's hash being taken, word by word.
 struct RowHash(u64);
 
 impl RowHash {
@@ -553,8 +660,12 @@ const JOIN_GAP: usize = 4;
 #[derive(Debug)]
 pub struct LeanBackend<B: Backend + Write> {
     inner: B,
-    /// ratatui's idea of the screen: its previous buffer.
+    /// ratatui's idea of the screen: its previous buffer (or, drawing
+    /// with [`LeanBackend::draw_frame`], the last frame drawn).
     frame: Buffer,
+    /// Where [`LeanBackend::draw_frame`] draws the next frame; the frame
+    /// before the last one otherwise.
+    next: Buffer,
     /// The terminal's screen; `None` for a row whose content is unknown.
     screen: Vec<Option<Row>>,
     /// A hash of each known row of `screen`, to find rows that moved.
@@ -606,6 +717,7 @@ impl<B: Backend + Write> LeanBackend<B> {
         let mut backend = Self {
             inner,
             frame: Buffer::empty(Rect::default()),
+            next: Buffer::empty(Rect::default()),
             screen: Vec::new(),
             hashes: Vec::new(),
             state: State::unknown(None),
@@ -780,6 +892,124 @@ impl<B: Backend + Write> LeanBackend<B> {
                 }
             }
         }
+    }
+}
+
+impl<B> LeanBackend<B>
+where
+    B: Backend + Write,
+    B::Error: From<io::Error>,
+{
+    /// Draws one frame without ratatui's `Terminal::draw`: `render` draws
+    /// the whole of `area` on a blank buffer this backend keeps, and only
+    /// the rows that differ from the last frame, and in them only the
+    /// columns from the first change to the last, are turned into glyphs
+    /// and weighed. (ratatui resets a second buffer and compares every
+    /// cell of the screen for every frame, and hands over the cells that
+    /// changed one by one.) The cursor is hidden, as `Terminal::draw` does.
+    ///
+    /// Once a frame is drawn this way, draw every frame this way: ratatui's
+    /// own buffers no longer know what the screen shows (a clear, or
+    /// `Terminal::resize`, starts both afresh). Cells are drawn as ratatui
+    /// draws them with no diff options (no skipped or forced-width cells:
+    /// nothing in brief sets them).
+    pub fn draw_frame(
+        &mut self,
+        area: Rect,
+        render: impl FnOnce(&mut Buffer),
+    ) -> Result<(), B::Error> {
+        if self.long.len() > compact::MAX_LONG {
+            // Start the table afresh; the rows holding old numbers are
+            // built and written again.
+            self.long = compact::Long::default();
+            self.forget_rows();
+        }
+        // The model's buffers start at the origin.
+        let area = Rect::new(0, 0, area.width, area.height);
+        if self.frame.area != area {
+            // A size the backend was not told of (no clear came with it):
+            // nothing known of what the screen shows.
+            self.frame = Buffer::empty(area);
+            self.screen = vec![None; usize::from(area.height)];
+            self.hashes = vec![None; usize::from(area.height)];
+        }
+        let mut next = std::mem::take(&mut self.next);
+        if next.area == area {
+            next.reset();
+        } else {
+            next = Buffer::empty(area);
+        }
+        render(&mut next);
+        let (width, height) = (self.width(), self.height());
+        let scratch = &mut self.scratch;
+        scratch.target.clear();
+        scratch.target_hashes.clear();
+        self.linked_rows.resize(height, false);
+        for y in 0..height {
+            let start = y * width;
+            let cells = &next.content[start..start + width];
+            let before = &self.frame.content[start..start + width];
+            let links = self.wanted_links.get(y).map_or(&[][..], Vec::as_slice);
+            // A row with a link before or now is built whole: its link may
+            // have changed where no cell did.
+            let linked = std::mem::replace(&mut self.linked_rows[y], !links.is_empty());
+            let shown = match (self.screen.get(y), self.hashes.get(y)) {
+                (Some(Some(row)), Some(Some(hash))) if row.len() == width => Some((row, *hash)),
+                _ => None,
+            };
+            let (row, hash) = match shown {
+                Some((shown, hash)) if !linked && links.is_empty() => {
+                    // Only the columns from the first change to the last.
+                    let Some(first) = cells.iter().zip(before).position(|(a, b)| a != b) else {
+                        scratch.target.push(None);
+                        scratch.target_hashes.push(None);
+                        continue;
+                    };
+                    let after_last = width
+                        - cells
+                            .iter()
+                            .rev()
+                            .zip(before.iter().rev())
+                            .position(|(a, b)| a != b)
+                            .unwrap_or(0);
+                    let mut row = scratch.spare.pop().unwrap_or_default();
+                    row.clear();
+                    row.extend_from_slice(shown);
+                    let hash = patch_row(
+                        cells,
+                        first..after_last,
+                        &mut self.long,
+                        &mut row,
+                        hash,
+                        Cover::Ignored,
+                    );
+                    (row, hash)
+                }
+                _ => {
+                    let mut row = scratch.spare.pop().unwrap_or_default();
+                    let hash = display_row(cells, links, &mut self.long, &mut row, Cover::Ignored);
+                    (row, hash)
+                }
+            };
+            scratch.target.push(Some(row));
+            scratch.target_hashes.push(Some(hash));
+        }
+        // The frame drawn is what the next one is compared with.
+        self.next = std::mem::replace(&mut self.frame, next);
+        // Links are given frame by frame.
+        self.wanted_links.iter_mut().for_each(Vec::clear);
+        self.render();
+        if self.state.link != 0 {
+            // Never left open (see `draw`).
+            self.out.extend_from_slice(b"\x1b]8;;\x1b\\");
+            self.state.link = 0;
+        }
+        if !self.out.is_empty() {
+            self.inner.write_all(&self.out)?;
+            self.out.clear();
+        }
+        self.hide_cursor()?;
+        Backend::flush(&mut self.inner)
     }
 }
 
@@ -1600,7 +1830,7 @@ where
                 let start = y * width;
                 let mut row = scratch.spare.pop().unwrap_or_default();
                 let cells = &self.frame.content[start..start + width];
-                let hash = display_row(cells, links, &mut self.long, &mut row);
+                let hash = display_row(cells, links, &mut self.long, &mut row, Cover::Checked);
                 scratch.target.push(Some(row));
                 scratch.target_hashes.push(Some(hash));
             } else {
@@ -1737,6 +1967,14 @@ where
 {
     fn set_hyperlinks(&mut self, links: Vec<Hyperlink>) {
         LeanBackend::set_hyperlinks(self, links);
+    }
+
+    fn draw_frame(
+        &mut self,
+        area: Rect,
+        render: &mut dyn FnMut(&mut Buffer),
+    ) -> Option<io::Result<()>> {
+        Some(LeanBackend::draw_frame(self, area, render).map_err(Into::into))
     }
 
     /// Written as is: the cursor and pen stay as they were (an OSC

@@ -392,7 +392,16 @@ where
     } else {
         Vec::new()
     };
-    terminal.backend_mut().set_hyperlinks(links);
+    let area = terminal.get_frame().area();
+    let backend = terminal.backend_mut();
+    backend.set_hyperlinks(links);
+    // The lean backend draws into its own buffer and compares only the
+    // rows that changed; ratatui's `draw` would reset and compare the
+    // whole screen first.
+    if let Some(drawn) = backend.draw_frame(area, &mut |buffer| crate::ui::render_into(app, buffer))
+    {
+        return drawn;
+    }
     terminal
         .draw(|frame| crate::ui::render(app, frame))
         .map_err(io_error)?;

@@ -5,7 +5,10 @@
 //! and attributes, resizes that clear the screen) and the real reader driven
 //! by random keys are drawn through both backends into `vt100` terminal
 //! emulators; after every frame the two screens must agree cell by cell,
-//! contents and attributes.
+//! contents and attributes. The lean backend draws both ways: through
+//! ratatui's `Terminal::draw` (cells from ratatui's diff) and through
+//! `LeanBackend::draw_frame` (its own buffer, as the reader's run loop
+//! draws), each into an emulator of its own.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a failed step is a failed test
 
 use std::cell::RefCell;
@@ -14,12 +17,12 @@ use std::num::NonZeroU16;
 use std::rc::Rc;
 
 use brief::output::LeanBackend;
+use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, CrosstermBackend, WindowSize};
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Widget};
-use ratatui::{Frame, Terminal};
 
 mod common;
 
@@ -118,12 +121,19 @@ struct Pair {
     size: Rc<RefCell<Size>>,
     plain: Terminal<FakeTty>,
     lean: Terminal<LeanBackend<FakeTty>>,
+    /// Drawn with `draw_frame`, never through `Terminal::draw`.
+    direct: LeanBackend<FakeTty>,
     plain_wire: Wire,
     lean_wire: Wire,
+    direct_wire: Wire,
     plain_screen: vt100::Parser,
     lean_screen: vt100::Parser,
+    direct_screen: vt100::Parser,
     plain_bytes: usize,
     lean_bytes: usize,
+    direct_bytes: usize,
+    /// Frames whose bytes differed between the two ways of drawing.
+    unlike_frames: usize,
     frames: usize,
 }
 
@@ -134,23 +144,30 @@ fn nonzero(n: u16) -> NonZeroU16 {
 impl Pair {
     fn new(width: u16, height: u16) -> Self {
         let size = Rc::new(RefCell::new(Size::new(width, height)));
-        let (plain_wire, lean_wire) = (Wire::default(), Wire::default());
+        let (plain_wire, lean_wire, direct_wire) =
+            (Wire::default(), Wire::default(), Wire::default());
         let plain = Terminal::new(FakeTty::new(plain_wire.clone(), size.clone())).expect("plain");
         let lean = Terminal::new(LeanBackend::new(FakeTty::new(
             lean_wire.clone(),
             size.clone(),
         )))
         .expect("lean");
+        let direct = LeanBackend::new(FakeTty::new(direct_wire.clone(), size.clone()));
         Self {
             size,
             plain,
             lean,
+            direct,
             plain_wire,
             lean_wire,
+            direct_wire,
             plain_screen: vt100::Parser::new(nonzero(height), nonzero(width), 0),
             lean_screen: vt100::Parser::new(nonzero(height), nonzero(width), 0),
+            direct_screen: vt100::Parser::new(nonzero(height), nonzero(width), 0),
             plain_bytes: 0,
             lean_bytes: 0,
+            direct_bytes: 0,
+            unlike_frames: 0,
             frames: 0,
         }
     }
@@ -159,42 +176,73 @@ impl Pair {
         *self.size.borrow_mut() = Size::new(width, height);
         self.plain_screen.set_size(nonzero(height), nonzero(width));
         self.lean_screen.set_size(nonzero(height), nonzero(width));
+        self.direct_screen.set_size(nonzero(height), nonzero(width));
         // The lean backend answers ratatui's size question from what it was
         // last given, without asking the terminal: the reader's run loop
         // resizes the screen itself on every resize, as here.
         let area = Rect::new(0, 0, width, height);
         self.lean.resize(area).expect("lean resize");
         self.lean_screen.process(&self.lean_wire.take());
+        // `Terminal::resize` clears the backend, as here.
+        Backend::clear(&mut self.direct).expect("direct resize");
+        self.direct_screen.process(&self.direct_wire.take());
     }
 
     /// Draws one frame through both backends, and compares the lean
     /// screen with the frame drawn by the plain backend on a cleared screen.
-    fn draw(&mut self, paint: impl Fn(&mut Frame), what: &str) {
-        self.plain.draw(|frame| paint(frame)).expect("plain draw");
-        self.lean.draw(|frame| paint(frame)).expect("lean draw");
-        let (plain, lean) = (self.plain_wire.take(), self.lean_wire.take());
+    fn draw(&mut self, paint: impl Fn(&mut Buffer), what: &str) {
+        self.plain
+            .draw(|frame| paint(frame.buffer_mut()))
+            .expect("plain draw");
+        self.lean
+            .draw(|frame| paint(frame.buffer_mut()))
+            .expect("lean draw");
+        let size = *self.size.borrow();
+        self.direct
+            .draw_frame(Rect::new(0, 0, size.width, size.height), |buffer| {
+                paint(buffer)
+            })
+            .expect("direct draw");
+        let (plain, lean, direct) = (
+            self.plain_wire.take(),
+            self.lean_wire.take(),
+            self.direct_wire.take(),
+        );
         self.plain_bytes += plain.len();
         self.lean_bytes += lean.len();
+        self.direct_bytes += direct.len();
+        self.unlike_frames += usize::from(lean != direct);
         self.frames += 1;
         self.plain_screen.process(&plain);
         self.lean_screen.process(&lean);
-        let reference = reference_screen(*self.size.borrow(), &paint);
-        if let Some(difference) = compare(reference.screen(), self.lean_screen.screen()) {
-            panic!(
-                "frame {} ({what}): {difference}\nplain:\n{}\nlean:\n{}\nlean bytes: {:?}",
-                self.frames,
-                reference.screen().contents(),
-                self.lean_screen.screen().contents(),
-                String::from_utf8_lossy(&lean)
-            );
+        self.direct_screen.process(&direct);
+        let reference = reference_screen(size, &paint);
+        for (name, screen, bytes) in [
+            ("lean", &self.lean_screen, &lean),
+            ("direct", &self.direct_screen, &direct),
+        ] {
+            if let Some(difference) = compare(reference.screen(), screen.screen()) {
+                panic!(
+                    "frame {} ({what}, {name}): {difference}\nplain:\n{}\n{name}:\n{}\n{name} bytes: {:?}",
+                    self.frames,
+                    reference.screen().contents(),
+                    screen.screen().contents(),
+                    String::from_utf8_lossy(bytes)
+                );
+            }
         }
     }
 
     fn clear(&mut self) {
         self.plain.clear().expect("plain clear");
         self.lean.clear().expect("lean clear");
+        // As `Terminal::clear` does.
+        let cursor = self.direct.get_cursor_position().expect("cursor");
+        Backend::clear(&mut self.direct).expect("direct clear");
+        self.direct.set_cursor_position(cursor).expect("cursor");
         self.plain_screen.process(&self.plain_wire.take());
         self.lean_screen.process(&self.lean_wire.take());
+        self.direct_screen.process(&self.direct_wire.take());
     }
 }
 
@@ -205,10 +253,12 @@ impl Pair {
 /// screen, because ratatui 0.30's diff re-sends the cells behind a wide
 /// character that replaced a styled one without moving the cursor back, so
 /// the plain screen can itself be shifted by a column after some frames.
-fn reference_screen(size: Size, paint: &impl Fn(&mut Frame)) -> vt100::Parser {
+fn reference_screen(size: Size, paint: &impl Fn(&mut Buffer)) -> vt100::Parser {
     let mut painter = Terminal::new(ratatui::backend::TestBackend::new(size.width, size.height))
         .expect("painter");
-    painter.draw(|frame| paint(frame)).expect("paint");
+    painter
+        .draw(|frame| paint(frame.buffer_mut()))
+        .expect("paint");
     let buffer = painter.backend().buffer().clone();
     let blank = Buffer::empty(buffer.area);
     let wire = Wire::default();
@@ -552,20 +602,21 @@ fn random_frames_look_the_same_through_both_backends() {
             );
             let shown = view.clone();
             pair.draw(
-                |frame| paint(frame.buffer_mut(), &doc, &side, &shown),
+                |buffer| paint(buffer, &doc, &side, &shown),
                 &format!("seed {seed} step {step}"),
             );
         }
         eprintln!(
-            "seed {seed}: lean {} bytes, plain {}",
-            pair.lean_bytes, pair.plain_bytes
+            "seed {seed}: lean {} bytes, direct {}, plain {}",
+            pair.lean_bytes, pair.direct_bytes, pair.plain_bytes
         );
-        assert!(
-            pair.lean_bytes < pair.plain_bytes,
-            "seed {seed}: lean sent {} bytes, plain {}",
-            pair.lean_bytes,
-            pair.plain_bytes
-        );
+        for bytes in [pair.lean_bytes, pair.direct_bytes] {
+            assert!(
+                bytes < pair.plain_bytes,
+                "seed {seed}: lean sent {bytes} bytes, plain {}",
+                pair.plain_bytes
+            );
+        }
     }
 }
 
@@ -593,19 +644,26 @@ fn the_reader_looks_the_same_through_both_backends() {
                 app.handle(brief::app::Event::Key(common::key(name)));
             }
             pair.draw(
-                |frame| brief::ui::render(&app, frame),
+                |buffer| brief::ui::render_into(&app, buffer),
                 &format!("{width}x{height} step {step}"),
             );
         }
         eprintln!(
-            "{width}x{height}: lean {} bytes, plain {}",
-            pair.lean_bytes, pair.plain_bytes
+            "{width}x{height}: lean {} bytes, direct {}, plain {}",
+            pair.lean_bytes, pair.direct_bytes, pair.plain_bytes
         );
-        assert!(
-            pair.lean_bytes < pair.plain_bytes,
-            "lean {} plain {}",
-            pair.lean_bytes,
-            pair.plain_bytes
+        for bytes in [pair.lean_bytes, pair.direct_bytes] {
+            assert!(
+                bytes < pair.plain_bytes,
+                "lean {bytes} plain {}",
+                pair.plain_bytes
+            );
+        }
+        // The reader draws nothing over half a wide character, so the two
+        // ways of drawing see the same cells and send the same bytes.
+        assert_eq!(
+            pair.unlike_frames, 0,
+            "{width}x{height}: frames whose bytes differ"
         );
     }
 }

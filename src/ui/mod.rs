@@ -29,8 +29,14 @@ pub use links::hyperlinks;
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame<'_>) {
-    let area = frame.area();
-    let buffer = frame.buffer_mut();
+    render_into(app, frame.buffer_mut());
+}
+
+/// Draws the whole screen into `buffer` (blank, the size of the screen):
+/// for backends that draw frames themselves
+/// ([`crate::output::LeanBackend::draw_frame`]).
+pub fn render_into(app: &App, buffer: &mut Buffer) {
+    let area = buffer.area;
     let geometry = match &app.screen {
         Screen::Reader(reader) => reader.geometry,
         Screen::Library => Geometry::compute(area, Panes::default()),
