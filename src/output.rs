@@ -387,44 +387,48 @@ fn display_row(
         long,
         row,
         hash: 0,
-        replace: false,
+        old: None,
         cover,
     };
     build.glyphs_from(0, width);
     build.hash
 }
 
-/// `row`, the glyphs of a row of cells whose hash is `hash`, made those
-/// of `cells`, which differ from the cells it was built from only in
-/// columns `changed` (and hold no links): only the glyphs from the last
-/// glyph start at or before the first change, up to the first glyph start
-/// after the last change that both rows share, are built again. Returns
-/// the new hash.
+/// Builds in `row` the glyphs of `cells`, given `shown`, the glyphs (with
+/// hash `hash`) of cells that differ from them only in columns `changed`
+/// (neither holding links): the glyphs are copied from `shown` but for
+/// those from the last glyph start at or before the first change up to
+/// the first glyph start after the last change that both share, which are
+/// built again. Returns the new hash. The cells are read as drawn
+/// ([`Cover::Ignored`]): a glyph then depends on its own cell only.
 fn patch_row(
     cells: &[Cell],
     changed: std::ops::Range<usize>,
     long: &mut compact::Long,
+    (shown, hash): (&[Glyph], u64),
     row: &mut Row,
-    hash: u64,
-    cover: Cover,
 ) -> u64 {
-    let mut from = changed.start.min(row.len());
+    let mut from = changed.start.min(shown.len());
     // A glyph starts where the walk over the cells stopped before; the
     // walk from there on sees the same cells up to the change.
-    while from > 0 && row.get(from).is_none_or(|g| g.width == 0) {
+    while from > 0 && shown.get(from).is_none_or(|g| g.width == 0) {
         from -= 1;
     }
+    row.clear();
+    row.extend_from_slice(&shown[..from]);
     let mut build = Build {
         cells,
         links: &[],
         long,
         row,
         hash,
-        replace: true,
-        cover,
+        old: Some(shown),
+        cover: Cover::Ignored,
     };
-    build.glyphs_from(from, changed.end);
-    build.hash
+    let stop = build.glyphs_from(from, changed.end);
+    let hash = build.hash;
+    row.extend_from_slice(&shown[stop.min(shown.len())..]);
+    hash
 }
 
 /// A row of glyphs being built from cells, with its hash kept up to date.
@@ -435,21 +439,25 @@ struct Build<'a> {
     row: &'a mut Row,
     /// The sum of [`glyph_hash`] over the row.
     hash: u64,
-    /// The row holds the glyphs of the previous cells (counted in `hash`):
-    /// each glyph replaced is taken out of the hash, and the walk stops
-    /// where it meets the old glyphs again after `until`.
-    replace: bool,
+    /// The glyphs of the previous cells, counted in `hash`, when only some
+    /// are built again: each one replaced is taken out of the hash, the
+    /// new ones are pushed onto `row`, and the walk stops where it meets
+    /// the old glyphs again after the change.
+    old: Option<&'a [Glyph]>,
     cover: Cover,
 }
 
 impl Build<'_> {
     #[inline]
     fn put(&mut self, at: usize, glyph: Glyph) {
-        if self.replace {
-            self.hash = self.hash.wrapping_sub(glyph_hash(&self.row[at], at));
+        if let Some(old) = self.old {
+            self.hash = self.hash.wrapping_sub(glyph_hash(&old[at], at));
         }
         self.hash = self.hash.wrapping_add(glyph_hash(&glyph, at));
-        self.row[at] = glyph;
+        match self.row.get_mut(at) {
+            Some(slot) => *slot = glyph,
+            None => self.row.push(glyph),
+        }
     }
 
     fn link_at(&self, x: usize) -> u32 {
@@ -464,16 +472,23 @@ impl Build<'_> {
     }
 
     /// Walks the cells from column `from` (where a glyph starts), writing
-    /// the glyphs each shows; see [`Build::replace`] for where it stops.
-    fn glyphs_from(&mut self, from: usize, until: usize) {
+    /// the glyphs each shows; returns the column where it stopped (see
+    /// [`Build::old`]).
+    fn glyphs_from(&mut self, from: usize, until: usize) -> usize {
         let cells = self.cells;
-        let width = cells.len().min(self.row.len());
+        let width = match self.old {
+            Some(old) => cells.len().min(old.len()),
+            None => cells.len().min(self.row.len()),
+        };
         let mut x = from;
         while x < width {
             // Past the change, a column where a glyph started before too:
             // from here on the walk sees the cells it saw then.
-            if self.replace && x >= until && self.row[x].width > 0 {
-                return;
+            if let Some(old) = self.old
+                && x >= until
+                && old[x].width > 0
+            {
+                return x;
             }
             let cell = &cells[x];
             let symbol = cell.symbol();
@@ -532,6 +547,7 @@ impl Build<'_> {
                 x += 1;
             }
         }
+        x
     }
 }
 
@@ -973,15 +989,12 @@ where
                             .position(|(a, b)| a != b)
                             .unwrap_or(0);
                     let mut row = scratch.spare.pop().unwrap_or_default();
-                    row.clear();
-                    row.extend_from_slice(shown);
                     let hash = patch_row(
                         cells,
                         first..after_last,
                         &mut self.long,
+                        (shown, hash),
                         &mut row,
-                        hash,
-                        Cover::Ignored,
                     );
                     (row, hash)
                 }

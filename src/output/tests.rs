@@ -467,3 +467,82 @@ fn the_size_is_asked_once_not_before_every_frame() {
     assert_eq!(terminal.backend().inner().1.get(), asked);
     assert!(screen(&terminal.backend().inner().0, 40, 10).starts_with("frame 19"));
 }
+
+/// Cells from `picks`: each pick is a grapheme (of every width) and a
+/// style, written the way ratatui's `set_stringn` writes them.
+fn cells_of(picks: &[(usize, usize)], width: u16) -> Vec<Cell> {
+    const TEXT: &[&str] = &["a", " ", "中", "é", "📦", "e\u{301}", "x", "—", "字"];
+    let styles = [
+        Style::default(),
+        Style::default().fg(Color::Red),
+        Style::default()
+            .bg(Color::Blue)
+            .add_modifier(Modifier::BOLD),
+    ];
+    let mut buffer = Buffer::empty(Rect::new(0, 0, width, 1));
+    let mut x = 0;
+    for (text, style) in picks {
+        if x >= width {
+            break;
+        }
+        let (end, _) = buffer.set_stringn(
+            x,
+            0,
+            TEXT[text % TEXT.len()],
+            usize::from(width - x),
+            styles[style % styles.len()],
+        );
+        x = end.max(x + 1);
+    }
+    buffer.content
+}
+
+proptest::proptest! {
+    /// A row built again only from the first change to the last is the row
+    /// built whole, glyph for glyph and hash for hash, whatever changed
+    /// (wide glyphs that start, end or straddle the change included).
+    #[test]
+    fn a_row_patched_where_it_changed_is_the_row_built_whole(
+        before in proptest::collection::vec((0usize..9, 0usize..3), 0..30),
+        after in proptest::collection::vec((0usize..9, 0usize..3), 0..30),
+        keep_left in 0usize..30,
+        keep_right in 0usize..30,
+    ) {
+        let width = 24u16;
+        let old_cells = cells_of(&before, width);
+        // The new row: the old one with a stretch in the middle redrawn.
+        let mut new_cells = old_cells.clone();
+        let stretch = cells_of(&after, width);
+        let w = usize::from(width);
+        let (left, right) = (keep_left.min(w), keep_right.min(w));
+        if left + right < w {
+            new_cells[left..w - right].clone_from_slice(&stretch[left..w - right]);
+        }
+        let mut long = compact::Long::default();
+        let mut shown = Row::new();
+        let old_hash = display_row(&old_cells, &[], &mut long, &mut shown, Cover::Ignored);
+        proptest::prop_assert_eq!(old_hash, row_hash(&shown));
+        let mut whole = Row::new();
+        let whole_hash = display_row(&new_cells, &[], &mut long, &mut whole, Cover::Ignored);
+        let Some(first) = new_cells.iter().zip(&old_cells).position(|(a, b)| a != b) else {
+            return Ok(());
+        };
+        let last = w - new_cells
+            .iter()
+            .rev()
+            .zip(old_cells.iter().rev())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        // Garbage in the row given: it is built over.
+        let mut patched = vec![Glyph::blank(); 3];
+        let hash = patch_row(
+            &new_cells,
+            first..last,
+            &mut long,
+            (&shown, old_hash),
+            &mut patched,
+        );
+        proptest::prop_assert_eq!(&patched, &whole);
+        proptest::prop_assert_eq!(hash, whole_hash);
+    }
+}
