@@ -5,6 +5,10 @@
 //! needs no further checks. Building a model from a file is the loader's job
 //! ([`crate::loader`]); this module owns only the shapes.
 
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::Arc;
+
 /// A loaded, validated briefing.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Briefing {
@@ -137,33 +141,120 @@ impl Section {
 /// A section's body as blocks.
 ///
 /// Reached through [`Body::blocks`], so that a body can be kept in the
-/// form it was read in and parsed only when something needs its blocks.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// form it was read in and parsed only when something needs its blocks: a
+/// large briefing is opened without parsing the Markdown of every section
+/// ([`crate::loader::load_path_lazy`]). Two bodies are equal when their
+/// blocks are, whichever form each is kept in.
+#[derive(Clone, Default)]
 pub struct Body {
+    /// The parsed blocks; empty while `deferred` holds the text.
     blocks: Vec<Block>,
+    /// Not parsed yet: a TOML string token (quotes included) in the text
+    /// of the file it was read from, which the loader has checked is a
+    /// valid string. The text is shared by every body of the file.
+    deferred: Option<(Arc<String>, Range<usize>)>,
 }
 
 impl Body {
-    /// The body's blocks.
-    pub fn blocks(&self) -> std::borrow::Cow<'_, [Block]> {
-        std::borrow::Cow::Borrowed(&self.blocks)
+    /// A body kept as the TOML string at `range` of `source`, parsed when
+    /// its blocks are asked for. `range` must cover exactly one string
+    /// token that the TOML parser accepted.
+    pub fn from_toml(source: Arc<String>, range: Range<usize>) -> Self {
+        Self {
+            blocks: Vec::new(),
+            deferred: Some((source, range)),
+        }
     }
 
-    /// The blocks, to change in place.
+    /// The body's blocks: borrowed when parsed already, parsed now (and
+    /// given away) when the body is kept as text.
+    pub fn blocks(&self) -> Cow<'_, [Block]> {
+        match &self.deferred {
+            None => Cow::Borrowed(&self.blocks),
+            Some((source, range)) => Cow::Owned(parse_toml_body(source, range.clone())),
+        }
+    }
+
+    /// The blocks, to change in place (a body kept as text is parsed first).
     pub fn blocks_mut(&mut self) -> &mut Vec<Block> {
+        if let Some((source, range)) = self.deferred.take() {
+            self.blocks = parse_toml_body(&source, range);
+        }
         &mut self.blocks
     }
 
     /// True if the body has no blocks.
     pub fn is_empty(&self) -> bool {
-        self.blocks.is_empty()
+        match &self.deferred {
+            None => self.blocks.is_empty(),
+            Some(_) => self.blocks().is_empty(),
+        }
+    }
+
+    /// True while the body is kept as text, not yet parsed.
+    pub fn is_deferred(&self) -> bool {
+        self.deferred.is_some()
+    }
+}
+
+impl PartialEq for Body {
+    fn eq(&self, other: &Self) -> bool {
+        self.blocks() == other.blocks()
+    }
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.deferred {
+            None => f
+                .debug_struct("Body")
+                .field("blocks", &self.blocks)
+                .finish(),
+            // Not the shared text: it is the whole file.
+            Some((_, range)) => f.debug_struct("Body").field("toml", range).finish(),
+        }
     }
 }
 
 impl From<Vec<Block>> for Body {
     fn from(blocks: Vec<Block>) -> Self {
-        Self { blocks }
+        Self {
+            blocks,
+            deferred: None,
+        }
     }
+}
+
+/// Decodes the TOML string token at `range` of `source` with the TOML
+/// parser's own decoder (so escapes, line-ending backslashes and the
+/// newline after an opening `"""` mean what they meant when the file was
+/// checked) and parses it as the loader would have. The findings of the
+/// sanitiser are not kept: the reader's notices were given at open.
+fn parse_toml_body(source: &str, range: Range<usize>) -> Vec<Block> {
+    let Some(token_text) = source.get(range) else {
+        return Vec::new();
+    };
+    let text = decode_toml_string(token_text);
+    crate::markdown::parse(&text).0
+}
+
+/// The value of one TOML string token (quotes included); empty if the text
+/// is not one string.
+pub(crate) fn decode_toml_string(token_text: &str) -> Cow<'_, str> {
+    let toml_source = toml_parser::Source::new(token_text);
+    let mut tokens = toml_source.lex();
+    let Some(token) = tokens.next() else {
+        return Cow::Borrowed("");
+    };
+    if token.kind().encoding().is_none() || token.span().len() != token_text.len() {
+        return Cow::Borrowed("");
+    }
+    let Some(raw) = toml_source.get(token) else {
+        return Cow::Borrowed("");
+    };
+    let mut out = Cow::Borrowed("");
+    let _kind = raw.decode_scalar(&mut out, &mut ());
+    out
 }
 
 /// A cited source.

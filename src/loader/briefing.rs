@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -18,11 +19,25 @@ use super::toml_checks::{Checker, Table, suggest, syntax_message, table_key_span
 use super::{LoadError, RawText, notices};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, quote};
 use crate::markdown;
-use crate::model::{Block, Briefing, Chart, Fact, Point, Section, Source};
+use crate::model::{Block, Body, Briefing, Chart, Fact, Point, Section, Source};
 use crate::sanitize::Findings;
 
 /// Validates format-1 TOML text; `name` is used in diagnostics.
 pub(super) fn load_toml(name: &str, source: &str) -> Result<Briefing, LoadError> {
+    check_toml(name, source, None)
+}
+
+/// [`load_toml`], with the Markdown of the section bodies left unparsed:
+/// each body is checked to be a string and kept as its place in `source`.
+pub(super) fn load_toml_deferred(name: &str, source: &Arc<String>) -> Result<Briefing, LoadError> {
+    check_toml(name, source, Some(Arc::clone(source)))
+}
+
+fn check_toml(
+    name: &str,
+    source: &str,
+    deferred: Option<Arc<String>>,
+) -> Result<Briefing, LoadError> {
     let index = LineIndex::new(source);
     let (root, syntax_errors) = DeTable::parse_recoverable(source);
     if !syntax_errors.is_empty() {
@@ -44,6 +59,7 @@ pub(super) fn load_toml(name: &str, source: &str) -> Result<Briefing, LoadError>
         diagnostics: Vec::new(),
         findings: Findings::default(),
         base: 0,
+        deferred,
     };
     let span = root.span();
     let briefing = checker.briefing(root.into_inner(), span);
@@ -187,7 +203,12 @@ impl Checker<'_> {
         let mut tables = section_tables.into_iter().enumerate().peekable();
         while tables.peek().is_some() {
             let batch: Vec<_> = tables.by_ref().take(BODY_BATCH).collect();
-            let mut bodies = parse_bodies(&batch).into_iter();
+            let mut bodies = if self.deferred.is_some() {
+                Vec::new()
+            } else {
+                parse_bodies(&batch)
+            }
+            .into_iter();
             for (i, (table, table_span)) in batch {
                 let body = bodies.next().flatten();
                 let section =
@@ -397,12 +418,21 @@ impl Checker<'_> {
         };
         // `body` holds the parse of every string body (see `parse_bodies`);
         // this reports a body that is no string.
+        // When bodies are deferred, `body` is `None` and the string's
+        // place in the file is kept instead.
         let body = match (self.optional_string(table, "body", &place), body) {
             (Some(_), Some((blocks, found))) => {
                 self.findings.merge(found);
-                blocks
+                Body::from(blocks)
             }
-            _ => Vec::new(),
+            (Some((_, span)), None) => match &self.deferred {
+                Some(text) => Body::from_toml(
+                    Arc::clone(text),
+                    span.start + self.base..span.end + self.base,
+                ),
+                None => Body::default(),
+            },
+            _ => Body::default(),
         };
         let sources = self
             .string_list_spanned(table, "sources", &place)
@@ -428,7 +458,7 @@ impl Checker<'_> {
         Section {
             id,
             title: title.unwrap_or_default(),
-            body: body.into(),
+            body,
             sources,
             facts,
             charts,

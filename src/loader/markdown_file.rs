@@ -265,6 +265,7 @@ pub(super) fn load_markdown(name: &str, source: &str) -> Result<(Briefing, RawTe
         diagnostics: Vec::new(),
         findings: Findings::default(),
         base: 0,
+        deferred: None,
     };
     let (front, start) = match split_front(source) {
         Ok(split) => split,

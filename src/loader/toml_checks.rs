@@ -8,6 +8,7 @@
 //! the same checks serve TOML files and the TOML inside Markdown files.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -28,6 +29,10 @@ pub(super) struct Checker<'a> {
     /// name: 0 for a TOML file, the start of the front matter or of a
     /// fenced block in a Markdown file. Spans are relative to the TOML.
     pub(super) base: usize,
+    /// When set, the text of the file being walked: section bodies are
+    /// checked to be strings and kept as ranges of it, not parsed
+    /// ([`crate::model::Body::from_toml`]).
+    pub(super) deferred: Option<Arc<String>>,
 }
 
 impl Checker<'_> {
