@@ -11,6 +11,7 @@
 //! blocks go through the same checks, placed in the `.md` file.
 
 mod briefing;
+mod chunks;
 pub mod markdown_file;
 pub mod markdown_out;
 mod toml_checks;
