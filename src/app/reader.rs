@@ -258,7 +258,7 @@ impl ReaderState {
         };
         if width != self.doc.lines.width() || self.doc.lines.is_empty() {
             let position = self.position();
-            self.doc = layout::document(
+            self.doc = layout::document_shared(
                 &self.briefing,
                 width,
                 Options {
@@ -343,6 +343,14 @@ impl ReaderState {
     /// Keeps sidebar and outline in step with the reading position.
     pub fn sync(&mut self) {
         self.clamp_top();
+        // A large briefing keeps the text of the sections near the reader
+        // only. While a search is open its matches are read from every
+        // line, so the text stays until it is closed.
+        if self.search.is_none() {
+            let top = self.view.top;
+            let keep = top..top.saturating_add(self.view.page_height);
+            self.doc.lines.let_go(keep, layout::RESIDENT_TEXT);
+        }
         let part = self.current_part();
         let facts_rect = self.facts_rect();
         let width = facts_rect.map_or(HIDDEN_FACTS_WIDTH, |r| {
@@ -664,23 +672,13 @@ pub fn outline_entries(briefing: &Briefing, doc: &Document) -> Vec<OutlineEntry>
             line: *line,
         });
         if let Part::Section(i) = part {
-            while let Some((section, block, heading_line)) = headings.next_if(|(s, _, _)| s == i) {
-                let label = briefing
-                    .sections
-                    .get(*section)
-                    .and_then(|s| match s.body.blocks().get(*block) {
-                        Some(crate::model::Block::Heading { text, .. }) => {
-                            Some(crate::model::plain_text(text))
-                        }
-                        _ => None,
-                    })
-                    .unwrap_or_default();
+            while let Some(heading) = headings.next_if(|h| h.section == *i) {
                 entries.push(OutlineEntry {
-                    label,
+                    label: heading.label.clone(),
                     number: None,
                     depth: 1,
                     part: *part,
-                    line: *heading_line,
+                    line: heading.line,
                 });
             }
         }

@@ -16,8 +16,21 @@ pub struct Document {
     pub lines: Lines,
     /// `(part, first line)`, in order.
     pub parts: Vec<(Part, usize)>,
-    /// `(section index, block index of the heading, line)`, in order.
-    pub headings: Vec<(usize, usize, usize)>,
+    /// The headings inside section bodies, in order.
+    pub headings: Vec<Heading>,
+}
+
+/// A heading inside a section's body, where it was laid out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// The section's index.
+    pub section: usize,
+    /// The heading's block index in the section's body.
+    pub block: usize,
+    /// Its first line.
+    pub line: usize,
+    /// Its text, for the outline.
+    pub label: String,
 }
 
 impl Document {

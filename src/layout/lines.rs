@@ -4,11 +4,18 @@
 //! records as offsets into it, and anchors kept as runs (one per block, not
 //! per line). A document laid out on two threads is joined by taking over
 //! the second store's chunks, never by copying lines.
+//!
+//! Each section of a briefing is a chunk of its own, and a chunk's text can
+//! be let go while its line count and anchors stay: a large briefing keeps
+//! the text of the sections near the reader only, and lays a section out
+//! again (with the [`Refill`] it was given) when one of its lines is asked
+//! for. Everything that reads lines goes through the same calls either way.
 
 use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 use super::{Anchor, Style};
-use crate::model::{Block, Part, Section};
+use crate::model::Part;
 use crate::text;
 
 /// One line: where its text and its spans start.
@@ -58,29 +65,62 @@ struct SpanRecord {
     style: Style,
 }
 
+/// Lays out the section with the given number again, alone, at the width
+/// and with the options the lines were made with: how a chunk whose text
+/// was let go gets it back.
+#[derive(Clone)]
+pub struct Refill(Arc<dyn Fn(usize) -> Lines + Send + Sync>);
+
+impl Refill {
+    /// A refill that calls `lay_out` with a section's number.
+    pub fn new(lay_out: impl Fn(usize) -> Lines + Send + Sync + 'static) -> Self {
+        Self(Arc::new(lay_out))
+    }
+}
+
+impl std::fmt::Debug for Refill {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Refill")
+    }
+}
+
 /// Laid-out lines, stored compactly.
 ///
-/// The lines live in one or more chunks (one per thread that laid them
-/// out), so a document laid out in parallel is joined without copying.
+/// The lines live in one or more chunks (one per section, and one per
+/// thread that laid them out), so a document laid out in parallel is
+/// joined without copying, and a section's text can be let go.
 #[derive(Debug, Clone, Default)]
 pub struct Lines {
     width: usize,
     chunks: Vec<Chunk>,
     /// The first line of each chunk.
     firsts: Vec<usize>,
+    /// How to lay a section out again; `None` keeps every text.
+    refill: Option<Refill>,
 }
 
-/// A run of lines: one string for all text, style runs and line records
-/// as offsets into it.
+/// A run of lines: their count and anchors, which are always kept, and
+/// their text, which a chunk of one section may let go.
 #[derive(Debug, Clone, Default)]
 struct Chunk {
+    /// Number of lines.
+    len: usize,
+    anchors: Vec<AnchorRun>,
+    /// The section the chunk holds alone, if it does: only such a chunk's
+    /// text is let go, since only it can be laid out again.
+    section: Option<usize>,
+    text: OnceLock<ChunkText>,
+}
+
+/// A chunk's text: one string, style runs and line records as offsets.
+#[derive(Debug, Clone, Default)]
+struct ChunkText {
     text: String,
     spans: Vec<SpanRecord>,
     lines: Vec<LineRecord>,
-    anchors: Vec<AnchorRun>,
 }
 
-impl Chunk {
+impl ChunkText {
     fn line_ranges(&self, index: usize) -> Option<(Range<usize>, Range<usize>)> {
         let record = self.lines.get(index)?;
         let next = self.lines.get(index + 1);
@@ -92,8 +132,31 @@ impl Chunk {
         ))
     }
 
+    /// Bytes held, as the resident-text budget counts them.
+    fn size(&self) -> usize {
+        self.text.capacity()
+            + self.spans.capacity() * std::mem::size_of::<SpanRecord>()
+            + self.lines.capacity() * std::mem::size_of::<LineRecord>()
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.spans.shrink_to_fit();
+        self.lines.shrink_to_fit();
+    }
+}
+
+impl Chunk {
+    fn new(section: Option<usize>) -> Self {
+        Self {
+            section,
+            text: OnceLock::from(ChunkText::default()),
+            ..Self::default()
+        }
+    }
+
     fn anchor(&self, index: usize) -> Option<Anchor> {
-        if index >= self.lines.len() {
+        if index >= self.len {
             return None;
         }
         let run = self
@@ -102,8 +165,11 @@ impl Chunk {
         self.anchors.get(run.checked_sub(1)?).map(AnchorRun::anchor)
     }
 
-    /// Starts a line at the end of the text and spans, under `anchor`.
-    fn push_record(&mut self, anchor: Anchor) {
+    /// Starts a line at the end of the text and spans, under `anchor`,
+    /// and gives the text to append to. A chunk is only appended to while
+    /// it is laid out, when its text is there; one whose text was let go
+    /// is given an empty text first (its earlier lines then read as empty).
+    fn push_record(&mut self, anchor: Anchor) -> Option<&mut ChunkText> {
         let part = AnchorRun::part_code(anchor.part);
         let same = self
             .anchors
@@ -111,22 +177,28 @@ impl Chunk {
             .is_some_and(|r| r.part == part && r.block == anchor.block);
         if !same {
             self.anchors.push(AnchorRun {
-                first_line: self.lines.len() as u32,
+                first_line: self.len as u32,
                 part,
                 block: anchor.block,
             });
         }
-        self.lines.push(LineRecord {
-            text_start: self.text.len() as u32,
-            span_start: self.spans.len() as u32,
+        self.len += 1;
+        if self.text.get().is_none() {
+            self.text = OnceLock::from(ChunkText::default());
+        }
+        let text = self.text.get_mut()?;
+        text.lines.push(LineRecord {
+            text_start: text.text.len() as u32,
+            span_start: text.spans.len() as u32,
         });
+        Some(text)
     }
 
     fn shrink_to_fit(&mut self) {
-        self.text.shrink_to_fit();
-        self.spans.shrink_to_fit();
-        self.lines.shrink_to_fit();
         self.anchors.shrink_to_fit();
+        if let Some(text) = self.text.get_mut() {
+            text.shrink_to_fit();
+        }
     }
 }
 
@@ -147,7 +219,7 @@ impl Lines {
     /// Number of lines.
     pub fn len(&self) -> usize {
         match (self.firsts.last(), self.chunks.last()) {
-            (Some(first), Some(chunk)) => first + chunk.lines.len(),
+            (Some(first), Some(chunk)) => first + chunk.len,
             _ => 0,
         }
     }
@@ -157,8 +229,8 @@ impl Lines {
         self.len() == 0
     }
 
-    /// The chunk holding line `index` and the line's index in it.
-    fn locate(&self, index: usize) -> Option<(&Chunk, usize)> {
+    /// The index of the chunk holding line `index` and the line's index in it.
+    fn locate(&self, index: usize) -> Option<(usize, usize)> {
         let chunk = match self.chunks.len() {
             0 => return None,
             1 => 0,
@@ -167,24 +239,59 @@ impl Lines {
                 .partition_point(|first| *first <= index)
                 .checked_sub(1)?,
         };
-        let local = index.checked_sub(self.firsts[chunk])?;
-        let chunk = &self.chunks[chunk];
-        (local < chunk.lines.len()).then_some((chunk, local))
+        let local = index.checked_sub(*self.firsts.get(chunk)?)?;
+        (local < self.chunks.get(chunk)?.len).then_some((chunk, local))
+    }
+
+    /// The text of chunk `index`, laid out again if it was let go.
+    fn text_of(&self, index: usize) -> Option<&ChunkText> {
+        let chunk = self.chunks.get(index)?;
+        if let Some(text) = chunk.text.get() {
+            return Some(text);
+        }
+        let (refill, section) = (self.refill.as_ref()?, chunk.section?);
+        Some(chunk.text.get_or_init(|| {
+            let mut again = (refill.0)(section);
+            again
+                .chunks
+                .iter_mut()
+                .find(|c| c.section == Some(section))
+                .and_then(|c| c.text.take())
+                .unwrap_or_default()
+        }))
+    }
+
+    /// The text of the chunk holding line `index`, and the line's index in it.
+    fn text_at(&self, index: usize) -> Option<(&ChunkText, usize)> {
+        let (chunk, local) = self.locate(index)?;
+        Some((self.text_of(chunk)?, local))
     }
 
     /// The chunk lines are appended to.
     fn last(&mut self) -> &mut Chunk {
         if self.chunks.is_empty() {
-            self.chunks.push(Chunk::default());
+            self.chunks.push(Chunk::new(None));
             self.firsts.push(0);
         }
         let last = self.chunks.len() - 1;
         &mut self.chunks[last]
     }
 
+    /// Starts a chunk for the lines that follow: section `section`'s alone,
+    /// or (for `None`) whatever comes after it.
+    pub fn begin_chunk(&mut self, section: Option<usize>) {
+        let first = self.len();
+        if self.chunks.last().is_some_and(|c| c.len == 0) {
+            self.chunks.pop();
+            self.firsts.pop();
+        }
+        self.chunks.push(Chunk::new(section));
+        self.firsts.push(first);
+    }
+
     /// The styled pieces of line `index` (empty past the end).
     pub fn line(&self, index: usize) -> impl Iterator<Item = (&str, Style)> + '_ {
-        let (chunk, text_range, span_range) = match self.locate(index) {
+        let (chunk, text_range, span_range) = match self.text_at(index) {
             Some((chunk, local)) => match chunk.line_ranges(local) {
                 Some((text, spans)) => (Some(chunk), text, spans),
                 None => (None, 0..0, 0..0),
@@ -192,10 +299,10 @@ impl Lines {
             None => (None, 0..0, 0..0),
         };
         let mut at = text_range.start;
-        let spans = chunk.map_or(&[][..], |c| &c.spans[span_range]);
+        let spans = chunk.and_then(|c| c.spans.get(span_range)).unwrap_or(&[]);
         let text = chunk.map_or("", |c| c.text.as_str());
         spans.iter().map(move |span| {
-            let piece = &text[at..span.end as usize];
+            let piece = text.get(at..span.end as usize).unwrap_or("");
             at = span.end as usize;
             (piece, span.style)
         })
@@ -203,7 +310,7 @@ impl Lines {
 
     /// The whole text of line `index` (its pieces, joined).
     pub fn line_text(&self, index: usize) -> &str {
-        self.locate(index)
+        self.text_at(index)
             .and_then(|(chunk, local)| {
                 let (text, _) = chunk.line_ranges(local)?;
                 chunk.text.get(text)
@@ -219,13 +326,14 @@ impl Lines {
     /// Where line `index` came from.
     pub fn anchor(&self, index: usize) -> Option<Anchor> {
         let (chunk, local) = self.locate(index)?;
-        chunk.anchor(local)
+        self.chunks.get(chunk)?.anchor(local)
     }
 
     /// Appends one line of styled pieces.
     pub fn push(&mut self, pieces: &[(String, Style)], anchor: Anchor) {
-        let chunk = self.last();
-        chunk.push_record(anchor);
+        let Some(chunk) = self.last().push_record(anchor) else {
+            return;
+        };
         for (text, style) in pieces {
             if text.is_empty() {
                 continue;
@@ -241,8 +349,9 @@ impl Lines {
     /// Appends one line of borrowed styled pieces, merging neighbours of
     /// one style (what the wrapper hands over, with no copy in between).
     pub fn push_pieces(&mut self, pieces: &[(&str, Style)], anchor: Anchor) {
-        let chunk = self.last();
-        chunk.push_record(anchor);
+        let Some(chunk) = self.last().push_record(anchor) else {
+            return;
+        };
         let first_span = chunk.spans.len();
         for (text, style) in pieces {
             if text.is_empty() {
@@ -264,11 +373,11 @@ impl Lines {
     /// over its storage: no line is copied.
     pub fn append(&mut self, other: Lines) {
         for chunk in other.chunks {
-            if chunk.lines.is_empty() {
+            if chunk.len == 0 {
                 continue;
             }
             let first = self.len();
-            if self.chunks.last().is_some_and(|c| c.lines.is_empty()) {
+            if self.chunks.last().is_some_and(|c| c.len == 0) {
                 self.chunks.pop();
                 self.firsts.pop();
             }
@@ -277,32 +386,74 @@ impl Lines {
         }
     }
 
-    /// Reserves room for laying out `sections` (and the summary, if given)
-    /// at `width`, from a quick count of their text: one allocation of about
-    /// the right size instead of a dozen doublings, each of which briefly
-    /// needs the old copy too.
-    pub(super) fn reserve_for(&mut self, summary: &[Block], sections: &[Section], width: usize) {
-        let mut count = TextCount::default();
-        count.blocks(summary);
-        for section in sections {
-            count.bytes += section.title.len() + 16;
-            count.blocks(&section.body.blocks());
-        }
-        let lines = count.bytes / width.clamp(8, 100) * 5 / 4 + count.blocks * 2;
-        let chunk = self.last();
-        chunk.text.reserve(count.bytes + count.bytes / 8 + 4096);
-        chunk.spans.reserve(count.pieces + lines);
-        chunk.lines.reserve(lines);
-        // About one anchor run a block, plus a few a section.
-        chunk
-            .anchors
-            .reserve(count.blocks + sections.len() * 4 + 16);
-    }
-
     /// Gives back the room reserved while lines were appended.
     pub fn shrink_to_fit(&mut self) {
         for chunk in &mut self.chunks {
             chunk.shrink_to_fit();
+        }
+    }
+
+    /// Lets the text of its sections go when they are needed again,
+    /// laying them out with `refill`.
+    pub fn set_refill(&mut self, refill: Refill) {
+        self.refill = Some(refill);
+    }
+
+    /// Bytes of text (with its style runs and line records) held now.
+    pub fn resident(&self) -> usize {
+        self.chunks
+            .iter()
+            .filter_map(|c| c.text.get())
+            .map(ChunkText::size)
+            .sum()
+    }
+
+    /// Bytes of text the last chunk holds.
+    pub fn last_size(&self) -> usize {
+        self.chunks
+            .last()
+            .and_then(|c| c.text.get())
+            .map_or(0, ChunkText::size)
+    }
+
+    /// Lets go of the text of the last chunk if it holds one section alone
+    /// and the lines can lay it out again; true if it did.
+    pub fn let_go_of_last(&mut self) -> bool {
+        let refillable = self.refill.is_some();
+        match self.chunks.last_mut() {
+            Some(chunk) if refillable && chunk.section.is_some() => chunk.text.take().is_some(),
+            _ => false,
+        }
+    }
+
+    /// Lets go of section texts until at most `budget` bytes are held,
+    /// those furthest from the lines `keep` first; the chunks that hold
+    /// `keep` stay whatever they cost.
+    pub fn let_go(&mut self, keep: Range<usize>, budget: usize) {
+        if self.refill.is_none() {
+            return;
+        }
+        let mut held = self.resident();
+        if held <= budget {
+            return;
+        }
+        let first = self.locate(keep.start).map_or(0, |(c, _)| c);
+        let last = self
+            .locate(keep.end.saturating_sub(1).max(keep.start))
+            .map_or(self.chunks.len(), |(c, _)| c);
+        let mut order: Vec<usize> = (0..self.chunks.len())
+            .filter(|&i| (i < first || i > last) && self.chunks[i].section.is_some())
+            .filter(|&i| self.chunks[i].text.get().is_some())
+            .collect();
+        let distance = |i: usize| if i < first { first - i } else { i - last };
+        order.sort_by_key(|&i| std::cmp::Reverse(distance(i)));
+        for index in order {
+            if held <= budget {
+                break;
+            }
+            if let Some(text) = self.chunks.get_mut(index).and_then(|c| c.text.take()) {
+                held = held.saturating_sub(text.size());
+            }
         }
     }
 
@@ -340,7 +491,12 @@ impl Lines {
 
     /// Plain text of all lines, newline-terminated, trailing spaces trimmed.
     pub fn to_plain_text(&self) -> String {
-        let bytes: usize = self.chunks.iter().map(|c| c.text.len()).sum();
+        let bytes: usize = self
+            .chunks
+            .iter()
+            .filter_map(|c| c.text.get())
+            .map(|t| t.text.len())
+            .sum();
         let mut out = String::with_capacity(bytes + self.len());
         for index in 0..self.len() {
             let line = self.plain(index).replace('\u{a0}', " ");
@@ -348,65 +504,5 @@ impl Lines {
             out.push('\n');
         }
         out
-    }
-}
-
-/// Bytes, styled pieces and blocks of body text, for reserving room.
-#[derive(Debug, Default)]
-struct TextCount {
-    bytes: usize,
-    pieces: usize,
-    blocks: usize,
-}
-
-impl TextCount {
-    fn blocks(&mut self, blocks: &[Block]) {
-        for block in blocks {
-            self.blocks += 1;
-            match block {
-                Block::Paragraph(inlines) | Block::Heading { text: inlines, .. } => {
-                    self.pieces += inlines.len();
-                    self.bytes += inlines.text_len();
-                }
-                Block::List { items, .. } => {
-                    for item in items {
-                        self.bytes += 4;
-                        self.blocks(item);
-                    }
-                }
-                Block::Quote(inner) => self.blocks(inner),
-                Block::Code(code) => {
-                    self.pieces += 1;
-                    self.bytes += code.len() + code.lines().count() * 2;
-                }
-                Block::Rule => self.bytes += 40,
-                Block::Table(table) => {
-                    for row in std::iter::once(&table.head).chain(&table.rows) {
-                        // A row's text, its borders and a rule under it.
-                        self.bytes += 120;
-                        for cell in row {
-                            self.pieces += cell.len() + 2;
-                            self.bytes += cell.text_len();
-                        }
-                    }
-                }
-                Block::Notes(notes) => {
-                    for note in notes {
-                        self.bytes += 6;
-                        self.blocks(&note.blocks);
-                    }
-                }
-                Block::Definitions(definitions) => {
-                    for definition in definitions {
-                        self.pieces += definition.term.len();
-                        self.bytes += definition.term.text_len();
-                        for detail in &definition.details {
-                            self.bytes += 4;
-                            self.blocks(detail);
-                        }
-                    }
-                }
-            }
-        }
     }
 }

@@ -16,13 +16,14 @@ mod table;
 
 pub use blocks::blocks;
 pub use facts::{chart_into, fact_meta, facts, format_value, marker};
-pub use index::Document;
-pub use lines::Lines;
+pub use index::{Document, Heading};
+pub use lines::{Lines, Refill};
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::glyphs::Glyphs;
-use crate::model::{Briefing, InlineStyle, Part, Source};
+use crate::model::{Block, Briefing, InlineStyle, Part, Source, plain_text};
 use facts::facts_into;
 
 /// What a piece of laid-out text is, for the theme to style.
@@ -123,9 +124,52 @@ pub struct Options {
     pub mark_strike: bool,
 }
 
-/// Lays out a whole briefing at `width` columns (at least 1).
+/// Lays out a whole briefing at `width` columns (at least 1), keeping every
+/// line's text (for `brief print` and everything else that reads it all).
 pub fn document(briefing: &Briefing, width: usize, options: Options) -> Document {
-    layout_document(briefing, width, options, parallel_worthwhile(briefing))
+    layout_document(
+        briefing,
+        width,
+        options,
+        parallel_worthwhile(briefing),
+        None,
+    )
+}
+
+/// Text of laid-out sections a reader's document keeps at most, in bytes,
+/// beyond the sections on screen: about 200 screens of text, so moving
+/// around near the reader never lays a section out again, while a 10 MB
+/// briefing does not hold its whole layout (about 15 MB) in memory.
+pub const RESIDENT_TEXT: usize = 2 << 20;
+
+/// Lays out a whole briefing for the reader: every line is counted and
+/// anchored, but the text of sections beyond [`RESIDENT_TEXT`] is let go as
+/// soon as it is laid out, and laid out again from `briefing` when one of
+/// its lines is read.
+pub fn document_shared(briefing: &Arc<Briefing>, width: usize, options: Options) -> Document {
+    layout_document(
+        briefing,
+        width,
+        options,
+        parallel_worthwhile(briefing),
+        Some((refill(briefing, width, options), RESIDENT_TEXT)),
+    )
+}
+
+/// Lays out one section of `briefing` alone, as [`document`] lays it out
+/// among the others.
+fn refill(briefing: &Arc<Briefing>, width: usize, options: Options) -> Refill {
+    let briefing = Arc::clone(briefing);
+    let width = width.max(1);
+    Refill::new(move |section| {
+        let mut doc = Document {
+            lines: Lines::new(width),
+            ..Document::default()
+        };
+        let end = (section + 1).min(briefing.sections.len());
+        sections_into(&mut doc, &briefing, section.min(end)..end, options, None);
+        doc.lines
+    })
 }
 
 fn layout_document(
@@ -133,6 +177,7 @@ fn layout_document(
     width: usize,
     options: Options,
     parallel: bool,
+    keep: Option<(Refill, usize)>,
 ) -> Document {
     let width = width.max(1);
     let mut doc = Document {
@@ -143,23 +188,31 @@ fn layout_document(
     // thread meanwhile, then joined on without copying.
     let count = briefing.sections.len();
     let split = if parallel { count / 2 } else { count };
-    doc.lines
-        .reserve_for(&briefing.summary, &briefing.sections[..split], width);
+    if let Some((refill, _)) = &keep {
+        doc.lines.set_refill(refill.clone());
+    }
+    // The first half keeps text up to the budget; the second half, further
+    // from where a reader starts, keeps none.
+    let first_budget = keep.as_ref().map(|(_, budget)| *budget);
+    let second_budget = keep.as_ref().map(|_| 0);
+    let half_refill = keep.as_ref().map(|(refill, _)| refill.clone());
     std::thread::scope(|scope| {
         let second = (split < count).then(|| {
+            let half_refill = half_refill.clone();
             scope.spawn(move || {
                 let mut half = Document {
                     lines: Lines::new(width),
                     ..Document::default()
                 };
-                half.lines
-                    .reserve_for(&[], &briefing.sections[split..], width);
-                sections_into(&mut half, briefing, split..count, options);
+                if let Some(refill) = half_refill {
+                    half.lines.set_refill(refill);
+                }
+                sections_into(&mut half, briefing, split..count, options, second_budget);
                 half
             })
         });
         front_into(&mut doc, briefing, options);
-        sections_into(&mut doc, briefing, 0..split, options);
+        sections_into(&mut doc, briefing, 0..split, options, first_budget);
         if let Some(second) = second {
             // A thread that panicked is laid out again here, so the panic
             // (a bug) shows where it happens.
@@ -168,7 +221,10 @@ fn layout_document(
                     lines: Lines::new(width),
                     ..Document::default()
                 };
-                sections_into(&mut half, briefing, split..count, options);
+                if let Some(refill) = half_refill {
+                    half.lines.set_refill(refill);
+                }
+                sections_into(&mut half, briefing, split..count, options, second_budget);
                 half
             });
             let offset = doc.lines.len();
@@ -177,14 +233,15 @@ fn layout_document(
                     .into_iter()
                     .map(|(part, line)| (part, line + offset)),
             );
-            doc.headings.extend(
-                half.headings
-                    .into_iter()
-                    .map(|(section, block, line)| (section, block, line + offset)),
-            );
+            doc.headings
+                .extend(half.headings.into_iter().map(|mut heading| {
+                    heading.line += offset;
+                    heading
+                }));
             doc.lines.append(half.lines);
         }
     });
+    doc.lines.begin_chunk(None);
     sources_into(&mut doc, briefing);
     doc.lines.shrink_to_fit();
     doc
@@ -254,8 +311,18 @@ fn front_into(doc: &mut Document, briefing: &Briefing, options: Options) {
 }
 
 /// Sections `range` of the briefing, with their part and heading lines.
-fn sections_into(doc: &mut Document, briefing: &Briefing, range: Range<usize>, options: Options) {
+///
+/// Each section is a chunk of its own; with a `budget`, a section's text
+/// is let go once the text kept passes it (the lines must have a refill).
+fn sections_into(
+    doc: &mut Document,
+    briefing: &Briefing,
+    range: Range<usize>,
+    options: Options,
+    budget: Option<usize>,
+) {
     let glyphs = options.glyphs;
+    let mut held = doc.lines.resident();
     for (number, section) in briefing.sections[range.clone()]
         .iter()
         .enumerate()
@@ -263,6 +330,7 @@ fn sections_into(doc: &mut Document, briefing: &Briefing, range: Range<usize>, o
     {
         let part = Part::Section(number);
         let anchor = Anchor { part, block: 0 };
+        doc.lines.begin_chunk(Some(number));
         doc.lines.blank(anchor);
         doc.parts.push((part, doc.lines.len()));
         let heading = format!("{}  {}", number + 1, section.title.to_uppercase());
@@ -286,11 +354,16 @@ fn sections_into(doc: &mut Document, briefing: &Briefing, range: Range<usize>, o
             options,
             &mut heading_lines,
         );
-        doc.headings.extend(
-            heading_lines
-                .into_iter()
-                .map(|(block, line)| (number, block, line)),
-        );
+        doc.headings
+            .extend(heading_lines.into_iter().map(|(block, line)| Heading {
+                section: number,
+                block,
+                line,
+                label: match body.get(block) {
+                    Some(Block::Heading { text, .. }) => plain_text(text),
+                    _ => String::new(),
+                },
+            }));
         let end = Anchor {
             part,
             block: body.len() as u32,
@@ -320,6 +393,13 @@ fn sections_into(doc: &mut Document, briefing: &Briefing, range: Range<usize>, o
             let joined = markers.join(" ");
             pieces.push((joined.as_str(), Style::role(Role::Marker)));
             doc.lines.wrap(&pieces, &[], &[], end);
+        }
+        if let Some(budget) = budget {
+            let size = doc.lines.last_size();
+            if held + size > budget && doc.lines.let_go_of_last() {
+                continue;
+            }
+            held += size;
         }
     }
 }
@@ -566,8 +646,8 @@ title = "Financial Times report"
                 underline_headings: facts_inline,
                 mark_strike: facts_inline,
             };
-            let one = layout_document(&briefing, 60, options, false);
-            let two = layout_document(&briefing, 60, options, true);
+            let one = layout_document(&briefing, 60, options, false, None);
+            let two = layout_document(&briefing, 60, options, true, None);
             assert_eq!(one.lines.len(), two.lines.len());
             for i in 0..one.lines.len() {
                 let a: Vec<_> = one.lines.line(i).collect();
@@ -599,8 +679,76 @@ title = "Financial Times report"
             .expect("section laid out");
         assert_eq!(doc.lines.plain(section_line), "1  TRADE DEFICIT");
         assert_eq!(doc.part_at(section_line + 1), Part::Section(0));
-        let (_, block, line) = doc.headings[0];
-        assert_eq!(block, 1);
-        assert_eq!(doc.lines.plain(line), "Figures");
+        let heading = &doc.headings[0];
+        assert_eq!((heading.section, heading.block), (0, 1));
+        assert_eq!(doc.lines.plain(heading.line), "Figures");
+        assert_eq!(heading.label, "Figures");
+    }
+
+    /// Every line of `kept` reads as the same line of `full`.
+    fn same_lines(full: &Document, kept: &Document) {
+        assert_eq!(full.lines.len(), kept.lines.len());
+        for i in 0..full.lines.len() {
+            let a: Vec<_> = full.lines.line(i).collect();
+            let b: Vec<_> = kept.lines.line(i).collect();
+            assert_eq!(a, b, "line {i}");
+            assert_eq!(full.lines.line_text(i), kept.lines.line_text(i), "line {i}");
+            assert_eq!(full.lines.anchor(i), kept.lines.anchor(i), "line {i}");
+        }
+        assert_eq!(full.parts, kept.parts);
+        assert_eq!(full.headings, kept.headings);
+    }
+
+    #[test]
+    fn sections_let_go_read_as_they_were_laid_out() {
+        let text = crate::testdata::generate(&crate::testdata::Spec::new(150_000, 40));
+        let briefing = Arc::new(load_str("g.toml", &text).expect("valid"));
+        let options = Options {
+            glyphs: Glyphs::UNICODE,
+            facts_inline: false,
+            underline_headings: false,
+            mark_strike: false,
+        };
+        let full = document(&briefing, 60, options);
+        for (parallel, budget) in [(false, 0), (true, 0), (false, 20_000), (true, 20_000)] {
+            let keep = Some((refill(&briefing, 60, options), budget));
+            let mut kept = layout_document(&briefing, 60, options, parallel, keep);
+            // Only the front matter, the sources and what fits the budget
+            // keep their text.
+            assert!(
+                kept.lines.resident() <= budget + 8_000,
+                "{} bytes kept against {budget}",
+                kept.lines.resident()
+            );
+            assert!(kept.lines.resident() < full.lines.resident() / 4);
+            same_lines(&full, &kept);
+            // Reading every line brought every section back; letting go
+            // around the middle keeps the middle and reads the same.
+            assert!(kept.lines.resident() >= full.lines.resident() / 2);
+            let middle = full.lines.len() / 2;
+            kept.lines.let_go(middle..middle + 10, budget);
+            assert!(kept.lines.resident() <= budget + 20_000);
+            assert!(
+                !kept.lines.line_text(middle).is_empty() || full.lines.line_text(middle).is_empty()
+            );
+            same_lines(&full, &kept);
+        }
+    }
+
+    #[test]
+    fn a_reader_document_keeps_a_small_briefing_whole() {
+        let briefing = Arc::new(load_str("t.toml", SAMPLE).expect("valid sample"));
+        let options = Options {
+            glyphs: Glyphs::UNICODE,
+            facts_inline: false,
+            underline_headings: false,
+            mark_strike: false,
+        };
+        let full = document(&briefing, 40, options);
+        let mut kept = document_shared(&briefing, 40, options);
+        assert_eq!(kept.lines.resident(), full.lines.resident());
+        kept.lines.let_go(0..1, RESIDENT_TEXT);
+        assert_eq!(kept.lines.resident(), full.lines.resident());
+        same_lines(&full, &kept);
     }
 }
