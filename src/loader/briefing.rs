@@ -16,7 +16,7 @@ use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
 use super::chunks::{self, Kind};
-use super::toml_checks::{Checker, Table, suggest, syntax_message, table_key_span};
+use super::toml_checks::{Bodies, Checker, Table, suggest, syntax_message, table_key_span};
 use super::{LoadError, RawText, notices};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, quote};
 use crate::markdown;
@@ -25,25 +25,29 @@ use crate::sanitize::Findings;
 
 /// Validates format-1 TOML text; `name` is used in diagnostics.
 pub(super) fn load_toml(name: &str, source: &str) -> Result<Briefing, LoadError> {
-    check_toml(name, source, None, chunks::split(source))
+    check_toml(name, source, Bodies::Parse, chunks::split(source))
 }
 
 /// [`load_toml`], with the Markdown of the section bodies left unparsed:
 /// each body is checked to be a string and kept as its place in `source`.
 pub(super) fn load_toml_deferred(name: &str, source: &Arc<String>) -> Result<Briefing, LoadError> {
-    check_toml(
-        name,
-        source,
-        Some(Arc::clone(source)),
-        chunks::split(source),
-    )
+    let bodies = Bodies::Defer(Arc::clone(source));
+    check_toml(name, source, bodies, chunks::split(source))
+}
+
+/// [`load_toml`] for a check: every body is parsed, for its notices, but
+/// kept as its place in `source`, so the blocks of only a batch of bodies
+/// are ever held at once.
+pub(super) fn check_toml_deferred(name: &str, source: &Arc<String>) -> Result<Briefing, LoadError> {
+    let bodies = Bodies::ParseAndDefer(Arc::clone(source));
+    check_toml(name, source, bodies, chunks::split(source))
 }
 
 /// Checks a file in the pieces `chunks` says, or as one tree.
 fn check_toml(
     name: &str,
     source: &str,
-    deferred: Option<Arc<String>>,
+    bodies: Bodies,
     chunks: Option<chunks::Chunks>,
 ) -> Result<Briefing, LoadError> {
     let index = LineIndex::new(source);
@@ -53,7 +57,7 @@ fn check_toml(
         diagnostics: Vec::new(),
         findings: Findings::default(),
         base: 0,
-        deferred,
+        bodies,
     };
     if let Some(briefing) = chunks.and_then(|c| checker.pieces(source, &c)) {
         return finish(checker, briefing);
@@ -307,7 +311,7 @@ impl Checker<'_> {
                 .take(BODY_BATCH)
                 .map(|(i, table)| table.map(|table| (i, table)))
                 .collect::<Option<_>>()?;
-            let mut bodies = if self.deferred.is_some() {
+            let mut bodies = if let Bodies::Defer(_) = self.bodies {
                 Vec::new()
             } else {
                 parse_bodies(&batch)
@@ -407,7 +411,16 @@ impl Checker<'_> {
         if let Some(index) = ids.by_id.get(id) {
             return Some(*index);
         }
-        let known: Vec<&str> = ids.by_id.keys().map(String::as_str).collect();
+        // In file order, so that of two ids as close as each other the
+        // first defined is suggested, the same every time (a map's order
+        // changes from run to run).
+        let mut by_place: Vec<(usize, &str)> = ids
+            .by_id
+            .iter()
+            .map(|(id, index)| (*index, id.as_str()))
+            .collect();
+        by_place.sort_unstable();
+        let known: Vec<&str> = by_place.into_iter().map(|(_, id)| id).collect();
         let hint = match suggest(id, &known) {
             Some(best) => format!("did you mean `{best}`?"),
             None if known.is_empty() && !ids.any_sources => {
@@ -520,23 +533,21 @@ impl Checker<'_> {
             }
             None => format!("section-{number}"),
         };
-        // `body` holds the parse of every string body (see `parse_bodies`);
-        // this reports a body that is no string.
-        // When bodies are deferred, `body` is `None` and the string's
-        // place in the file is kept instead.
-        let body = match (self.optional_string(table, "body", &place), body) {
-            (Some(_), Some((blocks, found))) => {
+        // `body` holds the parse of every string body (see `parse_bodies`)
+        // unless bodies are deferred; this reports a body that is no string.
+        let body = match self.optional_string(table, "body", &place) {
+            Some((_, span)) => {
+                let (blocks, found) = body.unwrap_or_default();
                 self.findings.merge(found);
-                Body::from(blocks)
+                match self.bodies.text() {
+                    Some(text) => Body::from_toml(
+                        Arc::clone(text),
+                        span.start + self.base..span.end + self.base,
+                    ),
+                    None => Body::from(blocks),
+                }
             }
-            (Some((_, span)), None) => match &self.deferred {
-                Some(text) => Body::from_toml(
-                    Arc::clone(text),
-                    span.start + self.base..span.end + self.base,
-                ),
-                None => Body::default(),
-            },
-            _ => Body::default(),
+            None => Body::default(),
         };
         let sources = self
             .string_list_spanned(table, "sources", &place)
@@ -913,6 +924,19 @@ mod tests {
     }
 
     #[test]
+    fn of_two_sources_as_close_the_first_defined_is_suggested_every_time() {
+        let mut source =
+            "title = \"T\"\n[[sections]]\ntitle = \"S\"\nsources = [\"src-5\"]\n".to_owned();
+        for id in ["src-9", "src-4", "src-3", "other"] {
+            source.push_str(&format!("[[sources]]\nid = \"{id}\"\ntitle = \"X\"\n"));
+        }
+        for _ in 0..20 {
+            let e = errors(&source);
+            assert!(e[0].ends_with("did you mean `src-9`?"), "{e:?}");
+        }
+    }
+
+    #[test]
     fn string_dates_get_a_hint() {
         let e = errors("title = \"T\"\ndate = \"2023-10-12\"\n[[sections]]\ntitle = \"S\"\n");
         assert!(
@@ -1124,7 +1148,7 @@ mod split_tests {
     /// Loads `source` both ways and says whether the split way was taken
     /// to the end (not given up for the whole file).
     fn both_ways(source: &str) -> bool {
-        let whole = check_toml("b.toml", source, None, None);
+        let whole = check_toml("b.toml", source, Bodies::Parse, None);
         let split = chunks::split(source);
         let taken = split.as_ref().is_some_and(|chunks| {
             let index = LineIndex::new(source);
@@ -1134,11 +1158,11 @@ mod split_tests {
                 diagnostics: Vec::new(),
                 findings: Findings::default(),
                 base: 0,
-                deferred: None,
+                bodies: Bodies::Parse,
             };
             checker.pieces(source, chunks).is_some()
         });
-        let pieces = check_toml("b.toml", source, None, split);
+        let pieces = check_toml("b.toml", source, Bodies::Parse, split);
         match (whole, pieces) {
             (Ok(whole), Ok(pieces)) => assert_eq!(whole, pieces, "{source}"),
             (Err(whole), Err(pieces)) => {

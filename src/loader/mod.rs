@@ -76,6 +76,21 @@ pub fn load_path_lazy(path: &Path) -> Result<Briefing, LoadError> {
     briefing::load_toml_deferred(&name, &Arc::new(source))
 }
 
+/// Reads and validates the briefing at `path` for `brief check`: the
+/// same briefing and notices as [`load_path`], but a TOML file's bodies are
+/// dropped as soon as they are parsed (and kept as text), so checking a
+/// large file holds the text and one batch of bodies, not every body's
+/// blocks.
+pub fn check_path(path: &Path) -> Result<Briefing, LoadError> {
+    let name = display_name(path);
+    let bytes = read_file(path, &name)?;
+    let source = decode_utf8(bytes, &name)?;
+    if is_markdown_name(&name) {
+        return load_str(&name, &source);
+    }
+    briefing::check_toml_deferred(&name, &Arc::new(source))
+}
+
 /// [`load_str`] with the section bodies of a TOML briefing kept as text
 /// (whatever its size), parsed when asked for. A Markdown briefing is
 /// loaded as by [`load_str`].
@@ -512,5 +527,48 @@ mod tests {
         let large = load_path_lazy(&file(&dir, "l.toml", text.as_bytes())).expect("large");
         assert!(large.sections.iter().all(|s| s.body.is_deferred()));
         assert_eq!(large, load_str("l.toml", &text).expect("eager"));
+    }
+
+    #[test]
+    fn a_check_gives_what_an_eager_load_gives_with_the_bodies_as_text() {
+        let dir = tempfile::tempdir().expect("temp");
+        let html = with_body(r#""a\u202eb <b>bold</b>""#);
+        let generated = crate::testdata::generate(&crate::testdata::Spec::new(200_000, 30));
+        let mut paths = vec![
+            file(&dir, "html.toml", html.as_bytes()),
+            file(&dir, "gen.toml", generated.as_bytes()),
+            file(&dir, "b.md", MINIMAL_MD.as_bytes()),
+        ];
+        for folder in ["tests/fixtures/valid", "tests/fixtures/invalid"] {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+            for entry in std::fs::read_dir(dir).expect("fixtures") {
+                paths.push(entry.expect("entry").path());
+            }
+        }
+        let mut deferred = 0;
+        for path in &paths {
+            match (load_path(path), check_path(path)) {
+                (Ok(eager), Ok(checked)) => {
+                    assert_eq!(eager.notices, checked.notices, "{path:?}");
+                    assert_eq!(eager, checked, "{path:?}");
+                    if checked.sections.iter().all(|s| s.body.is_deferred()) {
+                        deferred += 1;
+                    }
+                }
+                (Err(eager), Err(checked)) => {
+                    assert_eq!(eager.diagnostics, checked.diagnostics, "{path:?}");
+                }
+                (eager, checked) => panic!("{path:?}: {eager:?} / {checked:?}"),
+            }
+        }
+        // The HTML body's notices are all there.
+        let html = check_path(&paths[0]).expect("html");
+        assert_eq!(html.notices.len(), 2, "{:?}", html.notices);
+        assert!(
+            html.notices[1].contains("contains HTML"),
+            "{:?}",
+            html.notices
+        );
+        assert!(deferred >= 3, "{deferred}");
     }
 }
