@@ -183,11 +183,18 @@ impl Body {
         &mut self.blocks
     }
 
-    /// True if the body has no blocks.
+    /// True if the body has no blocks. A body kept as text is parsed only
+    /// when its first line does not settle it.
     pub fn is_empty(&self) -> bool {
         match &self.deferred {
             None => self.blocks.is_empty(),
-            Some(_) => self.blocks().is_empty(),
+            Some((source, range)) => {
+                let text = source.get(range.clone()).map(decode_toml_string);
+                match text.as_deref().and_then(empty_at_a_glance) {
+                    Some(empty) => empty,
+                    None => self.blocks().is_empty(),
+                }
+            }
         }
     }
 
@@ -236,6 +243,24 @@ fn parse_toml_body(source: &str, range: Range<usize>) -> Vec<Block> {
     };
     let text = decode_toml_string(token_text);
     crate::markdown::parse(&text).0
+}
+
+/// Whether Markdown `text` gives no blocks, when its start says so
+/// without parsing: blank text gives none; a first line that starts (after
+/// at most three spaces) with a letter starts a paragraph, heading
+/// underline, table or definition term, never an HTML block, link
+/// definition or footnote, so it gives one. `None` for anything else.
+fn empty_at_a_glance(text: &str) -> Option<bool> {
+    let markdown_blank = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+    let Some(line) = text
+        .split('\n')
+        .find(|line| !line.chars().all(markdown_blank))
+    else {
+        return Some(true);
+    };
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let first = line.trim_start_matches(' ').chars().next()?;
+    (indent <= 3 && first.is_alphabetic()).then_some(false)
 }
 
 /// The value of one TOML string token (quotes included); empty if the text
@@ -717,5 +742,106 @@ mod tests {
             "{}",
             std::mem::size_of::<Block>()
         );
+    }
+
+    /// A body kept as a basic TOML string of `text`.
+    fn deferred(text: &str) -> Body {
+        let mut token = String::from("\"");
+        for c in text.chars() {
+            match c {
+                '"' | '\\' => token.extend(['\\', c]),
+                c if c.is_control() => token.push_str(&format!("\\u{:04X}", u32::from(c))),
+                c => token.push(c),
+            }
+        }
+        token.push('"');
+        let len = token.len();
+        Body::from_toml(Arc::new(token), 0..len)
+    }
+
+    /// Markdown fragments whose starts are easy to get wrong.
+    const STARTS: &[&str] = &[
+        "",
+        " ",
+        "\n",
+        "\t",
+        "\r\n",
+        "   ",
+        "    ",
+        "a",
+        "É",
+        "中",
+        "1.",
+        "1)",
+        "-",
+        "*",
+        "+",
+        ">",
+        "#",
+        "##",
+        "===",
+        "---",
+        "***",
+        "```",
+        "~~~",
+        "<!-- c -->",
+        "<b>",
+        "<div>",
+        "[a]: http://x",
+        "[^1]: note",
+        "[link](x)",
+        "|",
+        "a|b",
+        ": def",
+        "\u{a0}",
+        "\\",
+        "&amp;",
+        " x",
+        "   y",
+        "\u{200b}",
+        "Term",
+        "\u{202e}",
+        "x <b>",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn a_deferred_body_is_empty_exactly_when_its_blocks_are(
+            parts in proptest::collection::vec((0..STARTS.len(), 0..4usize), 0..5)
+        ) {
+            let mut text = String::new();
+            for (part, ending) in parts {
+                text.push_str(STARTS[part]);
+                text.push_str(["", "\n", "\n\n", " "][ending]);
+            }
+            let body = deferred(&text);
+            proptest::prop_assert_eq!(body.is_empty(), crate::markdown::parse(&text).0.is_empty(), "{:?}", text);
+            proptest::prop_assert!(body.is_deferred());
+        }
+    }
+
+    #[test]
+    fn each_start_alone_is_judged_as_its_parse() {
+        for start in STARTS {
+            for text in [
+                start.to_string(),
+                format!("\n\n{start}\n"),
+                format!("{start}\nword"),
+            ] {
+                assert_eq!(
+                    deferred(&text).is_empty(),
+                    crate::markdown::parse(&text).0.is_empty(),
+                    "{text:?}"
+                );
+                assert_eq!(
+                    deferred(&text).blocks(),
+                    Body::from(crate::markdown::parse(&text).0).blocks()
+                );
+            }
+        }
+        assert_eq!(empty_at_a_glance(" \n\t\r\n"), Some(true));
+        assert_eq!(empty_at_a_glance("\n  Word"), Some(false));
+        assert_eq!(empty_at_a_glance("    Word"), None);
+        assert_eq!(empty_at_a_glance("<!-- x -->"), None);
     }
 }
