@@ -844,4 +844,20 @@ mod tests {
         assert_eq!(empty_at_a_glance("    Word"), None);
         assert_eq!(empty_at_a_glance("<!-- x -->"), None);
     }
+
+    #[test]
+    fn a_body_stays_small_and_can_go_to_another_thread() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Body>();
+        assert!(
+            std::mem::size_of::<Body>() <= 48,
+            "{}",
+            std::mem::size_of::<Body>()
+        );
+        // Equal by blocks, whichever form: a deferred body and its parse.
+        let text = deferred("Some *text*.");
+        assert_eq!(text, Body::from(crate::markdown::parse("Some *text*.").0));
+        assert_ne!(text, deferred("Other text."));
+        assert!(format!("{text:?}").contains("toml"), "{text:?}");
+    }
 }
