@@ -352,6 +352,11 @@ where
     let mut copies = Vec::new();
     full_redraw(terminal, app, host, &mut copies)?;
     host.source.first_frame_drawn()?;
+    // Work put off for the first frame (a large briefing's layout) starts
+    // now; what it changes arrives as messages like any other.
+    if host.apply(app, Event::Drawn, &mut copies) != Outcome::Idle {
+        draw(terminal, app)?;
+    }
     loop {
         let batch = next_batch(host, app, &mut copies);
         if !matches!(batch, Batch::End(Ending::HangUp)) {
@@ -678,6 +683,30 @@ impl Effects for LocalEffects {
             // Written by the run loop, which holds the terminal; with no
             // loop (a tool driving the app) there is no terminal to copy to.
             Effect::Copy { .. } => None,
+            Effect::LayOut {
+                briefing,
+                width,
+                options,
+            } => {
+                let options = *options;
+                let lay_out = move |briefing: Arc<crate::model::Briefing>| {
+                    let doc = crate::layout::document_shared(&briefing, width, options);
+                    Done::LaidOut {
+                        briefing,
+                        doc: Box::new(doc),
+                    }
+                };
+                if let Some(post) = post {
+                    let (post, worker_briefing) = (Arc::clone(post), Arc::clone(&briefing));
+                    let spawned = std::thread::Builder::new()
+                        .name("layout".to_owned())
+                        .spawn(move || post(Event::Done(lay_out(worker_briefing))));
+                    if spawned.is_ok() {
+                        return None;
+                    }
+                }
+                Some(lay_out(briefing))
+            }
         }
     }
 }
@@ -749,6 +778,55 @@ mod tests {
             Outcome::FullRedraw
         );
         assert_eq!(merge(Outcome::Quit, Outcome::Redraw), Outcome::Quit);
+    }
+
+    #[test]
+    fn a_layout_asked_for_is_made_off_the_thread_and_posted_back() {
+        let briefing = Arc::new(
+            crate::loader::load_str(
+                "s.toml",
+                "title = \"S\"\n[[sections]]\ntitle = \"One\"\nbody = \"Text.\"\n",
+            )
+            .expect("valid"),
+        );
+        let options = crate::layout::Options {
+            glyphs: crate::glyphs::Glyphs::UNICODE,
+            facts_inline: false,
+            underline_headings: false,
+            mark_strike: false,
+        };
+        let ask = || Effect::LayOut {
+            briefing: Arc::clone(&briefing),
+            width: 30,
+            options: Box::new(options),
+        };
+        let expected = crate::layout::document(&briefing, 30, options)
+            .lines
+            .to_plain_text();
+        let (sender, received) = std::sync::mpsc::channel();
+        let sender = Mutex::new(sender);
+        let post: Post = Arc::new(move |event| {
+            if let Ok(sender) = sender.lock() {
+                let _ = sender.send(event);
+            }
+        });
+        let mut effects = LocalEffects::new(None);
+        assert!(
+            effects.perform(ask(), Some(&post)).is_none(),
+            "not on this thread"
+        );
+        let Ok(Event::Done(Done::LaidOut { briefing: of, doc })) =
+            received.recv_timeout(Duration::from_secs(30))
+        else {
+            panic!("the layout is posted back");
+        };
+        assert!(Arc::ptr_eq(&of, &briefing));
+        assert_eq!(doc.lines.to_plain_text(), expected);
+        // With nowhere to post it, it is made at once.
+        let Some(Done::LaidOut { doc, .. }) = effects.perform(ask(), None) else {
+            panic!("made at once");
+        };
+        assert_eq!(doc.lines.to_plain_text(), expected);
     }
 
     #[test]

@@ -65,6 +65,17 @@ pub enum Effect {
         /// Plain text, within [`crate::clipboard::MAX_COPY_BYTES`].
         text: String,
     },
+    /// Lay out the whole of a large briefing, of which the reader shows
+    /// the start meanwhile. Done off the UI thread when it can be.
+    LayOut {
+        /// The briefing.
+        briefing: std::sync::Arc<Briefing>,
+        /// The reading pane's width.
+        width: usize,
+        /// What to lay out (boxed: the drawing characters are large, and
+        /// every effect is as large as the largest).
+        options: Box<crate::layout::Options>,
+    },
 }
 
 /// The result of an [`Effect`], sent back to the app.
@@ -98,6 +109,13 @@ pub enum Done {
     },
     /// The one-page brief was written (to this file), or not, and why.
     Exported(Result<PathBuf, ExportError>),
+    /// A briefing was laid out whole.
+    LaidOut {
+        /// The briefing it is of: the layout is for that version only.
+        briefing: std::sync::Arc<Briefing>,
+        /// The layout.
+        doc: Box<crate::layout::Document>,
+    },
 }
 
 /// A briefing read for opening, with what was remembered about it.

@@ -61,6 +61,9 @@ pub enum Event {
     SaveDue,
     /// An effect asked for earlier was performed.
     Done(Done),
+    /// The first frame is on the screen: work put off until the reader
+    /// could see something may start.
+    Drawn,
 }
 
 /// What one update asks of the runtime.
@@ -447,6 +450,9 @@ impl App {
         let visible = self.reading_visible() && outcome != Outcome::Suspend;
         if let Screen::Reader(reader) = &mut self.screen {
             reader.marks.reading.carry_on(now, visible);
+            if let Some(layout) = reader.layout_wanted() {
+                self.effects.push(layout);
+            }
         }
         Step {
             outcome,
@@ -492,6 +498,7 @@ impl App {
                 Outcome::Idle
             }
             Event::Done(done) => self.done(done),
+            Event::Drawn => Outcome::Idle,
         }
     }
 
@@ -512,6 +519,16 @@ impl App {
             },
             Done::NoteRead { path, id, result } => self.note_read(&path, &id, result),
             Done::Exported(result) => self.exported(result),
+            Done::LaidOut { briefing, doc } => match &mut self.screen {
+                Screen::Reader(reader) => {
+                    if reader.laid_out(&briefing, *doc) {
+                        Outcome::Redraw
+                    } else {
+                        Outcome::Idle
+                    }
+                }
+                Screen::Library => Outcome::Idle,
+            },
         }
     }
 

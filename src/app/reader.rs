@@ -210,7 +210,15 @@ pub struct ReaderState {
     pub path: Option<std::path::PathBuf>,
     /// The note being written, and the part it belongs to.
     pub note_editor: Option<NoteEdit>,
+    /// The document is the start of a large briefing, and the whole of it
+    /// is still to be asked for.
+    layout_wanted: bool,
 }
+
+/// A large briefing opened (or resized) with the reader in one of its
+/// first sections is shown from its start while the rest is laid out off
+/// the UI thread; further in, the whole is laid out at once.
+const START_SECTIONS: usize = 32;
 
 impl ReaderState {
     /// Opens `briefing` in a window of `area`.
@@ -230,6 +238,7 @@ impl ReaderState {
             glyphs,
             search: None,
             search_starts: Vec::new(),
+            layout_wanted: false,
             marks: Marks::default(),
             unsaved: false,
             path: None,
@@ -258,25 +267,88 @@ impl ReaderState {
         };
         if width != self.doc.lines.width() || self.doc.lines.is_empty() {
             let position = self.position();
-            self.doc = layout::document_shared(
-                &self.briefing,
-                width,
-                Options {
-                    glyphs: self.glyphs,
-                    facts_inline: false,
-                    underline_headings: false,
-                    mark_strike: false,
-                },
-            );
-            self.outline.entries = outline_entries(&self.briefing, &self.doc);
-            self.restore(position);
-            self.facts.forget();
-            self.search_starts.clear();
-            if self.search.is_some() {
-                self.refresh_search();
-            }
+            let through = position.map_or(0, |(anchor, _)| match anchor.part {
+                Part::Front | Part::Summary => 0,
+                Part::Section(i) => i,
+                Part::Sources => usize::MAX,
+            });
+            let later = through < START_SECTIONS && layout::worth_laying_out_later(&self.briefing);
+            self.doc = if later {
+                // The section the reader is in and the next, at least a
+                // few pages, and a section for every row of the outline,
+                // so the first screen is the one the whole layout draws.
+                let lines = self.view.page_height.saturating_mul(4);
+                let rows = usize::from(area.height);
+                let through = (through + 1).max(rows);
+                layout::document_start(&self.briefing, width, self.options(), through, lines)
+            } else {
+                layout::document_shared(&self.briefing, width, self.options())
+            };
+            self.layout_wanted = self.doc.partial;
+            self.install(position);
         }
         self.sync();
+    }
+
+    /// What the reading pane lays out.
+    fn options(&self) -> Options {
+        Options {
+            glyphs: self.glyphs,
+            facts_inline: false,
+            underline_headings: false,
+            mark_strike: false,
+        }
+    }
+
+    /// Takes a new layout in, keeping the reader at `position`.
+    fn install(&mut self, position: Option<(Anchor, f64)>) {
+        self.outline.entries = outline_entries(&self.briefing, &self.doc);
+        self.restore(position);
+        self.facts.forget();
+        self.search_starts.clear();
+        if self.search.is_some() {
+            self.refresh_search();
+        }
+    }
+
+    /// The layout of the whole briefing to ask for, if the document is the
+    /// start of it and it has not been asked for yet.
+    pub fn layout_wanted(&mut self) -> Option<crate::app::Effect> {
+        std::mem::take(&mut self.layout_wanted).then(|| crate::app::Effect::LayOut {
+            briefing: Arc::clone(&self.briefing),
+            width: self.doc.lines.width(),
+            options: Box::new(self.options()),
+        })
+    }
+
+    /// Takes in the layout of the whole briefing asked for with
+    /// [`Self::layout_wanted`]; false (and nothing changes) if it is of
+    /// another version of the briefing or another width, or no longer
+    /// wanted.
+    pub fn laid_out(&mut self, briefing: &Arc<Briefing>, doc: Document) -> bool {
+        let wanted = self.doc.partial
+            && Arc::ptr_eq(&self.briefing, briefing)
+            && doc.lines.width() == self.doc.lines.width()
+            && !doc.partial;
+        if wanted {
+            let position = self.position();
+            self.doc = doc;
+            self.install(position);
+            self.sync();
+        }
+        wanted
+    }
+
+    /// Lays the whole briefing out now if only its start is, and `part`
+    /// is not in it (a jump or a remembered place further on).
+    fn reach(&mut self, part: Part) {
+        if self.doc.partial && self.doc.line_of_part(part).is_none() {
+            let position = self.position();
+            self.doc =
+                layout::document_shared(&self.briefing, self.doc.lines.width(), self.options());
+            self.layout_wanted = false;
+            self.install(position);
+        }
     }
 
     /// Where the reader is, independent of width: the block at the top and
@@ -297,6 +369,7 @@ impl ReaderState {
             self.view.top = 0;
             return;
         };
+        self.reach(anchor.part);
         let Some(start) = self.doc.line_of_anchor(anchor) else {
             self.view.top = 0;
             return;
@@ -488,6 +561,7 @@ impl ReaderState {
 
     /// Jumps to a part's first line.
     pub fn go_to_part(&mut self, part: Part) -> bool {
+        self.reach(part);
         match self.doc.line_of_part(part) {
             Some(line) => {
                 self.go_to_line(line);
@@ -613,6 +687,15 @@ impl ReaderState {
 
     /// How far through the document the bottom of the page is, in percent.
     pub fn percent(&self) -> usize {
+        if self.doc.partial {
+            // Only the start is laid out: say how far by sections.
+            let count = self.briefing.sections.len().max(1);
+            let part = self.doc.part_at(self.view.bottom().saturating_sub(1));
+            return match part {
+                Part::Section(i) => (i * 100 / count).min(99),
+                _ => 0,
+            };
+        }
         let len = self.doc.lines.len();
         if len == 0 {
             return 100;
@@ -780,5 +863,136 @@ mod viewport_tests {
         assert_eq!(view.top, 37);
         view.reveal(2);
         assert_eq!(view.top, 0);
+    }
+}
+
+#[cfg(test)]
+mod start_tests {
+    use super::*;
+    use crate::app::Effect;
+
+    /// A briefing of many short paragraphs, past the size laid out off the
+    /// UI thread.
+    fn large() -> Arc<Briefing> {
+        let mut text = String::from("title = \"Large\"\n");
+        for section in 0..100 {
+            text.push_str(&format!(
+                "\n[[sections]]\ntitle = \"Part {section}\"\nbody = \"\"\"\n"
+            ));
+            for paragraph in 0..90 {
+                text.push_str(&format!("Paragraph {paragraph} of part {section}.\n\n"));
+            }
+            text.push_str("\"\"\"\n");
+        }
+        let briefing = crate::loader::load_str("large.toml", &text).expect("valid");
+        assert!(layout::worth_laying_out_later(&briefing));
+        Arc::new(briefing)
+    }
+
+    fn whole(reader: &ReaderState) -> Document {
+        layout::document_shared(&reader.briefing, reader.doc.lines.width(), reader.options())
+    }
+
+    #[test]
+    fn a_large_briefing_opens_on_its_start_and_takes_the_whole_once() {
+        let mut reader = ReaderState::new(
+            large(),
+            "l".into(),
+            Rect::new(0, 0, 100, 30),
+            Glyphs::UNICODE,
+        );
+        assert!(reader.doc.partial);
+        // The start holds a section for every row of the outline.
+        assert!(reader.doc.line_of_part(Part::Section(30)).is_some());
+        assert_eq!(reader.doc.line_of_part(Part::Sources), None);
+        assert!(reader.outline.entries.len() >= 30);
+        let Some(Effect::LayOut {
+            width, briefing, ..
+        }) = reader.layout_wanted()
+        else {
+            panic!("the whole layout is asked for");
+        };
+        assert_eq!(width, reader.doc.lines.width());
+        assert!(Arc::ptr_eq(&briefing, &reader.briefing));
+        assert!(reader.layout_wanted().is_none(), "asked for once");
+
+        reader.scroll(7);
+        let (top, part) = (reader.view.top, reader.current_part());
+        let doc = whole(&reader);
+        let len = doc.lines.len();
+        assert!(reader.laid_out(&briefing, doc));
+        assert!(!reader.doc.partial);
+        assert_eq!(reader.doc.lines.len(), len);
+        assert_eq!((reader.view.top, reader.current_part()), (top, part));
+        assert_eq!(reader.outline.entries.len(), 100);
+        // Nothing more to take.
+        let again = whole(&reader);
+        assert!(!reader.laid_out(&briefing, again));
+    }
+
+    #[test]
+    fn a_layout_of_another_version_or_width_is_not_taken() {
+        let mut reader = ReaderState::new(
+            large(),
+            "l".into(),
+            Rect::new(0, 0, 100, 30),
+            Glyphs::UNICODE,
+        );
+        let other = large();
+        let doc = whole(&reader);
+        assert!(!reader.laid_out(&other, doc));
+        let narrow = layout::document_shared(&reader.briefing, 20, reader.options());
+        let briefing = Arc::clone(&reader.briefing);
+        assert!(!reader.laid_out(&briefing, narrow));
+        assert!(reader.doc.partial);
+    }
+
+    #[test]
+    fn a_place_past_the_start_lays_out_the_whole_at_once() {
+        let mut reader = ReaderState::new(
+            large(),
+            "l".into(),
+            Rect::new(0, 0, 100, 30),
+            Glyphs::UNICODE,
+        );
+        assert!(reader.doc.partial);
+        let anchor = Anchor {
+            part: Part::Section(90),
+            block: 4,
+        };
+        reader.restore(Some((anchor, 0.0)));
+        assert!(!reader.doc.partial);
+        assert_eq!(reader.doc.lines.anchor(reader.view.top), Some(anchor));
+        assert!(reader.layout_wanted().is_none());
+        // And a jump in an outline of the start does the same.
+        let mut reader = ReaderState::new(
+            large(),
+            "l".into(),
+            Rect::new(0, 0, 100, 30),
+            Glyphs::UNICODE,
+        );
+        assert!(
+            reader.go_to_part(Part::Sources) || reader.doc.line_of_part(Part::Sources).is_none()
+        );
+        assert!(reader.go_to_part(Part::Section(99)));
+        assert!(!reader.doc.partial);
+        assert_eq!(reader.current_part(), Part::Section(99));
+    }
+
+    #[test]
+    fn a_small_briefing_is_laid_out_whole_at_once() {
+        let briefing = crate::loader::load_str(
+            "s.toml",
+            "title = \"S\"\n[[sections]]\ntitle = \"One\"\nbody = \"Text.\"\n",
+        )
+        .expect("valid");
+        let mut reader = ReaderState::new(
+            Arc::new(briefing),
+            "s".into(),
+            Rect::new(0, 0, 100, 30),
+            Glyphs::UNICODE,
+        );
+        assert!(!reader.doc.partial);
+        assert!(reader.layout_wanted().is_none());
     }
 }

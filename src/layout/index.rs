@@ -18,6 +18,9 @@ pub struct Document {
     pub parts: Vec<(Part, usize)>,
     /// The headings inside section bodies, in order.
     pub headings: Vec<Heading>,
+    /// Only the start of the briefing is laid out (the first screen of a
+    /// large one, while the rest is laid out off the UI thread).
+    pub partial: bool,
 }
 
 /// A heading inside a section's body, where it was laid out.

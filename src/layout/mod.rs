@@ -156,6 +156,60 @@ pub fn document_shared(briefing: &Arc<Briefing>, width: usize, options: Options)
     )
 }
 
+/// Lays out the start of a briefing for the reader, as
+/// [`document_shared`] does, but only the front matter and the sections up
+/// to `through` (a section index), and further until there are `lines`
+/// lines: enough for a first screen of a large briefing while the rest is
+/// laid out off the UI thread. The document is [`Document::partial`]
+/// unless that was every section.
+pub fn document_start(
+    briefing: &Arc<Briefing>,
+    width: usize,
+    options: Options,
+    through: usize,
+    lines: usize,
+) -> Document {
+    let width = width.max(1);
+    let mut doc = Document {
+        lines: Lines::new(width),
+        ..Document::default()
+    };
+    doc.lines.set_refill(refill(briefing, width, options));
+    front_into(&mut doc, briefing, options);
+    let count = briefing.sections.len();
+    let mut end = 0;
+    while end < count && (end <= through || doc.lines.len() < lines) {
+        sections_into(
+            &mut doc,
+            briefing,
+            end..end + 1,
+            options,
+            Some(RESIDENT_TEXT),
+        );
+        end += 1;
+    }
+    doc.lines.begin_chunk(None);
+    if end < count {
+        doc.partial = true;
+    } else {
+        sources_into(&mut doc, briefing);
+    }
+    doc.lines.shrink_to_fit();
+    doc
+}
+
+/// Worth laying out off the UI thread: a briefing whose layout takes long
+/// enough to hold up the first screen (about 50 ms here).
+pub fn worth_laying_out_later(briefing: &Briefing) -> bool {
+    const LATER_BLOCKS: usize = 8_000;
+    briefing
+        .sections
+        .iter()
+        .map(|s| s.body.blocks().len())
+        .sum::<usize>()
+        >= LATER_BLOCKS
+}
+
 /// Lays out one section of `briefing` alone, as [`document`] lays it out
 /// among the others.
 fn refill(briefing: &Arc<Briefing>, width: usize, options: Options) -> Refill {
@@ -732,7 +786,55 @@ title = "Financial Times report"
                 !kept.lines.line_text(middle).is_empty() || full.lines.line_text(middle).is_empty()
             );
             same_lines(&full, &kept);
+            // Filling brings every section back at once, as it was.
+            kept.lines.let_go(middle..middle + 10, 0);
+            assert!(kept.lines.resident() < full.lines.resident() / 4);
+            kept.lines.fill();
+            assert!(kept.lines.resident() >= full.lines.resident());
+            same_lines(&full, &kept);
         }
+    }
+
+    #[test]
+    fn the_start_of_a_briefing_is_laid_out_as_the_whole_lays_it_out() {
+        let text = crate::testdata::generate(&crate::testdata::Spec::new(150_000, 40));
+        let briefing = Arc::new(load_str("g.toml", &text).expect("valid"));
+        let options = Options {
+            glyphs: Glyphs::UNICODE,
+            facts_inline: false,
+            underline_headings: false,
+            mark_strike: false,
+        };
+        let full = document(&briefing, 60, options);
+        // Through section 5, and at least 10 lines (fewer than that holds).
+        let start = document_start(&briefing, 60, options, 5, 10);
+        assert!(start.partial);
+        assert_eq!(
+            start.parts.last(),
+            Some(&(Part::Section(5), full.parts[7].1))
+        );
+        assert_eq!(start.line_of_part(Part::Section(6)), None);
+        assert_eq!(start.line_of_part(Part::Sources), None);
+        // Up to the blank line above section 6's heading.
+        let end = full.line_of_part(Part::Section(6)).expect("laid out") - 1;
+        assert_eq!(start.lines.len(), end);
+        for i in 0..end {
+            let a: Vec<_> = full.lines.line(i).collect();
+            let b: Vec<_> = start.lines.line(i).collect();
+            assert_eq!(a, b, "line {i}");
+            assert_eq!(full.lines.anchor(i), start.lines.anchor(i), "line {i}");
+        }
+        let headings = full.headings.iter().take_while(|h| h.section <= 5);
+        assert!(headings.eq(start.headings.iter()));
+        // Asked for more lines than section 5 ends at: sections until
+        // there are that many.
+        let longer = document_start(&briefing, 60, options, 0, end + 1);
+        assert_eq!(longer.line_of_part(Part::Section(6)), Some(end + 1));
+        assert_eq!(longer.line_of_part(Part::Section(7)), None);
+        // Asked for everything: the whole, not partial.
+        let whole = document_start(&briefing, 60, options, usize::MAX, 0);
+        assert!(!whole.partial);
+        same_lines(&full, &whole);
     }
 
     #[test]
