@@ -246,10 +246,10 @@ fn parse_toml_body(source: &str, range: Range<usize>) -> Vec<Block> {
 }
 
 /// Whether Markdown `text` gives no blocks, when its start says so
-/// without parsing: blank text gives none; a first line that starts (after
-/// at most three spaces) with a letter starts a paragraph, heading
-/// underline, table or definition term, never an HTML block, link
-/// definition or footnote, so it gives one. `None` for anything else.
+/// without parsing: blank text gives none; a first line that certainly
+/// shows text ([`starts_with_text`]) or opens a fenced code block gives
+/// one. `None` for anything else (an HTML block, a link definition…),
+/// which only the parse can tell.
 fn empty_at_a_glance(text: &str) -> Option<bool> {
     let markdown_blank = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
     let Some(line) = text
@@ -258,9 +258,52 @@ fn empty_at_a_glance(text: &str) -> Option<bool> {
     else {
         return Some(true);
     };
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    let first = line.trim_start_matches(' ').chars().next()?;
-    (indent <= 3 && first.is_alphabetic()).then_some(false)
+    let unindented = line.trim_start_matches(' ');
+    if line.len() - unindented.len() > 3 {
+        return None;
+    }
+    let fence = unindented.starts_with("```") || unindented.starts_with("~~~");
+    (fence || starts_with_text(unindented, 0)).then_some(false)
+}
+
+/// True if a line (its indent removed) starts, after at most a few quote
+/// and list markers, with a character that Markdown gives no meaning at
+/// the start of a line, so the line's text is shown whatever follows: a
+/// letter, a digit that is no list number, a visible non-ASCII character
+/// (an opening quote, an emoji) or plain punctuation. An HTML block, a link
+/// or footnote definition, a rule or an emphasis mark is not.
+fn starts_with_text(line: &str, markers: usize) -> bool {
+    let Some(first) = line.chars().next() else {
+        return false;
+    };
+    let rest = if first == '>' {
+        Some(&line[1..])
+    } else if matches!(first, '-' | '*' | '+') && line[1..].starts_with(' ') {
+        Some(&line[2..])
+    } else if first.is_ascii_digit() {
+        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+        let after = &line[digits..];
+        if after.starts_with(". ") || after.starts_with(") ") {
+            Some(&after[2..])
+        } else {
+            // A number (`1990s`) shows; `1.` with nothing after is an
+            // empty list item.
+            return !after.starts_with(['.', ')']);
+        }
+    } else {
+        None
+    };
+    match rest {
+        Some(rest) if markers < 4 => starts_with_text(rest.trim_start_matches(' '), markers + 1),
+        Some(_) => false,
+        None => {
+            first.is_alphabetic()
+                || "\"'(),.;?$%/@".contains(first)
+                || (!first.is_ascii()
+                    && !first.is_whitespace()
+                    && unicode_width::UnicodeWidthChar::width(first).is_some_and(|w| w > 0))
+        }
+    }
 }
 
 /// The value of one TOML string token (quotes included); empty if the text
@@ -842,6 +885,10 @@ mod tests {
         assert_eq!(empty_at_a_glance(" \n\t\r\n"), Some(true));
         assert_eq!(empty_at_a_glance("\n  Word"), Some(false));
         assert_eq!(empty_at_a_glance("    Word"), None);
+        assert_eq!(empty_at_a_glance("> \u{201e}Quote"), Some(false));
+        assert_eq!(empty_at_a_glance("- 1. Word"), Some(false));
+        assert_eq!(empty_at_a_glance("```\n```"), Some(false));
+        assert_eq!(empty_at_a_glance("[a]: http://x"), None);
         assert_eq!(empty_at_a_glance("<!-- x -->"), None);
     }
 

@@ -407,6 +407,7 @@ mod tests {
             assert!(l.body.is_deferred(), "{source:?}");
             assert!(!e.body.is_deferred());
             assert_eq!(e.body.blocks(), l.body.blocks(), "{source:?}");
+            assert_eq!(e.body.is_empty(), l.body.is_empty(), "{source:?}");
             assert_eq!(e, l);
         }
         let Briefing {
