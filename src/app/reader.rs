@@ -933,6 +933,15 @@ mod start_tests {
         assert!(Arc::ptr_eq(&briefing, &reader.briefing));
         assert!(reader.layout_wanted().is_none(), "asked for once");
 
+        // How far through is said by sections while only the start is
+        // laid out: never the end.
+        assert_eq!(reader.percent(), 0);
+        let (last, _) = *reader.doc.parts.last().expect("parts");
+        assert!(reader.go_to_part(last));
+        assert!(reader.doc.partial);
+        assert!((1..100).contains(&reader.percent()), "{}", reader.percent());
+        reader.go_to_line(0);
+
         reader.scroll(7);
         let (top, part) = (reader.view.top, reader.current_part());
         let doc = whole(&reader);
