@@ -1235,6 +1235,8 @@ mod split_tests {
         for (size, sections) in [(0, 1), (5_000, 4), (40_000, 20)] {
             let text = crate::testdata::generate(&crate::testdata::Spec::new(size, sections));
             assert!(both_ways(&text), "{size}/{sections}");
+            let crlf = text.replace('\n', "\r\n");
+            assert!(both_ways(&crlf), "{size}/{sections} with CRLF");
         }
     }
 

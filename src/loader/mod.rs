@@ -464,6 +464,16 @@ mod tests {
     }
 
     #[test]
+    fn a_deferred_body_of_an_inline_section_gives_the_same_blocks() {
+        // Not split into pieces (the head holds `sections`): the whole
+        // file's tree gives the places.
+        same_lazily("title = \"T\"\nsections = [{ title = \"S\", body = \"x *y*\\n\\n- z\" }]\n");
+        same_lazily(
+            "title = \"T\"\n[[sections]]\ntitle = \"S\"\nfacts = [{ label = \"l\", value = \"v\" }]\nbody = '''\n# H\n'''\n",
+        );
+    }
+
+    #[test]
     fn a_deferred_body_in_a_crlf_file_gives_the_same_blocks() {
         let source = with_body("\"\"\"\nOne \\\n  two\n\n- a\n- b\n\"\"\"").replace('\n', "\r\n");
         same_lazily(&source);
