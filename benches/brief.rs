@@ -112,6 +112,12 @@ fn benches(c: &mut Criterion) {
         g.bench_function("load_str", |b| {
             b.iter(|| loader::load_str("bench.toml", black_box(&input.text)))
         });
+        // What the reader's open does for a large file: every check, the
+        // bodies kept as text (`loader::load_path_lazy` without the read).
+        let shared = std::sync::Arc::new(input.text.clone());
+        g.bench_function("load_str_lazy", |b| {
+            b.iter(|| loader::load_str_lazy("bench.toml", black_box(&shared)))
+        });
         g.finish();
 
         // What stands between opening a file and its first screen: load,

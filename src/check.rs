@@ -94,7 +94,7 @@ pub fn run(
             continue;
         }
         for file in files {
-            match loader::load_path(&file) {
+            match loader::check_path(&file) {
                 Ok(briefing) => {
                     summary.valid += 1;
                     writeln!(out, "ok  {}: {}", display_name(&file), describe(&briefing))?;

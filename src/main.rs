@@ -150,7 +150,8 @@ fn run_reader(
             _ => App::with_library(settings, library, area),
         }
     } else {
-        let Some(briefing) = load_or_report(path) else {
+        // The reader: a large briefing's bodies are parsed as they are shown.
+        let Some(briefing) = load_or_report_with(path, loader::load_path_lazy) else {
             return ExitCode::from(1);
         };
         let name = path
@@ -263,7 +264,15 @@ fn run_check(paths: &[PathBuf], keymap: Option<&Path>) -> ExitCode {
 
 /// Loads a briefing, or prints every problem with it to stderr.
 fn load_or_report(path: &Path) -> Option<brief::model::Briefing> {
-    match loader::load_path(path) {
+    load_or_report_with(path, loader::load_path)
+}
+
+/// [`load_or_report`] with the given way of loading.
+fn load_or_report_with(
+    path: &Path,
+    load: fn(&Path) -> Result<brief::model::Briefing, loader::LoadError>,
+) -> Option<brief::model::Briefing> {
+    match load(path) {
         Ok(briefing) => Some(briefing),
         Err(error) => {
             for d in &error.diagnostics {

@@ -5,6 +5,10 @@
 //! needs no further checks. Building a model from a file is the loader's job
 //! ([`crate::loader`]); this module owns only the shapes.
 
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::Arc;
+
 /// A loaded, validated briefing.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Briefing {
@@ -137,33 +141,214 @@ impl Section {
 /// A section's body as blocks.
 ///
 /// Reached through [`Body::blocks`], so that a body can be kept in the
-/// form it was read in and parsed only when something needs its blocks.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// form it was read in and parsed only when something needs its blocks: a
+/// large briefing is opened without parsing the Markdown of every section
+/// ([`crate::loader::load_path_lazy`]). Two bodies are equal when their
+/// blocks are, whichever form each is kept in.
+#[derive(Clone, Default)]
 pub struct Body {
+    /// The parsed blocks; empty while `deferred` holds the text.
     blocks: Vec<Block>,
+    /// Not parsed yet: a TOML string token (quotes included) in the text
+    /// of the file it was read from, which the loader has checked is a
+    /// valid string. The text is shared by every body of the file.
+    deferred: Option<(Arc<String>, Range<usize>)>,
 }
 
 impl Body {
-    /// The body's blocks.
-    pub fn blocks(&self) -> std::borrow::Cow<'_, [Block]> {
-        std::borrow::Cow::Borrowed(&self.blocks)
+    /// A body kept as the TOML string at `range` of `source`, parsed when
+    /// its blocks are asked for. `range` must cover exactly one string
+    /// token that the TOML parser accepted.
+    pub fn from_toml(source: Arc<String>, range: Range<usize>) -> Self {
+        Self {
+            blocks: Vec::new(),
+            deferred: Some((source, range)),
+        }
     }
 
-    /// The blocks, to change in place.
+    /// The body's blocks: borrowed when parsed already, parsed now (and
+    /// given away) when the body is kept as text.
+    pub fn blocks(&self) -> Cow<'_, [Block]> {
+        match &self.deferred {
+            None => Cow::Borrowed(&self.blocks),
+            Some((source, range)) => Cow::Owned(parse_toml_body(source, range.clone())),
+        }
+    }
+
+    /// The blocks, to change in place (a body kept as text is parsed first).
     pub fn blocks_mut(&mut self) -> &mut Vec<Block> {
+        if let Some((source, range)) = self.deferred.take() {
+            self.blocks = parse_toml_body(&source, range);
+        }
         &mut self.blocks
     }
 
-    /// True if the body has no blocks.
+    /// True if the body has no blocks. A body kept as text is parsed only
+    /// when its first line does not settle it.
     pub fn is_empty(&self) -> bool {
-        self.blocks.is_empty()
+        match &self.deferred {
+            None => self.blocks.is_empty(),
+            Some((source, range)) => {
+                let text = source.get(range.clone()).map(decode_toml_string);
+                match text.as_deref().and_then(empty_at_a_glance) {
+                    Some(empty) => empty,
+                    None => self.blocks().is_empty(),
+                }
+            }
+        }
+    }
+
+    /// About how many blocks the body has, without parsing a body kept as
+    /// text: exact once parsed; for text, one more than its empty lines
+    /// (most Markdown blocks are separated by one; a loose list counts
+    /// once per item, code with empty lines in it more than once; within a
+    /// tenth on generated briefings). For weighing work, such as whether to lay out on
+    /// several threads, where parsing every body to count would cost
+    /// more than the work weighed.
+    pub fn blocks_estimate(&self) -> usize {
+        match &self.deferred {
+            None => self.blocks.len(),
+            Some((source, range)) => source.get(range.clone()).map_or(0, |token| {
+                let text = decode_toml_string(token);
+                memchr::memmem::find_iter(text.as_bytes(), "\n\n").count() + 1
+            }),
+        }
+    }
+
+    /// True while the body is kept as text, not yet parsed.
+    pub fn is_deferred(&self) -> bool {
+        self.deferred.is_some()
+    }
+}
+
+impl PartialEq for Body {
+    fn eq(&self, other: &Self) -> bool {
+        // The same TOML text parses to the same blocks: a briefing read
+        // again after a change elsewhere in the file is compared without
+        // parsing the bodies that did not change.
+        if let (Some((a, a_range)), Some((b, b_range))) = (&self.deferred, &other.deferred)
+            && let (Some(a), Some(b)) = (a.get(a_range.clone()), b.get(b_range.clone()))
+            && a == b
+        {
+            return true;
+        }
+        self.blocks() == other.blocks()
+    }
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.deferred {
+            None => f
+                .debug_struct("Body")
+                .field("blocks", &self.blocks)
+                .finish(),
+            // Not the shared text: it is the whole file.
+            Some((_, range)) => f.debug_struct("Body").field("toml", range).finish(),
+        }
     }
 }
 
 impl From<Vec<Block>> for Body {
     fn from(blocks: Vec<Block>) -> Self {
-        Self { blocks }
+        Self {
+            blocks,
+            deferred: None,
+        }
     }
+}
+
+/// Decodes the TOML string token at `range` of `source` with the TOML
+/// parser's own decoder (so escapes, line-ending backslashes and the
+/// newline after an opening `"""` mean what they meant when the file was
+/// checked) and parses it as the loader would have. The findings of the
+/// sanitiser are not kept: the reader's notices were given at open.
+fn parse_toml_body(source: &str, range: Range<usize>) -> Vec<Block> {
+    let Some(token_text) = source.get(range) else {
+        return Vec::new();
+    };
+    let text = decode_toml_string(token_text);
+    crate::markdown::parse(&text).0
+}
+
+/// Whether Markdown `text` gives no blocks, when its start says so
+/// without parsing: blank text gives none; a first line that certainly
+/// shows text ([`starts_with_text`]) or opens a fenced code block gives
+/// one. `None` for anything else (an HTML block, a link definition…),
+/// which only the parse can tell.
+fn empty_at_a_glance(text: &str) -> Option<bool> {
+    let markdown_blank = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+    let Some(line) = text
+        .split('\n')
+        .find(|line| !line.chars().all(markdown_blank))
+    else {
+        return Some(true);
+    };
+    let unindented = line.trim_start_matches(' ');
+    if line.len() - unindented.len() > 3 {
+        return None;
+    }
+    let fence = unindented.starts_with("```") || unindented.starts_with("~~~");
+    (fence || starts_with_text(unindented, 0)).then_some(false)
+}
+
+/// True if a line (its indent removed) starts, after at most a few quote
+/// and list markers, with a character that Markdown gives no meaning at
+/// the start of a line, so the line's text is shown whatever follows: a
+/// letter, a digit that is no list number, a visible non-ASCII character
+/// (an opening quote, an emoji) or plain punctuation. An HTML block, a link
+/// or footnote definition, a rule or an emphasis mark is not.
+fn starts_with_text(line: &str, markers: usize) -> bool {
+    let Some(first) = line.chars().next() else {
+        return false;
+    };
+    let rest = if first == '>' {
+        Some(&line[1..])
+    } else if matches!(first, '-' | '*' | '+') && line[1..].starts_with(' ') {
+        Some(&line[2..])
+    } else if first.is_ascii_digit() {
+        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+        let after = &line[digits..];
+        if after.starts_with(". ") || after.starts_with(") ") {
+            Some(&after[2..])
+        } else {
+            // A number (`1990s`) shows; `1.` with nothing after is an
+            // empty list item.
+            return !after.starts_with(['.', ')']);
+        }
+    } else {
+        None
+    };
+    match rest {
+        Some(rest) if markers < 4 => starts_with_text(rest.trim_start_matches(' '), markers + 1),
+        Some(_) => false,
+        None => {
+            first.is_alphabetic()
+                || "\"'(),.;?$%/@".contains(first)
+                || (!first.is_ascii()
+                    && !first.is_whitespace()
+                    && unicode_width::UnicodeWidthChar::width(first).is_some_and(|w| w > 0))
+        }
+    }
+}
+
+/// The value of one TOML string token (quotes included); empty if the text
+/// is not one string.
+pub(crate) fn decode_toml_string(token_text: &str) -> Cow<'_, str> {
+    let toml_source = toml_parser::Source::new(token_text);
+    let mut tokens = toml_source.lex();
+    let Some(token) = tokens.next() else {
+        return Cow::Borrowed("");
+    };
+    if token.kind().encoding().is_none() || token.span().len() != token_text.len() {
+        return Cow::Borrowed("");
+    }
+    let Some(raw) = toml_source.get(token) else {
+        return Cow::Borrowed("");
+    };
+    let mut out = Cow::Borrowed("");
+    let _kind = raw.decode_scalar(&mut out, &mut ());
+    out
 }
 
 /// A cited source.
@@ -625,6 +810,153 @@ mod tests {
             std::mem::size_of::<Block>() <= 40,
             "{}",
             std::mem::size_of::<Block>()
+        );
+    }
+
+    /// A body kept as a basic TOML string of `text`.
+    fn deferred(text: &str) -> Body {
+        let mut token = String::from("\"");
+        for c in text.chars() {
+            match c {
+                '"' | '\\' => token.extend(['\\', c]),
+                c if c.is_control() => token.push_str(&format!("\\u{:04X}", u32::from(c))),
+                c => token.push(c),
+            }
+        }
+        token.push('"');
+        let len = token.len();
+        Body::from_toml(Arc::new(token), 0..len)
+    }
+
+    /// Markdown fragments whose starts are easy to get wrong.
+    const STARTS: &[&str] = &[
+        "",
+        " ",
+        "\n",
+        "\t",
+        "\r\n",
+        "   ",
+        "    ",
+        "a",
+        "É",
+        "中",
+        "1.",
+        "1)",
+        "-",
+        "*",
+        "+",
+        ">",
+        "#",
+        "##",
+        "===",
+        "---",
+        "***",
+        "```",
+        "~~~",
+        "<!-- c -->",
+        "<b>",
+        "<div>",
+        "[a]: http://x",
+        "[^1]: note",
+        "[link](x)",
+        "|",
+        "a|b",
+        ": def",
+        "\u{a0}",
+        "\\",
+        "&amp;",
+        " x",
+        "   y",
+        "\u{200b}",
+        "Term",
+        "\u{202e}",
+        "x <b>",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn a_deferred_body_is_empty_exactly_when_its_blocks_are(
+            parts in proptest::collection::vec((0..STARTS.len(), 0..4usize), 0..5)
+        ) {
+            let mut text = String::new();
+            for (part, ending) in parts {
+                text.push_str(STARTS[part]);
+                text.push_str(["", "\n", "\n\n", " "][ending]);
+            }
+            let body = deferred(&text);
+            proptest::prop_assert_eq!(body.is_empty(), crate::markdown::parse(&text).0.is_empty(), "{:?}", text);
+            proptest::prop_assert!(body.is_deferred());
+        }
+    }
+
+    #[test]
+    fn each_start_alone_is_judged_as_its_parse() {
+        for start in STARTS {
+            for text in [
+                start.to_string(),
+                format!("\n\n{start}\n"),
+                format!("{start}\nword"),
+            ] {
+                assert_eq!(
+                    deferred(&text).is_empty(),
+                    crate::markdown::parse(&text).0.is_empty(),
+                    "{text:?}"
+                );
+                assert_eq!(
+                    deferred(&text).blocks(),
+                    Body::from(crate::markdown::parse(&text).0).blocks()
+                );
+            }
+        }
+        assert_eq!(empty_at_a_glance(" \n\t\r\n"), Some(true));
+        assert_eq!(empty_at_a_glance("\n  Word"), Some(false));
+        assert_eq!(empty_at_a_glance("    Word"), None);
+        assert_eq!(empty_at_a_glance("> \u{201e}Quote"), Some(false));
+        assert_eq!(empty_at_a_glance("- 1. Word"), Some(false));
+        assert_eq!(empty_at_a_glance("```\n```"), Some(false));
+        assert_eq!(empty_at_a_glance("[a]: http://x"), None);
+        assert_eq!(empty_at_a_glance("<!-- x -->"), None);
+    }
+
+    #[test]
+    fn a_body_stays_small_and_can_go_to_another_thread() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Body>();
+        assert!(
+            std::mem::size_of::<Body>() <= 48,
+            "{}",
+            std::mem::size_of::<Body>()
+        );
+        // Equal by blocks, whichever form: a deferred body and its parse.
+        let text = deferred("Some *text*.");
+        assert_eq!(text, Body::from(crate::markdown::parse("Some *text*.").0));
+        assert_ne!(text, deferred("Other text."));
+        // The same text is equal without parsing, and so is text written
+        // another way that parses to the same blocks.
+        assert_eq!(deferred("Other text."), deferred("Other text."));
+        let literal = Body::from_toml(Arc::new("'Other text.'".to_owned()), 0..13);
+        assert_eq!(literal, deferred("Other text."));
+        assert_ne!(literal, deferred("Other text!"));
+        assert!(format!("{text:?}").contains("toml"), "{text:?}");
+    }
+
+    #[test]
+    fn a_deferred_body_estimates_its_blocks_near_enough_without_parsing() {
+        let text = "One.\n\n## Two\n\n- a\n- b\n\n> quote";
+        let parsed = Body::from(crate::markdown::parse(text).0);
+        assert_eq!(parsed.blocks_estimate(), 4);
+        assert_eq!(deferred(text).blocks_estimate(), 4);
+        assert!(deferred(text).is_deferred());
+        assert_eq!(deferred("").blocks_estimate(), 1);
+        // Over a generated briefing the estimate is within a tenth.
+        let source = crate::testdata::generate(&crate::testdata::Spec::new(300_000, 60));
+        let eager = crate::loader::load_str("g.toml", &source).expect("eager");
+        let lazy = crate::loader::load_str_lazy("g.toml", &Arc::new(source)).expect("lazy");
+        let real: usize = eager.sections.iter().map(|s| s.body.blocks().len()).sum();
+        let guess: usize = lazy.sections.iter().map(|s| s.body.blocks_estimate()).sum();
+        assert!(
+            real.abs_diff(guess) * 10 <= real,
+            "{real} blocks, {guess} guessed"
         );
     }
 }

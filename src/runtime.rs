@@ -578,7 +578,7 @@ impl LocalEffects {
     }
 
     fn open(store: Option<&Store>, path: PathBuf) -> Done {
-        let briefing = crate::loader::load_path(&path);
+        let briefing = crate::loader::load_path_lazy(&path);
         let saved = store.map(|store| store.load(&path));
         Done::Opened(Box::new(Opened {
             path,
@@ -588,7 +588,7 @@ impl LocalEffects {
     }
 
     fn reload(path: PathBuf) -> Done {
-        let briefing = crate::loader::load_path(&path).map(Box::new);
+        let briefing = crate::loader::load_path_lazy(&path).map(Box::new);
         Done::Reloaded { path, briefing }
     }
 

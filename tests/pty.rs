@@ -412,3 +412,27 @@ fn an_ascii_briefing_in_ascii_mode_sends_only_ascii() {
         String::from_utf8_lossy(&non_ascii)
     );
 }
+
+/// A briefing large enough to be shown from its start while the rest is
+/// laid out off the UI thread: the first screen, then its end (`G`) and
+/// its last section (`]` from the one before), as the whole layout has
+/// them, whether or not it arrived before the key.
+#[test]
+fn a_large_briefing_opens_at_its_start_and_reaches_its_end() {
+    let folder = tempfile::tempdir().expect("folder");
+    let path = folder.path().join("large.toml");
+    let text = brief::testdata::generate(&brief::testdata::Spec::new(3_000_000, 300));
+    std::fs::write(&path, text).expect("written");
+    let path = path.to_string_lossy().into_owned();
+    let mut session = Spawn::brief(&[&path]).size(100, 30).start();
+    session.wait_text("Synthetic briefing");
+    session.wait_text("help");
+    session.send(b"G");
+    session.wait_text("300/300");
+    session.send(b"gG");
+    session.wait_text("300/300");
+    session.send(b"q");
+    let exit = session.wait_exit(PATIENCE);
+    assert_eq!(exit.code, Some(0));
+    session.assert_restored();
+}

@@ -122,6 +122,7 @@ impl App {
                     Focus::Facts => reader.scroll_facts(delta),
                     Focus::Reader => {
                         if action == Action::Bottom {
+                            reader.lay_out_whole();
                             let last_page = reader
                                 .doc
                                 .lines

@@ -38,7 +38,7 @@ pub struct LibraryEntry {
 impl LibraryEntry {
     /// Loads the file at `path`.
     pub fn load(path: &Path) -> Self {
-        Self::from_loaded(path, loader::load_path(path).map(Arc::new))
+        Self::from_loaded(path, loader::load_path_lazy(path).map(Arc::new))
     }
 
     /// The entry for the file at `path`, given what loading it gave.

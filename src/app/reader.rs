@@ -342,7 +342,16 @@ impl ReaderState {
     /// Lays the whole briefing out now if only its start is, and `part`
     /// is not in it (a jump or a remembered place further on).
     fn reach(&mut self, part: Part) {
-        if self.doc.partial && self.doc.line_of_part(part).is_none() {
+        if self.doc.line_of_part(part).is_none() {
+            self.lay_out_whole();
+        }
+    }
+
+    /// Lays the whole briefing out now if only its start is: the reader
+    /// asked for a place past it (its end, the next section) before the
+    /// whole layout arrived.
+    pub fn lay_out_whole(&mut self) {
+        if self.doc.partial {
             let position = self.position();
             self.doc =
                 layout::document_shared(&self.briefing, self.doc.lines.width(), self.options());
@@ -573,6 +582,14 @@ impl ReaderState {
 
     /// Jumps to the next (`forward`) or previous part.
     pub fn step_part(&mut self, forward: bool) {
+        let beyond = self
+            .doc
+            .parts
+            .last()
+            .is_none_or(|(_, line)| *line <= self.view.top);
+        if forward && beyond {
+            self.lay_out_whole();
+        }
         let current = self
             .doc
             .parts
@@ -916,6 +933,15 @@ mod start_tests {
         assert!(Arc::ptr_eq(&briefing, &reader.briefing));
         assert!(reader.layout_wanted().is_none(), "asked for once");
 
+        // How far through is said by sections while only the start is
+        // laid out: never the end.
+        assert_eq!(reader.percent(), 0);
+        let (last, _) = *reader.doc.parts.last().expect("parts");
+        assert!(reader.go_to_part(last));
+        assert!(reader.doc.partial);
+        assert!((1..100).contains(&reader.percent()), "{}", reader.percent());
+        reader.go_to_line(0);
+
         reader.scroll(7);
         let (top, part) = (reader.view.top, reader.current_part());
         let doc = whole(&reader);
@@ -977,6 +1003,26 @@ mod start_tests {
         assert!(reader.go_to_part(Part::Section(99)));
         assert!(!reader.doc.partial);
         assert_eq!(reader.current_part(), Part::Section(99));
+        // The next section from the last one of the start.
+        let mut reader = ReaderState::new(
+            large(),
+            "l".into(),
+            Rect::new(0, 0, 100, 30),
+            Glyphs::UNICODE,
+        );
+        let (last, _) = *reader.doc.parts.last().expect("parts");
+        assert!(reader.go_to_part(last));
+        assert!(reader.doc.partial);
+        reader.step_part(true);
+        assert!(!reader.doc.partial);
+        let Part::Section(i) = last else {
+            panic!("the start ends on a section");
+        };
+        assert_eq!(reader.current_part(), Part::Section(i + 1));
+        // Laying out the whole twice changes nothing.
+        let len = reader.doc.lines.len();
+        reader.lay_out_whole();
+        assert_eq!(reader.doc.lines.len(), len);
     }
 
     #[test]

@@ -43,6 +43,7 @@ impl ReaderState {
 
     pub(super) fn refresh_search(&mut self) {
         if self.search_starts.len() != self.doc.lines.len() {
+            self.doc.lines.fill();
             self.search_starts = search::content_starts(&self.doc.lines);
         }
         let Some(search) = &mut self.search else {

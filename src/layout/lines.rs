@@ -426,6 +426,36 @@ impl Lines {
         }
     }
 
+    /// Brings back the text of every section let go, on up to four
+    /// threads: for reading every line (a search), which would otherwise
+    /// lay the sections out again one by one.
+    pub fn fill(&self) {
+        if self.refill.is_none() {
+            return;
+        }
+        let missing: Vec<usize> = (0..self.chunks.len())
+            .filter(|&i| self.chunks[i].section.is_some() && self.chunks[i].text.get().is_none())
+            .collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        if missing.len() < 2 || threads < 2 {
+            for index in missing {
+                self.text_of(index);
+            }
+            return;
+        }
+        // Interleaved, so that each thread gets sections from all over.
+        std::thread::scope(|scope| {
+            for start in 0..threads {
+                let missing = &missing;
+                scope.spawn(move || {
+                    for index in missing.iter().skip(start).step_by(threads) {
+                        self.text_of(*index);
+                    }
+                });
+            }
+        });
+    }
+
     /// Lets go of section texts until at most `budget` bytes are held,
     /// those furthest from the lines `keep` first; the chunks that hold
     /// `keep` stay whatever they cost.

@@ -786,6 +786,12 @@ title = "Financial Times report"
                 !kept.lines.line_text(middle).is_empty() || full.lines.line_text(middle).is_empty()
             );
             same_lines(&full, &kept);
+            // Filling brings every section back at once, as it was.
+            kept.lines.let_go(middle..middle + 10, 0);
+            assert!(kept.lines.resident() < full.lines.resident() / 4);
+            kept.lines.fill();
+            assert!(kept.lines.resident() >= full.lines.resident());
+            same_lines(&full, &kept);
         }
     }
 

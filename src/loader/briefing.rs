@@ -10,20 +10,65 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml::de::{DeArray, DeTable, DeValue};
 
-use super::toml_checks::{Checker, Table, suggest, syntax_message, table_key_span};
+use super::chunks::{self, Kind};
+use super::toml_checks::{Bodies, Checker, Table, suggest, syntax_message, table_key_span};
 use super::{LoadError, RawText, notices};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity, quote};
 use crate::markdown;
-use crate::model::{Block, Briefing, Chart, Fact, Point, Section, Source};
+use crate::model::{Block, Body, Briefing, Chart, Fact, Point, Section, Source};
 use crate::sanitize::Findings;
 
 /// Validates format-1 TOML text; `name` is used in diagnostics.
 pub(super) fn load_toml(name: &str, source: &str) -> Result<Briefing, LoadError> {
+    check_toml(name, source, Bodies::Parse, chunks::split(source))
+}
+
+/// [`load_toml`], with the Markdown of the section bodies left unparsed:
+/// each body is checked to be a string and kept as its place in `source`.
+pub(super) fn load_toml_deferred(name: &str, source: &Arc<String>) -> Result<Briefing, LoadError> {
+    let bodies = Bodies::Defer(Arc::clone(source));
+    check_toml(name, source, bodies, chunks::split(source))
+}
+
+/// [`load_toml`] for a check: every body is parsed, for its notices, but
+/// kept as its place in `source`, so the blocks of only a batch of bodies
+/// are ever held at once.
+pub(super) fn check_toml_deferred(name: &str, source: &Arc<String>) -> Result<Briefing, LoadError> {
+    let bodies = Bodies::ParseAndDefer(Arc::clone(source));
+    check_toml(name, source, bodies, chunks::split(source))
+}
+
+/// Checks a file in the pieces `chunks` says, or as one tree.
+fn check_toml(
+    name: &str,
+    source: &str,
+    bodies: Bodies,
+    chunks: Option<chunks::Chunks>,
+) -> Result<Briefing, LoadError> {
     let index = LineIndex::new(source);
+    let mut checker = Checker {
+        name,
+        index: &index,
+        diagnostics: Vec::new(),
+        findings: Findings::default(),
+        base: 0,
+        bodies,
+    };
+    if let Some(briefing) = chunks.and_then(|c| checker.pieces(source, &c)) {
+        return finish(checker, briefing);
+    }
+    // The whole file as one tree: when it does not split, or a piece does
+    // not parse (so syntax errors are those of the whole file).
+    let mut checker = Checker {
+        diagnostics: Vec::new(),
+        findings: Findings::default(),
+        ..checker
+    };
     let (root, syntax_errors) = DeTable::parse_recoverable(source);
     if !syntax_errors.is_empty() {
         let mut diagnostics: Vec<Diagnostic> = syntax_errors
@@ -38,17 +83,26 @@ pub(super) fn load_toml(name: &str, source: &str) -> Result<Briefing, LoadError>
         diagnostics.sort_by_key(|d| (d.line, d.column));
         return Err(LoadError { diagnostics });
     }
-    let mut checker = Checker {
-        name,
-        index: &index,
-        diagnostics: Vec::new(),
-        findings: Findings::default(),
-        base: 0,
-    };
     let span = root.span();
-    let briefing = checker.briefing(root.into_inner(), span);
-    finish(checker, briefing)
+    let briefing = checker.briefing(root.into_inner(), span, None);
+    match briefing {
+        Some(briefing) => finish(checker, briefing),
+        // Only pieces can fail to parse, and there are none here.
+        None => finish(checker, Briefing::default()),
+    }
 }
+
+/// The `[[sections]]` of a file split into pieces, parsed one at a time.
+struct Pieces<'i, 'p> {
+    /// How many there are.
+    count: usize,
+    /// Each entry's table and span in the file; `None` for a piece that
+    /// does not parse as one entry.
+    tables: SectionTables<'i, 'p>,
+}
+
+/// The sections of a file, from its tree or its pieces.
+type SectionTables<'i, 'p> = Box<dyn Iterator<Item = Option<(Table<'i>, Range<usize>)>> + 'p>;
 
 /// The bottom line and section bodies of a valid format-1 file, as written.
 pub(super) fn raw_text(source: &str) -> RawText {
@@ -134,7 +188,64 @@ impl SourceIds {
 }
 
 impl Checker<'_> {
-    fn briefing(&mut self, mut root_table: Table<'_>, span: Range<usize>) -> Briefing {
+    /// Checks a file split into pieces ([`chunks`]): the head with the
+    /// `[[sources]]` and `[[facts]]` entries put back in it is the root, the
+    /// `[[sections]]` are parsed one at a time as they are checked, so the
+    /// whole tree never exists. `None` (and the caller parses the whole
+    /// file) if a piece does not parse or the head names a key the pieces
+    /// hold: the diagnostics are then the whole file's.
+    fn pieces(&mut self, source: &str, chunks: &chunks::Chunks) -> Option<Briefing> {
+        let mut root = chunks::parse_at(source.get(chunks.head.clone())?, 0)?;
+        let kinds = [Kind::Sections, Kind::Sources, Kind::Facts];
+        if kinds.iter().any(|kind| root.contains_key(kind.key())) {
+            return None;
+        }
+        let of_kind = move |kind: Kind| {
+            chunks
+                .tables
+                .iter()
+                .filter(move |(k, _)| *k == kind)
+                .map(|(_, range)| range.clone())
+        };
+        // The sources and facts are few and small, and a section may cite
+        // a source defined after it: they are read first.
+        for kind in [Kind::Sources, Kind::Facts] {
+            let mut items = DeArray::new();
+            let mut first = None;
+            for range in of_kind(kind) {
+                let (key, item) = chunks::entry_at(source.get(range.clone())?, range.start, kind)?;
+                first.get_or_insert((key, item.span()));
+                items.push(item);
+            }
+            if let Some((key, span)) = first {
+                root.insert(key, Spanned::new(span, DeValue::Array(items)));
+            }
+        }
+        let count = of_kind(Kind::Sections).count();
+        let tables = of_kind(Kind::Sections).map(move |range| {
+            let (_, item) =
+                chunks::entry_at(source.get(range.clone())?, range.start, Kind::Sections)?;
+            let span = item.span();
+            match item.into_inner() {
+                DeValue::Table(table) => Some((table, span)),
+                _ => None,
+            }
+        });
+        let pieces = Pieces {
+            count,
+            tables: Box::new(tables),
+        };
+        self.briefing(root, 0..source.len(), Some(pieces))
+    }
+
+    /// Checks a file: its root table, and its sections from the root or
+    /// from `pieces`. `None` if a piece does not parse.
+    fn briefing<'i>(
+        &mut self,
+        mut root_table: Table<'i>,
+        span: Range<usize>,
+        pieces: Option<Pieces<'i, '_>>,
+    ) -> Option<Briefing> {
         // The sections are taken out of the tree and each is dropped once
         // checked, so the model grows into the memory the parsed file
         // gives back: a 10 MB briefing peaks ~10 MB lower.
@@ -160,11 +271,20 @@ impl Checker<'_> {
             .collect();
         // Where `sections` was and whether it was a list, for "no sections"
         // below (a `sections` that is not a list gets its own error).
-        let sections_at = section_values
-            .as_ref()
-            .map(|v| (v.span(), matches!(v.get_ref(), DeValue::Array(_))));
-        let section_tables = self.owned_tables(section_values, "sections", here);
-        if section_tables.is_empty() {
+        let sections_at = match &pieces {
+            Some(pieces) => (pieces.count > 0).then_some((span.start..span.start, true)),
+            None => section_values
+                .as_ref()
+                .map(|v| (v.span(), matches!(v.get_ref(), DeValue::Array(_)))),
+        };
+        let (count, section_tables): (usize, SectionTables<'i, '_>) = match pieces {
+            Some(pieces) => (pieces.count, pieces.tables),
+            None => {
+                let tables = self.owned_tables(section_values, "sections", here);
+                (tables.len(), Box::new(tables.into_iter().map(Some)))
+            }
+        };
+        if count == 0 {
             // An empty list (`sections = []`) is as much "no sections" as none.
             let at = match sections_at {
                 None => Some(span.start..span.start),
@@ -179,15 +299,24 @@ impl Checker<'_> {
                 );
             }
         }
-        let mut sections = Vec::with_capacity(section_tables.len());
+        let mut sections = Vec::with_capacity(count);
         let mut seen_ids: HashMap<String, usize> = HashMap::new();
         // Bodies are parsed a batch at a time on all cores (the Markdown is
         // most of the work), then checked in order; each batch's tables are
         // dropped before the next is parsed.
-        let mut tables = section_tables.into_iter().enumerate().peekable();
+        let mut tables = section_tables.enumerate().peekable();
         while tables.peek().is_some() {
-            let batch: Vec<_> = tables.by_ref().take(BODY_BATCH).collect();
-            let mut bodies = parse_bodies(&batch).into_iter();
+            let batch: Vec<_> = tables
+                .by_ref()
+                .take(BODY_BATCH)
+                .map(|(i, table)| table.map(|table| (i, table)))
+                .collect::<Option<_>>()?;
+            let mut bodies = if let Bodies::Defer(_) = self.bodies {
+                Vec::new()
+            } else {
+                parse_bodies(&batch)
+            }
+            .into_iter();
             for (i, (table, table_span)) in batch {
                 let body = bodies.next().flatten();
                 let section =
@@ -195,7 +324,7 @@ impl Checker<'_> {
                 sections.push(section);
             }
         }
-        Briefing {
+        Some(Briefing {
             title: title.unwrap_or_default(),
             subtitle: self.optional_text(root, "subtitle", here),
             date: self.date(root, "date", here),
@@ -208,7 +337,7 @@ impl Checker<'_> {
             sections,
             sources,
             notices: Vec::new(),
-        }
+        })
     }
 
     pub(super) fn markdown(&mut self, text: &str) -> Vec<Block> {
@@ -282,7 +411,16 @@ impl Checker<'_> {
         if let Some(index) = ids.by_id.get(id) {
             return Some(*index);
         }
-        let known: Vec<&str> = ids.by_id.keys().map(String::as_str).collect();
+        // In file order, so that of two ids as close as each other the
+        // first defined is suggested, the same every time (a map's order
+        // changes from run to run).
+        let mut by_place: Vec<(usize, &str)> = ids
+            .by_id
+            .iter()
+            .map(|(id, index)| (*index, id.as_str()))
+            .collect();
+        by_place.sort_unstable();
+        let known: Vec<&str> = by_place.into_iter().map(|(_, id)| id).collect();
         let hint = match suggest(id, &known) {
             Some(best) => format!("did you mean `{best}`?"),
             None if known.is_empty() && !ids.any_sources => {
@@ -395,14 +533,21 @@ impl Checker<'_> {
             }
             None => format!("section-{number}"),
         };
-        // `body` holds the parse of every string body (see `parse_bodies`);
-        // this reports a body that is no string.
-        let body = match (self.optional_string(table, "body", &place), body) {
-            (Some(_), Some((blocks, found))) => {
+        // `body` holds the parse of every string body (see `parse_bodies`)
+        // unless bodies are deferred; this reports a body that is no string.
+        let body = match self.optional_string(table, "body", &place) {
+            Some((_, span)) => {
+                let (blocks, found) = body.unwrap_or_default();
                 self.findings.merge(found);
-                blocks
+                match self.bodies.text() {
+                    Some(text) => Body::from_toml(
+                        Arc::clone(text),
+                        span.start + self.base..span.end + self.base,
+                    ),
+                    None => Body::from(blocks),
+                }
             }
-            _ => Vec::new(),
+            None => Body::default(),
         };
         let sources = self
             .string_list_spanned(table, "sources", &place)
@@ -428,7 +573,7 @@ impl Checker<'_> {
         Section {
             id,
             title: title.unwrap_or_default(),
-            body: body.into(),
+            body,
             sources,
             facts,
             charts,
@@ -779,6 +924,19 @@ mod tests {
     }
 
     #[test]
+    fn of_two_sources_as_close_the_first_defined_is_suggested_every_time() {
+        let mut source =
+            "title = \"T\"\n[[sections]]\ntitle = \"S\"\nsources = [\"src-5\"]\n".to_owned();
+        for id in ["src-9", "src-4", "src-3", "other"] {
+            source.push_str(&format!("[[sources]]\nid = \"{id}\"\ntitle = \"X\"\n"));
+        }
+        for _ in 0..20 {
+            let e = errors(&source);
+            assert!(e[0].ends_with("did you mean `src-9`?"), "{e:?}");
+        }
+    }
+
+    #[test]
     fn string_dates_get_a_hint() {
         let e = errors("title = \"T\"\ndate = \"2023-10-12\"\n[[sections]]\ntitle = \"S\"\n");
         assert!(
@@ -978,5 +1136,137 @@ mod tests {
                 "b.toml:2:1: error: TOML syntax: duplicate key `title` — a key may appear only once in a table; remove or rename one of them\n 2 | \"title\" = \"b\"\n   | ^^^^^^^"
             ]
         );
+    }
+}
+
+/// The split parse against the whole-file parse: the same briefing or the
+/// same diagnostics, always.
+#[cfg(test)]
+mod split_tests {
+    use super::*;
+
+    /// Loads `source` both ways and says whether the split way was taken
+    /// to the end (not given up for the whole file).
+    fn both_ways(source: &str) -> bool {
+        let whole = check_toml("b.toml", source, Bodies::Parse, None);
+        let split = chunks::split(source);
+        let taken = split.as_ref().is_some_and(|chunks| {
+            let index = LineIndex::new(source);
+            let mut checker = Checker {
+                name: "b.toml",
+                index: &index,
+                diagnostics: Vec::new(),
+                findings: Findings::default(),
+                base: 0,
+                bodies: Bodies::Parse,
+            };
+            checker.pieces(source, chunks).is_some()
+        });
+        let pieces = check_toml("b.toml", source, Bodies::Parse, split);
+        match (whole, pieces) {
+            (Ok(whole), Ok(pieces)) => assert_eq!(whole, pieces, "{source}"),
+            (Err(whole), Err(pieces)) => {
+                assert_eq!(whole.diagnostics, pieces.diagnostics, "{source}");
+            }
+            (whole, pieces) => panic!("{source}\nwhole: {whole:?}\npieces: {pieces:?}"),
+        }
+        taken
+    }
+
+    /// Lines put into a generated briefing at line starts: entries of each
+    /// kind, sub-tables, headers the split does not know, and mistakes.
+    const INSERTS: &[&str] = &[
+        "[[sections]]\ntitle = \"Extra\"\nbody = 'x'\n",
+        "[[sections]] # with a comment\ntitle = \"Commented\"\n",
+        "  [[sections]]\ntitle = \"Indented\"\n",
+        "[[sources]]\nid = \"late\"\ntitle = \"Late\"\n",
+        "[[facts]]\nlabel = \"L\"\nvalue = \"V\"\nsource = \"late\"\n",
+        "[[sections.facts]]\nlabel = \"x\"\nvalue = \"y\"\n",
+        "[[sections.charts]]\ntitle = \"C\"\npoints = [{ label = \"a\", value = 1 }]\n",
+        "[sections.extra]\nk = 1\n",
+        "[sections.facts]\nk = 1\n",
+        "bogus = 1\n",
+        "title = \"again\"\n",
+        "id = \"s1\"\n",
+        "x = [\n[1],\n[2]]\n",
+        "broken = \n",
+        "body = 3\n",
+        "sources = [\"nope\"]\n",
+        "[meta]\nk = 1\n",
+        "sections = []\n",
+        "facts.x = 1\n",
+        "s = \"\"\"\n[[sections]]\n\"\"\"\n",
+        "t = '''\n[[sources]]'''\n",
+        "\r\n",
+        "# [[sections]]\n",
+        "\"sections\" = 1\n",
+    ];
+
+    fn insert_at_lines(text: &str, inserts: &[(usize, usize)]) -> String {
+        let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_owned).collect();
+        for &(at, which) in inserts {
+            let at = at % (lines.len() + 1);
+            lines.insert(at, INSERTS[which % INSERTS.len()].to_owned());
+        }
+        lines.concat()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn split_and_whole_file_parses_agree(
+            seed in 0u64..1000,
+            size in 0usize..12_000,
+            sections in 1usize..12,
+            inserts in proptest::collection::vec((0usize..10_000, 0usize..100), 0..4),
+            crlf in proptest::bool::ANY,
+        ) {
+            let spec = crate::testdata::Spec { seed, ..crate::testdata::Spec::new(size, sections) };
+            let mut text = insert_at_lines(&crate::testdata::generate(&spec), &inserts);
+            if crlf {
+                text = text.replace('\n', "\r\n");
+            }
+            both_ways(&text);
+        }
+    }
+
+    #[test]
+    fn generated_briefings_are_loaded_in_pieces() {
+        for (size, sections) in [(0, 1), (5_000, 4), (40_000, 20)] {
+            let text = crate::testdata::generate(&crate::testdata::Spec::new(size, sections));
+            assert!(both_ways(&text), "{size}/{sections}");
+            let crlf = text.replace('\n', "\r\n");
+            assert!(both_ways(&crlf), "{size}/{sections} with CRLF");
+        }
+    }
+
+    #[test]
+    fn every_fixture_loads_the_same_in_pieces() {
+        let mut seen = 0;
+        for folder in ["tests/fixtures/valid", "tests/fixtures/invalid"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+            for entry in std::fs::read_dir(dir).expect("fixtures") {
+                let path = entry.expect("entry").path();
+                if path.extension().is_some_and(|e| e == "toml") {
+                    let bytes = std::fs::read(&path).expect("read");
+                    if let Ok(text) = String::from_utf8(bytes) {
+                        both_ways(&text);
+                        seen += 1;
+                    }
+                }
+            }
+        }
+        assert!(seen >= 25, "{seen}");
+    }
+
+    #[test]
+    fn each_insert_alone_agrees() {
+        let text = crate::testdata::generate(&crate::testdata::Spec::new(6_000, 5));
+        let lines = text.lines().count();
+        for which in 0..INSERTS.len() {
+            for at in [0, 1, lines / 3, lines / 2, lines] {
+                both_ways(&insert_at_lines(&text, &[(at, which)]));
+            }
+        }
     }
 }

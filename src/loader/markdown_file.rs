@@ -23,7 +23,7 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 use toml::de::DeValue;
 
 use super::briefing::{FACT_KEYS, SourceIds, TOP_KEYS, finish, is_id_char, slug};
-use super::toml_checks::{Checker, Table, suggest};
+use super::toml_checks::{Bodies, Checker, Table, suggest};
 use super::{LoadError, RawText, yaml_front};
 use crate::diagnostic::{LineIndex, quote};
 use crate::model::{Briefing, Chart, Date, Fact, Section, Source};
@@ -265,6 +265,7 @@ pub(super) fn load_markdown(name: &str, source: &str) -> Result<(Briefing, RawTe
         diagnostics: Vec::new(),
         findings: Findings::default(),
         base: 0,
+        bodies: Bodies::Parse,
     };
     let (front, start) = match split_front(source) {
         Ok(split) => split,

@@ -11,12 +11,14 @@
 //! blocks go through the same checks, placed in the `.md` file.
 
 mod briefing;
+mod chunks;
 pub mod markdown_file;
 pub mod markdown_out;
 mod toml_checks;
 mod yaml_front;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
 use crate::model::Briefing;
@@ -48,6 +50,56 @@ pub fn load_path(path: &Path) -> Result<Briefing, LoadError> {
     let bytes = read_file(path, &name)?;
     let source = decode_utf8(bytes, &name)?;
     load_str(&name, &source)
+}
+
+/// From this many bytes of TOML, [`load_path_lazy`] leaves the section
+/// bodies' Markdown unparsed until they are shown. Parsing every body of a
+/// 10 MB briefing costs about 70 ms and 14 MB before the first screen;
+/// below a mebibyte it costs a few milliseconds, and parsing at open keeps
+/// the notices about Markdown left out of a body (raw HTML and the like),
+/// which a deferred body cannot know until it is parsed.
+pub const DEFER_BODIES_FROM: usize = 1024 * 1024;
+
+/// Reads and validates the briefing at `path` for reading on screen: as
+/// [`load_path`], except that a TOML file of [`DEFER_BODIES_FROM`] bytes or
+/// more keeps its section bodies as text, parsed when asked for
+/// ([`crate::model::Body::blocks`]). Every other check is made; what is
+/// not known is whether a body's Markdown had anything left out, so the
+/// briefing carries no notice about that.
+pub fn load_path_lazy(path: &Path) -> Result<Briefing, LoadError> {
+    let name = display_name(path);
+    let bytes = read_file(path, &name)?;
+    let source = decode_utf8(bytes, &name)?;
+    if source.len() < DEFER_BODIES_FROM || is_markdown_name(&name) {
+        return load_str(&name, &source);
+    }
+    briefing::load_toml_deferred(&name, &Arc::new(source))
+}
+
+/// Reads and validates the briefing at `path` for `brief check`: the
+/// same briefing and notices as [`load_path`], but a TOML file's bodies are
+/// dropped as soon as they are parsed (and kept as text), so checking a
+/// large file holds the text and one batch of bodies, not every body's
+/// blocks.
+pub fn check_path(path: &Path) -> Result<Briefing, LoadError> {
+    let name = display_name(path);
+    let bytes = read_file(path, &name)?;
+    let source = decode_utf8(bytes, &name)?;
+    if is_markdown_name(&name) {
+        return load_str(&name, &source);
+    }
+    briefing::check_toml_deferred(&name, &Arc::new(source))
+}
+
+/// [`load_str`] with the section bodies of a TOML briefing kept as text
+/// (whatever its size), parsed when asked for. A Markdown briefing is
+/// loaded as by [`load_str`].
+pub fn load_str_lazy(name: &str, source: &Arc<String>) -> Result<Briefing, LoadError> {
+    if is_markdown_name(name) {
+        load_str(name, source)
+    } else {
+        briefing::load_toml_deferred(name, source)
+    }
 }
 
 /// Reads a briefing file within [`MAX_FILE_SIZE`], or says plainly why not.
@@ -343,5 +395,191 @@ mod tests {
             ..Findings::default()
         });
         assert_eq!(all.len(), 3);
+    }
+    /// The lazily loaded briefing of `source` equals the eager one, section
+    /// by section, and its bodies were really left unparsed.
+    fn same_lazily(source: &str) -> Briefing {
+        let eager = load_str("b.toml", source)
+            .unwrap_or_else(|e| panic!("{source:?}: {:?}", e.diagnostics));
+        let lazy = load_str_lazy("b.toml", &Arc::new(source.to_owned())).expect("lazy");
+        assert_eq!(eager.sections.len(), lazy.sections.len());
+        for (e, l) in eager.sections.iter().zip(&lazy.sections) {
+            assert!(l.body.is_deferred(), "{source:?}");
+            assert!(!e.body.is_deferred());
+            assert_eq!(e.body.blocks(), l.body.blocks(), "{source:?}");
+            assert_eq!(e.body.is_empty(), l.body.is_empty(), "{source:?}");
+            assert_eq!(e, l);
+        }
+        let Briefing {
+            notices, sections, ..
+        } = &eager;
+        assert_eq!(
+            (&lazy.title, &lazy.summary, &lazy.sources, &lazy.facts),
+            (&eager.title, &eager.summary, &eager.sources, &eager.facts)
+        );
+        assert_eq!(sections.len(), lazy.sections.len());
+        // A deferred body's findings are not known at open, so a notice
+        // may be missing, but none is given that loading eagerly does not.
+        for notice in &lazy.notices {
+            assert!(notices.contains(notice), "{notice}");
+        }
+        lazy
+    }
+
+    fn with_body(body: &str) -> String {
+        format!(
+            "title = \"T\"\n[[sections]]\ntitle = \"S\"\nbody = {body}\n[[sections]]\ntitle = \"After\"\nbody = 'x'\n"
+        )
+    }
+
+    #[test]
+    fn a_deferred_body_gives_the_blocks_of_every_string_form() {
+        let forms = [
+            r#""Plain **bold** and *em*.""#,
+            r#""Tab\there, \"quoted\", back\\slash, \u00e9t\u00e9 \U0001F600.""#,
+            r#""Line one\n\n- item\n- item two\r\n""#,
+            "'Literal \\n stays, \"double\" and **bold**.'",
+            "'''\nMulti-line literal with ''two'' quotes\n\n# Heading\n'''",
+            "\"\"\"\nMulti-line basic\nwith \\\"\"\" inside and \\u0041\n\n> quote\n\"\"\"",
+            "\"\"\"\nThe line ends here \\\n      and goes on; \\t tab.\n\"\"\"",
+            "\"Has ''' inside a basic string\"",
+            "\"\"\"Has ''' and '''' inside\"\"\"",
+            "'''Has \"\"\" inside a literal'''",
+            "\"\"",
+            "''",
+            "\"\"\"\n\"\"\"",
+        ];
+        for form in forms {
+            same_lazily(&with_body(form));
+        }
+        // The escapes really are decoded, not shown as written.
+        let lazy = same_lazily(&with_body(r#""caf\u00e9 \"x\"""#));
+        assert_eq!(
+            crate::model::plain_text(match &lazy.sections[0].body.blocks()[0] {
+                crate::model::Block::Paragraph(inlines) => inlines,
+                other => panic!("{other:?}"),
+            }),
+            "café \"x\""
+        );
+    }
+
+    #[test]
+    fn a_deferred_body_of_an_inline_section_gives_the_same_blocks() {
+        // Not split into pieces (the head holds `sections`): the whole
+        // file's tree gives the places.
+        same_lazily("title = \"T\"\nsections = [{ title = \"S\", body = \"x *y*\\n\\n- z\" }]\n");
+        same_lazily(
+            "title = \"T\"\n[[sections]]\ntitle = \"S\"\nfacts = [{ label = \"l\", value = \"v\" }]\nbody = '''\n# H\n'''\n",
+        );
+    }
+
+    #[test]
+    fn a_deferred_body_in_a_crlf_file_gives_the_same_blocks() {
+        let source = with_body("\"\"\"\nOne \\\n  two\n\n- a\n- b\n\"\"\"").replace('\n', "\r\n");
+        same_lazily(&source);
+        let literal = with_body("'''\nOne\n\n## Two\n'''").replace('\n', "\r\n");
+        same_lazily(&literal);
+    }
+
+    #[test]
+    fn a_deferred_body_is_sanitised_as_an_eager_one() {
+        // A bidi override, an escape sequence and raw HTML: the same
+        // blocks, but no notices, which only parsing the body would give.
+        let source = with_body(r#""a\u202eb \u001b[31mred <b>bold</b>""#);
+        let lazy = same_lazily(&source);
+        assert_eq!(lazy.notices, Vec::<String>::new());
+        assert_eq!(load_str("b.toml", &source).expect("eager").notices.len(), 3);
+    }
+
+    #[test]
+    fn a_large_generated_briefing_loads_lazily_to_the_same_sections() {
+        let spec = crate::testdata::Spec::new(300_000, 60);
+        let text = crate::testdata::generate(&spec);
+        let lazy = same_lazily(&text);
+        assert_eq!(lazy.sections.len(), 60);
+    }
+
+    #[test]
+    fn a_deferred_body_can_be_changed_in_place() {
+        let mut lazy =
+            load_str_lazy("b.toml", &Arc::new(with_body("\"one\\n\\ntwo\""))).expect("lazy");
+        let body = &mut lazy.sections[0].body;
+        assert!(body.is_deferred());
+        body.blocks_mut().pop();
+        assert!(!body.is_deferred());
+        assert_eq!(body.blocks().len(), 1);
+        assert!(!body.is_empty());
+    }
+
+    #[test]
+    fn a_body_that_is_no_string_is_an_error_either_way() {
+        let source = with_body("3");
+        let eager = load_str("b.toml", &source).map(|_| ()).unwrap_err();
+        let lazy = load_str_lazy("b.toml", &Arc::new(source))
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(eager.diagnostics, lazy.diagnostics);
+        assert!(
+            eager.diagnostics[0]
+                .message
+                .contains("`body` in section 1 must be a string")
+        );
+    }
+
+    #[test]
+    fn only_a_large_toml_file_is_loaded_lazily() {
+        let dir = tempfile::tempdir().expect("temp");
+        let small =
+            load_path_lazy(&file(&dir, "s.toml", with_body("'x'").as_bytes())).expect("small");
+        assert!(!small.sections[0].body.is_deferred());
+        let text =
+            crate::testdata::generate(&crate::testdata::Spec::new(DEFER_BODIES_FROM + 1000, 40));
+        assert!(text.len() >= DEFER_BODIES_FROM);
+        let large = load_path_lazy(&file(&dir, "l.toml", text.as_bytes())).expect("large");
+        assert!(large.sections.iter().all(|s| s.body.is_deferred()));
+        assert_eq!(large, load_str("l.toml", &text).expect("eager"));
+    }
+
+    #[test]
+    fn a_check_gives_what_an_eager_load_gives_with_the_bodies_as_text() {
+        let dir = tempfile::tempdir().expect("temp");
+        let html = with_body(r#""a\u202eb <b>bold</b>""#);
+        let generated = crate::testdata::generate(&crate::testdata::Spec::new(200_000, 30));
+        let mut paths = vec![
+            file(&dir, "html.toml", html.as_bytes()),
+            file(&dir, "gen.toml", generated.as_bytes()),
+            file(&dir, "b.md", MINIMAL_MD.as_bytes()),
+        ];
+        for folder in ["tests/fixtures/valid", "tests/fixtures/invalid"] {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+            for entry in std::fs::read_dir(dir).expect("fixtures") {
+                paths.push(entry.expect("entry").path());
+            }
+        }
+        let mut deferred = 0;
+        for path in &paths {
+            match (load_path(path), check_path(path)) {
+                (Ok(eager), Ok(checked)) => {
+                    assert_eq!(eager.notices, checked.notices, "{path:?}");
+                    assert_eq!(eager, checked, "{path:?}");
+                    if checked.sections.iter().all(|s| s.body.is_deferred()) {
+                        deferred += 1;
+                    }
+                }
+                (Err(eager), Err(checked)) => {
+                    assert_eq!(eager.diagnostics, checked.diagnostics, "{path:?}");
+                }
+                (eager, checked) => panic!("{path:?}: {eager:?} / {checked:?}"),
+            }
+        }
+        // The HTML body's notices are all there.
+        let html = check_path(&paths[0]).expect("html");
+        assert_eq!(html.notices.len(), 2, "{:?}", html.notices);
+        assert!(
+            html.notices[1].contains("contains HTML"),
+            "{:?}",
+            html.notices
+        );
+        assert!(deferred >= 3, "{deferred}");
     }
 }

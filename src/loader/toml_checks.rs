@@ -8,6 +8,7 @@
 //! the same checks serve TOML files and the TOML inside Markdown files.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -28,6 +29,31 @@ pub(super) struct Checker<'a> {
     /// name: 0 for a TOML file, the start of the front matter or of a
     /// fenced block in a Markdown file. Spans are relative to the TOML.
     pub(super) base: usize,
+    /// What becomes of the section bodies.
+    pub(super) bodies: Bodies,
+}
+
+/// What the checker does with section bodies.
+pub(super) enum Bodies {
+    /// Parsed into blocks, kept in the model.
+    Parse,
+    /// Checked to be strings and kept as ranges of the file's text (given
+    /// here), not parsed ([`crate::model::Body::from_toml`]).
+    Defer(Arc<String>),
+    /// Parsed for what parsing finds (the notices), then kept as ranges of
+    /// the text like [`Self::Defer`]: all the notices, without holding
+    /// every body's blocks at once.
+    ParseAndDefer(Arc<String>),
+}
+
+impl Bodies {
+    /// The file's text, when bodies are kept as ranges of it.
+    pub(super) fn text(&self) -> Option<&Arc<String>> {
+        match self {
+            Self::Parse => None,
+            Self::Defer(text) | Self::ParseAndDefer(text) => Some(text),
+        }
+    }
 }
 
 impl Checker<'_> {

@@ -475,7 +475,7 @@ impl ServeEffects {
 }
 
 impl Effects for ServeEffects {
-    fn perform(&mut self, effect: Effect, _post: Option<&Post>) -> Option<Done> {
+    fn perform(&mut self, effect: Effect, post: Option<&Post>) -> Option<Done> {
         match effect {
             // Parsed once for everyone by the library's watcher: a copy of
             // the shared briefing, never a read of whatever path was asked.
@@ -499,6 +499,9 @@ impl Effects for ServeEffects {
             }
             // Never written on the server, whatever the app asks.
             Effect::Export { .. } => Some(Done::Exported(Err(ExportError::Off))),
+            // A large briefing's whole layout is made on a thread of its
+            // own, as for a local reader: the session's loop stays free.
+            layout @ Effect::LayOut { .. } => self.local.perform(layout, post),
             // Saving goes to this reader's folder.
             other => self.local.perform(other, None),
         }
