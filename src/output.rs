@@ -38,31 +38,53 @@ use ratatui::style::{Color, Modifier};
 
 use crate::hyperlink::Hyperlink;
 
-/// Colours and attributes: the terminal's "pen".
+/// Colours and attributes: the terminal's "pen". The colours are kept as
+/// their [`color_code`]s, so that pens compare and hash as plain numbers
+/// (glyphs are compared by the thousand in every frame).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Pen {
-    fg: Color,
-    bg: Color,
-    underline: Color,
+    fg: u32,
+    bg: u32,
+    underline: u32,
     modifier: Modifier,
 }
 
 impl Pen {
     const DEFAULT: Pen = Pen {
-        fg: Color::Reset,
-        bg: Color::Reset,
-        underline: Color::Reset,
+        fg: 0,
+        bg: 0,
+        underline: 0,
         modifier: Modifier::empty(),
     };
 
+    #[inline]
     fn of(cell: &Cell) -> Pen {
         Pen {
-            fg: cell.fg,
-            bg: cell.bg,
-            underline: cell.underline_color,
+            fg: color_code(cell.fg),
+            bg: color_code(cell.bg),
+            underline: color_code(cell.underline_color),
             modifier: cell.modifier,
         }
     }
+}
+
+/// ratatui's `Cell::eq`, settled without a call or a string comparison
+/// for symbols of one byte (nearly every cell).
+#[inline]
+#[allow(deprecated)] // `skip` is compared, as `Cell::eq` compares it
+fn same_cell(a: &Cell, b: &Cell) -> bool {
+    let (x, y) = (a.symbol().as_bytes(), b.symbol().as_bytes());
+    let symbols = match (x, y) {
+        ([p], [q]) => p == q,
+        _ => x == y,
+    };
+    symbols
+        && a.fg == b.fg
+        && a.bg == b.bg
+        && a.modifier == b.modifier
+        && a.underline_color == b.underline_color
+        && a.skip == b.skip
+        && a.diff_option == b.diff_option
 }
 
 /// One column of the screen as the terminal shows it: 32 bytes, copied
@@ -584,18 +606,20 @@ impl RowHash {
         }
         let pen = glyph.pen;
         self.mix(
-            u64::from(color_code(pen.fg))
-                | u64::from(color_code(pen.bg)) << 26
+            u64::from(pen.fg)
+                | u64::from(pen.bg) << 26
                 | u64::from(glyph.width) << 52
                 | u64::from(pen.modifier.bits() & 0xFF) << 56,
         );
-        if pen.underline != Color::Reset || pen.modifier.bits() > 0xFF {
-            self.mix(u64::from(color_code(pen.underline)) | u64::from(pen.modifier.bits()) << 32);
+        if pen.underline != 0 || pen.modifier.bits() > 0xFF {
+            self.mix(u64::from(pen.underline) | u64::from(pen.modifier.bits()) << 32);
         }
     }
 }
 
-/// A colour as a number below 2^26, for hashing.
+/// A colour as a number below 2^26 (0 for the default colour), for
+/// comparing and hashing.
+#[inline]
 fn color_code(color: Color) -> u32 {
     match color {
         Color::Reset => 0,
@@ -618,6 +642,41 @@ fn color_code(color: Color) -> u32 {
         Color::Indexed(n) => 0x100 | u32::from(n),
         Color::Rgb(r, g, b) => 0x200_0000 | u32::from(r) << 16 | u32::from(g) << 8 | u32::from(b),
     }
+}
+
+/// The colour of a [`color_code`].
+fn color_of(code: u32) -> Color {
+    const NAMED: [Color; 17] = [
+        Color::Reset,
+        Color::Black,
+        Color::Red,
+        Color::Green,
+        Color::Yellow,
+        Color::Blue,
+        Color::Magenta,
+        Color::Cyan,
+        Color::Gray,
+        Color::DarkGray,
+        Color::LightRed,
+        Color::LightGreen,
+        Color::LightYellow,
+        Color::LightBlue,
+        Color::LightMagenta,
+        Color::LightCyan,
+        Color::White,
+    ];
+    if code & 0x200_0000 != 0 {
+        let [_, r, g, b] = code.to_be_bytes();
+        return Color::Rgb(r, g, b);
+    }
+    if code & 0x100 != 0 {
+        return Color::Indexed((code & 0xFF) as u8);
+    }
+    usize::try_from(code)
+        .ok()
+        .and_then(|i| NAMED.get(i))
+        .copied()
+        .unwrap_or(Color::Reset)
 }
 
 /// Where the cursor and pen are, as far as known, and the scrolling
@@ -654,7 +713,7 @@ impl State {
     /// (and, on some terminals, reverse video), never its other attributes.
     fn blank_lines_are_plain(&self) -> bool {
         self.pen
-            .is_some_and(|pen| pen.bg == Color::Reset && !pen.modifier.contains(Modifier::REVERSED))
+            .is_some_and(|pen| pen.bg == 0 && !pen.modifier.contains(Modifier::REVERSED))
     }
 }
 
@@ -976,7 +1035,8 @@ where
             let (row, hash) = match shown {
                 Some((shown, hash)) if !linked && links.is_empty() => {
                     // Only the columns from the first change to the last.
-                    let Some(first) = cells.iter().zip(before).position(|(a, b)| a != b) else {
+                    let Some(first) = cells.iter().zip(before).position(|(a, b)| !same_cell(a, b))
+                    else {
                         scratch.target.push(None);
                         scratch.target_hashes.push(None);
                         continue;
@@ -986,7 +1046,7 @@ where
                             .iter()
                             .rev()
                             .zip(before.iter().rev())
-                            .position(|(a, b)| a != b)
+                            .position(|(a, b)| !same_cell(a, b))
                             .unwrap_or(0);
                     let mut row = scratch.spare.pop().unwrap_or_default();
                     let hash = patch_row(
@@ -1515,7 +1575,7 @@ fn set_pen(pen: Pen, state: &mut State, out: &mut Vec<u8>) {
         (pen.underline, from.underline, Layer::Underline),
     ] {
         if wanted != had {
-            color_param(wanted, layer, out);
+            color_param(color_of(wanted), layer, out);
             out.push(b';');
         }
     }

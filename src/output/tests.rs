@@ -546,3 +546,70 @@ proptest::proptest! {
         proptest::prop_assert_eq!(hash, whole_hash);
     }
 }
+
+#[test]
+fn every_colour_comes_back_from_its_code() {
+    let mut colors = vec![
+        Color::Reset,
+        Color::Black,
+        Color::Red,
+        Color::Green,
+        Color::Yellow,
+        Color::Blue,
+        Color::Magenta,
+        Color::Cyan,
+        Color::Gray,
+        Color::DarkGray,
+        Color::LightRed,
+        Color::LightGreen,
+        Color::LightYellow,
+        Color::LightBlue,
+        Color::LightMagenta,
+        Color::LightCyan,
+        Color::White,
+    ];
+    colors.extend((0..=255).map(Color::Indexed));
+    colors.extend(
+        [
+            (0, 0, 0),
+            (255, 255, 255),
+            (10, 200, 30),
+            (1, 0, 0),
+            (0, 0, 1),
+        ]
+        .map(|(r, g, b)| Color::Rgb(r, g, b)),
+    );
+    let mut codes = std::collections::HashSet::new();
+    for color in colors {
+        assert_eq!(color_of(color_code(color)), color);
+        assert!(codes.insert(color_code(color)), "{color:?} shares a code");
+    }
+    assert_eq!(color_code(Color::Reset), Pen::DEFAULT.fg);
+}
+
+#[test]
+fn cells_are_compared_as_ratatui_compares_them() {
+    let mut cells = Vec::new();
+    for symbol in [" ", "a", "b", "中", "e\u{301}", "ab"] {
+        for style in [
+            Style::default(),
+            Style::default().fg(Color::Red),
+            Style::default().bg(Color::Red),
+            Style::default().underline_color(Color::Blue),
+            Style::default().add_modifier(Modifier::BOLD),
+        ] {
+            let mut cell = Cell::EMPTY;
+            cell.set_symbol(symbol).set_style(style);
+            cells.push(cell);
+        }
+    }
+    cells.push(Cell::EMPTY);
+    let mut skipped = Cell::EMPTY;
+    skipped.set_diff_option(CellDiffOption::Skip);
+    cells.push(skipped);
+    for a in &cells {
+        for b in &cells {
+            assert_eq!(same_cell(a, b), a == b, "{a:?} and {b:?}");
+        }
+    }
+}
