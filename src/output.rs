@@ -73,18 +73,21 @@ impl Pen {
 #[inline]
 #[allow(deprecated)] // `skip` is compared, as `Cell::eq` compares it
 fn same_cell(a: &Cell, b: &Cell) -> bool {
-    let (x, y) = (a.symbol().as_bytes(), b.symbol().as_bytes());
-    let symbols = match (x, y) {
-        ([p], [q]) => p == q,
-        _ => x == y,
-    };
-    symbols
-        && a.fg == b.fg
+    // The fields first: reading a symbol is a call into ratatui.
+    let styles = a.fg == b.fg
         && a.bg == b.bg
         && a.modifier == b.modifier
         && a.underline_color == b.underline_color
         && a.skip == b.skip
-        && a.diff_option == b.diff_option
+        && a.diff_option == b.diff_option;
+    if !styles {
+        return false;
+    }
+    let (x, y) = (a.symbol().as_bytes(), b.symbol().as_bytes());
+    match (x, y) {
+        ([p], [q]) => p == q,
+        _ => x == y,
+    }
 }
 
 /// One column of the screen as the terminal shows it: 32 bytes, copied
