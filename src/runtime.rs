@@ -699,7 +699,7 @@ impl Effects for LocalEffects {
             } => {
                 let options = *options;
                 let lay_out = move |briefing: Arc<crate::model::Briefing>| {
-                    let doc = crate::layout::document_shared(&briefing, width, options);
+                    let doc = crate::layout::document_in_background(&briefing, width, options);
                     Done::LaidOut {
                         briefing,
                         doc: Box::new(doc),

@@ -275,12 +275,18 @@ impl ReaderState {
             let later = through < START_SECTIONS && layout::worth_laying_out_later(&self.briefing);
             self.doc = if later {
                 // The section the reader is in and the next, at least a
-                // few pages, and a section for every row of the outline,
-                // so the first screen is the one the whole layout draws.
+                // few pages, and an entry for every row of the outline, so
+                // the first screen is the one the whole layout draws.
                 let lines = self.view.page_height.saturating_mul(4);
                 let rows = usize::from(area.height);
-                let through = (through + 1).max(rows);
-                layout::document_start(&self.briefing, width, self.options(), through, lines)
+                layout::document_start(
+                    &self.briefing,
+                    width,
+                    self.options(),
+                    through + 1,
+                    lines,
+                    rows,
+                )
             } else {
                 layout::document_shared(&self.briefing, width, self.options())
             };
@@ -919,8 +925,10 @@ mod start_tests {
             Glyphs::UNICODE,
         );
         assert!(reader.doc.partial);
-        // The start holds a section for every row of the outline.
-        assert!(reader.doc.line_of_part(Part::Section(30)).is_some());
+        // The start holds an outline entry for every row (here each
+        // section is one: they have no headings).
+        assert!(reader.doc.line_of_part(Part::Section(29)).is_some());
+        assert!(reader.doc.line_of_part(Part::Section(40)).is_none());
         assert_eq!(reader.doc.line_of_part(Part::Sources), None);
         assert!(reader.outline.entries.len() >= 30);
         let Some(Effect::LayOut {

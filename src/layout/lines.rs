@@ -109,6 +109,9 @@ struct Chunk {
     /// The section the chunk holds alone, if it does: only such a chunk's
     /// text is let go, since only it can be laid out again.
     section: Option<usize>,
+    /// Laid out for its line count and anchors only: its text is never
+    /// kept, but laid out again when read.
+    counting: bool,
     text: OnceLock<ChunkText>,
 }
 
@@ -155,6 +158,15 @@ impl Chunk {
         }
     }
 
+    /// A chunk of section `section` that only counts its lines.
+    fn counting(section: usize) -> Self {
+        Self {
+            section: Some(section),
+            counting: true,
+            ..Self::default()
+        }
+    }
+
     fn anchor(&self, index: usize) -> Option<Anchor> {
         if index >= self.len {
             return None;
@@ -166,9 +178,10 @@ impl Chunk {
     }
 
     /// Starts a line at the end of the text and spans, under `anchor`,
-    /// and gives the text to append to. A chunk is only appended to while
-    /// it is laid out, when its text is there; one whose text was let go
-    /// is given an empty text first (its earlier lines then read as empty).
+    /// and gives the text to append to, unless the chunk only counts. A
+    /// chunk is only appended to while it is laid out, when its text is
+    /// there; one whose text was let go is given an empty text first (its
+    /// earlier lines then read as empty).
     fn push_record(&mut self, anchor: Anchor) -> Option<&mut ChunkText> {
         let part = AnchorRun::part_code(anchor.part);
         let same = self
@@ -183,6 +196,9 @@ impl Chunk {
             });
         }
         self.len += 1;
+        if self.counting {
+            return None;
+        }
         if self.text.get().is_none() {
             self.text = OnceLock::from(ChunkText::default());
         }
@@ -280,12 +296,27 @@ impl Lines {
     /// Starts a chunk for the lines that follow: section `section`'s alone,
     /// or (for `None`) whatever comes after it.
     pub fn begin_chunk(&mut self, section: Option<usize>) {
+        self.start(Chunk::new(section));
+    }
+
+    /// Starts a chunk for section `section` whose lines are counted and
+    /// anchored but whose text is not kept (the lines must have a refill
+    /// to read it by; without one, this is [`Self::begin_chunk`]).
+    pub fn begin_counting(&mut self, section: usize) {
+        if self.refill.is_some() {
+            self.start(Chunk::counting(section));
+        } else {
+            self.begin_chunk(Some(section));
+        }
+    }
+
+    fn start(&mut self, chunk: Chunk) {
         let first = self.len();
         if self.chunks.last().is_some_and(|c| c.len == 0) {
             self.chunks.pop();
             self.firsts.pop();
         }
-        self.chunks.push(Chunk::new(section));
+        self.chunks.push(chunk);
         self.firsts.push(first);
     }
 
@@ -414,16 +445,6 @@ impl Lines {
             .last()
             .and_then(|c| c.text.get())
             .map_or(0, ChunkText::size)
-    }
-
-    /// Lets go of the text of the last chunk if it holds one section alone
-    /// and the lines can lay it out again; true if it did.
-    pub fn let_go_of_last(&mut self) -> bool {
-        let refillable = self.refill.is_some();
-        match self.chunks.last_mut() {
-            Some(chunk) if refillable && chunk.section.is_some() => chunk.text.take().is_some(),
-            _ => false,
-        }
     }
 
     /// Brings back the text of every section let go, on up to four

@@ -136,11 +136,11 @@ pub fn document(briefing: &Briefing, width: usize, options: Options) -> Document
     )
 }
 
-/// Text of laid-out sections a reader's document keeps at most, in bytes,
-/// beyond the sections on screen: about 200 screens of text, so moving
-/// around near the reader never lays a section out again, while a 10 MB
-/// briefing does not hold its whole layout (about 15 MB) in memory.
-pub const RESIDENT_TEXT: usize = 2 << 20;
+/// Text of laid-out sections a reader's document keeps, in bytes, beyond
+/// the sections on screen: about 50 screens of text, so moving around near
+/// the reader seldom lays a section out again (about 0.1 ms a section),
+/// while a 10 MB briefing does not hold its whole layout (about 15 MB).
+pub const RESIDENT_TEXT: usize = 1 << 19;
 
 /// Lays out a whole briefing for the reader: every line is counted and
 /// anchored, but the text of sections beyond [`RESIDENT_TEXT`] is let go as
@@ -159,8 +159,9 @@ pub fn document_shared(briefing: &Arc<Briefing>, width: usize, options: Options)
 /// Lays out the start of a briefing for the reader, as
 /// [`document_shared`] does, but only the front matter and the sections up
 /// to `through` (a section index), and further until there are `lines`
-/// lines: enough for a first screen of a large briefing while the rest is
-/// laid out off the UI thread. The document is [`Document::partial`]
+/// lines and `entries` sections and body headings (what the outline lists):
+/// enough for a first screen of a large briefing while the rest is laid
+/// out off the UI thread. The document is [`Document::partial`]
 /// unless that was every section.
 pub fn document_start(
     briefing: &Arc<Briefing>,
@@ -168,6 +169,7 @@ pub fn document_start(
     options: Options,
     through: usize,
     lines: usize,
+    entries: usize,
 ) -> Document {
     let width = width.max(1);
     let mut doc = Document {
@@ -178,7 +180,9 @@ pub fn document_start(
     front_into(&mut doc, briefing, options);
     let count = briefing.sections.len();
     let mut end = 0;
-    while end < count && (end <= through || doc.lines.len() < lines) {
+    while end < count
+        && (end <= through || doc.lines.len() < lines || end + doc.headings.len() < entries)
+    {
         sections_into(
             &mut doc,
             briefing,
@@ -205,9 +209,27 @@ pub fn worth_laying_out_later(briefing: &Briefing) -> bool {
     briefing
         .sections
         .iter()
-        .map(|s| s.body.blocks().len())
+        .map(|s| s.body.blocks_estimate())
         .sum::<usize>()
         >= LATER_BLOCKS
+}
+
+/// Lays out a whole briefing for the reader as [`document_shared`] does,
+/// on the calling thread only: for a layout made while the reader already
+/// shows the start, where a second thread would only add the memory of
+/// its own sections under way to the reader's peak.
+pub fn document_in_background(
+    briefing: &Arc<Briefing>,
+    width: usize,
+    options: Options,
+) -> Document {
+    layout_document(
+        briefing,
+        width,
+        options,
+        false,
+        Some((refill(briefing, width, options), RESIDENT_TEXT)),
+    )
 }
 
 /// Lays out one section of `briefing` alone, as [`document`] lays it out
@@ -308,7 +330,7 @@ fn parallel_worthwhile(briefing: &Briefing) -> bool {
         && briefing
             .sections
             .iter()
-            .map(|s| s.body.blocks().len())
+            .map(|s| s.body.blocks_estimate())
             .sum::<usize>()
             >= PARALLEL_BLOCKS
         && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
@@ -366,8 +388,9 @@ fn front_into(doc: &mut Document, briefing: &Briefing, options: Options) {
 
 /// Sections `range` of the briefing, with their part and heading lines.
 ///
-/// Each section is a chunk of its own; with a `budget`, a section's text
-/// is let go once the text kept passes it (the lines must have a refill).
+/// Each section is a chunk of its own; with a `budget`, the sections after
+/// the text kept reaches it are only counted (the lines must have a
+/// refill to read them by).
 fn sections_into(
     doc: &mut Document,
     briefing: &Briefing,
@@ -384,7 +407,14 @@ fn sections_into(
     {
         let part = Part::Section(number);
         let anchor = Anchor { part, block: 0 };
-        doc.lines.begin_chunk(Some(number));
+        // Past the budget, a section is laid out for its lines' count and
+        // anchors only: its text is laid out again when read.
+        let counting = budget.is_some_and(|budget| held >= budget);
+        if counting {
+            doc.lines.begin_counting(number);
+        } else {
+            doc.lines.begin_chunk(Some(number));
+        }
         doc.lines.blank(anchor);
         doc.parts.push((part, doc.lines.len()));
         let heading = format!("{}  {}", number + 1, section.title.to_uppercase());
@@ -448,13 +478,7 @@ fn sections_into(
             pieces.push((joined.as_str(), Style::role(Role::Marker)));
             doc.lines.wrap(&pieces, &[], &[], end);
         }
-        if let Some(budget) = budget {
-            let size = doc.lines.last_size();
-            if held + size > budget && doc.lines.let_go_of_last() {
-                continue;
-            }
-            held += size;
-        }
+        held += doc.lines.last_size();
     }
 }
 
@@ -764,6 +788,9 @@ title = "Financial Times report"
             mark_strike: false,
         };
         let full = document(&briefing, 60, options);
+        let background = document_in_background(&briefing, 60, options);
+        assert!(background.lines.resident() <= RESIDENT_TEXT + 8_000);
+        same_lines(&full, &background);
         for (parallel, budget) in [(false, 0), (true, 0), (false, 20_000), (true, 20_000)] {
             let keep = Some((refill(&briefing, 60, options), budget));
             let mut kept = layout_document(&briefing, 60, options, parallel, keep);
@@ -807,7 +834,7 @@ title = "Financial Times report"
         };
         let full = document(&briefing, 60, options);
         // Through section 5, and at least 10 lines (fewer than that holds).
-        let start = document_start(&briefing, 60, options, 5, 10);
+        let start = document_start(&briefing, 60, options, 5, 10, 0);
         assert!(start.partial);
         assert_eq!(
             start.parts.last(),
@@ -828,11 +855,11 @@ title = "Financial Times report"
         assert!(headings.eq(start.headings.iter()));
         // Asked for more lines than section 5 ends at: sections until
         // there are that many.
-        let longer = document_start(&briefing, 60, options, 0, end + 1);
+        let longer = document_start(&briefing, 60, options, 0, end + 1, 0);
         assert_eq!(longer.line_of_part(Part::Section(6)), Some(end + 1));
         assert_eq!(longer.line_of_part(Part::Section(7)), None);
         // Asked for everything: the whole, not partial.
-        let whole = document_start(&briefing, 60, options, usize::MAX, 0);
+        let whole = document_start(&briefing, 60, options, usize::MAX, 0, 0);
         assert!(!whole.partial);
         same_lines(&full, &whole);
     }
