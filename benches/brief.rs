@@ -236,6 +236,28 @@ fn benches(c: &mut Criterion) {
                 spent
             })
         });
+        // The same with the hyperlinks of each frame given first, as the
+        // run loop gives them when the terminal takes links (the default).
+        g.bench_function("j_lean_backend_links", |b| {
+            b.iter_custom(|iters| {
+                let mut spent = Duration::ZERO;
+                for n in 0..iters {
+                    if n % 100 == 0 {
+                        black_box(reader.handle(key('g')));
+                        lean.set_hyperlinks(brief::ui::hyperlinks(&reader));
+                        lean.draw_frame(area, |buffer| brief::ui::render_into(&reader, buffer))
+                            .expect("draw");
+                    }
+                    let start = std::time::Instant::now();
+                    black_box(reader.handle(key('j')));
+                    lean.set_hyperlinks(brief::ui::hyperlinks(&reader));
+                    lean.draw_frame(area, |buffer| brief::ui::render_into(&reader, buffer))
+                        .expect("draw");
+                    spent += start.elapsed();
+                }
+                spent
+            })
+        });
         g.finish();
 
         let mut g = group(c, &input, "reader_200x60");
