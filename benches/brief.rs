@@ -219,44 +219,25 @@ fn benches(c: &mut Criterion) {
         lean.draw_frame(area, |buffer| brief::ui::render_into(&reader, buffer))
             .expect("draw");
         g.bench_function("j_lean_backend", |b| {
-            b.iter_custom(|iters| {
-                let mut spent = Duration::ZERO;
-                for n in 0..iters {
-                    if n % 100 == 0 {
-                        black_box(reader.handle(key('g')));
-                        lean.draw_frame(area, |buffer| brief::ui::render_into(&reader, buffer))
-                            .expect("draw");
-                    }
-                    let start = std::time::Instant::now();
-                    black_box(reader.handle(key('j')));
-                    lean.draw_frame(area, |buffer| brief::ui::render_into(&reader, buffer))
-                        .expect("draw");
-                    spent += start.elapsed();
-                }
-                spent
-            })
+            b.iter_custom(|iters| one_key(iters, &mut reader, &mut lean, area, false))
         });
         // The same with the hyperlinks of each frame given first, as the
         // run loop gives them when the terminal takes links (the default).
         g.bench_function("j_lean_backend_links", |b| {
-            b.iter_custom(|iters| {
-                let mut spent = Duration::ZERO;
-                for n in 0..iters {
-                    if n % 100 == 0 {
-                        black_box(reader.handle(key('g')));
-                        lean.set_hyperlinks(brief::ui::hyperlinks(&reader));
-                        lean.draw_frame(area, |buffer| brief::ui::render_into(&reader, buffer))
-                            .expect("draw");
-                    }
-                    let start = std::time::Instant::now();
-                    black_box(reader.handle(key('j')));
-                    lean.set_hyperlinks(brief::ui::hyperlinks(&reader));
-                    lean.draw_frame(area, |buffer| brief::ui::render_into(&reader, buffer))
-                        .expect("draw");
-                    spent += start.elapsed();
-                }
-                spent
-            })
+            b.iter_custom(|iters| one_key(iters, &mut reader, &mut lean, area, true))
+        });
+        g.finish();
+
+        // The same at the size the key-to-frame budget is measured at in a
+        // pseudo-terminal (three panes still).
+        let mut g = group(c, &input, "one_key_120x40");
+        let small = Rect::new(0, 0, 120, 40);
+        let mut reader = app(&input.briefing, 120, 40);
+        let mut lean = LeanBackend::new(CrosstermBackend::new(LastFrame(Vec::new())));
+        lean.draw_frame(small, |buffer| brief::ui::render_into(&reader, buffer))
+            .expect("draw");
+        g.bench_function("j_lean_backend_links", |b| {
+            b.iter_custom(|iters| one_key(iters, &mut reader, &mut lean, small, true))
         });
         g.finish();
 
@@ -270,6 +251,38 @@ fn benches(c: &mut Criterion) {
         });
         g.finish();
     }
+}
+
+/// Times `iters` presses of `j`, each with its frame drawn as the run loop
+/// draws it (`draw_frame`, the links given first if `links`). Every 100
+/// keys (outside the timing) the reader goes back to the top, so each `j`
+/// really scrolls.
+fn one_key(
+    iters: u64,
+    reader: &mut App,
+    lean: &mut LeanBackend<CrosstermBackend<LastFrame>>,
+    area: Rect,
+    links: bool,
+) -> Duration {
+    let frame = |reader: &App, lean: &mut LeanBackend<CrosstermBackend<LastFrame>>| {
+        if links {
+            lean.set_hyperlinks(brief::ui::hyperlinks(reader));
+        }
+        lean.draw_frame(area, |buffer| brief::ui::render_into(reader, buffer))
+            .expect("draw");
+    };
+    let mut spent = Duration::ZERO;
+    for n in 0..iters {
+        if n % 100 == 0 {
+            black_box(reader.handle(key('g')));
+            frame(reader, lean);
+        }
+        let start = std::time::Instant::now();
+        black_box(reader.handle(key('j')));
+        frame(reader, lean);
+        spent += start.elapsed();
+    }
+    spent
 }
 
 /// Keeps the bytes of the last write only, in a buffer reused from frame
