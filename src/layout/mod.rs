@@ -864,6 +864,75 @@ title = "Financial Times report"
         same_lines(&full, &whole);
     }
 
+    /// True if reading line `index` had to lay its section out again.
+    fn laid_out_again(doc: &Document, index: usize) -> bool {
+        let before = doc.lines.resident();
+        let _ = doc.lines.line_text(index);
+        doc.lines.resident() > before
+    }
+
+    #[test]
+    fn the_text_furthest_from_the_reader_is_let_go_first() {
+        let text = crate::testdata::generate(&crate::testdata::Spec::new(150_000, 40));
+        let briefing = Arc::new(load_str("g.toml", &text).expect("valid"));
+        let options = Options {
+            glyphs: Glyphs::UNICODE,
+            facts_inline: false,
+            underline_headings: false,
+            mark_strike: false,
+        };
+        let keep = Some((refill(&briefing, 60, options), usize::MAX));
+        let mut doc = layout_document(&briefing, 60, options, false, keep);
+        let first = doc.line_of_part(Part::Section(0)).expect("laid out");
+        let second = doc.line_of_part(Part::Section(1)).expect("laid out");
+        let last = doc.line_of_part(Part::Section(39)).expect("laid out");
+        let before_last = doc.line_of_part(Part::Section(38)).expect("laid out");
+        let all = doc.lines.resident();
+        // Under budget: nothing is let go.
+        doc.lines.let_go(last..last + 1, all);
+        assert_eq!(doc.lines.resident(), all);
+        // Just over: the section furthest from the reader at the end goes.
+        doc.lines.let_go(last..last + 1, all - 1);
+        assert!(doc.lines.resident() < all);
+        assert!(!laid_out_again(&doc, second));
+        assert!(!laid_out_again(&doc, before_last));
+        assert!(!laid_out_again(&doc, last));
+        assert!(laid_out_again(&doc, first));
+        // With no room at all, everything goes but the reader's sections
+        // and the parts that are not one section's (front, sources).
+        doc.lines.let_go(last..last + 1, 0);
+        assert!(!laid_out_again(&doc, last));
+        assert!(!laid_out_again(&doc, 0));
+        assert!(laid_out_again(&doc, before_last));
+        assert!(laid_out_again(&doc, second));
+        // A reader back at the start keeps the start.
+        let _ = doc.lines.line_text(first);
+        doc.lines.let_go(first..first + 1, 0);
+        assert!(!laid_out_again(&doc, first));
+        assert!(laid_out_again(&doc, last));
+    }
+
+    #[test]
+    fn lines_with_no_refill_keep_every_text() {
+        let mut lines = Lines::new(20);
+        let anchor = Anchor {
+            part: Part::Section(0),
+            block: 0,
+        };
+        lines.begin_counting(0);
+        lines.wrap(
+            &[("kept all the same", Style::role(Role::Text))],
+            &[],
+            &[],
+            anchor,
+        );
+        lines.let_go(1..1, 0);
+        assert_eq!(lines.plain(0), "kept all the same");
+        assert!(lines.resident() > 0);
+        lines.fill();
+        assert_eq!(lines.plain(0), "kept all the same");
+    }
+
     #[test]
     fn a_reader_document_keeps_a_small_briefing_whole() {
         let briefing = Arc::new(load_str("t.toml", SAMPLE).expect("valid sample"));
