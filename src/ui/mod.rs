@@ -240,7 +240,19 @@ fn set_stringn(buffer: &mut Buffer, x: u16, y: u16, text: &str, room: usize, sty
         while end < bytes.len() && !(bytes[end - 1].is_ascii() && bytes[end].is_ascii()) {
             end += 1;
         }
-        for grapheme in text[i..end].graphemes(true) {
+        let stretch = &text[i..end];
+        // Characters that are clusters of their own beside each other
+        // (Latin, Greek, Cyrillic, CJK, punctuation: `text::is_simple`)
+        // need no segmenting either; ASCII stands on both sides.
+        let graphemes: &mut dyn Iterator<Item = &str> =
+            if stretch.chars().all(crate::text::is_simple) {
+                &mut stretch
+                    .char_indices()
+                    .map(|(at, c)| &stretch[at..at + c.len_utf8()])
+            } else {
+                &mut stretch.graphemes(true)
+            };
+        for grapheme in graphemes {
             if grapheme.contains(char::is_control) {
                 continue;
             }
@@ -290,6 +302,9 @@ mod tests {
     fn ascii_is_written_as_ratatui_writes_it() {
         for text in [
             "",
+            "Lüttich — „quote“ 中文字 ×",
+            "ab漢\ncd",
+            "x\r\né",
             "plain words",
             "e\u{301}clair",
             "cafe\u{301} au lait",
@@ -372,7 +387,7 @@ mod tests {
     proptest! {
         #[test]
         fn any_text_is_written_as_ratatui_writes_it(
-            text in "[a-c \u{301}\u{200d}\u{600}漢\r\n\t\u{1F468}é]{0,16}",
+            text in "[a-c \u{301}\u{200d}\u{600}漢\r\n\t\u{1F468}éü—Ω\u{3000}]{0,16}",
             x in 2u16..15,
             room in 0usize..16,
         ) {
