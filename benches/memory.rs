@@ -102,7 +102,7 @@ fn main() {
         "b.toml"
     };
     // The reader's way first: bodies kept as the file's text, the start
-    // laid out, then the whole with only 512 KB of its text kept.
+    // laid out, then the whole with only 256 KB of its text kept.
     let shared = std::sync::Arc::new(text.clone());
     let reader_peak = if file_name.ends_with(".toml") {
         PEAK.store(LIVE.load(Ordering::Relaxed), Ordering::Relaxed);
@@ -160,8 +160,8 @@ fn main() {
     // most of it never touched (so never resident).
     if let (None, Some((held, peak))) = (&path, reader_peak) {
         // The reader holds the file's text and little more: the model
-        // without bodies, the index of every line and 512 KB of laid-out
-        // text (2.7 MB for this file); at its peak, a section under way.
+        // without bodies, the index of every line and 256 KB of laid-out
+        // text (2.5 MB for this file); at its peak, a section under way.
         println!(
             "reader: {} held beyond the file's text, {} at the peak, for a file of {}",
             mb(held),

@@ -137,10 +137,10 @@ pub fn document(briefing: &Briefing, width: usize, options: Options) -> Document
 }
 
 /// Text of laid-out sections a reader's document keeps, in bytes, beyond
-/// the sections on screen: about 50 screens of text, so moving around near
+/// the sections on screen: about 25 screens of text, so moving around near
 /// the reader seldom lays a section out again (about 0.1 ms a section),
 /// while a 10 MB briefing does not hold its whole layout (about 15 MB).
-pub const RESIDENT_TEXT: usize = 1 << 19;
+pub const RESIDENT_TEXT: usize = 1 << 18;
 
 /// Lays out a whole briefing for the reader: every line is counted and
 /// anchored, but the text of sections beyond [`RESIDENT_TEXT`] is let go as
