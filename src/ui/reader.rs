@@ -1,6 +1,8 @@
 //! Drawing the reader: header, outline, reading pane, key-facts sidebar and
 //! their overlays.
 
+use std::fmt::Write as _;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -133,6 +135,8 @@ fn outline(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
     let selected = state.outline.selected;
     let offset = outline_offset(selected, height);
     let width = usize::from(area.width);
+    // Built row after row in the same strings: no allocation per row.
+    let (mut label, mut text, mut count) = (String::new(), String::new(), String::new());
     for (row, (index, entry)) in state
         .outline
         .entries
@@ -151,12 +155,12 @@ fn outline(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
             Part::Section(i) if entry.depth == 0 => state.marks.changed.contains_key(&i),
             _ => false,
         };
-        let mut label = String::new();
+        label.clear();
         if entry.depth > 0 {
             label.push_str("   ");
         }
         if let Some(number) = entry.number {
-            label.push_str(&format!("{number} "));
+            let _ = write!(label, "{number} ");
         } else if entry.depth == 0 && matches!(entry.part, Part::Summary | Part::Sources) {
             label.push_str("  ");
         }
@@ -182,23 +186,29 @@ fn outline(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
         });
         // The right-hand column: match count while searching, else the
         // read mark.
-        let status = if hits > 0 {
-            hits.to_string()
-        } else if changed {
-            app.glyphs.changed.to_owned()
-        } else if read {
-            app.glyphs.check.to_owned()
-        } else {
-            String::new()
-        };
         let note_mark = if noted { app.glyphs.note } else { "" };
-        let count = if status.is_empty() && note_mark.is_empty() {
-            String::new()
+        let status = if hits > 0 {
+            None
+        } else if changed {
+            Some(app.glyphs.changed)
+        } else if read {
+            Some(app.glyphs.check)
         } else {
-            format!(" {note_mark}{status}")
+            Some("")
         };
+        count.clear();
+        match status {
+            None => {
+                let _ = write!(count, " {note_mark}{hits}");
+            }
+            Some(status) if !(status.is_empty() && note_mark.is_empty()) => {
+                let _ = write!(count, " {note_mark}{status}");
+            }
+            Some(_) => {}
+        }
         let count_width = text::width(&count);
-        let text = format!("{marker} {label}");
+        text.clear();
+        let _ = write!(text, "{marker} {label}");
         let shown = app.glyphs.pad(&text, width.saturating_sub(count_width));
         put_line(
             buffer,
