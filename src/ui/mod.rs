@@ -224,9 +224,14 @@ fn set_stringn(buffer: &mut Buffer, x: u16, y: u16, text: &str, room: usize, sty
                 if remaining == 0 {
                     break;
                 }
-                buffer.content[at]
-                    .set_symbol(&text[i..i + 1])
-                    .set_style(style);
+                let cell = &mut buffer.content[at];
+                // A space over a blank cell's space (the usual case: the
+                // buffer starts blank) keeps it: ratatui counts an empty
+                // cell and a space the same.
+                if byte != b' ' || cell.symbol() != " " {
+                    cell.set_symbol(&text[i..i + 1]);
+                }
+                cell.set_style(style);
                 at += 1;
                 remaining -= 1;
             }
