@@ -424,7 +424,8 @@ fn display_row(
 /// (neither holding links): the glyphs are copied from `shown` but for
 /// those from the last glyph start at or before the first change up to
 /// the first glyph start after the last change that both share, which are
-/// built again. Returns the new hash. The cells are read as drawn
+/// built again. Returns the new hash and the columns built again (outside
+/// them `row` is `shown`). The cells are read as drawn
 /// ([`Cover::Ignored`]): a glyph then depends on its own cell only.
 fn patch_row(
     cells: &[Cell],
@@ -432,7 +433,7 @@ fn patch_row(
     long: &mut compact::Long,
     (shown, hash): (&[Glyph], u64),
     row: &mut Row,
-) -> u64 {
+) -> (u64, (usize, usize)) {
     let mut from = changed.start.min(shown.len());
     // A glyph starts where the walk over the cells stopped before; the
     // walk from there on sees the same cells up to the change.
@@ -450,10 +451,10 @@ fn patch_row(
         old: Some(shown),
         cover: Cover::Ignored,
     };
-    let stop = build.glyphs_from(from, changed.end);
+    let stop = build.glyphs_from(from, changed.end).min(shown.len());
     let hash = build.hash;
-    row.extend_from_slice(&shown[stop.min(shown.len())..]);
-    hash
+    row.extend_from_slice(&shown[stop..]);
+    (hash, (from, stop))
 }
 
 /// A row of glyphs being built from cells, with its hash kept up to date.
@@ -780,6 +781,9 @@ struct Scratch {
     touched: Vec<bool>,
     target: Vec<Option<Row>>,
     target_hashes: Vec<Option<u64>>,
+    /// For each row wanted, the columns where it can differ from the row
+    /// on screen (all of them when not said: `draw`).
+    spans: Vec<(usize, usize)>,
     spare: Vec<Row>,
     blank: Row,
     best: Vec<u8>,
@@ -901,6 +905,7 @@ impl<B: Backend + Write> LeanBackend<B> {
             screen_hashes: &self.hashes,
             target: &scratch.target,
             target_hashes: &scratch.target_hashes,
+            spans: &scratch.spans,
             blank_hash: row_hash(&scratch.blank),
             blank: &scratch.blank,
         };
@@ -1022,6 +1027,7 @@ where
         let scratch = &mut self.scratch;
         scratch.target.clear();
         scratch.target_hashes.clear();
+        scratch.spans.clear();
         self.linked_rows.resize(height, false);
         for y in 0..height {
             let start = y * width;
@@ -1035,13 +1041,14 @@ where
                 (Some(Some(row)), Some(Some(hash))) if row.len() == width => Some((row, *hash)),
                 _ => None,
             };
-            let (row, hash) = match shown {
+            let (row, hash, span) = match shown {
                 Some((shown, hash)) if !linked && links.is_empty() => {
                     // Only the columns from the first change to the last.
                     let Some(first) = cells.iter().zip(before).position(|(a, b)| !same_cell(a, b))
                     else {
                         scratch.target.push(None);
                         scratch.target_hashes.push(None);
+                        scratch.spans.push((0, 0));
                         continue;
                     };
                     let after_last = width
@@ -1052,23 +1059,24 @@ where
                             .position(|(a, b)| !same_cell(a, b))
                             .unwrap_or(0);
                     let mut row = scratch.spare.pop().unwrap_or_default();
-                    let hash = patch_row(
+                    let (hash, span) = patch_row(
                         cells,
                         first..after_last,
                         &mut self.long,
                         (shown, hash),
                         &mut row,
                     );
-                    (row, hash)
+                    (row, hash, span)
                 }
                 _ => {
                     let mut row = scratch.spare.pop().unwrap_or_default();
                     let hash = display_row(cells, links, &mut self.long, &mut row, Cover::Ignored);
-                    (row, hash)
+                    (row, hash, (0, width))
                 }
             };
             scratch.target.push(Some(row));
             scratch.target_hashes.push(Some(hash));
+            scratch.spans.push(span);
         }
         // The frame drawn is what the next one is compared with.
         self.next = std::mem::replace(&mut self.frame, next);
@@ -1173,6 +1181,8 @@ struct View<'a> {
     screen_hashes: &'a [Option<u64>],
     target: &'a [Option<Row>],
     target_hashes: &'a [Option<u64>],
+    /// See [`Scratch::spans`].
+    spans: &'a [(usize, usize)],
     blank: &'a Row,
     blank_hash: u64,
 }
@@ -1245,15 +1255,29 @@ fn emit_rows(
         let Some(new) = view.new_row(y) else {
             continue;
         };
+        // Written in place, a row differs from the one on screen only
+        // where it was built again.
+        let span = match scroll {
+            None => view.spans.get(y).copied().unwrap_or((0, width)),
+            Some(_) => (0, width),
+        };
+        let at = (y, span, width, height);
         match view.old_row(y, scroll) {
             Some((old, old_hash)) => {
                 let surely_differs =
                     matches!((old_hash, view.new_hash(y)), (Some(a), Some(b)) if a != b);
                 if surely_differs || old != new {
-                    emit_row(Some(old), new, y, width, height, view.tables(), state, out);
+                    emit_row(Some(old), new, at, view.tables(), state, out);
                 }
             }
-            None => emit_row(None, new, y, width, height, view.tables(), state, out),
+            None => emit_row(
+                None,
+                new,
+                (y, (0, width), width, height),
+                view.tables(),
+                state,
+                out,
+            ),
         }
     }
     // The pen is left as it is: the next frame often starts with the same
@@ -1262,14 +1286,12 @@ fn emit_rows(
     out.len() <= trial.limit
 }
 
-/// Writes the changed runs of one row (all of it if `old` is unknown).
-#[allow(clippy::too_many_arguments)]
+/// Writes the changed runs of row `y` (all of it if `old` is unknown),
+/// which differ only in the columns `span`.
 fn emit_row(
     old: Option<&Row>,
     new: &Row,
-    y: usize,
-    width: usize,
-    height: usize,
+    (y, span, width, height): (usize, (usize, usize), usize, usize),
     (links, long): (&Links, &compact::Long),
     state: &mut State,
     out: &mut Vec<u8>,
@@ -1290,8 +1312,9 @@ fn emit_row(
     while !clean(tail) {
         tail += 1;
     }
-    let mut x = 0;
-    while x < width {
+    let scan_end = span.1.min(width);
+    let mut x = span.0;
+    while x < scan_end {
         if !differs(x) {
             x += 1;
             continue;
@@ -1319,7 +1342,7 @@ fn emit_row(
         if end > tail {
             // The run reaches the blank end of the row: write up to it and
             // erase the rest, unless a few spaces are cheaper.
-            let more_after = (end..width).any(differs);
+            let more_after = (end..scan_end).any(differs);
             if end - tail >= 3 || more_after {
                 write_run(
                     old,
@@ -1895,6 +1918,8 @@ where
         let scratch = &mut self.scratch;
         scratch.target.clear();
         scratch.target_hashes.clear();
+        // No spans: rows may differ anywhere.
+        scratch.spans.clear();
         self.linked_rows.resize(touched.len(), false);
         for (y, touched) in touched.iter().enumerate() {
             let known = self.screen.get(y).is_some_and(Option::is_some);

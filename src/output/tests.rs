@@ -535,7 +535,7 @@ proptest::proptest! {
             .unwrap_or(0);
         // Garbage in the row given: it is built over.
         let mut patched = vec![Glyph::blank(); 3];
-        let hash = patch_row(
+        let (hash, (from, stop)) = patch_row(
             &new_cells,
             first..last,
             &mut long,
@@ -544,6 +544,11 @@ proptest::proptest! {
         );
         proptest::prop_assert_eq!(&patched, &whole);
         proptest::prop_assert_eq!(hash, whole_hash);
+        // Outside the columns said to be built again, the row is the one
+        // shown (the backend writes only those columns).
+        proptest::prop_assert!(from <= first && stop >= last);
+        proptest::prop_assert_eq!(&patched[..from], &shown[..from]);
+        proptest::prop_assert_eq!(&patched[stop..], &shown[stop..]);
     }
 }
 
