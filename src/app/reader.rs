@@ -432,11 +432,15 @@ impl ReaderState {
     pub fn sync(&mut self) {
         self.clamp_top();
         // A large briefing keeps the text of the sections near the reader
-        // only. While a search is open its matches are read from every
-        // line, so the text stays until it is closed.
+        // only: the page, and a page either side (links are followed a few
+        // lines past the page, and the next key reads the next line), so
+        // what is read every key is never let go and laid out again. While
+        // a search is open its matches are read from every line, so the
+        // text stays until it is closed.
         if self.search.is_none() {
+            let page = self.view.page_height;
             let top = self.view.top;
-            let keep = top..top.saturating_add(self.view.page_height);
+            let keep = top.saturating_sub(page)..top.saturating_add(page.saturating_mul(2));
             self.doc.lines.let_go(keep, layout::RESIDENT_TEXT);
         }
         let part = self.current_part();

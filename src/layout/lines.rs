@@ -97,6 +97,31 @@ pub struct Lines {
     firsts: Vec<usize>,
     /// How to lay a section out again; `None` keeps every text.
     refill: Option<Refill>,
+    /// A section was laid out again since text was last let go: only
+    /// then can there be more to let go (checked on every key).
+    refilled: Refilled,
+    /// The budget the text held was last brought within, if it was.
+    settled: Option<usize>,
+}
+
+/// Whether a section was laid out again (set through `&self`).
+#[derive(Debug, Default)]
+struct Refilled(std::sync::atomic::AtomicBool);
+
+impl Clone for Refilled {
+    fn clone(&self) -> Self {
+        Self(std::sync::atomic::AtomicBool::new(self.get()))
+    }
+}
+
+impl Refilled {
+    fn get(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn set(&self, value: bool) {
+        self.0.store(value, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// A run of lines: their count and anchors, which are always kept, and
@@ -267,6 +292,7 @@ impl Lines {
         }
         let (refill, section) = (self.refill.as_ref()?, chunk.section?);
         Some(chunk.text.get_or_init(|| {
+            self.refilled.set(true);
             let mut again = (refill.0)(section);
             again
                 .chunks
@@ -283,8 +309,10 @@ impl Lines {
         Some((self.text_of(chunk)?, local))
     }
 
-    /// The chunk lines are appended to.
+    /// The chunk lines are appended to (the text held grows: it is no
+    /// longer known to be within any budget).
     fn last(&mut self) -> &mut Chunk {
+        self.settled = None;
         if self.chunks.is_empty() {
             self.chunks.push(Chunk::new(None));
             self.firsts.push(0);
@@ -311,6 +339,7 @@ impl Lines {
     }
 
     fn start(&mut self, chunk: Chunk) {
+        self.settled = None;
         let first = self.len();
         if self.chunks.last().is_some_and(|c| c.len == 0) {
             self.chunks.pop();
@@ -403,6 +432,7 @@ impl Lines {
     /// Appends the lines of `other` (laid out at the same width) by taking
     /// over its storage: no line is copied.
     pub fn append(&mut self, other: Lines) {
+        self.settled = None;
         for chunk in other.chunks {
             if chunk.len == 0 {
                 continue;
@@ -481,11 +511,18 @@ impl Lines {
     /// those furthest from the lines `keep` first; the chunks that hold
     /// `keep` stay whatever they cost.
     pub fn let_go(&mut self, keep: Range<usize>, budget: usize) {
-        if self.refill.is_none() {
+        // Text is only let go past the budget, and only a section laid out
+        // again takes it past: with none since the last time, there is
+        // nothing to do (and no walk over every section on each key).
+        let settled = self.settled.is_some_and(|within| within <= budget);
+        if self.refill.is_none() || (settled && !self.refilled.get()) {
             return;
         }
+        self.refilled.set(false);
+        self.settled = None;
         let mut held = self.resident();
         if held <= budget {
+            self.settled = Some(budget);
             return;
         }
         let first = self.locate(keep.start).map_or(0, |(c, _)| c);
@@ -505,6 +542,9 @@ impl Lines {
             if let Some(text) = self.chunks.get_mut(index).and_then(|c| c.text.take()) {
                 held = held.saturating_sub(text.size());
             }
+        }
+        if held <= budget {
+            self.settled = Some(budget);
         }
     }
 

@@ -910,6 +910,23 @@ title = "Financial Times report"
         doc.lines.let_go(first..first + 1, 0);
         assert!(!laid_out_again(&doc, first));
         assert!(laid_out_again(&doc, last));
+        // Within its budget it stays so until text is added, by laying a
+        // section out again or by appending.
+        let held = doc.lines.resident();
+        doc.lines.let_go(first..first + 1, held);
+        assert_eq!(doc.lines.resident(), held);
+        let sources = Anchor {
+            part: Part::Sources,
+            block: 0,
+        };
+        doc.lines.wrap(
+            &[("more text at the end", Style::role(Role::Text))],
+            &[],
+            &[],
+            sources,
+        );
+        doc.lines.let_go(first..first + 1, held);
+        assert!(laid_out_again(&doc, last));
     }
 
     #[test]
