@@ -35,6 +35,7 @@ use ratatui::buffer::CellWidth;
 use ratatui::buffer::{Buffer, Cell, CellDiffOption};
 use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
+use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use crate::hyperlink::Hyperlink;
 
@@ -175,6 +176,30 @@ pub trait Sideband {
     ) -> Option<io::Result<()>> {
         None
     }
+
+    /// True if [`Self::draw_frame`] draws every frame: ratatui's own
+    /// buffers are then never drawn into, and need not be the screen's
+    /// size (see [`lean_terminal`]).
+    fn draws_frames(&self) -> bool {
+        false
+    }
+}
+
+/// A terminal over `backend` whose ratatui buffers stay empty: the lean
+/// backend draws every frame into buffers of its own (two screens of
+/// cells, about a megabyte at 200x60, not kept twice).
+pub fn lean_terminal<B>(backend: LeanBackend<B>) -> io::Result<Terminal<LeanBackend<B>>>
+where
+    B: Backend + Write,
+    B::Error: From<io::Error> + Into<io::Error>,
+{
+    Terminal::with_options(
+        backend,
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::default()),
+        },
+    )
+    .map_err(Into::into)
 }
 
 /// ratatui's test backend has no terminal: nothing beside frames.
@@ -2076,6 +2101,10 @@ where
         render: &mut dyn FnMut(&mut Buffer),
     ) -> Option<io::Result<()>> {
         Some(LeanBackend::draw_frame(self, area, render).map_err(Into::into))
+    }
+
+    fn draws_frames(&self) -> bool {
+        true
     }
 
     /// Written as is: the cursor and pen stay as they were (an OSC

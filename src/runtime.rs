@@ -392,7 +392,13 @@ where
     } else {
         Vec::new()
     };
-    let area = terminal.get_frame().area();
+    // A backend that draws its own frames is given the app's size; ratatui's
+    // viewport (and buffers) are left empty for it.
+    let area = if terminal.backend().draws_frames() {
+        Rect::new(0, 0, app.area.width, app.area.height)
+    } else {
+        terminal.get_frame().area()
+    };
     let backend = terminal.backend_mut();
     backend.set_hyperlinks(links);
     // The lean backend draws into its own buffer and compares only the
@@ -434,9 +440,15 @@ where
     if (width, height) != (app.area.width, app.area.height) {
         host.apply(app, Event::Resize(width, height), copies);
     }
-    terminal
-        .resize(Rect::new(0, 0, width, height))
-        .map_err(io_error)?;
+    if terminal.backend().draws_frames() {
+        // What `Terminal::resize` does for such a backend: clear, so the
+        // whole frame is written (its buffers follow the frame's size).
+        terminal.backend_mut().clear().map_err(io_error)?;
+    } else {
+        terminal
+            .resize(Rect::new(0, 0, width, height))
+            .map_err(io_error)?;
+    }
     draw(terminal, app)?;
     app.shown(host.clock.now_ms());
     Ok(())

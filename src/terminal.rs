@@ -541,9 +541,9 @@ fn session<E: Effects>(
             ManuallyDrop::new(Terminal::new(Clamped(CrosstermBackend::new(io::stdout())))?);
         runtime::run(&mut screen, app, &mut host)
     } else {
-        let mut screen: ManuallyDrop<Screen> = ManuallyDrop::new(Terminal::new(LeanBackend::new(
-            CrosstermBackend::new(io::stdout()),
-        ))?);
+        let mut screen: ManuallyDrop<Screen> = ManuallyDrop::new(crate::output::lean_terminal(
+            LeanBackend::new(CrosstermBackend::new(io::stdout())),
+        )?);
         runtime::run(&mut screen, app, &mut host)
     }
 }

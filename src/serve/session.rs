@@ -23,7 +23,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError};
 use std::time::{Duration, Instant};
 
-use ratatui::Terminal;
 use ratatui::layout::{Rect, Size};
 
 use crate::app::effect::{Done, ExportError, Opened};
@@ -275,7 +274,7 @@ fn session(
     );
     // Take the remote terminal before the first frame.
     outbox.push(TAKE);
-    let mut terminal = Terminal::new(LeanBackend::new(remote))?;
+    let mut terminal = crate::output::lean_terminal(LeanBackend::new(remote))?;
     let post: Post = Arc::new(move |event| {
         // From a worker thread: waiting for room here is fine.
         let _ = poster.send(SessionInput::Posted(event));
