@@ -1105,11 +1105,19 @@ where
         }
         // The frame drawn is what the next one is compared with.
         self.next = std::mem::replace(&mut self.frame, next);
-        // Links are given frame by frame.
+        self.write_frame()?;
+        self.hide_cursor()?;
+        Backend::flush(&mut self.inner)
+    }
+
+    /// Weighs and writes the frame whose rows were taken in: links are
+    /// given frame by frame, and never left open.
+    fn write_frame(&mut self) -> Result<(), B::Error> {
         self.wanted_links.iter_mut().for_each(Vec::clear);
         self.render();
         if self.state.link != 0 {
-            // Never left open (see `draw`).
+            // Whatever is written after the frame (a copy, the shell after
+            // quitting) must not become a link.
             self.out.extend_from_slice(b"\x1b]8;;\x1b\\");
             self.state.link = 0;
         }
@@ -1117,8 +1125,7 @@ where
             self.inner.write_all(&self.out)?;
             self.out.clear();
         }
-        self.hide_cursor()?;
-        Backend::flush(&mut self.inner)
+        Ok(())
     }
 }
 
@@ -1965,19 +1972,7 @@ where
             }
         }
         self.scratch.touched = touched;
-        // Links are given frame by frame.
-        self.wanted_links.iter_mut().for_each(Vec::clear);
-        self.render();
-        if self.state.link != 0 {
-            // Never left open: whatever is written after the frame (a
-            // copy, the shell after quitting) must not become a link.
-            self.out.extend_from_slice(b"\x1b]8;;\x1b\\");
-            self.state.link = 0;
-        }
-        if !self.out.is_empty() {
-            self.inner.write_all(&self.out)?;
-            self.out.clear();
-        }
+        self.write_frame()?;
         Ok(())
     }
 

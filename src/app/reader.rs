@@ -916,18 +916,23 @@ mod start_tests {
         Arc::new(briefing)
     }
 
+    /// `briefing` opened in a 100x30 window.
+    fn open(briefing: Arc<Briefing>) -> ReaderState {
+        ReaderState::new(
+            briefing,
+            "l".into(),
+            Rect::new(0, 0, 100, 30),
+            Glyphs::UNICODE,
+        )
+    }
+
     fn whole(reader: &ReaderState) -> Document {
         layout::document_shared(&reader.briefing, reader.doc.lines.width(), reader.options())
     }
 
     #[test]
     fn a_large_briefing_opens_on_its_start_and_takes_the_whole_once() {
-        let mut reader = ReaderState::new(
-            large(),
-            "l".into(),
-            Rect::new(0, 0, 100, 30),
-            Glyphs::UNICODE,
-        );
+        let mut reader = open(large());
         assert!(reader.doc.partial);
         // The start holds an outline entry for every row (here each
         // section is one: they have no headings).
@@ -970,12 +975,7 @@ mod start_tests {
 
     #[test]
     fn a_layout_of_another_version_or_width_is_not_taken() {
-        let mut reader = ReaderState::new(
-            large(),
-            "l".into(),
-            Rect::new(0, 0, 100, 30),
-            Glyphs::UNICODE,
-        );
+        let mut reader = open(large());
         let other = large();
         let doc = whole(&reader);
         assert!(!reader.laid_out(&other, doc));
@@ -987,12 +987,7 @@ mod start_tests {
 
     #[test]
     fn a_place_past_the_start_lays_out_the_whole_at_once() {
-        let mut reader = ReaderState::new(
-            large(),
-            "l".into(),
-            Rect::new(0, 0, 100, 30),
-            Glyphs::UNICODE,
-        );
+        let mut reader = open(large());
         assert!(reader.doc.partial);
         let anchor = Anchor {
             part: Part::Section(90),
@@ -1003,12 +998,7 @@ mod start_tests {
         assert_eq!(reader.doc.lines.anchor(reader.view.top), Some(anchor));
         assert!(reader.layout_wanted().is_none());
         // And a jump in an outline of the start does the same.
-        let mut reader = ReaderState::new(
-            large(),
-            "l".into(),
-            Rect::new(0, 0, 100, 30),
-            Glyphs::UNICODE,
-        );
+        let mut reader = open(large());
         assert!(
             reader.go_to_part(Part::Sources) || reader.doc.line_of_part(Part::Sources).is_none()
         );
@@ -1016,12 +1006,7 @@ mod start_tests {
         assert!(!reader.doc.partial);
         assert_eq!(reader.current_part(), Part::Section(99));
         // The next section from the last one of the start.
-        let mut reader = ReaderState::new(
-            large(),
-            "l".into(),
-            Rect::new(0, 0, 100, 30),
-            Glyphs::UNICODE,
-        );
+        let mut reader = open(large());
         let (last, _) = *reader.doc.parts.last().expect("parts");
         assert!(reader.go_to_part(last));
         assert!(reader.doc.partial);

@@ -433,17 +433,8 @@ impl Lines {
     /// over its storage: no line is copied.
     pub fn append(&mut self, other: Lines) {
         self.settled = None;
-        for chunk in other.chunks {
-            if chunk.len == 0 {
-                continue;
-            }
-            let first = self.len();
-            if self.chunks.last().is_some_and(|c| c.len == 0) {
-                self.chunks.pop();
-                self.firsts.pop();
-            }
-            self.chunks.push(chunk);
-            self.firsts.push(first);
+        for chunk in other.chunks.into_iter().filter(|c| c.len > 0) {
+            self.start(chunk);
         }
     }
 

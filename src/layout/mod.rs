@@ -763,6 +763,14 @@ title = "Financial Times report"
         assert_eq!(heading.label, "Figures");
     }
 
+    /// What the reader lays out.
+    const READER: Options = Options {
+        glyphs: Glyphs::UNICODE,
+        facts_inline: false,
+        underline_headings: false,
+        mark_strike: false,
+    };
+
     /// Every line of `kept` reads as the same line of `full`.
     fn same_lines(full: &Document, kept: &Document) {
         assert_eq!(full.lines.len(), kept.lines.len());
@@ -781,12 +789,7 @@ title = "Financial Times report"
     fn sections_let_go_read_as_they_were_laid_out() {
         let text = crate::testdata::generate(&crate::testdata::Spec::new(150_000, 40));
         let briefing = Arc::new(load_str("g.toml", &text).expect("valid"));
-        let options = Options {
-            glyphs: Glyphs::UNICODE,
-            facts_inline: false,
-            underline_headings: false,
-            mark_strike: false,
-        };
+        let options = READER;
         let full = document(&briefing, 60, options);
         let background = document_in_background(&briefing, 60, options);
         assert!(background.lines.resident() <= RESIDENT_TEXT + 8_000);
@@ -826,12 +829,7 @@ title = "Financial Times report"
     fn the_start_of_a_briefing_is_laid_out_as_the_whole_lays_it_out() {
         let text = crate::testdata::generate(&crate::testdata::Spec::new(150_000, 40));
         let briefing = Arc::new(load_str("g.toml", &text).expect("valid"));
-        let options = Options {
-            glyphs: Glyphs::UNICODE,
-            facts_inline: false,
-            underline_headings: false,
-            mark_strike: false,
-        };
+        let options = READER;
         let full = document(&briefing, 60, options);
         // Through section 5, and at least 10 lines (fewer than that holds).
         let start = document_start(&briefing, 60, options, 5, 10, 0);
@@ -875,12 +873,7 @@ title = "Financial Times report"
     fn the_text_furthest_from_the_reader_is_let_go_first() {
         let text = crate::testdata::generate(&crate::testdata::Spec::new(150_000, 40));
         let briefing = Arc::new(load_str("g.toml", &text).expect("valid"));
-        let options = Options {
-            glyphs: Glyphs::UNICODE,
-            facts_inline: false,
-            underline_headings: false,
-            mark_strike: false,
-        };
+        let options = READER;
         let keep = Some((refill(&briefing, 60, options), usize::MAX));
         let mut doc = layout_document(&briefing, 60, options, false, keep);
         let first = doc.line_of_part(Part::Section(0)).expect("laid out");
@@ -953,12 +946,7 @@ title = "Financial Times report"
     #[test]
     fn a_reader_document_keeps_a_small_briefing_whole() {
         let briefing = Arc::new(load_str("t.toml", SAMPLE).expect("valid sample"));
-        let options = Options {
-            glyphs: Glyphs::UNICODE,
-            facts_inline: false,
-            underline_headings: false,
-            mark_strike: false,
-        };
+        let options = READER;
         let full = document(&briefing, 40, options);
         let mut kept = document_shared(&briefing, 40, options);
         assert_eq!(kept.lines.resident(), full.lines.resident());
