@@ -588,3 +588,27 @@ impl Lines {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::Role;
+
+    #[test]
+    fn the_text_held_counts_text_spans_and_line_records() {
+        let mut lines = Lines::new(40);
+        let anchor = Anchor {
+            part: Part::Summary,
+            block: 0,
+        };
+        let text = Style::role(Role::Text);
+        let label = Style::role(Role::Label);
+        lines.push_pieces(&[("one ", label), ("two", text)], anchor);
+        lines.push_pieces(&[("three", text)], anchor);
+        lines.shrink_to_fit();
+        let spans = 3 * std::mem::size_of::<SpanRecord>();
+        let records = 2 * std::mem::size_of::<LineRecord>();
+        assert_eq!(lines.resident(), "one twothree".len() + spans + records);
+        assert_eq!(lines.last_size(), lines.resident());
+    }
+}

@@ -920,6 +920,15 @@ title = "Financial Times report"
         );
         doc.lines.let_go(first..first + 1, held);
         assert!(laid_out_again(&doc, last));
+        // ... or until a section is laid out again: reading one far away
+        // takes the text past the budget, and it is let go again.
+        doc.lines.let_go(first..first + 1, held);
+        let held = doc.lines.resident();
+        doc.lines.let_go(first..first + 1, held);
+        assert!(laid_out_again(&doc, before_last));
+        doc.lines.let_go(first..first + 1, held);
+        assert!(doc.lines.resident() <= held);
+        assert!(laid_out_again(&doc, before_last));
     }
 
     #[test]
