@@ -51,14 +51,7 @@ fn check_toml(
     chunks: Option<chunks::Chunks>,
 ) -> Result<Briefing, LoadError> {
     let index = LineIndex::new(source);
-    let mut checker = Checker {
-        name,
-        index: &index,
-        diagnostics: Vec::new(),
-        findings: Findings::default(),
-        base: 0,
-        bodies,
-    };
+    let mut checker = Checker::new(name, &index, bodies);
     if let Some(briefing) = chunks.and_then(|c| checker.pieces(source, &c)) {
         return finish(checker, briefing);
     }
@@ -1152,14 +1145,7 @@ mod split_tests {
         let split = chunks::split(source);
         let taken = split.as_ref().is_some_and(|chunks| {
             let index = LineIndex::new(source);
-            let mut checker = Checker {
-                name: "b.toml",
-                index: &index,
-                diagnostics: Vec::new(),
-                findings: Findings::default(),
-                base: 0,
-                bodies: Bodies::Parse,
-            };
+            let mut checker = Checker::new("b.toml", &index, Bodies::Parse);
             checker.pieces(source, chunks).is_some()
         });
         let pieces = check_toml("b.toml", source, Bodies::Parse, split);

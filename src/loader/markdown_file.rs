@@ -27,7 +27,6 @@ use super::toml_checks::{Bodies, Checker, Table, suggest};
 use super::{LoadError, RawText, yaml_front};
 use crate::diagnostic::{LineIndex, quote};
 use crate::model::{Briefing, Chart, Date, Fact, Section, Source};
-use crate::sanitize::Findings;
 
 /// The info string of a fenced block holding `[[facts]]` tables.
 pub const FACTS_BLOCK: &str = "facts";
@@ -259,14 +258,7 @@ struct Draft {
 /// text of its bottom line and bodies comes with it.
 pub(super) fn load_markdown(name: &str, source: &str) -> Result<(Briefing, RawText), LoadError> {
     let index = LineIndex::new(source);
-    let mut checker = Checker {
-        name,
-        index: &index,
-        diagnostics: Vec::new(),
-        findings: Findings::default(),
-        base: 0,
-        bodies: Bodies::Parse,
-    };
+    let mut checker = Checker::new(name, &index, Bodies::Parse);
     let (front, start) = match split_front(source) {
         Ok(split) => split,
         Err(span) => {

@@ -33,6 +33,21 @@ pub(super) struct Checker<'a> {
     pub(super) bodies: Bodies,
 }
 
+impl<'a> Checker<'a> {
+    /// A checker of the file `name` (indexed by `index`) with nothing
+    /// found yet, its TOML starting at the file's start.
+    pub(super) fn new(name: &'a str, index: &'a LineIndex<'a>, bodies: Bodies) -> Self {
+        Self {
+            name,
+            index,
+            diagnostics: Vec::new(),
+            findings: Findings::default(),
+            base: 0,
+            bodies,
+        }
+    }
+}
+
 /// What the checker does with section bodies.
 pub(super) enum Bodies {
     /// Parsed into blocks, kept in the model.
