@@ -424,11 +424,13 @@ fn sections_into(
             &[],
             anchor,
         );
-        if !section.body.is_empty() {
+        // Parsed once here (a body kept as text would be parsed again to
+        // say whether it is empty).
+        let body = section.body.blocks();
+        if !body.is_empty() {
             doc.lines.blank(anchor);
         }
         let mut heading_lines = Vec::new();
-        let body = section.body.blocks();
         blocks(
             &mut doc.lines,
             &body,
