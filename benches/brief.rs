@@ -226,6 +226,12 @@ fn benches(c: &mut Criterion) {
         g.bench_function("j_lean_backend_links", |b| {
             b.iter_custom(|iters| one_key(iters, &mut reader, &mut lean, area, true))
         });
+        // The same with the caches emptied before each key (outside the
+        // timing), as they are in a terminal after a pause between keys:
+        // what the key costs there depends on how much memory it touches.
+        g.bench_function("j_caches_cold", |b| {
+            b.iter_custom(|iters| one_key_cold(iters, &mut reader, &mut lean, area))
+        });
         g.finish();
 
         // The same at the size the key-to-frame budget is measured at in a
@@ -238,6 +244,9 @@ fn benches(c: &mut Criterion) {
             .expect("draw");
         g.bench_function("j_lean_backend_links", |b| {
             b.iter_custom(|iters| one_key(iters, &mut reader, &mut lean, small, true))
+        });
+        g.bench_function("j_caches_cold", |b| {
+            b.iter_custom(|iters| one_key_cold(iters, &mut reader, &mut lean, small))
         });
         g.finish();
 
@@ -264,6 +273,39 @@ fn one_key(
     area: Rect,
     links: bool,
 ) -> Duration {
+    keys_timed(iters, reader, lean, area, links, || {})
+}
+
+/// As [`one_key`] with links, the caches emptied before each key by
+/// writing a block larger than they are (64 MB: the development machine's
+/// second-level caches hold 2 MB a core, and a smaller block left the
+/// figure well below what a key costs in a terminal). Slow to run: the
+/// writing is untimed but takes longer than the key.
+fn one_key_cold(
+    iters: u64,
+    reader: &mut App,
+    lean: &mut LeanBackend<CrosstermBackend<LastFrame>>,
+    area: Rect,
+) -> Duration {
+    let mut block = vec![0u8; 64 << 20];
+    keys_timed(iters, reader, lean, area, true, || {
+        for byte in block.iter_mut().step_by(64) {
+            *byte = byte.wrapping_add(1);
+        }
+        black_box(&block);
+    })
+}
+
+/// Times `iters` presses of `j` with their frames, calling `before` ahead
+/// of each (untimed).
+fn keys_timed(
+    iters: u64,
+    reader: &mut App,
+    lean: &mut LeanBackend<CrosstermBackend<LastFrame>>,
+    area: Rect,
+    links: bool,
+    mut before: impl FnMut(),
+) -> Duration {
     let frame = |reader: &App, lean: &mut LeanBackend<CrosstermBackend<LastFrame>>| {
         if links {
             lean.set_hyperlinks(brief::ui::hyperlinks(reader));
@@ -277,6 +319,7 @@ fn one_key(
             black_box(reader.handle(key('g')));
             frame(reader, lean);
         }
+        before();
         let start = std::time::Instant::now();
         black_box(reader.handle(key('j')));
         frame(reader, lean);
