@@ -16,6 +16,7 @@ pub mod export;
 pub mod fsio;
 pub mod glyphs;
 pub mod hyperlink;
+pub mod input;
 pub mod keymap;
 pub mod layout;
 pub mod loader;

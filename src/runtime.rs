@@ -205,7 +205,7 @@ pub enum Ending {
 }
 
 /// The status shells report for a death by SIGHUP (128 + 1).
-const HANG_UP_EXIT_CODE: u8 = 129;
+pub(crate) const HANG_UP_EXIT_CODE: u8 = 129;
 
 impl Ending {
     /// The process exit status for this ending: 0, the status the host
@@ -419,7 +419,7 @@ where
 /// `Terminal::resize` clears the screen and forgets the previous frame, so
 /// the draw writes every cell. (`Terminal::clear` would do the same but
 /// first asks the terminal where its cursor is: a round trip over SSH, with
-/// the answer arriving on the input thread instead.)
+/// the answer arriving among the input instead.)
 fn full_redraw<B, S, E, C>(
     terminal: &mut Terminal<B>,
     app: &mut App,

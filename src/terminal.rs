@@ -5,11 +5,18 @@
 //! idempotent and reachable from every exit path: quit, a terminating
 //! signal, hang-up, a failed write, a panic on any thread, and suspend.
 //!
-//! Three threads feed one channel: input (crossterm events), signals, and a
-//! watcher that notices the terminal going away. They map what they see to
-//! the run loop's platform-neutral [`Message`]s; the loop itself
-//! ([`crate::runtime`]) runs on the main thread, which holds the model, so
-//! the exit hook given to [`run`] sees it.
+//! The run loop ([`crate::runtime`]) runs on the main thread, which holds
+//! the model, so the exit hook given to [`run`] sees it. On unix that
+//! thread also reads the terminal's input itself, waiting in one `poll` on
+//! the terminal and on a pipe that wakes it, and turns the bytes into
+//! events with [`crate::input`]: a key goes from the terminal to the frame
+//! without a hop between threads, and however much input is waiting, all
+//! of it is read (crossterm's reader, edge-triggered, read at most a
+//! kilobyte per wake-up). The other threads (signals, a watcher that
+//! notices the terminal going away, the folder watcher, work done off the
+//! main thread) send platform-neutral [`Message`]s on a channel and write
+//! a byte to that pipe. On Windows a thread reads the input with crossterm
+//! into the same channel.
 //!
 //! It never interprets keys (that is [`App::handle`]) and never draws
 //! anything but [`crate::ui::render`].
@@ -32,6 +39,8 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
+#[cfg(unix)]
+use std::time::Instant;
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -231,7 +240,7 @@ fn is_ignored(signal: libc::c_int) -> bool {
 
 /// No signals to watch: see the module doc.
 #[cfg(not(unix))]
-fn watch_signals(_sender: Sender<Message>) -> io::Result<()> {
+fn watch_signals(_sender: Notify) -> io::Result<()> {
     Ok(())
 }
 
@@ -266,7 +275,7 @@ fn message_for(signal: i32) -> Option<Message> {
 /// for SIGINT and SIGQUIT in a background job); a lost terminal is then
 /// noticed by [`watch_hangup`] instead. SIGTERM is always caught.
 #[cfg(unix)]
-fn watch_signals(sender: Sender<Message>) -> io::Result<()> {
+fn watch_signals(sender: Notify) -> io::Result<()> {
     // SIGWINCH too: crossterm only starts listening for it once the input
     // thread first reads, and a resize before that would be lost.
     let mut wanted = vec![SIGTERM, SIGTSTP, SIGCONT, SIGWINCH, SIGXFSZ];
@@ -284,23 +293,28 @@ fn watch_signals(sender: Sender<Message>) -> io::Result<()> {
                     continue;
                 };
                 let ending = matches!(message, Message::Terminate { .. } | Message::HangUp);
-                if sender.send(message).is_err() {
+                if !sender.send(message) {
                     return;
                 }
                 if ending {
-                    // The main thread exits at once; if it is stuck in a
-                    // write to a terminal that no longer reads, end anyway
-                    // rather than linger. Only termios can be restored
-                    // without the stuck output.
-                    thread::sleep(EXIT_DEADLINE);
-                    if HELD.swap(0, Ordering::SeqCst) & RAW != 0 {
-                        raw_mode_off();
-                    }
-                    std::process::exit(i32::from(exit_code_of(signal)));
+                    exit_after_deadline(exit_code_of(signal));
                 }
             }
         })?;
     Ok(())
+}
+
+/// Ends the process with `code` if the main thread has not ended it within
+/// [`EXIT_DEADLINE`] of being told to: it exits at once, unless it is stuck
+/// in a write to a terminal that no longer reads (or in a read of one).
+/// Only termios can be restored without the stuck terminal.
+#[cfg(unix)]
+fn exit_after_deadline(code: u8) -> ! {
+    thread::sleep(EXIT_DEADLINE);
+    if HELD.swap(0, Ordering::SeqCst) & RAW != 0 {
+        raw_mode_off();
+    }
+    std::process::exit(i32::from(code));
 }
 
 /// Tells the loop when the terminal goes away (SSH link dropped, window
@@ -312,11 +326,12 @@ fn watch_signals(sender: Sender<Message>) -> io::Result<()> {
 /// or a closed descriptor, and this thread reports once and ends, so it can
 /// never spin.
 #[cfg(unix)]
-fn watch_hangup(sender: Sender<Message>) -> io::Result<()> {
+fn watch_hangup(sender: Notify) -> io::Result<()> {
     use rustix::event::{PollFd, PollFlags, poll};
     thread::Builder::new()
         .name("hangup".to_owned())
         .spawn(move || {
+            injected_panic("hangup");
             let (stdin, stdout) = (io::stdin(), io::stdout());
             let mut fds = [
                 PollFd::new(&stdin, PollFlags::empty()),
@@ -328,7 +343,9 @@ fn watch_hangup(sender: Sender<Message>) -> io::Result<()> {
                 }
                 // Readiness with no events asked for, or poll itself failing:
                 // either way the terminal cannot be relied on.
-                let _ = sender.send(Message::HangUp);
+                if sender.send(Message::HangUp) {
+                    exit_after_deadline(crate::runtime::HANG_UP_EXIT_CODE);
+                }
                 return;
             }
         })?;
@@ -337,13 +354,15 @@ fn watch_hangup(sender: Sender<Message>) -> io::Result<()> {
 
 /// No hang-up guard: see the module doc.
 #[cfg(not(unix))]
-fn watch_hangup(_sender: Sender<Message>) -> io::Result<()> {
+fn watch_hangup(_sender: Notify) -> io::Result<()> {
     Ok(())
 }
 
-/// Reads input events and forwards them. Ends at the first error: a
-/// reading error is never retried.
-fn read_input(sender: Sender<Message>) -> io::Result<()> {
+/// Reads input events on a thread of their own and forwards them (Windows:
+/// the console's input cannot be waited for with a pipe). Ends at the
+/// first error: a reading error is never retried.
+#[cfg(not(unix))]
+fn read_input(sender: Notify) -> io::Result<()> {
     thread::Builder::new()
         .name("input".to_owned())
         .spawn(move || {
@@ -358,13 +377,138 @@ fn read_input(sender: Sender<Message>) -> io::Result<()> {
                     Err(_) => Message::HangUp,
                 };
                 let failed = matches!(message, Message::HangUp);
-                if sender.send(message).is_err() || failed {
+                if !sender.send(message) || failed {
                     return;
                 }
             }
         })?;
     Ok(())
 }
+
+/// What waiting on the terminal and the wake-up pipe found.
+#[cfg(unix)]
+#[derive(Debug, PartialEq, Eq)]
+enum Ready {
+    /// The terminal has input.
+    Input,
+    /// Another thread sent a message, or the wait was interrupted or timed
+    /// out: look again.
+    Other,
+    /// The terminal went away, or cannot be waited on.
+    HungUp,
+}
+
+/// Waits up to `timeout` (forever if `None`) for input on the terminal
+/// (only if `input`) or a wake-up from another thread, and empties the
+/// wake-up pipe.
+#[cfg(unix)]
+fn wait(woken: &io::PipeReader, input: bool, timeout: Option<Duration>) -> Ready {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let stdin = io::stdin();
+    let asked = if input {
+        PollFlags::IN
+    } else {
+        PollFlags::empty()
+    };
+    let mut fds = [
+        PollFd::new(woken, PollFlags::IN),
+        PollFd::new(&stdin, asked),
+    ];
+    let timespec = timeout.map(|t| Timespec {
+        tv_sec: i64::try_from(t.as_secs()).unwrap_or(i64::MAX),
+        tv_nsec: i64::from(t.subsec_nanos()),
+    });
+    match poll(&mut fds, timespec.as_ref()) {
+        Ok(_) | Err(rustix::io::Errno::INTR) => {}
+        Err(_) => return Ready::HungUp,
+    }
+    if fds[0].revents().contains(PollFlags::IN) {
+        drain(woken);
+    }
+    let terminal = fds[1].revents();
+    if terminal.intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) {
+        Ready::HungUp
+    } else if terminal.contains(PollFlags::IN) {
+        Ready::Input
+    } else {
+        Ready::Other
+    }
+}
+
+/// Reads the wake-up pipe (non-blocking) until it is empty.
+#[cfg(unix)]
+fn drain(mut woken: &io::PipeReader) {
+    use std::io::Read;
+    let mut bytes = [0; 64];
+    loop {
+        match woken.read(&mut bytes) {
+            Ok(n) if n > 0 => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            _ => return,
+        }
+    }
+}
+
+/// A way to send the main thread a message and wake it: the channel, and
+/// on unix a byte on the pipe it waits on besides the terminal.
+#[derive(Clone)]
+struct Notify {
+    sender: Sender<Message>,
+    #[cfg(unix)]
+    wake: Arc<io::PipeWriter>,
+}
+
+impl Notify {
+    /// Sends `message` and wakes the main thread; false once the session
+    /// has ended.
+    fn send(&self, message: Message) -> bool {
+        if self.sender.send(message).is_err() {
+            return false;
+        }
+        #[cfg(unix)]
+        {
+            // Non-blocking: a full pipe wakes the main thread already.
+            let mut wake = &*self.wake;
+            while let Err(e) = wake.write(&[0]) {
+                if e.kind() != io::ErrorKind::Interrupted {
+                    break;
+                }
+            }
+        }
+        true
+    }
+}
+
+/// The channel to the main thread, and on unix the pipe that wakes it
+/// (both ends non-blocking, closed on exec).
+fn channel() -> io::Result<(Notify, Receiver<Message>, Woken)> {
+    let (sender, receiver) = mpsc::channel();
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let (woken, wake) = io::pipe()?;
+        for end in [woken.as_fd(), wake.as_fd()] {
+            let flags = rustix::fs::fcntl_getfl(end)?;
+            rustix::fs::fcntl_setfl(end, flags | rustix::fs::OFlags::NONBLOCK)?;
+        }
+        let notify = Notify {
+            sender,
+            wake: Arc::new(wake),
+        };
+        Ok((notify, receiver, woken))
+    }
+    #[cfg(not(unix))]
+    {
+        Ok((Notify { sender }, receiver, ()))
+    }
+}
+
+/// The end of the wake-up pipe the main thread waits on (nothing where a
+/// thread reads the input: the channel wakes the main thread then).
+#[cfg(unix)]
+type Woken = io::PipeReader;
+#[cfg(not(unix))]
+type Woken = ();
 
 /// The terminal's size now, cut to what can be drawn (see
 /// [`crate::output::drawable`]), or `None` if it cannot be asked. Every
@@ -375,7 +519,9 @@ pub fn size() -> Option<(u16, u16)> {
     Some((size.width, size.height))
 }
 
-/// `event` with a resize cut to what can be drawn.
+/// `event` with a resize cut to what can be drawn (Windows reports resizes
+/// among the input; unix has SIGWINCH and asks [`size`]).
+#[cfg(any(not(unix), test))]
 fn drawable_event(event: event::Event) -> event::Event {
     match event {
         event::Event::Resize(width, height) => {
@@ -508,15 +654,13 @@ fn session<E: Effects>(
     watch: Option<&Path>,
     effects: &mut E,
 ) -> io::Result<Ending> {
-    let (sender, receiver) = mpsc::channel();
+    let (sender, receiver, woken) = channel()?;
     if let Some(folder) = watch {
         let files = sender.clone();
         // Without inotify the reader still works; it just does not reload
         // by itself.
         let _ = crate::watch::watch(folder, move |name| {
-            files
-                .send(Message::Event(Event::FileChanged(name.to_os_string())))
-                .is_ok()
+            files.send(Message::Event(Event::FileChanged(name.to_os_string())))
         });
     }
     // Signals first, so that one arriving while the terminal is being taken
@@ -527,8 +671,15 @@ fn session<E: Effects>(
     let mut host = Host {
         source: Local {
             receiver,
-            post: sender.clone(),
-            input: Some(sender),
+            post: sender,
+            reading: false,
+            woken,
+            #[cfg(unix)]
+            decoder: crate::input::InputDecoder::new(),
+            #[cfg(unix)]
+            queued: std::collections::VecDeque::new(),
+            #[cfg(unix)]
+            held_since: None,
         },
         effects,
         clock: SystemClock,
@@ -548,17 +699,127 @@ fn session<E: Effects>(
     }
 }
 
-/// The local terminal as the run loop's message source: one channel fed
-/// by the input, signal, hang-up and file-watching threads.
+/// The local terminal as the run loop's message source: its input (read
+/// on this thread on unix), and one channel fed by the signal, hang-up and
+/// file-watching threads and by work done elsewhere.
 struct Local {
     receiver: Receiver<Message>,
-    /// Handed to the input thread once the first frame is drawn.
-    input: Option<Sender<Message>>,
-    /// For results of work done on other threads.
-    post: Sender<Message>,
+    /// For results of work done on other threads (and, on Windows, the
+    /// input thread).
+    post: Notify,
+    /// Whether input is read: from the first frame on (keys typed before
+    /// it wait in the terminal's buffer).
+    reading: bool,
+    /// What other threads wake this one with.
+    #[cfg_attr(not(unix), allow(dead_code))]
+    woken: Woken,
+    /// Turns the terminal's bytes into events.
+    #[cfg(unix)]
+    decoder: crate::input::InputDecoder,
+    /// Events read from the terminal and not yet handed to the loop.
+    #[cfg(unix)]
+    queued: std::collections::VecDeque<Message>,
+    /// Since when the decoder has held a partial sequence (a read that
+    /// filled its buffer ended in one): after [`ESCAPE_WAIT`] with nothing
+    /// more, it is what it looks like (a lone ESC is the Escape key).
+    #[cfg(unix)]
+    held_since: Option<Instant>,
+}
+
+/// How long a partial sequence waits for the rest.
+#[cfg(unix)]
+const ESCAPE_WAIT: Duration = crate::input::ESCAPE_WAIT;
+
+/// The most read from the terminal at once.
+#[cfg(unix)]
+const READ_SIZE: usize = 4096;
+
+#[cfg(unix)]
+impl Local {
+    /// A message from another thread, else an event already read.
+    fn try_queued(&mut self) -> Option<Message> {
+        match self.receiver.try_recv() {
+            Ok(message) => Some(message),
+            Err(_) => self.queued.pop_front(),
+        }
+    }
+
+    /// Reads what the terminal has (`poll` said it has input: the read
+    /// does not block) and queues its events. False if the terminal has
+    /// gone away. The read is unbuffered and its size is known, so `poll`
+    /// sees whatever is left, and a read that did not fill the buffer holds
+    /// all there was: a lone ESC at its end is the Escape key. (Standard
+    /// input stays blocking: the shell shares it after brief.)
+    fn read_terminal(&mut self) -> bool {
+        let mut bytes = [0; READ_SIZE];
+        let read = loop {
+            match rustix::io::read(io::stdin(), &mut bytes) {
+                Err(rustix::io::Errno::INTR) => {}
+                Err(rustix::io::Errno::AGAIN) => return true,
+                other => break other,
+            }
+        };
+        // End of file or an error: the terminal is gone.
+        let Ok(count @ 1..) = read else {
+            return false;
+        };
+        let more = count == READ_SIZE;
+        let mut events = Vec::new();
+        self.decoder.decode_read(&bytes[..count], more, &mut events);
+        self.queued.extend(events.into_iter().map(Message::Event));
+        self.held_since = self.decoder.pending().then(Instant::now);
+        true
+    }
+
+    /// Lets a partial sequence held for [`ESCAPE_WAIT`] go as what it
+    /// looks like; returns how long it may still wait otherwise.
+    fn release_held(&mut self) -> Option<Duration> {
+        let since = self.held_since?;
+        match ESCAPE_WAIT.checked_sub(since.elapsed()) {
+            Some(left) if !left.is_zero() => Some(left),
+            _ => {
+                let events = self.decoder.flush();
+                self.queued.extend(events.into_iter().map(Message::Event));
+                self.held_since = None;
+                None
+            }
+        }
+    }
 }
 
 impl Source for Local {
+    #[cfg(unix)]
+    fn next(&mut self, timeout: Option<Duration>) -> Next {
+        let deadline = timeout.map(|t| Instant::now() + t);
+        loop {
+            if let Some(message) = self.try_queued() {
+                return Next::Message(message);
+            }
+            let mut left = match deadline {
+                Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => Some(left),
+                    _ => return Next::Timeout,
+                },
+                None => None,
+            };
+            if let Some(held) = self.release_held() {
+                left = Some(left.map_or(held, |left| left.min(held)));
+            } else if !self.queued.is_empty() {
+                continue;
+            }
+            match wait(&self.woken, self.reading, left) {
+                Ready::Input => {
+                    if !self.read_terminal() {
+                        return Next::Message(Message::HangUp);
+                    }
+                }
+                Ready::Other => {}
+                Ready::HungUp => return Next::Message(Message::HangUp),
+            }
+        }
+    }
+
+    #[cfg(not(unix))]
     fn next(&mut self, timeout: Option<Duration>) -> Next {
         let received = match timeout {
             Some(timeout) => self.receiver.recv_timeout(timeout),
@@ -575,6 +836,22 @@ impl Source for Local {
     }
 
     fn try_next(&mut self) -> Option<Message> {
+        #[cfg(unix)]
+        {
+            if let Some(message) = self.try_queued() {
+                return Some(message);
+            }
+            // Input that came while the last batch was applied.
+            if self.reading {
+                match wait(&self.woken, true, Some(Duration::ZERO)) {
+                    Ready::HungUp => return Some(Message::HangUp),
+                    Ready::Input if !self.read_terminal() => return Some(Message::HangUp),
+                    Ready::Input | Ready::Other => return self.queued.pop_front(),
+                }
+            }
+            None
+        }
+        #[cfg(not(unix))]
         self.receiver.try_recv().ok()
     }
 
@@ -584,12 +861,14 @@ impl Source for Local {
 
     fn first_frame_drawn(&mut self) -> io::Result<()> {
         injected_panic("main");
-        // Started after the first frame: keys typed before it wait in the
-        // terminal's buffer.
-        match self.input.take() {
-            Some(sender) => read_input(sender),
-            None => Ok(()),
+        // Read from after the first frame: keys typed before it wait in
+        // the terminal's buffer.
+        if std::mem::replace(&mut self.reading, true) {
+            return Ok(());
         }
+        #[cfg(not(unix))]
+        read_input(self.post.clone())?;
+        Ok(())
     }
 
     fn suspend(&mut self, group: bool) -> io::Result<()> {
@@ -602,7 +881,7 @@ impl Source for Local {
         let sender = self.post.clone();
         Some(Arc::new(move |event| {
             // The session may have ended meanwhile: nothing to tell then.
-            let _ = sender.send(Message::Event(event));
+            sender.send(Message::Event(event));
         }))
     }
 

@@ -217,6 +217,40 @@ fn sigcont_takes_back_a_terminal_reset_while_stopped() {
     session.assert_restored();
 }
 
+/// Keys waiting in the terminal are all read, however many came at once:
+/// 3000 scrolls and a quit sent as one write (more than a kilobyte, which
+/// a reader that takes one read per wake-up would leave behind until the
+/// next key) end brief.
+#[test]
+fn a_burst_of_keys_larger_than_one_read_is_read_whole() {
+    let mut session = reader();
+    let mut burst = vec![b'j'; 3000];
+    burst.push(b'q');
+    session.send(&burst);
+    let exit = session.wait_exit(PATIENCE);
+    assert_eq!(exit.code, Some(0));
+    session.assert_restored();
+}
+
+/// With `--mouse`, the wheel (SGR reports, as terminals send them) over the
+/// reading pane scrolls it, and the position in the status line moves.
+#[test]
+fn with_mouse_on_the_wheel_scrolls_the_reading_pane() {
+    let mut session = Spawn::brief(&["--mouse", &liege()]).start();
+    session.wait_reader();
+    let status = |screen: &vt100::Screen| screen.contents().lines().last().unwrap_or("").to_owned();
+    let before = status(session.screen());
+    // Five notches down at column 20, row 10 (1-based), each a press of
+    // button 65 as xterm reports it.
+    session.send(&b"\x1b[<65;20;10M".repeat(5));
+    session.wait_for("the status line to move", PATIENCE, move |screen| {
+        status(screen) != before
+    });
+    session.send(b"q");
+    assert_eq!(session.wait_exit(PATIENCE).code, Some(0));
+    session.assert_restored();
+}
+
 #[test]
 fn a_burst_of_resizes_ends_drawn_at_the_last_size() {
     let mut session = reader();

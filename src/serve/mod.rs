@@ -10,16 +10,15 @@
 //!
 //! Modules: [`config`] (command line, host key), [`auth`] (who gets in),
 //! [`access`] (who sees what), [`audit`] (the audit log), [`limits`]
-//! (how many sessions), [`input`] (bytes to key events), [`screen`]
-//! (frames out, bounded), [`session`] (one reader), [`handler`] (the SSH
-//! side), [`library`] (the shared briefings).
+//! (how many sessions), [`screen`] (frames out, bounded), [`session`]
+//! (one reader), [`handler`] (the SSH side), [`library`] (the shared
+//! briefings). The client's bytes become key events in [`crate::input`].
 
 pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod handler;
-pub mod input;
 pub mod library;
 pub mod limits;
 pub mod screen;

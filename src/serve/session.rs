@@ -40,8 +40,8 @@ use super::Shared;
 use super::access::Clearance;
 use super::audit::{Event as Audit, Record};
 use super::auth::Reader;
-use super::input::{ESCAPE_WAIT, InputDecoder};
 use super::screen::{LeanBackend, Outbox, RESTORE, Remote, TAKE};
+use crate::input::{ESCAPE_WAIT, InputDecoder};
 
 /// Something for a session's thread.
 #[derive(Debug)]

@@ -1,0 +1,346 @@
+//! Input as bytes, turned into the reader's events: what an SSH client's
+//! terminal sends to `brief serve`, and on unix what the local terminal
+//! sends (read by the main thread itself, see [`crate::terminal`]).
+//!
+//! The bytes are parsed by termwiz's input parser (xterm, VT and kitty key
+//! encodings, SGR mouse reports, bracketed paste) and turned into the
+//! crossterm events the app and its keymap already understand. A lone ESC
+//! may be the start of a sequence split across reads: over SSH the parser
+//! holds it and [`InputDecoder::flush`] lets it go as the Escape key once
+//! no more bytes followed; from the local terminal a read that did not fill
+//! its buffer is complete ([`InputDecoder::decode_read`]), as crossterm
+//! takes it.
+
+use ratatui::crossterm::event::{
+    KeyCode as TermCode, KeyEvent as TermKey, KeyEventKind, KeyEventState, KeyModifiers,
+    MouseButton, MouseEvent as TermMouse, MouseEventKind,
+};
+use termwiz::input::{
+    InputEvent, InputParser, KeyCode, KeyEvent, Modifiers, MouseButtons, MouseEvent,
+};
+
+use crate::app::Event;
+
+/// How long a lone ESC waits for the rest of a sequence.
+pub const ESCAPE_WAIT: std::time::Duration = std::time::Duration::from_millis(40);
+
+/// Turns the channel's bytes into events, keeping a partial sequence
+/// between calls.
+pub struct InputDecoder {
+    parser: InputParser,
+    /// Bytes were held back (a lone ESC, a half sequence).
+    pending: bool,
+    /// The mouse buttons held at the last report (termwiz's bits): a
+    /// report gives the buttons held, and a press, a drag and a release
+    /// tell apart by it.
+    buttons: u8,
+}
+
+impl Default for InputDecoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl InputDecoder {
+    /// A decoder with nothing pending.
+    pub fn new() -> Self {
+        Self {
+            parser: InputParser::new(),
+            pending: false,
+            buttons: 0,
+        }
+    }
+
+    /// The events in `bytes`; a trailing partial sequence is kept.
+    pub fn decode(&mut self, bytes: &[u8]) -> Vec<Event> {
+        let mut events = Vec::new();
+        self.parse(bytes, true, &mut events);
+        // An ESC at the end may begin a sequence: held until flushed.
+        self.pending = bytes.last() == Some(&0x1b) || (bytes.contains(&0x1b) && events.is_empty());
+        events
+    }
+
+    /// The events in one read from a terminal, added to `events`. `more`
+    /// says the read filled its buffer, so more bytes may be waiting: a
+    /// partial sequence at the end is then kept for the next read.
+    /// Otherwise the read held all the terminal had sent, and a lone ESC
+    /// at its end is the Escape key.
+    pub fn decode_read(&mut self, bytes: &[u8], more: bool, events: &mut Vec<Event>) {
+        let before = events.len();
+        self.parse(bytes, more, events);
+        self.pending = more && bytes.contains(&0x1b) && events.len() == before;
+    }
+
+    fn parse(&mut self, bytes: &[u8], maybe_more: bool, events: &mut Vec<Event>) {
+        let buttons = &mut self.buttons;
+        self.parser.parse(
+            bytes,
+            |event| events.extend(convert(event, buttons)),
+            maybe_more,
+        );
+    }
+
+    /// True if bytes wait for [`Self::flush`].
+    pub fn pending(&self) -> bool {
+        self.pending
+    }
+
+    /// No more bytes came: whatever was held is what it looks like (a lone
+    /// ESC is the Escape key).
+    pub fn flush(&mut self) -> Vec<Event> {
+        let mut events = Vec::new();
+        self.parse(&[], false, &mut events);
+        self.pending = false;
+        events
+    }
+}
+
+/// One termwiz event as the app's event, if the app has a use for it;
+/// `buttons` are the mouse buttons held before it, and after.
+fn convert(event: InputEvent, buttons: &mut u8) -> Option<Event> {
+    match event {
+        InputEvent::Key(key) => key_event(&key).map(Event::Key),
+        InputEvent::Paste(text) => Some(Event::Paste(text)),
+        InputEvent::Mouse(mouse) => Some(Event::Mouse(mouse_event(&mouse, buttons))),
+        // The size comes from SIGWINCH or the SSH window-change request;
+        // focus reports and pixel positions are not asked for.
+        _ => None,
+    }
+}
+
+/// A termwiz mouse report as crossterm's event: 0-based cell position,
+/// and a press, drag or release told apart by the buttons `held` before
+/// (updated; termwiz's button flags as bits).
+fn mouse_event(mouse: &MouseEvent, held: &mut u8) -> TermMouse {
+    let flag = |buttons: MouseButtons| buttons.bits();
+    let buttons = [
+        (flag(MouseButtons::LEFT), MouseButton::Left),
+        (flag(MouseButtons::RIGHT), MouseButton::Right),
+        (flag(MouseButtons::MIDDLE), MouseButton::Middle),
+    ];
+    let now = mouse.mouse_buttons.bits();
+    let has = |set: u8, bit: u8| set & bit != 0;
+    let positive = has(now, flag(MouseButtons::WHEEL_POSITIVE));
+    let kind = if has(now, flag(MouseButtons::VERT_WHEEL)) {
+        if positive {
+            MouseEventKind::ScrollUp
+        } else {
+            MouseEventKind::ScrollDown
+        }
+    } else if has(now, flag(MouseButtons::HORZ_WHEEL)) {
+        if positive {
+            MouseEventKind::ScrollLeft
+        } else {
+            MouseEventKind::ScrollRight
+        }
+    } else {
+        let before = *held;
+        let pressed = buttons.iter().find(|(bit, _)| has(now, *bit));
+        *held = pressed.map_or(0, |(bit, _)| *bit);
+        match pressed {
+            Some((bit, button)) if has(before, *bit) => MouseEventKind::Drag(*button),
+            Some((_, button)) => MouseEventKind::Down(*button),
+            None => match buttons.iter().find(|(bit, _)| has(before, *bit)) {
+                Some((_, button)) => MouseEventKind::Up(*button),
+                None => MouseEventKind::Moved,
+            },
+        }
+    };
+    let mut modifiers = KeyModifiers::empty();
+    for (theirs, ours) in [
+        (Modifiers::SHIFT, KeyModifiers::SHIFT),
+        (Modifiers::CTRL, KeyModifiers::CONTROL),
+        (Modifiers::ALT, KeyModifiers::ALT),
+    ] {
+        if mouse.modifiers.contains(theirs) {
+            modifiers |= ours;
+        }
+    }
+    TermMouse {
+        kind,
+        column: mouse.x.saturating_sub(1),
+        row: mouse.y.saturating_sub(1),
+        modifiers,
+    }
+}
+
+/// A termwiz key as the crossterm key the keymap resolves.
+fn key_event(key: &KeyEvent) -> Option<TermKey> {
+    let mut modifiers = KeyModifiers::empty();
+    if key.modifiers.contains(Modifiers::SHIFT) {
+        modifiers |= KeyModifiers::SHIFT;
+    }
+    if key.modifiers.contains(Modifiers::CTRL) {
+        modifiers |= KeyModifiers::CONTROL;
+    }
+    if key.modifiers.contains(Modifiers::ALT) {
+        modifiers |= KeyModifiers::ALT;
+    }
+    let code = match key.key {
+        KeyCode::Char('\r' | '\n') | KeyCode::Enter => TermCode::Enter,
+        KeyCode::Char('\t') | KeyCode::Tab if modifiers.contains(KeyModifiers::SHIFT) => {
+            TermCode::BackTab
+        }
+        KeyCode::Char('\t') | KeyCode::Tab => TermCode::Tab,
+        KeyCode::Char('\u{7f}' | '\u{8}') | KeyCode::Backspace => TermCode::Backspace,
+        KeyCode::Char('\u{1b}') | KeyCode::Escape => TermCode::Esc,
+        // Control characters arrive as themselves: ctrl-d is U+0004.
+        KeyCode::Char(c) if (c as u32) < 0x20 => {
+            modifiers |= KeyModifiers::CONTROL;
+            TermCode::Char(char::from(b'a' + (c as u8) - 1))
+        }
+        KeyCode::Char(c) => TermCode::Char(c),
+        KeyCode::UpArrow | KeyCode::ApplicationUpArrow => TermCode::Up,
+        KeyCode::DownArrow | KeyCode::ApplicationDownArrow => TermCode::Down,
+        KeyCode::LeftArrow | KeyCode::ApplicationLeftArrow => TermCode::Left,
+        KeyCode::RightArrow | KeyCode::ApplicationRightArrow => TermCode::Right,
+        KeyCode::Home | KeyCode::KeyPadHome => TermCode::Home,
+        KeyCode::End | KeyCode::KeyPadEnd => TermCode::End,
+        KeyCode::PageUp | KeyCode::KeyPadPageUp => TermCode::PageUp,
+        KeyCode::PageDown | KeyCode::KeyPadPageDown => TermCode::PageDown,
+        KeyCode::Insert => TermCode::Insert,
+        KeyCode::Delete => TermCode::Delete,
+        KeyCode::Function(n) => TermCode::F(n),
+        _ => return None,
+    };
+    Some(TermKey {
+        code,
+        modifiers,
+        kind: KeyEventKind::Press,
+        state: KeyEventState::NONE,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(decoder: &mut InputDecoder, bytes: &[u8]) -> Vec<(TermCode, KeyModifiers)> {
+        decoder
+            .decode(bytes)
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Key(k) => Some((k.code, k.modifiers)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn letters_arrows_and_control_keys_come_through() {
+        let mut decoder = InputDecoder::new();
+        let got = keys(&mut decoder, b"jG\x1b[B\x1bOA\x04\r\x7f\t\x1b[Z\x1b[6~");
+        let want = [
+            (TermCode::Char('j'), KeyModifiers::empty()),
+            (TermCode::Char('G'), KeyModifiers::SHIFT),
+            (TermCode::Down, KeyModifiers::empty()),
+            (TermCode::Up, KeyModifiers::empty()),
+            (TermCode::Char('d'), KeyModifiers::CONTROL),
+            (TermCode::Enter, KeyModifiers::empty()),
+            (TermCode::Backspace, KeyModifiers::empty()),
+            (TermCode::Tab, KeyModifiers::empty()),
+            (TermCode::BackTab, KeyModifiers::SHIFT),
+            (TermCode::PageDown, KeyModifiers::empty()),
+        ];
+        // Whether the terminal reports shift with a capital is its own
+        // business; the keymap ignores it. Compare the codes, and the
+        // modifiers where they matter.
+        let codes: Vec<_> = got.iter().map(|k| k.0).collect();
+        assert_eq!(codes, want.iter().map(|k| k.0).collect::<Vec<_>>());
+        assert!(got[4].1.contains(KeyModifiers::CONTROL));
+    }
+
+    #[test]
+    fn a_lone_escape_waits_then_is_the_escape_key() {
+        let mut decoder = InputDecoder::new();
+        assert!(keys(&mut decoder, b"\x1b").is_empty());
+        assert!(decoder.pending());
+        let flushed = decoder.flush();
+        assert!(matches!(&flushed[..], [Event::Key(k)] if k.code == TermCode::Esc));
+        // A sequence split across two packets is still one key.
+        assert!(keys(&mut decoder, b"\x1b[").is_empty());
+        assert_eq!(keys(&mut decoder, b"A")[0].0, TermCode::Up);
+    }
+
+    #[test]
+    fn a_read_that_did_not_fill_its_buffer_is_complete() {
+        let mut decoder = InputDecoder::new();
+        let mut events = Vec::new();
+        // All the terminal had: the ESC is the Escape key, at once.
+        decoder.decode_read(b"j\x1b", false, &mut events);
+        let codes: Vec<_> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Key(k) => Some(k.code),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(codes, [TermCode::Char('j'), TermCode::Esc]);
+        assert!(!decoder.pending());
+        // A full buffer may have cut a sequence: its start is kept.
+        events.clear();
+        decoder.decode_read(b"\x1b[", true, &mut events);
+        assert!(events.is_empty());
+        assert!(decoder.pending());
+        decoder.decode_read(b"A", false, &mut events);
+        assert!(matches!(&events[..], [Event::Key(k)] if k.code == TermCode::Up));
+        assert!(!decoder.pending());
+    }
+
+    fn mice(decoder: &mut InputDecoder, bytes: &[u8]) -> Vec<(MouseEventKind, u16, u16)> {
+        let mut events = Vec::new();
+        decoder.decode_read(bytes, false, &mut events);
+        events
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Mouse(m) => Some((m.kind, m.column, m.row)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sgr_mouse_reports_become_presses_drags_releases_and_wheel_notches() {
+        let mut decoder = InputDecoder::new();
+        // Reports count from 1; events from 0.
+        assert_eq!(
+            mice(&mut decoder, b"\x1b[<0;5;3M"),
+            [(MouseEventKind::Down(MouseButton::Left), 4, 2)]
+        );
+        assert_eq!(
+            mice(&mut decoder, b"\x1b[<32;6;3M\x1b[<0;6;3m"),
+            [
+                (MouseEventKind::Drag(MouseButton::Left), 5, 2),
+                (MouseEventKind::Up(MouseButton::Left), 5, 2),
+            ]
+        );
+        assert_eq!(
+            mice(&mut decoder, b"\x1b[<64;1;1M\x1b[<65;1;1M\x1b[<35;2;2M"),
+            [
+                (MouseEventKind::ScrollUp, 0, 0),
+                (MouseEventKind::ScrollDown, 0, 0),
+                (MouseEventKind::Moved, 1, 1),
+            ]
+        );
+        // A right press after the left was let go is a press, not a drag.
+        assert_eq!(
+            mice(&mut decoder, b"\x1b[<2;9;9M"),
+            [(MouseEventKind::Down(MouseButton::Right), 8, 8)]
+        );
+        // Modifiers come through: ctrl is 16 in the report.
+        let mut events = Vec::new();
+        decoder.decode_read(b"\x1b[<16;1;1M", false, &mut events);
+        assert!(matches!(
+            &events[..],
+            [Event::Mouse(m)] if m.modifiers == KeyModifiers::CONTROL
+        ));
+    }
+
+    #[test]
+    fn a_bracketed_paste_is_text_not_keys() {
+        let mut decoder = InputDecoder::new();
+        let events = decoder.decode(b"\x1b[200~q and more\x1b[201~");
+        assert!(matches!(&events[..], [Event::Paste(text)] if text == "q and more"));
+    }
+}
