@@ -27,7 +27,10 @@ pub const ESCAPE_WAIT: std::time::Duration = std::time::Duration::from_millis(40
 /// Turns the channel's bytes into events, keeping a partial sequence
 /// between calls.
 pub struct InputDecoder {
-    parser: InputParser,
+    /// Made for the first bytes that are not plain keys (its tables of key
+    /// sequences take about 700 KB); kept from then on, as it may hold a
+    /// partial sequence.
+    parser: Option<InputParser>,
     /// Bytes were held back (a lone ESC, a half sequence).
     pending: bool,
     /// The mouse buttons held at the last report (termwiz's bits): a
@@ -46,7 +49,7 @@ impl InputDecoder {
     /// A decoder with nothing pending.
     pub fn new() -> Self {
         Self {
-            parser: InputParser::new(),
+            parser: None,
             pending: false,
             buttons: 0,
         }
@@ -69,12 +72,18 @@ impl InputDecoder {
     pub fn decode_read(&mut self, bytes: &[u8], more: bool, events: &mut Vec<Event>) {
         let before = events.len();
         self.parse(bytes, more, events);
-        self.pending = more && bytes.contains(&0x1b) && events.len() == before;
+        // A sequence is short: an ESC near the end may have been cut.
+        let tail = &bytes[bytes.len().saturating_sub(SEQUENCE_TAIL)..];
+        self.pending =
+            more && bytes.contains(&0x1b) && (events.len() == before || tail.contains(&0x1b));
     }
 
     fn parse(&mut self, bytes: &[u8], maybe_more: bool, events: &mut Vec<Event>) {
+        if self.parser.is_none() && plain_keys(bytes, events) {
+            return;
+        }
         let buttons = &mut self.buttons;
-        self.parser.parse(
+        self.parser.get_or_insert_with(InputParser::new).parse(
             bytes,
             |event| events.extend(convert(event, buttons)),
             maybe_more,
@@ -94,6 +103,33 @@ impl InputDecoder {
         self.pending = false;
         events
     }
+}
+
+/// How near the end of a full read an ESC may begin a sequence cut by it.
+const SEQUENCE_TAIL: usize = 32;
+
+/// Adds the events of `bytes` to `events` and returns true if they are
+/// plain keys: characters, and the control keys that are one byte
+/// (enter, tab, backspace, ctrl with a letter), each exactly as termwiz
+/// would give it (a test holds the two to the same events). Anything else
+/// (an ESC, other controls, bytes that are not UTF-8) adds nothing and
+/// returns false.
+fn plain_keys(bytes: &[u8], events: &mut Vec<Event>) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    let plain = |c: char| !c.is_control() || matches!(c, '\u{1}'..='\u{1a}' | '\u{7f}');
+    if !text.chars().all(plain) {
+        return false;
+    }
+    events.extend(text.chars().filter_map(|c| {
+        key_event(&KeyEvent {
+            key: KeyCode::Char(c),
+            modifiers: Modifiers::NONE,
+        })
+        .map(Event::Key)
+    }));
+    true
 }
 
 /// One termwiz event as the app's event, if the app has a use for it;
@@ -335,6 +371,89 @@ mod tests {
             &events[..],
             [Event::Mouse(m)] if m.modifiers == KeyModifiers::CONTROL
         ));
+    }
+
+    /// What termwiz makes of `bytes`, read whole from a terminal.
+    fn through_termwiz(bytes: &[u8]) -> String {
+        let mut decoder = InputDecoder::new();
+        decoder.parser = Some(InputParser::new());
+        let mut events = Vec::new();
+        decoder.decode_read(bytes, false, &mut events);
+        format!("{events:?}")
+    }
+
+    /// What the plain-key path makes of `bytes`, if it takes them.
+    fn plain(bytes: &[u8]) -> Option<String> {
+        let mut events = Vec::new();
+        plain_keys(bytes, &mut events).then(|| format!("{events:?}"))
+    }
+
+    #[test]
+    fn plain_keys_are_exactly_what_termwiz_makes_of_them() {
+        let mut taken = 0;
+        for byte in 0u8..0x80 {
+            if let Some(fast) = plain(&[byte]) {
+                assert_eq!(fast, through_termwiz(&[byte]), "byte {byte:#04x}");
+                taken += 1;
+            }
+        }
+        // Printable ASCII, DEL and the 26 ctrl-letters (enter, tab and
+        // backspace among them) are plain; NUL, ESC and the rest are not.
+        assert_eq!(taken, 95 + 1 + 26);
+        for other in [
+            &b"\x1b"[..],
+            b"\x1b[A",
+            b"j\x1bk",
+            b"\x00",
+            b"\x1c",
+            b"\xff",
+            b"\xc3",
+        ] {
+            assert_eq!(plain(other), None, "{other:?}");
+        }
+        let text = "jjG q/Étoile\r\t\x7f\x04€中😀";
+        assert_eq!(
+            plain(text.as_bytes()),
+            Some(through_termwiz(text.as_bytes()))
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn runs_of_plain_keys_decode_as_termwiz_decodes_them(
+            text in "[ -~\u{1}-\u{1a}\u{7f}é€中😀]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(plain(text.as_bytes()), Some(through_termwiz(text.as_bytes())));
+        }
+    }
+
+    #[test]
+    fn the_parser_is_made_only_for_what_is_not_plain_and_then_kept() {
+        let mut decoder = InputDecoder::new();
+        let mut events = Vec::new();
+        decoder.decode_read(b"jjq", false, &mut events);
+        assert!(decoder.parser.is_none());
+        // A sequence cut by a full read: the parser holds its start, and
+        // the plain byte that completes it goes to the parser too.
+        decoder.decode_read(b"\x1b[", true, &mut events);
+        assert!(decoder.parser.is_some());
+        decoder.decode_read(b"B", false, &mut events);
+        let codes: Vec<_> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Key(k) => Some(k.code),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                TermCode::Char('j'),
+                TermCode::Char('j'),
+                TermCode::Char('q'),
+                TermCode::Down
+            ]
+        );
     }
 
     #[test]
