@@ -457,6 +457,57 @@ mod tests {
     }
 
     #[test]
+    fn over_ssh_only_an_escape_that_may_begin_a_sequence_is_held() {
+        let mut decoder = InputDecoder::new();
+        // Keys before an ESC at the end go; the ESC waits.
+        assert_eq!(
+            keys(&mut decoder, b"j\x1b"),
+            [(TermCode::Char('j'), KeyModifiers::empty())]
+        );
+        assert!(decoder.pending());
+        decoder.flush();
+        // Nothing held: plain keys, a whole sequence, nothing at all.
+        for bytes in [&b"j"[..], b"\x1b[A", b""] {
+            decoder.decode(bytes);
+            assert!(!decoder.pending(), "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn a_full_read_holds_what_its_end_may_have_cut() {
+        let mut decoder = InputDecoder::new();
+        let mut events = Vec::new();
+        // Keys came, and an ESC near the end begins a sequence.
+        decoder.decode_read(b"jj\x1b[", true, &mut events);
+        assert_eq!(events.len(), 2);
+        assert!(decoder.pending());
+        decoder.flush();
+        // A paste begun and not ended: nothing came of the read, and its
+        // ESC is far from the end.
+        events.clear();
+        let mut paste = b"\x1b[200~".to_vec();
+        paste.extend_from_slice(&[b'a'; 40]);
+        decoder.decode_read(&paste, true, &mut events);
+        assert!(events.is_empty());
+        assert!(decoder.pending());
+        // The same read not full: whatever it holds is complete.
+        let mut decoder = InputDecoder::new();
+        decoder.decode_read(b"jj\x1b[", false, &mut events);
+        assert!(!decoder.pending());
+    }
+
+    #[test]
+    fn escape_before_a_key_is_alt_with_it() {
+        let mut decoder = InputDecoder::new();
+        let mut events = Vec::new();
+        decoder.decode_read(b"\x1bj", false, &mut events);
+        assert!(
+            matches!(&events[..], [Event::Key(k)] if k.code == TermCode::Char('j') && k.modifiers == KeyModifiers::ALT),
+            "{events:?}"
+        );
+    }
+
+    #[test]
     fn a_bracketed_paste_is_text_not_keys() {
         let mut decoder = InputDecoder::new();
         let events = decoder.decode(b"\x1b[200~q and more\x1b[201~");
