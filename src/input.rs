@@ -508,6 +508,45 @@ mod tests {
     }
 
     #[test]
+    fn the_keys_terminals_send_as_sequences_are_the_keys_the_keymap_names() {
+        let cases: &[(&[u8], TermCode, KeyModifiers)] = &[
+            (b"\x1b[A", TermCode::Up, KeyModifiers::NONE),
+            (b"\x1b[B", TermCode::Down, KeyModifiers::NONE),
+            (b"\x1b[C", TermCode::Right, KeyModifiers::NONE),
+            (b"\x1b[D", TermCode::Left, KeyModifiers::NONE),
+            (b"\x1bOA", TermCode::Up, KeyModifiers::NONE),
+            (b"\x1bOD", TermCode::Left, KeyModifiers::NONE),
+            (b"\x1b[1;5A", TermCode::Up, KeyModifiers::CONTROL),
+            (b"\x1b[1;3C", TermCode::Right, KeyModifiers::ALT),
+            (b"\x1b[H", TermCode::Home, KeyModifiers::NONE),
+            (b"\x1b[F", TermCode::End, KeyModifiers::NONE),
+            (b"\x1b[5~", TermCode::PageUp, KeyModifiers::NONE),
+            (b"\x1b[6~", TermCode::PageDown, KeyModifiers::NONE),
+            (b"\x1b[2~", TermCode::Insert, KeyModifiers::NONE),
+            (b"\x1b[3~", TermCode::Delete, KeyModifiers::NONE),
+            (b"\x1b[Z", TermCode::BackTab, KeyModifiers::SHIFT),
+            (b"\x1bOP", TermCode::F(1), KeyModifiers::NONE),
+            (b"\x1b[15~", TermCode::F(5), KeyModifiers::NONE),
+            (b"\x1b[24~", TermCode::F(12), KeyModifiers::NONE),
+            (b"\x1b", TermCode::Esc, KeyModifiers::NONE),
+            (b"\r", TermCode::Enter, KeyModifiers::NONE),
+            (b"\x7f", TermCode::Backspace, KeyModifiers::NONE),
+            (b" ", TermCode::Char(' '), KeyModifiers::NONE),
+            (b"\x04", TermCode::Char('d'), KeyModifiers::CONTROL),
+            (b"\x1a", TermCode::Char('z'), KeyModifiers::CONTROL),
+        ];
+        for (bytes, code, modifiers) in cases {
+            let mut decoder = InputDecoder::new();
+            let mut events = Vec::new();
+            decoder.decode_read(bytes, false, &mut events);
+            assert!(
+                matches!(&events[..], [Event::Key(k)] if k.code == *code && k.modifiers == *modifiers),
+                "{bytes:?} gave {events:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_bracketed_paste_is_text_not_keys() {
         let mut decoder = InputDecoder::new();
         let events = decoder.decode(b"\x1b[200~q and more\x1b[201~");
