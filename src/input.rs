@@ -299,19 +299,24 @@ mod tests {
         assert_eq!(keys(&mut decoder, b"A")[0].0, TermCode::Up);
     }
 
+    /// The key codes among `events`.
+    fn codes(events: &[Event]) -> Vec<TermCode> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Key(k) => Some(k.code),
+                _ => None,
+            })
+            .collect()
+    }
+
     #[test]
     fn a_read_that_did_not_fill_its_buffer_is_complete() {
         let mut decoder = InputDecoder::new();
         let mut events = Vec::new();
         // All the terminal had: the ESC is the Escape key, at once.
         decoder.decode_read(b"j\x1b", false, &mut events);
-        let codes: Vec<_> = events
-            .iter()
-            .filter_map(|e| match e {
-                Event::Key(k) => Some(k.code),
-                _ => None,
-            })
-            .collect();
+        let codes = codes(&events);
         assert_eq!(codes, [TermCode::Char('j'), TermCode::Esc]);
         assert!(!decoder.pending());
         // A full buffer may have cut a sequence: its start is kept.
@@ -438,13 +443,7 @@ mod tests {
         decoder.decode_read(b"\x1b[", true, &mut events);
         assert!(decoder.parser.is_some());
         decoder.decode_read(b"B", false, &mut events);
-        let codes: Vec<_> = events
-            .iter()
-            .filter_map(|e| match e {
-                Event::Key(k) => Some(k.code),
-                _ => None,
-            })
-            .collect();
+        let codes = codes(&events);
         assert_eq!(
             codes,
             [
