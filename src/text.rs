@@ -226,7 +226,14 @@ pub fn wrap_each<S: Copy + PartialEq>(
             line.extend(indent.iter().map(|(t, s)| (t.as_str(), *s)));
             push_range(joined, &runs, head.start, tail.end, &mut line);
             let avail = if first_line { first_avail } else { rest_avail };
-            if avail < 2 && line.iter().any(|(t, _)| !t.is_ascii()) {
+            // Only a grapheme wider than the line can make the text wider
+            // than `avail`: a wide character on a line of one column, or a
+            // cluster terminals draw wider still (emoji joined with a mark
+            // between them count as two).
+            let text = &line[indent.len()..];
+            if text.iter().any(|(t, _)| !t.is_ascii())
+                && text.iter().map(|(t, _)| self::width(t)).sum::<usize>() > avail
+            {
                 // The text is gathered on its own, so that only the text,
                 // never the indent, has graphemes too wide for it replaced.
                 let mut text: Vec<(&str, S)> = Vec::new();
@@ -982,6 +989,20 @@ mod tests {
         let mut fits: StyledLine<u8> = vec![("a中b".to_owned(), 0)];
         replace_overwide(&mut fits, 2);
         assert_eq!(fits, [("a中b".to_owned(), 0)]);
+    }
+
+    #[test]
+    fn a_cluster_wider_than_two_columns_is_replaced_on_a_narrow_line() {
+        // Two emoji joined across a combining mark: one grapheme that
+        // counts four columns, on lines of two and three.
+        let cluster = "a\u{1F469}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{301}\u{200D}\u{1F600}";
+        for max in [2, 3] {
+            for line in wrap(&[(cluster, 0u8)], max, &[], &[]) {
+                assert!(line_width(&line) <= max, "{line:?} over {max}");
+            }
+        }
+        let wide = wrap(&[(cluster, 0u8)], 4, &[], &[]);
+        assert_eq!(plain(&wide), ["a", &cluster[1..]]);
     }
 
     #[test]
