@@ -97,10 +97,10 @@ impl ReaderState {
     }
 
     /// The id notes and read marks use for a part.
-    pub fn mark_id(&self, part: Part) -> Option<String> {
+    pub fn mark_id(&self, part: Part) -> Option<&str> {
         match part {
-            Part::Summary => Some("summary".to_owned()),
-            Part::Section(i) => self.briefing.sections.get(i).map(|s| s.id.clone()),
+            Part::Summary => Some("summary"),
+            Part::Section(i) => self.briefing.sections.get(i).map(|s| s.id.as_str()),
             Part::Front | Part::Sources => None,
         }
     }
@@ -108,12 +108,12 @@ impl ReaderState {
     /// True if the part has been read to its end.
     pub fn is_read(&self, part: Part) -> bool {
         self.mark_id(part)
-            .is_some_and(|k| self.marks.read.contains(&k))
+            .is_some_and(|k| self.marks.read.contains(k))
     }
 
     /// The note on a part, if any.
     pub fn note(&self, part: Part) -> Option<&Note> {
-        self.mark_id(part).and_then(|k| self.marks.notes.get(&k))
+        self.mark_id(part).and_then(|k| self.marks.notes.get(k))
     }
 
     /// Credits the reading time up to `now` (milliseconds since the
@@ -144,7 +144,7 @@ impl ReaderState {
     /// Marks the part being read as unread again.
     pub fn mark_unread(&mut self) -> bool {
         let part = self.current_part();
-        match self.mark_id(part) {
+        match self.mark_id(part).map(str::to_owned) {
             Some(key) => {
                 self.unsaved = true;
                 self.marks.reading.forget(part);
@@ -164,7 +164,7 @@ impl ReaderState {
             Part::Front => Part::Summary,
             part => part,
         };
-        let id = self.mark_id(part)?;
+        let id = self.mark_id(part)?.to_owned();
         let text = self.note(part).map(|n| n.text.clone());
         self.note_editor = Some(NoteEdit::new(part, text.as_deref()));
         Some(id)
@@ -190,7 +190,7 @@ impl ReaderState {
         let Some(part) = self.note_editor.as_ref().map(|e| e.part) else {
             return false;
         };
-        if self.mark_id(part).as_deref() != Some(id) {
+        if self.mark_id(part) != Some(id) {
             return false;
         }
         let Some(edit) = &mut self.note_editor else {
@@ -229,7 +229,7 @@ impl ReaderState {
     /// happened, for the status line.
     pub fn close_note(&mut self, now: u64) -> Option<String> {
         let edit = self.note_editor.take()?;
-        let id = self.mark_id(edit.part)?;
+        let id = self.mark_id(edit.part)?.to_owned();
         let title = self.note_title(edit.part);
         if !edit.changed() {
             return Some("note unchanged".to_owned());
@@ -263,7 +263,7 @@ impl ReaderState {
     /// if nothing was typed, or it is empty).
     pub fn note_in_progress(&self, now: u64) -> Option<(String, Option<String>, Note)> {
         let edit = self.note_editor.as_ref()?;
-        let id = self.mark_id(edit.part)?;
+        let id = self.mark_id(edit.part)?.to_owned();
         let text = edit.editor.text();
         if !edit.changed() || text.trim().is_empty() {
             return None;
