@@ -25,6 +25,7 @@ pub mod model;
 pub mod onepage;
 pub mod output;
 pub mod paths;
+pub mod phases;
 pub mod print;
 pub mod runtime;
 pub mod sanitize;

@@ -42,6 +42,7 @@ use ratatui::style::{Color, Modifier};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use crate::hyperlink::Hyperlink;
+use crate::phases::{self, Phase};
 use encode::*;
 
 /// Colours and attributes: the terminal's "pen". The colours are kept as
@@ -1052,7 +1053,9 @@ where
         } else {
             next = Buffer::empty(area);
         }
+        phases::mark(Phase::Cleared);
         render(&mut next);
+        phases::mark(Phase::Rendered);
         let (width, height) = (self.width(), self.height());
         let scratch = &mut self.scratch;
         scratch.target.clear();
@@ -1110,9 +1113,12 @@ where
         }
         // The frame drawn is what the next one is compared with.
         self.next = std::mem::replace(&mut self.frame, next);
+        phases::mark(Phase::Compared);
         self.write_frame()?;
         self.hide_cursor()?;
-        Backend::flush(&mut self.inner)
+        Backend::flush(&mut self.inner)?;
+        phases::mark(Phase::Written);
+        Ok(())
     }
 
     /// Weighs and writes the frame whose rows were taken in: links are
@@ -1120,6 +1126,7 @@ where
     fn write_frame(&mut self) -> Result<(), B::Error> {
         self.wanted_links.iter_mut().for_each(Vec::clear);
         self.render();
+        phases::mark(Phase::Weighed);
         if self.state.link != 0 {
             // Whatever is written after the frame (a copy, the shell after
             // quitting) must not become a link.

@@ -385,6 +385,7 @@ where
     B: Backend + Sideband,
     B::Error: Error + Send + Sync + 'static,
 {
+    crate::phases::mark(crate::phases::Phase::Applied);
     // The links are a function of the model, like the frame: given first,
     // they are drawn with it.
     let links = if app.features.hyperlinks {

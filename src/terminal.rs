@@ -759,6 +759,7 @@ impl Local {
                 other => break other,
             }
         };
+        crate::phases::mark(crate::phases::Phase::Read);
         // End of file or an error: the terminal is gone.
         let Ok(count @ 1..) = read else {
             return false;
