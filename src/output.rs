@@ -28,9 +28,11 @@
 //! backend draws shifted) is shown as a blank here. This module draws; it
 //! knows nothing about briefings and owns no terminal mode.
 //!
-//! This module keeps the model and weighs the alternatives; `encode`
-//! turns a chosen alternative into bytes (rows, cursor moves, colours,
-//! links, scrolls).
+//! This module keeps the model: ratatui's buffers, the rows of glyphs the
+//! terminal shows and their hashes. `weigh` chooses how to write a frame
+//! (rows in place or a band scrolled first), `encode` turns the choice
+//! into bytes (rows, cursor moves, colours, links, scrolls), and `compact`
+//! packs a glyph's grapheme into a word.
 
 use std::io::{self, Write};
 
@@ -44,6 +46,7 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 use crate::hyperlink::Hyperlink;
 use crate::phases::{self, Phase};
 use encode::*;
+use weigh::*;
 
 /// Colours and attributes: the terminal's "pen". The colours are kept as
 /// their [`color_code`]s, so that pens compare and hash as plain numbers
@@ -217,104 +220,6 @@ impl<B: Backend + Write> Sideband for Clamped<B> {
     fn write_between_frames(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.0.write_all(bytes)?;
         Write::flush(&mut self.0)
-    }
-}
-
-/// A grapheme packed into a word, so a screen of glyphs neither allocates
-/// per cell nor validates UTF-8 to print one.
-mod compact {
-    use std::collections::HashMap;
-
-    /// Up to 8 bytes in a `u64` (nearly every grapheme); a longer one
-    /// (rare) is kept in [`Long`] and stands here as its number there.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub struct Symbol {
-        bytes: u64,
-        /// The length, or [`LONG`] for a number in [`Long`].
-        len: u8,
-    }
-
-    const LONG: u8 = 15;
-
-    /// The most long graphemes remembered; past it the table starts afresh
-    /// (and every row is built and written again).
-    pub const MAX_LONG: usize = 4096;
-
-    /// Graphemes longer than 8 bytes, by number.
-    #[derive(Debug, Default)]
-    pub struct Long {
-        texts: Vec<Box<str>>,
-        numbers: HashMap<Box<str>, u64>,
-    }
-
-    impl Long {
-        pub fn len(&self) -> usize {
-            self.texts.len()
-        }
-    }
-
-    impl Symbol {
-        pub const SPACE: Symbol = Symbol {
-            bytes: 0x20,
-            len: 1,
-        };
-
-        /// The right half of a wide character: nothing printed.
-        pub const NONE: Symbol = Symbol { bytes: 0, len: 0 };
-
-        #[inline]
-        pub fn new(text: &str, long: &mut Long) -> Symbol {
-            if let [byte] = text.as_bytes() {
-                // Nearly every cell: no copy of a slice of unknown length.
-                return Symbol {
-                    bytes: u64::from(*byte),
-                    len: 1,
-                };
-            }
-            if text.len() <= 8 {
-                let mut word = [0u8; 8];
-                word[..text.len()].copy_from_slice(text.as_bytes());
-                return Symbol {
-                    bytes: u64::from_le_bytes(word),
-                    len: text.len() as u8,
-                };
-            }
-            let number = match long.numbers.get(text) {
-                Some(number) => *number,
-                None => {
-                    let number = long.texts.len() as u64;
-                    long.texts.push(text.into());
-                    long.numbers.insert(text.into(), number);
-                    number
-                }
-            };
-            Symbol {
-                bytes: number,
-                len: LONG,
-            }
-        }
-
-        /// Appends the grapheme's bytes to `out`.
-        pub fn write_to(&self, long: &Long, out: &mut Vec<u8>) {
-            if self.len == LONG {
-                let text = usize::try_from(self.bytes)
-                    .ok()
-                    .and_then(|n| long.texts.get(n));
-                // Always there: the table starts afresh only with the rows.
-                out.extend_from_slice(text.map_or(" ", |t| t).as_bytes());
-            } else {
-                out.extend_from_slice(&self.bytes.to_le_bytes()[..usize::from(self.len.min(8))]);
-            }
-        }
-
-        pub fn is_space(&self) -> bool {
-            *self == Symbol::SPACE
-        }
-
-        /// A word standing for the grapheme, for hashing.
-        pub fn word(&self) -> u64 {
-            self.bytes ^ (u64::from(self.len) << 60)
-        }
     }
 }
 
@@ -1141,243 +1046,6 @@ where
     }
 }
 
-/// The alternatives of one frame being weighed; the best so far is in
-/// `best_out`.
-struct Weighing<'a, 'v> {
-    view: &'a View<'v>,
-    width: usize,
-    height: usize,
-    /// The terminal's state before the frame.
-    start: State,
-    /// The best so far: its length in bytes and the state it leaves.
-    best: Option<(usize, State)>,
-    best_out: &'a mut Vec<u8>,
-    out: &'a mut Vec<u8>,
-}
-
-impl Weighing<'_, '_> {
-    /// Tries each scroll, by region then by lines, taking one whose cost is
-    /// below the best's length; returns the first one's cost.
-    fn scrolls(&mut self, scrolls: &[Option<(Scroll, &[bool])>; 2]) -> Option<usize> {
-        let mut first = None;
-        for (scroll, same) in scrolls.iter().flatten().copied() {
-            for by_region in [true, false] {
-                let mut state = self.start;
-                let out = &mut *self.out;
-                out.clear();
-                // A region newly set is an investment: the next scroll of
-                // the same band costs 3 bytes instead of about 15, so it
-                // wins ties and near-ties.
-                let sets_region = by_region && state.region != region_for(scroll, self.height);
-                let bonus = if sets_region { 4 } else { 0 };
-                // New lines are blank in the current background on some
-                // terminals: reset the pen if that would show.
-                if !state.blank_lines_are_plain() {
-                    set_pen(Pen::DEFAULT, &mut state, out);
-                }
-                if by_region {
-                    scroll_by_region(scroll, self.height, &mut state, out);
-                } else {
-                    scroll_by_lines(scroll, self.height, &mut state, out);
-                }
-                // Taken if its cost is below the best's length: worth
-                // finishing only while that can still be.
-                let limit = self
-                    .best
-                    .map_or(usize::MAX, |(len, _)| (len + bonus).saturating_sub(1));
-                let trial = Trial {
-                    scroll: Some(scroll),
-                    same,
-                    limit,
-                };
-                let done = emit_rows(self.view, trial, self.width, self.height, &mut state, out);
-                if !done {
-                    continue;
-                }
-                let cost = out.len().saturating_sub(bonus);
-                first.get_or_insert(cost);
-                if self.best.is_none_or(|(len, _)| cost < len) {
-                    std::mem::swap(self.best_out, self.out);
-                    self.best = Some((self.best_out.len(), state));
-                }
-            }
-        }
-        first
-    }
-}
-
-/// One way of drawing the frame being weighed.
-#[derive(Clone, Copy)]
-struct Trial<'a> {
-    /// The band the terminal moves first, if any.
-    scroll: Option<Scroll>,
-    /// Rows already known to be right after `scroll` (by row index).
-    same: &'a [bool],
-    /// Give up once the bytes are more than this.
-    limit: usize,
-}
-
-/// The screen before and the rows wanted, without copies.
-struct View<'a> {
-    links: &'a Links,
-    long: &'a compact::Long,
-    screen: &'a [Option<Row>],
-    screen_hashes: &'a [Option<u64>],
-    target: &'a [Option<Row>],
-    target_hashes: &'a [Option<u64>],
-    /// See [`Scratch::spans`].
-    spans: &'a [(usize, usize)],
-    blank: &'a Row,
-    blank_hash: u64,
-}
-
-impl View<'_> {
-    /// The tables the glyphs' numbers refer to.
-    fn tables(&self) -> (&Links, &compact::Long) {
-        (self.links, self.long)
-    }
-
-    /// Row `y` as wanted (`None` if unknown).
-    fn new_row(&self, y: usize) -> Option<&Row> {
-        match self.target.get(y) {
-            Some(Some(row)) => Some(row),
-            _ => self.screen.get(y).and_then(Option::as_ref),
-        }
-    }
-
-    /// The hash of row `y` as wanted.
-    fn new_hash(&self, y: usize) -> Option<u64> {
-        match self.target_hashes.get(y) {
-            Some(Some(hash)) => Some(*hash),
-            _ => self.screen_hashes.get(y).copied().flatten(),
-        }
-    }
-
-    /// Row `y` as on screen after `scroll` (`None` if unknown), with its
-    /// hash.
-    fn old_row(&self, y: usize, scroll: Option<Scroll>) -> Option<(&Row, Option<u64>)> {
-        let from = match scroll {
-            Some(s) if (usize::from(s.top)..usize::from(s.bottom)).contains(&y) => {
-                let from = y as i64 + i64::from(s.amount);
-                if from < i64::from(s.top) || from >= i64::from(s.bottom) {
-                    return Some((self.blank, Some(self.blank_hash)));
-                }
-                from as usize
-            }
-            _ => y,
-        };
-        let row = self.screen.get(from).and_then(Option::as_ref)?;
-        Some((row, self.screen_hashes.get(from).copied().flatten()))
-    }
-}
-
-/// Buffers for [`scroll_candidates`], reused from frame to frame.
-#[derive(Debug, Default)]
-struct Candidates {
-    /// The hash of each row as wanted.
-    new: Vec<Option<u64>>,
-    /// `(hash, row)` for each known row on screen, sorted.
-    old: Vec<(u64, usize)>,
-    /// `(shift, votes)`.
-    votes: Vec<(i32, usize)>,
-    /// For each candidate found, the rows it puts right (compared already,
-    /// so the alternatives weighed need not compare them again).
-    same: [Vec<bool>; 2],
-}
-
-/// The bands of rows that moved, most promising first (at most two).
-fn scroll_candidates(view: &View<'_>, buffers: &mut Candidates) -> [Option<Scroll>; 2] {
-    let mut candidates = [None, None];
-    let height = view.target.len();
-    let hashes = view.screen_hashes;
-    if height < 3 || view.screen.len() != height || hashes.len() != height {
-        return candidates;
-    }
-    let Candidates {
-        new,
-        old,
-        votes,
-        same,
-    } = buffers;
-    new.clear();
-    new.extend((0..height).map(|y| view.new_hash(y)));
-    old.clear();
-    old.extend(
-        hashes
-            .iter()
-            .enumerate()
-            .filter_map(|(y, hash)| hash.map(|h| (h, y))),
-    );
-    old.sort_unstable();
-    votes.clear();
-    for (y, hash) in new.iter().enumerate() {
-        let Some(hash) = *hash else { continue };
-        if hashes[y] == Some(hash) {
-            continue;
-        }
-        let first = old.partition_point(|(h, _)| *h < hash);
-        let twins = old[first..].partition_point(|(h, _)| *h == hash);
-        // Repeated rows (blank lines, borders) vote for many shifts; only
-        // rows with few twins are worth counting.
-        if twins == 0 || twins > 3 {
-            continue;
-        }
-        for (_, from) in &old[first..first + twins] {
-            let shift = *from as i32 - y as i32;
-            match votes.iter_mut().find(|(s, _)| *s == shift) {
-                Some((_, count)) => *count += 1,
-                None => votes.push((shift, 1)),
-            }
-        }
-    }
-    votes.retain(|(_, v)| *v >= 2);
-    votes.sort_by_key(|(shift, v)| (std::cmp::Reverse(*v), shift.abs(), *shift));
-    let mut found = 0;
-    for (amount, _) in votes.iter().take(2) {
-        let amount = *amount;
-        // The longest run of rows that the shift puts right.
-        let matches = |y: usize| {
-            let from = y as i64 + i64::from(amount);
-            from >= 0
-                && (from as usize) < height
-                && new[y].is_some()
-                && hashes[from as usize] == new[y]
-                && view.screen[from as usize].as_ref() == view.new_row(y)
-        };
-        let (mut best, mut run_start) = ((0, 0), None);
-        for y in 0..=height {
-            if y < height && matches(y) {
-                run_start.get_or_insert(y);
-            } else if let Some(start) = run_start.take()
-                && y - start > best.1 - best.0
-            {
-                best = (start, y);
-            }
-        }
-        let (a, b) = best;
-        if b - a < 2 {
-            continue;
-        }
-        let (top, bottom) = if amount > 0 {
-            (a, b + amount as usize)
-        } else {
-            (a - amount.unsigned_abs() as usize, b)
-        };
-        candidates[found] = Some(Scroll {
-            top: top as u16,
-            bottom: bottom.min(height) as u16,
-            amount,
-        });
-        // The run's rows come from inside the band: right after the scroll.
-        let same = &mut same[found];
-        same.clear();
-        same.resize(height, false);
-        same[a..b].iter_mut().for_each(|s| *s = true);
-        found += 1;
-    }
-    candidates
-}
-
 impl<B> Backend for LeanBackend<B>
 where
     B: Backend + Write,
@@ -1617,6 +1285,8 @@ impl<B: Backend + Write> Write for LeanBackend<B> {
     }
 }
 
+mod compact;
 mod encode;
 #[cfg(test)]
 mod tests;
+mod weigh;
