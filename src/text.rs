@@ -77,6 +77,11 @@ fn simple_width(text: &str) -> Option<usize> {
 
 /// Cuts `text` to at most `max` columns, ending in `…` when it was cut.
 pub fn truncate(text: &str, max: usize) -> String {
+    // Outline labels and titles are cut on every frame: text made only of
+    // characters that are clusters of their own is cut per character.
+    if let Some(cut) = truncate_simple(text, max) {
+        return cut;
+    }
     if width(text) <= max {
         return text.to_owned();
     }
@@ -95,6 +100,35 @@ pub fn truncate(text: &str, max: usize) -> String {
     }
     out.push('…');
     out
+}
+
+/// [`truncate`] for text made only of [`is_simple`] characters (each its
+/// own grapheme, as wide as the character); `None` for any other text.
+fn truncate_simple(text: &str, max: usize) -> Option<String> {
+    let room = max.saturating_sub(1);
+    let mut used = 0;
+    // Where the cut text ends: before the first character that would take
+    // it past `max - 1` columns, leaving one for the mark.
+    let mut end = None;
+    for (at, c) in text.char_indices() {
+        if !is_simple(c) {
+            return None;
+        }
+        let w = if c == '\n' { 0 } else { c.width().unwrap_or(0) };
+        if end.is_none() && used + w > room {
+            end = Some(at);
+        }
+        used += w;
+    }
+    if used <= max {
+        return Some(text.to_owned());
+    }
+    if max == 0 {
+        return Some(String::new());
+    }
+    let mut out = text[..end.unwrap_or(text.len())].to_owned();
+    out.push('…');
+    Some(out)
 }
 
 /// Pads `text` with spaces on the right to exactly `columns` wide (cutting it
@@ -738,6 +772,16 @@ mod tests {
         assert_eq!(plain(&lines)[..2], ["X", " …"]);
     }
 
+    // A joined emoji is one grapheme two columns wide, though its
+    // characters alone would count four: it is cut whole or not at all.
+    #[test]
+    fn joined_emoji_are_cut_as_graphemes() {
+        let pair = "👩\u{200D}💻👩\u{200D}💻";
+        assert_eq!(truncate(pair, 4), pair);
+        assert_eq!(truncate(pair, 3), "👩\u{200D}💻…");
+        assert_eq!(truncate(pair, 2), "…");
+    }
+
     // Found by tests/text_props.rs (wrapping_loses_no_text): at width 3 the
     // indent "中 " is cut to "中", leaving 1 column; the placeholder pass ran
     // over the whole line and turned the indent's "中" into "…" as well.
@@ -777,6 +821,34 @@ mod tests {
             let text: String = chars.into_iter().collect();
             let slow: usize = text.graphemes(true).map(grapheme_width).sum();
             proptest::prop_assert_eq!(width(&text), slow, "{:?}", text);
+        }
+
+        #[test]
+        fn fast_truncation_agrees_with_graphemes(
+            chars in proptest::collection::vec(any_char(), 0..12),
+            max in 0usize..14,
+        ) {
+            let text: String = chars.into_iter().collect();
+            // The cut by grapheme clusters, as for text that is not simple.
+            let slow = if width(&text) <= max {
+                text.clone()
+            } else if max == 0 {
+                String::new()
+            } else {
+                let mut out = String::new();
+                let mut used = 0;
+                for g in text.graphemes(true) {
+                    let w = grapheme_width(g);
+                    if used + w > max - 1 {
+                        break;
+                    }
+                    out.push_str(g);
+                    used += w;
+                }
+                out.push('…');
+                out
+            };
+            proptest::prop_assert_eq!(truncate(&text, max), slow, "{:?} to {}", text, max);
         }
 
         #[test]
