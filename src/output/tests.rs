@@ -618,3 +618,10 @@ fn cells_are_compared_as_ratatui_compares_them() {
         }
     }
 }
+
+/// A screen of glyphs is read and written on every frame: a glyph stays
+/// at 32 bytes (the grapheme's word is packed with its length).
+#[test]
+fn a_glyph_is_32_bytes() {
+    assert_eq!(std::mem::size_of::<Glyph>(), 32);
+}
