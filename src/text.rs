@@ -79,9 +79,11 @@ fn simple_width(text: &str) -> Option<usize> {
 pub fn truncate(text: &str, max: usize) -> String {
     // Outline labels and titles are cut on every frame: text made only of
     // characters that are clusters of their own is cut per character.
-    if let Some(cut) = truncate_simple(text, max) {
-        return cut;
-    }
+    truncate_simple(text, max).unwrap_or_else(|| truncate_graphemes(text, max))
+}
+
+/// [`truncate`] by grapheme clusters, for any text.
+fn truncate_graphemes(text: &str, max: usize) -> String {
     if width(text) <= max {
         return text.to_owned();
     }
@@ -829,25 +831,7 @@ mod tests {
             max in 0usize..14,
         ) {
             let text: String = chars.into_iter().collect();
-            // The cut by grapheme clusters, as for text that is not simple.
-            let slow = if width(&text) <= max {
-                text.clone()
-            } else if max == 0 {
-                String::new()
-            } else {
-                let mut out = String::new();
-                let mut used = 0;
-                for g in text.graphemes(true) {
-                    let w = grapheme_width(g);
-                    if used + w > max - 1 {
-                        break;
-                    }
-                    out.push_str(g);
-                    used += w;
-                }
-                out.push('…');
-                out
-            };
+            let slow = truncate_graphemes(&text, max);
             proptest::prop_assert_eq!(truncate(&text, max), slow, "{:?} to {}", text, max);
         }
 
