@@ -680,6 +680,10 @@ fn session<E: Effects>(
             queued: std::collections::VecDeque::new(),
             #[cfg(unix)]
             held_since: None,
+            #[cfg(unix)]
+            read_buffer: Box::new([0; READ_SIZE]),
+            #[cfg(unix)]
+            read_events: Vec::new(),
         },
         effects,
         clock: SystemClock,
@@ -724,6 +728,12 @@ struct Local {
     /// more, it is what it looks like (a lone ESC is the Escape key).
     #[cfg(unix)]
     held_since: Option<Instant>,
+    /// Where the terminal's bytes are read, and their events decoded:
+    /// kept from key to key, so a key neither clears 4 KB nor allocates.
+    #[cfg(unix)]
+    read_buffer: Box<[u8; READ_SIZE]>,
+    #[cfg(unix)]
+    read_events: Vec<Event>,
 }
 
 /// How long a partial sequence waits for the rest.
@@ -751,9 +761,9 @@ impl Local {
     /// all there was: a lone ESC at its end is the Escape key. (Standard
     /// input stays blocking: the shell shares it after brief.)
     fn read_terminal(&mut self) -> bool {
-        let mut bytes = [0; READ_SIZE];
+        let bytes = &mut *self.read_buffer;
         let read = loop {
-            match rustix::io::read(io::stdin(), &mut bytes) {
+            match rustix::io::read(io::stdin(), &mut *bytes) {
                 Err(rustix::io::Errno::INTR) => {}
                 Err(rustix::io::Errno::AGAIN) => return true,
                 other => break other,
@@ -765,9 +775,9 @@ impl Local {
             return false;
         };
         let more = count == READ_SIZE;
-        let mut events = Vec::new();
-        self.decoder.decode_read(&bytes[..count], more, &mut events);
-        self.queued.extend(events.into_iter().map(Message::Event));
+        let events = &mut self.read_events;
+        self.decoder.decode_read(&bytes[..count], more, events);
+        self.queued.extend(events.drain(..).map(Message::Event));
         self.held_since = self.decoder.pending().then(Instant::now);
         true
     }
