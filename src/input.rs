@@ -183,36 +183,33 @@ fn mouse_event(mouse: &MouseEvent, held: &mut u8) -> TermMouse {
             },
         }
     };
-    let mut modifiers = KeyModifiers::empty();
-    for (theirs, ours) in [
-        (Modifiers::SHIFT, KeyModifiers::SHIFT),
-        (Modifiers::CTRL, KeyModifiers::CONTROL),
-        (Modifiers::ALT, KeyModifiers::ALT),
-    ] {
-        if mouse.modifiers.contains(theirs) {
-            modifiers |= ours;
-        }
-    }
     TermMouse {
         kind,
         column: mouse.x.saturating_sub(1),
         row: mouse.y.saturating_sub(1),
-        modifiers,
+        modifiers: key_modifiers(mouse.modifiers),
     }
+}
+
+/// Shift, ctrl and alt as crossterm's modifiers (the others termwiz knows
+/// are not sent by terminals brief reads from).
+fn key_modifiers(theirs: Modifiers) -> KeyModifiers {
+    let mut modifiers = KeyModifiers::empty();
+    for (their, ours) in [
+        (Modifiers::SHIFT, KeyModifiers::SHIFT),
+        (Modifiers::CTRL, KeyModifiers::CONTROL),
+        (Modifiers::ALT, KeyModifiers::ALT),
+    ] {
+        if theirs.contains(their) {
+            modifiers |= ours;
+        }
+    }
+    modifiers
 }
 
 /// A termwiz key as the crossterm key the keymap resolves.
 fn key_event(key: &KeyEvent) -> Option<TermKey> {
-    let mut modifiers = KeyModifiers::empty();
-    if key.modifiers.contains(Modifiers::SHIFT) {
-        modifiers |= KeyModifiers::SHIFT;
-    }
-    if key.modifiers.contains(Modifiers::CTRL) {
-        modifiers |= KeyModifiers::CONTROL;
-    }
-    if key.modifiers.contains(Modifiers::ALT) {
-        modifiers |= KeyModifiers::ALT;
-    }
+    let mut modifiers = key_modifiers(key.modifiers);
     let code = match key.key {
         KeyCode::Char('\r' | '\n') | KeyCode::Enter => TermCode::Enter,
         KeyCode::Char('\t') | KeyCode::Tab if modifiers.contains(KeyModifiers::SHIFT) => {
