@@ -45,6 +45,7 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 
 use crate::hyperlink::Hyperlink;
 use crate::phases::{self, Phase};
+pub use ahead::Ahead;
 use encode::*;
 use weigh::*;
 
@@ -185,6 +186,17 @@ pub trait Sideband {
     ) -> Option<io::Result<()>> {
         None
     }
+
+    /// Writes the rows of `pane` that changed ahead of the frame (see
+    /// [`LeanBackend::write_ahead`]); true if it wrote any. A backend that
+    /// cannot writes nothing.
+    fn write_ahead(&mut self, _pane: &Ahead<'_>) -> io::Result<bool> {
+        Ok(false)
+    }
+
+    /// After a frame, what its pane showed (see
+    /// [`LeanBackend::remember_pane`]).
+    fn remember_pane(&mut self, _pane: Option<&Ahead<'_>>) {}
 
     /// True if [`Self::draw_frame`] draws every frame: ratatui's own
     /// buffers are then never drawn into, and need not be the screen's
@@ -709,6 +721,8 @@ pub struct LeanBackend<B: Backend + Write> {
     /// their hashes, rows no longer on screen to build the next ones in,
     /// and the bytes of the alternatives weighed.
     scratch: Scratch,
+    /// Lines kept encoded, to write a scroll ahead of its frame.
+    ahead: ahead::LineCache,
 }
 
 /// Buffers reused from frame to frame (see [`LeanBackend`]).
@@ -747,6 +761,7 @@ impl<B: Backend + Write> LeanBackend<B> {
             long: compact::Long::default(),
             wanted_links: Vec::new(),
             linked_rows: Vec::new(),
+            ahead: ahead::LineCache::default(),
         };
         backend.reset_to(size);
         backend
@@ -790,6 +805,7 @@ impl<B: Backend + Write> LeanBackend<B> {
 
     /// Starts over at `size` with a blank screen (after a full clear).
     fn reset_to(&mut self, size: Size) {
+        self.drop_ahead();
         let area = Rect::new(0, 0, size.width, size.height);
         let blank = vec![Glyph::blank(); usize::from(size.width)];
         let hash = row_hash(&blank);
@@ -942,12 +958,14 @@ where
             // built and written again.
             self.long = compact::Long::default();
             self.forget_rows();
+            self.ahead.forget_lines();
         }
         // The model's buffers start at the origin.
         let area = Rect::new(0, 0, area.width, area.height);
         if self.frame.area != area {
             // A size the backend was not told of (no clear came with it):
             // nothing known of what the screen shows.
+            self.drop_ahead();
             self.frame = Buffer::empty(area);
             self.screen = vec![None; usize::from(area.height)];
             self.hashes = vec![None; usize::from(area.height)];
@@ -975,12 +993,15 @@ where
             // A row with a link before or now is built whole: its link may
             // have changed where no cell did.
             let linked = std::mem::replace(&mut self.linked_rows[y], !links.is_empty());
+            // A row written ahead differs from the last frame's buffer:
+            // built whole, and checked below.
+            let stale = self.ahead.is_stale(y);
             let shown = match (self.screen.get(y), self.hashes.get(y)) {
                 (Some(Some(row)), Some(Some(hash))) if row.len() == width => Some((row, *hash)),
                 _ => None,
             };
             let (row, hash, span) = match shown {
-                Some((shown, hash)) if !linked && links.is_empty() => {
+                Some((shown, hash)) if !linked && links.is_empty() && !stale => {
                     // Only the columns from the first change to the last.
                     let Some(first) = cells.iter().zip(before).position(|(a, b)| !same_cell(a, b))
                     else {
@@ -1016,6 +1037,7 @@ where
             scratch.target_hashes.push(Some(hash));
             scratch.spans.push(span);
         }
+        self.check_ahead();
         // The frame drawn is what the next one is compared with.
         self.next = std::mem::replace(&mut self.frame, next);
         phases::mark(Phase::Compared);
@@ -1057,6 +1079,7 @@ where
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
+        self.drop_ahead();
         if self.long.len() > compact::MAX_LONG {
             // Start the table afresh; the rows holding old numbers are
             // built and written again.
@@ -1142,6 +1165,7 @@ where
         let mut out = Vec::new();
         reset_region(&mut self.state, &mut out);
         self.inner.write_all(&out)?;
+        self.drop_ahead();
         self.forget_rows();
         self.state.cursor = None;
         self.inner.append_lines(n)
@@ -1263,6 +1287,14 @@ where
         true
     }
 
+    fn write_ahead(&mut self, pane: &Ahead<'_>) -> io::Result<bool> {
+        LeanBackend::write_ahead(self, pane).map_err(Into::into)
+    }
+
+    fn remember_pane(&mut self, pane: Option<&Ahead<'_>>) {
+        LeanBackend::remember_pane(self, pane);
+    }
+
     /// Written as is: the cursor and pen stay as they were (an OSC
     /// sequence moves neither), and it goes out at once.
     fn write_between_frames(&mut self, bytes: &[u8]) -> io::Result<()> {
@@ -1275,6 +1307,7 @@ where
 /// pen become unknown (call [`Backend::clear`] if they changed the screen).
 impl<B: Backend + Write> Write for LeanBackend<B> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.ahead.forget_shown();
         self.state = State::unknown(self.state.region);
         self.cursor_shown = None;
         self.inner.write(buf)
@@ -1285,6 +1318,7 @@ impl<B: Backend + Write> Write for LeanBackend<B> {
     }
 }
 
+mod ahead;
 mod compact;
 mod encode;
 #[cfg(test)]

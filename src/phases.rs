@@ -17,6 +17,9 @@ pub enum Phase {
     Read,
     /// The batch of messages was applied to the model.
     Applied,
+    /// The reading pane's changed rows were written ahead of the frame
+    /// (only for keys where they were).
+    Ahead,
     /// The frame's buffer was made blank, ready to draw in.
     Cleared,
     /// The panes were drawn into the buffer.
@@ -35,6 +38,7 @@ impl Phase {
         match self {
             Phase::Read => "read",
             Phase::Applied => "applied",
+            Phase::Ahead => "ahead",
             Phase::Cleared => "cleared",
             Phase::Rendered => "rendered",
             Phase::Compared => "compared",

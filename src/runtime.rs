@@ -24,12 +24,13 @@ use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::Backend;
+use ratatui::buffer::Buffer;
 use ratatui::crossterm::event as crossterm_event;
 use ratatui::layout::Rect;
 
 use crate::app::effect::{Opened, SaveError, SaveReport};
 use crate::app::{App, Done, Effect, Event, Outcome};
-use crate::output::Sideband;
+use crate::output::{Ahead, Sideband};
 use crate::state::{Changes, Store};
 
 mod effects;
@@ -386,7 +387,10 @@ where
     }
 }
 
-fn draw<B>(terminal: &mut Terminal<B>, app: &App) -> io::Result<()>
+/// Draws `app`'s frame: on a backend that draws its own frames, the
+/// reading pane's changed rows first ([`Sideband::write_ahead`]), then
+/// the frame in full; otherwise through ratatui.
+pub fn draw<B>(terminal: &mut Terminal<B>, app: &App) -> io::Result<()>
 where
     B: Backend + Sideband,
     B::Error: Error + Send + Sync + 'static,
@@ -408,12 +412,32 @@ where
     };
     let backend = terminal.backend_mut();
     backend.set_hyperlinks(links);
+    // The reading pane's rows that changed go out first, from lines kept
+    // encoded (a scroll needs no more); the frame drawn in full after them
+    // writes the rest and checks them.
+    let pane = crate::ui::pane_rows(app);
+    let draw_row = |row: usize, buffer: &mut Buffer| crate::ui::draw_pane_row(app, row, buffer);
+    let draw_status = |buffer: &mut Buffer| crate::ui::draw_status(app, buffer);
+    let ahead = pane.as_ref().map(|pane| Ahead {
+        area: pane.area,
+        keys: &pane.keys,
+        draw_row: &draw_row,
+        rows: pane.status,
+        draw_rows: &draw_status,
+    });
+    if let Some(ahead) = &ahead
+        && backend.write_ahead(ahead)?
+    {
+        crate::phases::mark(crate::phases::Phase::Ahead);
+    }
     // The lean backend draws into its own buffer and compares only the
     // rows that changed; ratatui's `draw` would reset and compare the
     // whole screen first.
     if let Some(drawn) = backend.draw_frame(area, &mut |buffer| crate::ui::render_into(app, buffer))
     {
-        return drawn;
+        drawn?;
+        backend.remember_pane(ahead.as_ref());
+        return Ok(());
     }
     terminal
         .draw(|frame| crate::ui::render(app, frame))

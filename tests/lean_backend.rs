@@ -26,13 +26,19 @@ use ratatui::widgets::{Block, Widget};
 
 mod common;
 
-/// A byte sink the test can read back.
+/// A byte sink the test can read back, whole or write by write.
 #[derive(Clone, Default)]
-struct Wire(Rc<RefCell<Vec<u8>>>);
+struct Wire {
+    bytes: Rc<RefCell<Vec<u8>>>,
+    /// Where each write ended.
+    ends: Rc<RefCell<Vec<usize>>>,
+}
 
 impl Write for Wire {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(buf);
+        let mut bytes = self.bytes.borrow_mut();
+        bytes.extend_from_slice(buf);
+        self.ends.borrow_mut().push(bytes.len());
         Ok(buf.len())
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -42,7 +48,22 @@ impl Write for Wire {
 
 impl Wire {
     fn take(&self) -> Vec<u8> {
-        std::mem::take(&mut self.0.borrow_mut())
+        self.ends.borrow_mut().clear();
+        std::mem::take(&mut self.bytes.borrow_mut())
+    }
+
+    /// The bytes of each write since the last take.
+    fn take_writes(&self) -> Vec<Vec<u8>> {
+        let ends = std::mem::take(&mut *self.ends.borrow_mut());
+        let bytes = self.take();
+        let mut start = 0;
+        ends.into_iter()
+            .map(|end| {
+                let write = bytes[start..end].to_vec();
+                start = end;
+                write
+            })
+            .collect()
     }
 }
 
@@ -664,6 +685,129 @@ fn the_reader_looks_the_same_through_both_backends() {
         assert_eq!(
             pair.unlike_frames, 0,
             "{width}x{height}: frames whose bytes differ"
+        );
+    }
+}
+
+/// The reader drawn as its run loop draws it, the reading pane's changed
+/// rows written ahead of each frame, shows every frame as a fresh draw
+/// does; and the rows written ahead, on their own, already show the
+/// reading pane as the frame does, so that a scroll's frame has nothing
+/// left to write there.
+#[test]
+fn rows_written_ahead_show_what_the_frame_shows() {
+    let keys = [
+        "j", "k", "space", "b", "G", "g", "ctrl-d", "ctrl-u", "]", "[", "z", "o", "f", "tab", "?",
+        "esc", "/", "t", "a", "r", "i", "f", "f", "enter", "n", "N", "esc", "m", "2",
+    ];
+    for (seed, (width, height)) in [(120u16, 40u16), (80, 24), (40, 20), (200, 60)]
+        .into_iter()
+        .enumerate()
+    {
+        let mut rng = Rng(seed as u64 + 7);
+        let mut app = common::reader(width, height);
+        let size = Rc::new(RefCell::new(Size::new(width, height)));
+        let wire = Wire::default();
+        let mut terminal = brief::output::lean_terminal(LeanBackend::new(FakeTty::new(
+            wire.clone(),
+            size.clone(),
+        )))
+        .expect("terminal");
+        // The first frame, as the run loop draws it before any key.
+        Backend::clear(terminal.backend_mut()).expect("clear");
+        brief::runtime::draw(&mut terminal, &app).expect("first frame");
+        let mut screen = vt100::Parser::new(nonzero(height), nonzero(width), 0);
+        screen.process(&wire.take());
+        // Line scrolls, those whose rows were written ahead, and of those
+        // the ones the frame had nothing left to write for.
+        let (mut scrolls, mut ahead, mut finished) = (0, 0, 0);
+        for step in 0..170 {
+            // Ten lines down from the top first, then mostly line scrolls,
+            // as a reader reads.
+            let name = if step < 10 {
+                "j"
+            } else if rng.below(3) == 0 {
+                rng.pick(&keys)
+            } else {
+                rng.pick(&["j", "k"])
+            };
+            app.handle(brief::app::Event::Key(common::key(name)));
+            let (before, _) = terminal.backend().rows_ahead();
+            brief::runtime::draw(&mut terminal, &app).expect("draw");
+            let (after, missed) = terminal.backend().rows_ahead();
+            assert_eq!(
+                missed, 0,
+                "{width}x{height} step {step} ({name}): a row written ahead was wrong"
+            );
+            let mut writes = wire.take_writes().into_iter();
+            let what = format!("{width}x{height} step {step} ({name})");
+            let reference = reference_screen(Size::new(width, height), &|buffer: &mut Buffer| {
+                brief::ui::render_into(&app, buffer)
+            });
+            if after > before {
+                let ahead = writes.next().expect("the rows written ahead");
+                screen.process(&ahead);
+                let pane =
+                    brief::ui::pane_rows(&app).expect("rows are written ahead only in the reader");
+                for y in pane.area.y..pane.area.bottom() {
+                    let row = |s: &vt100::Screen| {
+                        (pane.area.x..pane.area.right())
+                            .map(|x| {
+                                let cell = s.cell(y, x).expect("cell");
+                                // Never written and a space look the same.
+                                let contents = if cell.has_contents() {
+                                    cell.contents()
+                                } else {
+                                    " "
+                                };
+                                (
+                                    contents.to_owned(),
+                                    cell.fgcolor(),
+                                    cell.bgcolor(),
+                                    cell.bold(),
+                                    cell.italic(),
+                                    cell.underline(),
+                                    cell.inverse(),
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                    };
+                    assert_eq!(
+                        row(screen.screen()),
+                        row(reference.screen()),
+                        "{what}: row {y} of the pane as written ahead"
+                    );
+                }
+            }
+            let rest: Vec<u8> = writes.flatten().collect();
+            if step < 10 {
+                assert!(
+                    after > before,
+                    "{what}: a line scroll from the top not written ahead"
+                );
+            }
+            if name == "j" || name == "k" {
+                scrolls += 1;
+                ahead += usize::from(after > before);
+                finished += usize::from(after > before && rest.is_empty());
+            }
+            screen.process(&rest);
+            if let Some(difference) = compare(reference.screen(), screen.screen()) {
+                panic!(
+                    "{what}: {difference}\nexpected:\n{}\nshown:\n{}",
+                    reference.screen().contents(),
+                    screen.screen().contents()
+                );
+            }
+        }
+        // Line scrolls are written ahead unless something covers the pane
+        // (help, an overlay, the outline's focus) or the view cannot move;
+        // the frame after them has something left to write only where the
+        // scroll changed the section read (its title, outline and facts).
+        eprintln!("{width}x{height}: {scrolls} scrolls, {ahead} ahead, {finished} finished ahead");
+        assert!(
+            finished * 3 > ahead * 2,
+            "{width}x{height}: {finished} of {ahead} finished ahead"
         );
     }
 }

@@ -11,12 +11,15 @@ key, in milliseconds:
               (the kernel and the scheduler: a program that only echoes
               pays it too)
     applied   the key decoded and applied to the model
+    ahead     the reading pane's changed rows written ahead of the frame
+              (0 for keys that wrote none; the first bytes out then)
     cleared   the frame's buffer made blank
     rendered  the panes drawn into it
     compared  the rows compared with the last frame, their glyphs built
     weighed   the ways of writing the change weighed, the bytes made
     written   the bytes written to the terminal
-    back      from the write to this script's read returning
+    back      from the first write (ahead, else written) to this
+              script's read returning
     total     from the key to the first byte read back (what
               tools/budgets.py and the shared probe call latency)
 
@@ -40,7 +43,9 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.path.join(ROOT, "target", "phases")
-STEPS = ["read", "applied", "cleared", "rendered", "compared", "weighed", "written"]
+STEPS = ["read", "applied", "ahead", "cleared", "rendered", "compared", "weighed", "written"]
+# Marked only for keys whose rows were written ahead of the frame.
+OPTIONAL = {"ahead"}
 
 
 def build():
@@ -103,11 +108,16 @@ def run(binary, path, cols, rows, presses, gap):
                 times[name] = when
             if name == "written" and name in times:
                 break
-        if any(step not in times for step in STEPS):
+        if any(step not in times for step in STEPS if step not in OPTIONAL):
             continue
-        points = [at] + [times[step] for step in STEPS] + [first]
-        names = ["wake"] + STEPS[1:] + ["back"]
+        present = [step for step in STEPS if step in times]
+        points = [at] + [times[step] for step in present]
+        names = ["wake"] + present[1:]
         key = {name: (points[i + 1] - points[i]) * 1e3 for i, name in enumerate(names)}
+        key.setdefault("ahead", 0.0)
+        # The first bytes out: the rows written ahead, else the frame.
+        out = times.get("ahead", times["written"])
+        key["back"] = (first - out) * 1e3
         key["total"] = (first - at) * 1e3
         keys.append(key)
     return keys

@@ -26,10 +26,17 @@ use crate::app::{App, Screen};
 use crate::glyphs::Glyphs;
 use crate::theme::Theme;
 pub use links::hyperlinks;
+pub use reader::{PaneRows, draw_pane_row, pane_rows};
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame<'_>) {
     render_into(app, frame.buffer_mut());
+}
+
+/// Draws the status line into `buffer`, which covers just it (see
+/// [`PaneRows`]).
+pub fn draw_status(app: &App, buffer: &mut Buffer) {
+    status::render(app, buffer.area, buffer);
 }
 
 /// Draws the whole screen into `buffer` (blank, the size of the screen):

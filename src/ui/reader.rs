@@ -236,16 +236,7 @@ fn reading(app: &App, state: &ReaderState, rect: Rect, buffer: &mut Buffer) {
     let title = format!("Reading {} {}", app.glyphs.dot, state.part_label());
     pane(&title, rect, focused, theme, app.glyphs, buffer);
     let area = text_area(rect);
-    let (matches, current) = match &state.search {
-        Some(search) => {
-            let current = match search.current_stop() {
-                Some(Stop::Text(i)) => Some(i),
-                _ => None,
-            };
-            (search.matches.as_slice(), current)
-        }
-        None => (&[][..], None),
-    };
+    let (matches, current) = search_marks(state);
     draw_lines(
         &state.doc.lines,
         state.view.top,
@@ -382,7 +373,26 @@ fn draw_lines(
 ) {
     let width = usize::from(area.width);
     let height = usize::from(area.height);
-    // Matches that touch the visible lines (one may start above the top).
+    let marks = visible_marks(matches, current, top, height);
+    let mut pieces = Vec::new();
+    for row in 0..height {
+        let index = top + row;
+        if index >= lines.len() {
+            break;
+        }
+        row_pieces(lines, index, &marks, theme, &mut pieces);
+        put_line(buffer, area.x, area.y + row as u16, width, pieces.drain(..));
+    }
+}
+
+/// The search marks on lines `top..top + height`, each with whether it
+/// belongs to the current match (one may start above the top).
+fn visible_marks(
+    matches: &[Match],
+    current: Option<usize>,
+    top: usize,
+    height: usize,
+) -> Vec<(Range, bool)> {
     let mut first = matches.partition_point(|m| m.line() < top);
     while first > 0
         && matches[first - 1]
@@ -398,50 +408,192 @@ fn draw_lines(
         let is_current = current == Some(index);
         marks.extend(m.ranges.iter().map(|r| (*r, is_current)));
     }
-    for row in 0..height {
-        let index = top + row;
-        if index >= lines.len() {
-            break;
+    marks
+}
+
+/// The styled pieces line `index` is drawn with, given the marks near it,
+/// into `pieces`.
+fn row_pieces<'a>(
+    lines: &'a Lines,
+    index: usize,
+    marks: &[(Range, bool)],
+    theme: &Theme,
+    pieces: &mut Vec<(&'a str, Style)>,
+) {
+    pieces.clear();
+    let mut line_marks = marks.iter().filter(|(r, _)| r.line == index).peekable();
+    if line_marks.peek().is_none() {
+        pieces.extend(lines.line(index).map(|(t, s)| (t, theme.text(s))));
+        return;
+    }
+    let line_marks: Vec<(Range, bool)> = line_marks.copied().collect();
+    let mut offset = 0;
+    for (text, style) in lines.line(index) {
+        let base = theme.text(style);
+        let end = offset + text.len();
+        let mut at = offset;
+        while at < end {
+            let mark = line_marks.iter().find(|(r, _)| r.start <= at && at < r.end);
+            let next = match mark {
+                Some((r, _)) => r.end.min(end),
+                None => line_marks
+                    .iter()
+                    .map(|(r, _)| r.start)
+                    .filter(|s| *s > at)
+                    .min()
+                    .unwrap_or(end)
+                    .min(end),
+            };
+            let style = match mark {
+                Some((_, true)) => base.patch(theme.current_match()),
+                Some((_, false)) => base.patch(theme.search_match()),
+                None => base,
+            };
+            pieces.push((&text[at - offset..next - offset], style));
+            at = next;
         }
-        let y = area.y + row as u16;
-        let line_marks: Vec<(Range, bool)> = marks
-            .iter()
-            .copied()
-            .filter(|(r, _)| r.line == index)
-            .collect();
-        if line_marks.is_empty() {
-            let pieces = lines.line(index).map(|(t, s)| (t, theme.text(s)));
-            put_line(buffer, area.x, y, width, pieces);
-            continue;
-        }
-        let mut pieces: Vec<(&str, Style)> = Vec::new();
-        let mut offset = 0;
-        for (text, style) in lines.line(index) {
-            let base = theme.text(style);
-            let end = offset + text.len();
-            let mut at = offset;
-            while at < end {
-                let mark = line_marks.iter().find(|(r, _)| r.start <= at && at < r.end);
-                let next = match mark {
-                    Some((r, _)) => r.end.min(end),
-                    None => line_marks
-                        .iter()
-                        .map(|(r, _)| r.start)
-                        .filter(|s| *s > at)
-                        .min()
-                        .unwrap_or(end)
-                        .min(end),
-                };
-                let style = match mark {
-                    Some((_, true)) => base.patch(theme.current_match()),
-                    Some((_, false)) => base.patch(theme.search_match()),
-                    None => base,
-                };
-                pieces.push((&text[at - offset..next - offset], style));
-                at = next;
+        offset = end;
+    }
+}
+
+/// The reading pane's text rows as the backend may write them ahead of
+/// a frame ([`crate::output::Ahead`]): where they are, a key for what
+/// each shows, and the status line drawn with them. `None` when anything
+/// may be drawn over the pane (an overlay, help, a dialog, the note
+/// editor) or the screen is not the reader's.
+pub struct PaneRows {
+    /// The reading pane's text area.
+    pub area: Rect,
+    /// For each row of `area`, a hash of the pieces drawn on it and the
+    /// width they are cut to.
+    pub keys: Vec<u64>,
+    /// The status line.
+    pub status: Rect,
+}
+
+/// See [`PaneRows`].
+pub fn pane_rows(app: &App) -> Option<PaneRows> {
+    use std::hash::{Hash, Hasher};
+    let crate::app::Screen::Reader(state) = &app.screen else {
+        return None;
+    };
+    let geometry = &state.geometry;
+    let covered = geometry.too_small
+        || app.area != geometry.area
+        || geometry.overlay.is_some()
+        || state.note_editor.is_some()
+        || app.help_open()
+        || app.export.dialog.is_some()
+        || app.changes.is_some();
+    if covered {
+        return None;
+    }
+    let area = text_area(geometry.reader);
+    if area.is_empty() {
+        return None;
+    }
+    let (matches, current) = search_marks(state);
+    let top = state.view.top;
+    let height = usize::from(area.height);
+    let marks = visible_marks(matches, current, top, height);
+    let lines = &state.doc.lines;
+    let mut pieces = Vec::new();
+    let keys = (0..height)
+        .map(|row| {
+            let mut hasher = KeyHasher::default();
+            area.width.hash(&mut hasher);
+            let index = top + row;
+            if index < lines.len() {
+                row_pieces(lines, index, &marks, &app.theme, &mut pieces);
+                for (text, style) in &pieces {
+                    text.hash(&mut hasher);
+                    style.hash(&mut hasher);
+                }
             }
-            offset = end;
+            hasher.finish()
+        })
+        .collect();
+    Some(PaneRows {
+        area,
+        keys,
+        status: geometry.status,
+    })
+}
+
+/// A quick hash of what a row shows, for [`PaneRows::keys`]: a word at a
+/// time. Two rows that draw differently but hash alike would be written
+/// ahead wrongly, and then again by the frame that checks them: a flicker
+/// at worst.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl KeyHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut buf = [0; 8];
+            buf.copy_from_slice(word);
+            self.add(u64::from_le_bytes(buf));
         }
-        put_line(buffer, area.x, y, width, pieces);
+        let rest = words.remainder();
+        let mut buf = [0; 8];
+        buf[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(buf) ^ (rest.len() as u64) << 59);
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.add(word);
+    }
+
+    fn finish(&self) -> u64 {
+        // Every bit of the state reaches every bit of the key.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ h >> 33
+    }
+}
+
+/// Draws what row `row` of the reading pane's text area shows into
+/// `buffer`, at the buffer's position (see [`crate::output::Ahead`]).
+pub fn draw_pane_row(app: &App, row: usize, buffer: &mut Buffer) {
+    let crate::app::Screen::Reader(state) = &app.screen else {
+        return;
+    };
+    let index = state.view.top + row;
+    let lines = &state.doc.lines;
+    if index >= lines.len() {
+        return;
+    }
+    // The marks as the whole pane finds them, so the row is drawn as the
+    // frame draws it.
+    let (matches, current) = search_marks(state);
+    let height = usize::from(text_area(state.geometry.reader).height);
+    let marks = visible_marks(matches, current, state.view.top, height);
+    let mut pieces = Vec::new();
+    row_pieces(lines, index, &marks, &app.theme, &mut pieces);
+    let area = buffer.area;
+    put_line(buffer, area.x, area.y, usize::from(area.width), pieces);
+}
+
+/// The search's matches and the current one, if a search is open.
+fn search_marks(state: &ReaderState) -> (&[Match], Option<usize>) {
+    match &state.search {
+        Some(search) => {
+            let current = match search.current_stop() {
+                Some(Stop::Text(i)) => Some(i),
+                _ => None,
+            };
+            (search.matches.as_slice(), current)
+        }
+        None => (&[][..], None),
     }
 }
