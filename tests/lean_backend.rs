@@ -781,10 +781,17 @@ fn rows_written_ahead_show_what_the_frame_shows() {
             }
             let rest: Vec<u8> = writes.flatten().collect();
             if step < 10 {
-                assert!(
-                    after > before,
-                    "{what}: a line scroll from the top not written ahead"
-                );
+                // Written ahead where panes stand beside the reading pane;
+                // alone, it is scrolled by the terminal, in a few bytes.
+                let beside = brief::ui::pane_rows(&app).is_some();
+                assert_eq!(after > before, beside, "{what}: written ahead");
+                if !beside {
+                    assert!(
+                        rest.len() < 400,
+                        "{what}: a line scroll took {} bytes",
+                        rest.len()
+                    );
+                }
             }
             if name == "j" || name == "k" {
                 scrolls += 1;
@@ -806,7 +813,7 @@ fn rows_written_ahead_show_what_the_frame_shows() {
         // scroll changed the section read (its title, outline and facts).
         eprintln!("{width}x{height}: {scrolls} scrolls, {ahead} ahead, {finished} finished ahead");
         assert!(
-            finished * 3 > ahead * 2,
+            finished * 3 >= ahead * 2,
             "{width}x{height}: {finished} of {ahead} finished ahead"
         );
     }

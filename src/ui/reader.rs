@@ -460,7 +460,8 @@ fn row_pieces<'a>(
 /// a frame ([`crate::output::Ahead`]): where they are, a key for what
 /// each shows, and the status line drawn with them. `None` when anything
 /// may be drawn over the pane (an overlay, help, a dialog, the note
-/// editor) or the screen is not the reader's.
+/// editor), when no pane stands beside it, or when the screen is not the
+/// reader's.
 pub struct PaneRows {
     /// The reading pane's text area.
     pub area: Rect,
@@ -485,7 +486,12 @@ pub fn pane_rows(app: &App) -> Option<PaneRows> {
         || app.help_open()
         || app.export.dialog.is_some()
         || app.changes.is_some();
-    if covered {
+    // With nothing beside the pane, the frame scrolls it by the terminal
+    // (`CSI S`, a few bytes, where writing the rows again takes a few
+    // kilobytes): over a slow link, bytes count for more than the
+    // fraction of a millisecond written ahead would save.
+    let alone = geometry.outline.is_none() && geometry.facts.is_none();
+    if covered || alone {
         return None;
     }
     let area = text_area(geometry.reader);
