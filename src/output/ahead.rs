@@ -219,6 +219,18 @@ where
         let Some(shown) = self.ahead.shown.take() else {
             return Ok(false);
         };
+        // A jump (a page, a search hit) finds few of its lines kept: the
+        // frame draws them as fast as drawing them here would, and the
+        // work is not done twice.
+        let changed = pane.keys.iter().zip(&shown).filter(|(k, w)| k != w);
+        let (count, missing) = changed.fold((0, 0), |(count, missing), (key, _)| {
+            let kept = self.ahead.entries.contains_key(key);
+            (count + 1, missing + usize::from(!kept))
+        });
+        if missing * 2 > count {
+            self.ahead.shown = Some(shown);
+            return Ok(false);
+        }
         self.ahead.stale.resize(height, false);
         let mut out = std::mem::take(&mut self.out);
         out.clear();
