@@ -31,8 +31,10 @@
 //! This module keeps the model: ratatui's buffers, the rows of glyphs the
 //! terminal shows and their hashes. `weigh` chooses how to write a frame
 //! (rows in place or a band scrolled first), `encode` turns the choice
-//! into bytes (rows, cursor moves, colours, links, scrolls), and `compact`
-//! packs a glyph's grapheme into a word.
+//! into bytes (rows, cursor moves, colours, links, scrolls), `compact`
+//! packs a glyph's grapheme into a word, and `ahead` writes the reading
+//! pane's changed rows before the frame, from its lines kept as bytes
+//! ([`LeanBackend::write_ahead`]), for the frame to check.
 
 use std::io::{self, Write};
 
