@@ -396,13 +396,6 @@ where
     B::Error: Error + Send + Sync + 'static,
 {
     crate::phases::mark(crate::phases::Phase::Applied);
-    // The links are a function of the model, like the frame: given first,
-    // they are drawn with it.
-    let links = if app.features.hyperlinks {
-        crate::ui::hyperlinks(app)
-    } else {
-        Vec::new()
-    };
     // A backend that draws its own frames is given the app's size; ratatui's
     // viewport (and buffers) are left empty for it.
     let area = if terminal.backend().draws_frames() {
@@ -411,17 +404,19 @@ where
         terminal.get_frame().area()
     };
     let backend = terminal.backend_mut();
-    backend.set_hyperlinks(links);
     // The reading pane's rows that changed go out first, from lines kept
     // encoded (a scroll needs no more); the frame drawn in full after them
-    // writes the rest and checks them.
+    // writes the rest and checks them. Rows with links are the frame's.
     let pane = crate::ui::pane_rows(app);
     let draw_row = |row: usize, buffer: &mut Buffer| crate::ui::draw_pane_row(app, row, buffer);
+    let links_shown = app.features.hyperlinks;
+    let row_linked = |row: usize| links_shown && crate::ui::pane_row_linked(app, row);
     let draw_status = |buffer: &mut Buffer| crate::ui::draw_status(app, buffer);
     let ahead = pane.as_ref().map(|pane| Ahead {
         area: pane.area,
         keys: &pane.keys,
         draw_row: &draw_row,
+        row_linked: &row_linked,
         rows: pane.status,
         draw_rows: &draw_status,
     });
@@ -430,6 +425,14 @@ where
     {
         crate::phases::mark(crate::phases::Phase::Ahead);
     }
+    // The links are a function of the model, like the frame: given first,
+    // they are drawn with it.
+    let links = if links_shown {
+        crate::ui::hyperlinks(app)
+    } else {
+        Vec::new()
+    };
+    backend.set_hyperlinks(links);
     // The lean backend draws into its own buffer and compares only the
     // rows that changed; ratatui's `draw` would reset and compare the
     // whole screen first.

@@ -38,6 +38,9 @@ pub struct Ahead<'a> {
     /// Draws what row `i` of `area` shows into a buffer one row high and
     /// as wide as `area`, at the buffer's own position.
     pub draw_row: &'a dyn Fn(usize, &mut Buffer),
+    /// Whether row `i` of `area` shows a link: such a row is left to the
+    /// frame, which draws links.
+    pub row_linked: &'a dyn Fn(usize) -> bool,
     /// Full-width rows drawn with the pane's rows (the status line).
     pub rows: Rect,
     /// Draws `rows` into a buffer of exactly that area.
@@ -55,6 +58,8 @@ struct Encoded {
     advance: usize,
     /// The hash of its glyphs, as [`segment_hash`] takes it.
     hash: u64,
+    /// It shows a link (see [`Ahead::row_linked`]).
+    linked: bool,
 }
 
 /// What the backend keeps for writing rows ahead (see the module doc).
@@ -237,21 +242,20 @@ where
         let x0 = usize::from(area.x);
         for (i, (&key, &was)) in pane.keys.iter().zip(&shown).enumerate() {
             let y = usize::from(area.y) + i;
-            // A row with a link is the frame's to write: the link is not
-            // in the lines kept.
-            let linked = self.wanted_links.get(y).is_some_and(|l| !l.is_empty())
-                || self.linked_rows.get(y) == Some(&true);
-            if key == was || linked {
+            if key == was {
                 continue;
             }
             if !self.ahead.entries.contains_key(&key) {
-                let encoded = self.encode_row(area, i, pane.draw_row);
+                let encoded = self.encode_row(area, i, pane);
                 self.ahead.entries.insert(key, encoded);
             }
+            // A row with a link is the frame's to write: the link is not
+            // in the lines kept.
             let Some(Encoded {
                 bytes: Some(bytes),
                 advance,
                 hash,
+                linked: false,
             }) = self.ahead.entries.get(&key)
             else {
                 continue;
@@ -307,7 +311,7 @@ impl<B: Backend + Write> LeanBackend<B> {
         self.ahead.entries.retain(|key, _| pane.keys.contains(key));
         for (i, key) in pane.keys.iter().enumerate() {
             if !self.ahead.entries.contains_key(key) {
-                let encoded = self.encode_row(area, i, pane.draw_row);
+                let encoded = self.encode_row(area, i, pane);
                 self.ahead.entries.insert(*key, encoded);
             }
         }
@@ -324,12 +328,7 @@ impl<B: Backend + Write> LeanBackend<B> {
     }
 
     /// Draws row `i` of `area` on its own and encodes it.
-    fn encode_row(
-        &mut self,
-        area: Rect,
-        i: usize,
-        draw_row: &dyn Fn(usize, &mut Buffer),
-    ) -> Encoded {
+    fn encode_row(&mut self, area: Rect, i: usize, pane: &Ahead<'_>) -> Encoded {
         let row_area = Rect::new(area.x, 0, area.width, 1);
         let buffer = &mut self.ahead.row_buffer;
         if buffer.area == row_area {
@@ -337,7 +336,7 @@ impl<B: Backend + Write> LeanBackend<B> {
         } else {
             *buffer = Buffer::empty(row_area);
         }
-        draw_row(i, buffer);
+        (pane.draw_row)(i, buffer);
         let mut row = self.scratch.spare.pop().unwrap_or_default();
         let hash = display_row(
             &buffer.content,
@@ -352,6 +351,7 @@ impl<B: Backend + Write> LeanBackend<B> {
             bytes,
             advance,
             hash,
+            linked: (pane.row_linked)(i),
         }
     }
 

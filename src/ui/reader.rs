@@ -590,6 +590,15 @@ pub fn draw_pane_row(app: &App, row: usize, buffer: &mut Buffer) {
     put_line(buffer, area.x, area.y, usize::from(area.width), pieces);
 }
 
+/// Whether row `row` of the reading pane's text area shows a link.
+pub fn pane_row_linked(app: &App, row: usize) -> bool {
+    let crate::app::Screen::Reader(state) = &app.screen else {
+        return false;
+    };
+    let index = state.view.top + row;
+    index < state.doc.lines.len() && !crate::hyperlink::on_line(&state.doc.lines, index).is_empty()
+}
+
 /// The search's matches and the current one, if a search is open.
 fn search_marks(state: &ReaderState) -> (&[Match], Option<usize>) {
     match &state.search {
