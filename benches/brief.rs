@@ -232,6 +232,17 @@ fn benches(c: &mut Criterion) {
         g.bench_function("j_caches_cold", |b| {
             b.iter_custom(|iters| one_key_cold(iters, &mut reader, &mut lean, area))
         });
+        // Everything the run loop does for the key (`runtime::draw`): the
+        // reading pane's rows written ahead from the lines kept, then the
+        // frame above, which checks them; links on, as by default.
+        let mut run_reader = app(&input.briefing, 200, 60);
+        run_reader.features.hyperlinks = true;
+        let backend = LeanBackend::new(CrosstermBackend::new(LastFrame(Vec::new())));
+        let mut terminal = brief::output::lean_terminal(backend).expect("terminal");
+        brief::runtime::draw(&mut terminal, &run_reader).expect("draw");
+        g.bench_function("j_run_loop", |b| {
+            b.iter_custom(|iters| one_key_run_loop(iters, &mut run_reader, &mut terminal))
+        });
         g.finish();
 
         // The same at the size the key-to-frame budget is measured at in a
@@ -274,6 +285,28 @@ fn one_key(
     links: bool,
 ) -> Duration {
     keys_timed(iters, reader, lean, area, links, || {})
+}
+
+/// Times `iters` presses of `j` drawn by `runtime::draw`, as the run loop
+/// draws them (rows written ahead, then the frame). Every 100 keys
+/// (outside the timing) the reader goes back to the top.
+fn one_key_run_loop(
+    iters: u64,
+    reader: &mut App,
+    terminal: &mut Terminal<LeanBackend<CrosstermBackend<LastFrame>>>,
+) -> Duration {
+    let mut spent = Duration::ZERO;
+    for n in 0..iters {
+        if n % 100 == 0 {
+            black_box(reader.handle(key('g')));
+            brief::runtime::draw(terminal, reader).expect("draw");
+        }
+        let start = std::time::Instant::now();
+        black_box(reader.handle(key('j')));
+        brief::runtime::draw(terminal, reader).expect("draw");
+        spent += start.elapsed();
+    }
+    spent
 }
 
 /// As [`one_key`] with links, the caches emptied before each key by
