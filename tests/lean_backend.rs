@@ -860,3 +860,83 @@ fn rows_written_ahead_show_what_the_frame_shows() {
         }
     }
 }
+
+/// What was written ahead and the frame then draws otherwise is put right
+/// by that frame: a line kept under a wrong key, or a status line drawn
+/// alone unlike the frame's, costs bytes, never a wrong screen.
+#[test]
+fn rows_written_ahead_wrongly_are_put_right_by_the_frame() {
+    use brief::output::Ahead;
+    let (width, height) = (40u16, 10u16);
+    let size = Rc::new(RefCell::new(Size::new(width, height)));
+    let wire = Wire::default();
+    let mut lean = LeanBackend::new(FakeTty::new(wire.clone(), size.clone()));
+    Backend::clear(&mut lean).expect("clear");
+    let mut screen = vt100::Parser::new(nonzero(height), nonzero(width), 0);
+    let area = Rect::new(2, 1, 20, 6);
+    let status = Rect::new(0, 9, width, 1);
+    let paint = |lines: &[&str], bar: &str, buffer: &mut Buffer| {
+        for (i, line) in lines.iter().enumerate() {
+            buffer.set_string(area.x, area.y + i as u16, line, Style::default());
+        }
+        buffer.set_string(0, status.y, bar, Style::default().fg(Color::Green));
+    };
+    let first = ["one", "two", "three", "four", "five", "six"];
+    let second = ["two", "three", "four", "five", "six", "seven"];
+    let no_links = |_: usize| false;
+    // The first frame, and its lines kept under keys 1 to 6.
+    lean.draw_frame(Rect::new(0, 0, width, height), |b| paint(&first, "A", b))
+        .expect("first frame");
+    let draw_first = |i: usize, b: &mut Buffer| {
+        b.set_string(b.area.x, b.area.y, first[i], Style::default());
+    };
+    let draw_a = |b: &mut Buffer| b.set_string(0, status.y, "A", Style::default().fg(Color::Green));
+    lean.remember_pane(Some(&Ahead {
+        area,
+        keys: &[1, 2, 3, 4, 5, 6],
+        draw_row: &draw_first,
+        row_linked: &no_links,
+        rows: status,
+        draw_rows: &draw_a,
+    }));
+    // A line scroll written ahead, where the new line's key draws the
+    // wrong text and the status line drawn alone says "B".
+    let draw_wrong = |_: usize, b: &mut Buffer| {
+        b.set_string(b.area.x, b.area.y, "WRONG", Style::default());
+    };
+    let draw_b = |b: &mut Buffer| b.set_string(0, status.y, "B", Style::default().fg(Color::Green));
+    let wrote = lean
+        .write_ahead(&Ahead {
+            area,
+            keys: &[2, 3, 4, 5, 6, 7],
+            draw_row: &draw_wrong,
+            row_linked: &no_links,
+            rows: status,
+            draw_rows: &draw_b,
+        })
+        .expect("ahead");
+    assert!(wrote, "the scroll is written ahead");
+    let ahead = wire.take();
+    let mut early = vt100::Parser::new(nonzero(height), nonzero(width), 0);
+    early.process(&ahead);
+    assert!(
+        early.screen().contents().contains("WRONG"),
+        "the wrong line went out"
+    );
+    screen.process(&ahead);
+    // The frame puts both right.
+    lean.draw_frame(Rect::new(0, 0, width, height), |b| paint(&second, "A", b))
+        .expect("second frame");
+    screen.process(&wire.take());
+    let reference = reference_screen(Size::new(width, height), &|b: &mut Buffer| {
+        paint(&second, "A", b)
+    });
+    if let Some(difference) = compare(reference.screen(), screen.screen()) {
+        panic!("{difference}\n{}", screen.screen().contents());
+    }
+    assert_eq!(
+        lean.rows_ahead(),
+        (6, 1),
+        "six rows ahead, one of them wrong"
+    );
+}
