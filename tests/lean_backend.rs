@@ -923,6 +923,9 @@ fn rows_written_ahead_wrongly_are_put_right_by_the_frame() {
         early.screen().contents().contains("WRONG"),
         "the wrong line went out"
     );
+    // A line's blank end is erased (`CSI n X`), not printed as spaces.
+    let sent = String::from_utf8_lossy(&ahead);
+    assert!(sent.contains("\x1b[2;3Htwo\x1b[17X"), "{sent:?}");
     screen.process(&ahead);
     // The frame puts both right.
     lean.draw_frame(Rect::new(0, 0, width, height), |b| paint(&second, "A", b))
