@@ -403,11 +403,13 @@ where
     } else {
         terminal.get_frame().area()
     };
+    let draws_frames = terminal.backend().draws_frames();
     let backend = terminal.backend_mut();
     // The reading pane's rows that changed go out first, from lines kept
     // encoded (a scroll needs no more); the frame drawn in full after them
     // writes the rest and checks them. Rows with links are the frame's.
-    let pane = crate::ui::pane_rows(app);
+    // Only a backend that draws its own frames writes rows ahead.
+    let pane = draws_frames.then(|| crate::ui::pane_rows(app)).flatten();
     let draw_row = |row: usize, buffer: &mut Buffer| crate::ui::draw_pane_row(app, row, buffer);
     let links_shown = app.features.hyperlinks;
     let row_linked = |row: usize| links_shown && crate::ui::pane_row_linked(app, row);
