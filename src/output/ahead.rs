@@ -210,10 +210,7 @@ where
     pub fn write_ahead(&mut self, pane: &Ahead<'_>) -> Result<bool, B::Error> {
         let (width, height) = (self.width(), self.height());
         let area = pane.area;
-        let fits = !area.is_empty()
-            && usize::from(area.right()) <= width
-            && usize::from(area.bottom()) <= height
-            && pane.keys.len() == usize::from(area.height)
+        let fits = self.pane_fits(pane)
             && pane.rows.x == 0
             && usize::from(pane.rows.width) == width
             && usize::from(pane.rows.bottom()) <= height
@@ -296,11 +293,7 @@ impl<B: Backend + Write> LeanBackend<B> {
             return;
         };
         let area = pane.area;
-        let fits = !area.is_empty()
-            && usize::from(area.right()) <= self.width()
-            && usize::from(area.bottom()) <= self.height()
-            && pane.keys.len() == usize::from(area.height);
-        if !fits {
+        if !self.pane_fits(pane) {
             self.ahead.shown = None;
             return;
         }
@@ -319,6 +312,15 @@ impl<B: Backend + Write> LeanBackend<B> {
         shown.clear();
         shown.extend_from_slice(pane.keys);
         self.ahead.shown = Some(shown);
+    }
+
+    /// Whether `pane`'s text area lies on the screen, with a key a row.
+    fn pane_fits(&self, pane: &Ahead<'_>) -> bool {
+        let area = pane.area;
+        !area.is_empty()
+            && usize::from(area.right()) <= self.width()
+            && usize::from(area.bottom()) <= self.height()
+            && pane.keys.len() == usize::from(area.height)
     }
 
     /// Rows written ahead so far, and of them those that the frame after
