@@ -178,9 +178,9 @@ pub trait Sideband {
     }
 
     /// Draws a frame of `area` with `render` by the backend's own means,
-    /// without ratatui's `Terminal::draw` (see
-    /// [`LeanBackend::draw_frame`]); `None` for a backend that draws only
-    /// through ratatui.
+    /// without ratatui's `Terminal::draw`, to be sent at
+    /// [`Backend::flush`] (see [`LeanBackend::compose_frame`]); `None` for
+    /// a backend that draws only through ratatui.
     fn draw_frame(
         &mut self,
         _area: Rect,
@@ -189,11 +189,18 @@ pub trait Sideband {
         None
     }
 
-    /// Writes the rows of `pane` that changed ahead of the frame (see
-    /// [`LeanBackend::write_ahead`]); true if it wrote any. A backend that
+    /// Writes the rows of `pane` that changed instead of a frame, if
+    /// they are the whole change, to be sent at [`Backend::flush`] (see
+    /// [`LeanBackend::write_ahead`]); true if it did. A backend that
     /// cannot writes nothing.
     fn write_ahead(&mut self, _pane: &Ahead<'_>) -> io::Result<bool> {
         Ok(false)
+    }
+
+    /// Whether a frame is owed to check rows written ahead (see
+    /// [`LeanBackend::frame_owed`]).
+    fn frame_owed(&self) -> bool {
+        false
     }
 
     /// After a frame, what its pane showed (see
@@ -708,6 +715,11 @@ pub struct LeanBackend<B: Backend + Write> {
     size_known: bool,
     /// Bytes of the frame being built.
     out: Vec<u8>,
+    /// Bytes of frames drawn and not yet sent: they go out in one write at
+    /// [`Backend::flush`], after the caller's bookkeeping. A reader waiting
+    /// for them runs as soon as they are written, and a program still
+    /// busy then delays it, on the same processor, or on a single one.
+    held: Vec<u8>,
     /// URLs of the links drawn, by id.
     links: Links,
     /// Graphemes longer than a word, by number.
@@ -756,6 +768,7 @@ impl<B: Backend + Write> LeanBackend<B> {
             hashes: Vec::new(),
             state: State::unknown(None),
             out: Vec::new(),
+            held: Vec::new(),
             cursor_shown: None,
             size_known: asked.is_some(),
             scratch: Scratch::default(),
@@ -772,6 +785,18 @@ impl<B: Backend + Write> LeanBackend<B> {
     /// The wrapped backend.
     pub fn inner(&self) -> &B {
         &self.inner
+    }
+
+    /// Writes the bytes held: before anything else is written, so that
+    /// the terminal gets everything in order. Dropped if the write fails
+    /// (the session ends then).
+    fn release(&mut self) -> io::Result<()> {
+        if self.held.is_empty() {
+            return Ok(());
+        }
+        let written = self.inner.write_all(&self.held);
+        self.held.clear();
+        written
     }
 
     /// The hyperlinks of the next frame (see [`Sideband`]): each opens its
@@ -955,6 +980,17 @@ where
         area: Rect,
         render: impl FnOnce(&mut Buffer),
     ) -> Result<(), B::Error> {
+        self.compose_frame(area, render)?;
+        Backend::flush(self)
+    }
+
+    /// [`LeanBackend::draw_frame`] without the write: the bytes are held
+    /// until [`Backend::flush`].
+    pub fn compose_frame(
+        &mut self,
+        area: Rect,
+        render: impl FnOnce(&mut Buffer),
+    ) -> Result<(), B::Error> {
         if self.long.len() > compact::MAX_LONG {
             // Start the table afresh; the rows holding old numbers are
             // built and written again.
@@ -972,6 +1008,7 @@ where
             self.screen = vec![None; usize::from(area.height)];
             self.hashes = vec![None; usize::from(area.height)];
         }
+        self.take_in_ahead();
         let mut next = std::mem::take(&mut self.next);
         if next.area == area {
             next.reset();
@@ -1043,16 +1080,13 @@ where
         // The frame drawn is what the next one is compared with.
         self.next = std::mem::replace(&mut self.frame, next);
         phases::mark(Phase::Compared);
-        self.write_frame()?;
-        self.hide_cursor()?;
-        Backend::flush(&mut self.inner)?;
-        phases::mark(Phase::Written);
-        Ok(())
+        self.write_frame();
+        self.hide_cursor()
     }
 
-    /// Weighs and writes the frame whose rows were taken in: links are
-    /// given frame by frame, and never left open.
-    fn write_frame(&mut self) -> Result<(), B::Error> {
+    /// Weighs the frame whose rows were taken in and holds its bytes:
+    /// links are given frame by frame, and never left open.
+    fn write_frame(&mut self) {
         self.wanted_links.iter_mut().for_each(Vec::clear);
         self.render();
         phases::mark(Phase::Weighed);
@@ -1062,11 +1096,8 @@ where
             self.out.extend_from_slice(b"\x1b]8;;\x1b\\");
             self.state.link = 0;
         }
-        if !self.out.is_empty() {
-            self.inner.write_all(&self.out)?;
-            self.out.clear();
-        }
-        Ok(())
+        self.held.extend_from_slice(&self.out);
+        self.out.clear();
     }
 }
 
@@ -1158,11 +1189,12 @@ where
             }
         }
         self.scratch.touched = touched;
-        self.write_frame()?;
+        self.write_frame();
         Ok(())
     }
 
     fn append_lines(&mut self, n: u16) -> Result<(), Self::Error> {
+        self.release()?;
         // New lines at the bottom of the screen, not of a region.
         let mut out = Vec::new();
         reset_region(&mut self.state, &mut out);
@@ -1175,6 +1207,7 @@ where
 
     fn hide_cursor(&mut self) -> Result<(), Self::Error> {
         if self.cursor_shown != Some(false) {
+            self.release()?;
             self.inner.hide_cursor()?;
             self.cursor_shown = Some(false);
         }
@@ -1183,6 +1216,7 @@ where
 
     fn show_cursor(&mut self) -> Result<(), Self::Error> {
         if self.cursor_shown != Some(true) {
+            self.release()?;
             self.inner.show_cursor()?;
             self.cursor_shown = Some(true);
         }
@@ -1198,6 +1232,7 @@ where
         let (x, y) = match self.state.cursor {
             Some((x, y)) => (x.min(self.frame.area.width.saturating_sub(1)), y),
             None => {
+                self.release()?;
                 self.inner.write_all(b"\x1b[H")?;
                 self.state.cursor = Some((0, 0));
                 (0, 0)
@@ -1208,6 +1243,7 @@ where
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
         let position = position.into();
+        self.release()?;
         self.inner.set_cursor_position(position)?;
         self.state.cursor = Some((position.x, position.y));
         Ok(())
@@ -1218,6 +1254,7 @@ where
     }
 
     fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
+        self.release()?;
         // Erased cells take the current background on many terminals.
         let mut out = Vec::new();
         set_pen(Pen::DEFAULT, &mut self.state, &mut out);
@@ -1263,8 +1300,15 @@ where
         self.inner.window_size()
     }
 
+    /// Sends the frames held, then flushes.
     fn flush(&mut self) -> Result<(), Self::Error> {
-        Backend::flush(&mut self.inner)
+        let sent = !self.held.is_empty();
+        self.release()?;
+        Backend::flush(&mut self.inner)?;
+        if sent {
+            phases::mark(Phase::Written);
+        }
+        Ok(())
     }
 }
 
@@ -1282,7 +1326,7 @@ where
         area: Rect,
         render: &mut dyn FnMut(&mut Buffer),
     ) -> Option<io::Result<()>> {
-        Some(LeanBackend::draw_frame(self, area, render).map_err(Into::into))
+        Some(LeanBackend::compose_frame(self, area, render).map_err(Into::into))
     }
 
     fn draws_frames(&self) -> bool {
@@ -1297,9 +1341,14 @@ where
         LeanBackend::remember_pane(self, pane);
     }
 
+    fn frame_owed(&self) -> bool {
+        LeanBackend::frame_owed(self)
+    }
+
     /// Written as is: the cursor and pen stay as they were (an OSC
     /// sequence moves neither), and it goes out at once.
     fn write_between_frames(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.release()?;
         self.inner.write_all(bytes)?;
         Backend::flush(&mut self.inner).map_err(Into::into)
     }
@@ -1309,6 +1358,7 @@ where
 /// pen become unknown (call [`Backend::clear`] if they changed the screen).
 impl<B: Backend + Write> Write for LeanBackend<B> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.release()?;
         self.ahead.forget_shown();
         self.state = State::unknown(self.state.region);
         self.cursor_shown = None;
@@ -1316,6 +1366,7 @@ impl<B: Backend + Write> Write for LeanBackend<B> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        self.release()?;
         Write::flush(&mut self.inner)
     }
 }

@@ -39,6 +39,11 @@ pub use effects::LocalEffects;
 /// How long after the reader stops moving the position is saved.
 pub const SAVE_AFTER: Duration = Duration::from_millis(1500);
 
+/// How long after the last key a frame owed is drawn: one that checks the
+/// rows written instead of a frame (see [`draw`]). Longer than a held
+/// key's repeat, so that a held key draws no frame it does not need.
+pub const CHECK_AFTER: Duration = Duration::from_millis(60);
+
 /// What a [`Source`] tells the loop. Platform-neutral: the host maps its
 /// own signals and events onto these.
 #[derive(Debug)]
@@ -365,7 +370,8 @@ where
         draw(terminal, app)?;
     }
     loop {
-        let batch = next_batch(host, app, &mut copies);
+        let owed = terminal.backend().frame_owed();
+        let batch = next_batch(host, app, &mut copies, owed);
         if !matches!(batch, Batch::End(Ending::HangUp)) {
             send_copies(terminal, app, &mut copies)?;
         }
@@ -387,9 +393,13 @@ where
     }
 }
 
-/// Draws `app`'s frame: on a backend that draws its own frames, the
-/// reading pane's changed rows first ([`Sideband::write_ahead`]), then
-/// the frame in full; otherwise through ratatui.
+/// Draws `app`'s frame. A backend that draws its own frames is offered
+/// the reading pane's changed rows first ([`Sideband::write_ahead`]): if
+/// they are the whole change (a line scroll within a section), they are
+/// all it writes, and the frame that checks them is owed until the keys
+/// stop ([`Sideband::frame_owed`]). Otherwise the frame is drawn in full.
+/// Either way everything goes out in one write, as the last thing done: a
+/// reader waiting for it runs at once, with nothing left to do here.
 pub fn draw<B>(terminal: &mut Terminal<B>, app: &App) -> io::Result<()>
 where
     B: Backend + Sideband,
@@ -405,20 +415,23 @@ where
     };
     let draws_frames = terminal.backend().draws_frames();
     let backend = terminal.backend_mut();
-    // The reading pane's rows that changed go out first, from lines kept
-    // encoded (a scroll needs no more); the frame drawn in full after them
-    // writes the rest and checks them. Rows with links are the frame's.
-    // Only a backend that draws its own frames writes rows ahead.
     let pane = draws_frames.then(|| crate::ui::pane_rows(app)).flatten();
     let draw_row = |row: usize, buffer: &mut Buffer| crate::ui::draw_pane_row(app, row, buffer);
     let links_shown = app.features.hyperlinks;
-    let row_linked = |row: usize| links_shown && crate::ui::pane_row_linked(app, row);
+    let row_links = |row: usize| {
+        if links_shown {
+            crate::ui::pane_row_links(app, row)
+        } else {
+            Vec::new()
+        }
+    };
     let draw_status = |buffer: &mut Buffer| crate::ui::draw_status(app, buffer);
     let ahead = pane.as_ref().map(|pane| Ahead {
         area: pane.area,
         keys: &pane.keys,
+        chrome: pane.chrome,
         draw_row: &draw_row,
-        row_linked: &row_linked,
+        row_links: &row_links,
         rows: pane.status,
         draw_rows: &draw_status,
     });
@@ -426,6 +439,7 @@ where
         && backend.write_ahead(ahead)?
     {
         crate::phases::mark(crate::phases::Phase::Ahead);
+        return Backend::flush(backend).map_err(io_error);
     }
     // The links are a function of the model, like the frame: given first,
     // they are drawn with it.
@@ -442,7 +456,7 @@ where
     {
         drawn?;
         backend.remember_pane(ahead.as_ref());
-        return Ok(());
+        return Backend::flush(backend).map_err(io_error);
     }
     terminal
         .draw(|frame| crate::ui::render(app, frame))
@@ -508,16 +522,24 @@ enum Batch {
 /// Blocks for one message, then applies it and everything already queued
 /// behind it. Resizes are coalesced: only the last size of a burst is laid
 /// out, and it is asked of the source so the model and the frame agree.
+/// With a frame `owed`, it waits at most [`CHECK_AFTER`], then asks for it.
 fn next_batch<S: Source, E: Effects, C: Clock>(
     host: &mut Host<S, E, C>,
     app: &mut App,
     copies: &mut Vec<String>,
+    owed: bool,
 ) -> Batch {
     // Idle, the loop sleeps until something happens. Only after the reader
-    // moved does it wake once more, a moment later, to save the position.
-    let timeout = app.unsaved().then_some(SAVE_AFTER);
+    // moved does it wake once more, a moment later, to save the position
+    // (and before that, to draw a frame owed).
+    let timeout = if owed {
+        Some(CHECK_AFTER)
+    } else {
+        app.unsaved().then_some(SAVE_AFTER)
+    };
     let first = match host.source.next(timeout) {
         Next::Message(message) => message,
+        Next::Timeout if owed => return Batch::Draw(Outcome::Redraw),
         Next::Timeout => return Batch::Draw(host.apply(app, Event::SaveDue, copies)),
         // Every thread that could wake the loop is gone.
         Next::Closed => return Batch::End(Ending::HangUp),

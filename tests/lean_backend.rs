@@ -689,13 +689,13 @@ fn the_reader_looks_the_same_through_both_backends() {
     }
 }
 
-/// The reader drawn as its run loop draws it, the reading pane's changed
-/// rows written ahead of each frame, shows every frame as a fresh draw
-/// does; and the rows written ahead, on their own, already show the
-/// reading pane as the frame does, so that a scroll's frame has nothing
-/// left to write there.
+/// The reader drawn as its run loop draws it shows every key as a fresh
+/// draw does, whether the key's rows were written instead of a frame or a
+/// frame was drawn; each key goes out in one write; and the frame owed
+/// after rows written instead of a frame, drawn as when the keys stop,
+/// finds them right and writes nothing.
 #[test]
-fn rows_written_ahead_show_what_the_frame_shows() {
+fn rows_written_instead_of_a_frame_show_what_the_frame_shows() {
     let keys = [
         "j", "k", "space", "b", "G", "g", "ctrl-d", "ctrl-u", "]", "[", "z", "o", "f", "tab", "?",
         "esc", "/", "t", "a", "r", "i", "f", "f", "enter", "n", "N", "esc", "m", "2",
@@ -706,8 +706,8 @@ fn rows_written_ahead_show_what_the_frame_shows() {
     {
         let mut rng = Rng(seed as u64 + 7);
         // At two of the sizes a generated briefing, with links on: its
-        // lines hold links (rows showing one are the frame's), emoji
-        // whose width terminals disagree on, wide characters and styles.
+        // lines hold links, emoji whose width terminals disagree on, wide
+        // characters and styles.
         let mut app = if seed % 2 == 1 {
             let text = brief::testdata::generate(&brief::testdata::Spec::new(40_000, 4));
             let briefing = brief::loader::load_str("generated.toml", &text).expect("valid");
@@ -734,11 +734,9 @@ fn rows_written_ahead_show_what_the_frame_shows() {
         brief::runtime::draw(&mut terminal, &app).expect("first frame");
         let mut screen = vt100::Parser::new(nonzero(height), nonzero(width), 0);
         screen.process(&wire.take());
-        // Line scrolls, those whose rows were written ahead, and of those
-        // the ones the frame had nothing left to write for.
-        let (mut scrolls, mut ahead, mut finished) = (0, 0, 0);
-        // Rows left to the frame for their links, in scrolls written ahead.
-        let mut links_left = 0;
+        // Line scrolls of the reading pane with panes beside it, those
+        // written instead of a frame, and those of them showing a link.
+        let (mut scrolls, mut skipped, mut with_links) = (0, 0, 0);
         for step in 0..170 {
             // Ten lines down from the top first, ten up from the end (the
             // sources, with their links), then mostly line scrolls, as a
@@ -754,118 +752,93 @@ fn rows_written_ahead_show_what_the_frame_shows() {
             } else {
                 rng.pick(&["j", "k"])
             };
+            let before = brief::ui::pane_rows(&app).map(|pane| pane.keys);
             app.handle(brief::app::Event::Key(common::key(name)));
-            let (before, _) = terminal.backend().rows_ahead();
+            let pane = brief::ui::pane_rows(&app);
+            let skipped_before = terminal.backend().frames_skipped();
             brief::runtime::draw(&mut terminal, &app).expect("draw");
-            let (after, missed) = terminal.backend().rows_ahead();
-            assert_eq!(
-                missed, 0,
-                "{width}x{height} step {step} ({name}): a row written ahead was wrong"
-            );
-            let mut writes = wire.take_writes().into_iter();
+            let skip = terminal.backend().frames_skipped() > skipped_before;
             let what = format!("{width}x{height} step {step} ({name})");
+            let writes = wire.take_writes();
+            assert!(writes.len() <= 1, "{what}: {} writes", writes.len());
+            let bytes: Vec<u8> = writes.into_iter().flatten().collect();
+            screen.process(&bytes);
             let reference = reference_screen(Size::new(width, height), &|buffer: &mut Buffer| {
                 brief::ui::render_into(&app, buffer)
             });
-            if after > before {
-                let ahead = writes.next().expect("the rows written ahead");
-                screen.process(&ahead);
-                let pane =
-                    brief::ui::pane_rows(&app).expect("rows are written ahead only in the reader");
-                for y in pane.area.y..pane.area.bottom() {
-                    let linked = app.features.hyperlinks
-                        && brief::ui::pane_row_linked(&app, usize::from(y - pane.area.y));
-                    if linked {
-                        // Written by the frame, with its links.
-                        links_left += 1;
-                        continue;
-                    }
-                    let row = |s: &vt100::Screen| {
-                        (pane.area.x..pane.area.right())
-                            .map(|x| {
-                                let cell = s.cell(y, x).expect("cell");
-                                // Never written and a space look the same.
-                                let contents = if cell.has_contents() {
-                                    cell.contents()
-                                } else {
-                                    " "
-                                };
-                                (
-                                    contents.to_owned(),
-                                    cell.fgcolor(),
-                                    cell.bgcolor(),
-                                    cell.bold(),
-                                    cell.italic(),
-                                    cell.underline(),
-                                    cell.inverse(),
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                    };
-                    assert_eq!(
-                        row(screen.screen()),
-                        row(reference.screen()),
-                        "{what}: row {y} of the pane as written ahead"
-                    );
-                }
-            }
-            let rest: Vec<u8> = writes.flatten().collect();
-            if step < 10 {
-                // Written ahead where panes stand beside the reading pane;
-                // alone, it is scrolled by the terminal, in a few bytes.
-                let beside = brief::ui::pane_rows(&app).is_some();
-                assert_eq!(after > before, beside, "{what}: written ahead");
-                if !beside {
-                    assert!(
-                        rest.len() < 400,
-                        "{what}: a line scroll took {} bytes",
-                        rest.len()
-                    );
-                }
-            }
-            if name == "j" || name == "k" {
-                scrolls += 1;
-                ahead += usize::from(after > before);
-                finished += usize::from(after > before && rest.is_empty());
-            }
-            screen.process(&rest);
             if let Some(difference) = compare(reference.screen(), screen.screen()) {
                 panic!(
-                    "{what}: {difference}\nexpected:\n{}\nshown:\n{}",
+                    "{what} (written instead of a frame: {skip}): {difference}\nexpected:\n{}\nshown:\n{}",
                     reference.screen().contents(),
                     screen.screen().contents()
                 );
             }
+            if skip {
+                assert!(
+                    pane.is_some(),
+                    "{what}: rows written with nothing beside the pane"
+                );
+                assert!(terminal.backend().frame_owed(), "{what}: no frame owed");
+            }
+            let moved = matches!((&before, &pane), (Some(a), Some(b)) if a != &b.keys);
+            if (name == "j" || name == "k") && moved {
+                scrolls += 1;
+                skipped += usize::from(skip);
+                let linked = (0..pane.as_ref().map_or(0, |p| p.keys.len()))
+                    .any(|row| !brief::ui::pane_row_links(&app, row).is_empty());
+                with_links += usize::from(skip && linked && app.features.hyperlinks);
+            }
+            if step < 10 && pane.is_none() {
+                // Alone, the pane is scrolled by the terminal, in a few
+                // bytes.
+                assert!(
+                    bytes.len() < 400,
+                    "{what}: a line scroll took {} bytes",
+                    bytes.len()
+                );
+            }
+            // Now and then the keys stop: the frame owed finds every row
+            // written instead of a frame right, and has nothing to write.
+            if terminal.backend().frame_owed() && rng.below(3) == 0 {
+                brief::runtime::draw(&mut terminal, &app).expect("frame owed");
+                assert!(!terminal.backend().frame_owed(), "{what}: still owed");
+                let bytes = wire.take();
+                assert!(
+                    bytes.is_empty(),
+                    "{what}: the frame owed wrote {:?}",
+                    String::from_utf8_lossy(&bytes)
+                );
+            }
+            let (_, missed) = terminal.backend().rows_ahead();
+            assert_eq!(missed, 0, "{what}: a row written ahead was wrong");
         }
-        // Line scrolls are written ahead unless something covers the pane
-        // (help, an overlay, the outline's focus) or the view cannot move;
-        // the frame after them has something left to write only where the
-        // scroll changed the section read (its title, outline and facts).
+        // Line scrolls are written instead of a frame unless the scroll
+        // changed the part read (its title, outline and facts).
         eprintln!(
-            "{width}x{height}: {scrolls} scrolls, {ahead} ahead, {finished} finished ahead, \
-             {links_left} rows left for links"
+            "{width}x{height}: {scrolls} scrolls beside panes, {skipped} without a frame, \
+             {with_links} of them showing links"
+        );
+        assert!(
+            skipped * 3 >= scrolls * 2,
+            "{width}x{height}: {skipped} of {scrolls} without a frame"
         );
         // Where links are drawn and panes stand beside the reading pane,
-        // the sources' links were met, and left to the frame.
+        // rows with links were written too.
         assert_eq!(
-            links_left > 0,
+            with_links > 0,
             app.features.hyperlinks && width >= 80,
-            "{width}x{height}: rows left to the frame for their links"
+            "{width}x{height}: scrolls showing links written instead of a frame"
         );
-        if !app.features.hyperlinks {
-            assert!(
-                finished * 3 >= ahead * 2,
-                "{width}x{height}: {finished} of {ahead} finished ahead"
-            );
-        }
     }
 }
 
-/// What was written ahead and the frame then draws otherwise is put right
-/// by that frame: a line kept under a wrong key, or a status line drawn
-/// alone unlike the frame's, costs bytes, never a wrong screen.
+/// What was written instead of a frame and the frame owed then draws
+/// otherwise is put right by that frame: a line kept under a wrong key, or
+/// a status line drawn alone unlike the frame's, costs bytes, never a
+/// wrong screen. Nothing is written so unless the rest of the screen is
+/// the last frame's.
 #[test]
-fn rows_written_ahead_wrongly_are_put_right_by_the_frame() {
+fn rows_written_wrongly_are_put_right_by_the_frame_owed() {
     use brief::output::Ahead;
     let (width, height) = (40u16, 10u16);
     let size = Rc::new(RefCell::new(Size::new(width, height)));
@@ -883,10 +856,12 @@ fn rows_written_ahead_wrongly_are_put_right_by_the_frame() {
     };
     let first = ["one", "two", "three", "four", "five", "six"];
     let second = ["two", "three", "four", "five", "six", "seven"];
-    let no_links = |_: usize| false;
+    let no_links = |_: usize| Vec::new();
     // The first frame, and its lines kept under keys 1 to 6.
     lean.draw_frame(Rect::new(0, 0, width, height), |b| paint(&first, "A", b))
         .expect("first frame");
+    let first_frame = wire.take();
+    screen.process(&first_frame);
     let draw_first = |i: usize, b: &mut Buffer| {
         b.set_string(b.area.x, b.area.y, first[i], Style::default());
     };
@@ -894,8 +869,9 @@ fn rows_written_ahead_wrongly_are_put_right_by_the_frame() {
     lean.remember_pane(Some(&Ahead {
         area,
         keys: &[1, 2, 3, 4, 5, 6],
+        chrome: 9,
         draw_row: &draw_first,
-        row_linked: &no_links,
+        row_links: &no_links,
         rows: status,
         draw_rows: &draw_a,
     }));
@@ -905,19 +881,32 @@ fn rows_written_ahead_wrongly_are_put_right_by_the_frame() {
         b.set_string(b.area.x, b.area.y, "WRONG", Style::default());
     };
     let draw_b = |b: &mut Buffer| b.set_string(0, status.y, "B", Style::default().fg(Color::Green));
-    let wrote = lean
-        .write_ahead(&Ahead {
-            area,
-            keys: &[2, 3, 4, 5, 6, 7],
-            draw_row: &draw_wrong,
-            row_linked: &no_links,
-            rows: status,
-            draw_rows: &draw_b,
-        })
-        .expect("ahead");
-    assert!(wrote, "the scroll is written ahead");
+    let scroll = |chrome: u64| Ahead {
+        area,
+        keys: &[2, 3, 4, 5, 6, 7],
+        chrome,
+        draw_row: &draw_wrong,
+        row_links: &no_links,
+        rows: status,
+        draw_rows: &draw_b,
+    };
+    // With anything else on the screen changed, the frame writes it all.
+    assert!(
+        !lean.write_ahead(&scroll(8)).expect("ahead"),
+        "not the whole change"
+    );
+    Backend::flush(&mut lean).expect("flush");
+    assert!(wire.take().is_empty(), "nothing written");
+    assert!(!lean.frame_owed());
+    let wrote = lean.write_ahead(&scroll(9)).expect("ahead");
+    assert!(wrote, "the scroll is written instead of a frame");
+    assert!(wire.take().is_empty(), "held until flushed");
+    Backend::flush(&mut lean).expect("flush");
+    assert!(lean.frame_owed(), "the frame that checks it is owed");
+    assert_eq!(lean.frames_skipped(), 1);
     let ahead = wire.take();
     let mut early = vt100::Parser::new(nonzero(height), nonzero(width), 0);
+    early.process(&first_frame);
     early.process(&ahead);
     assert!(
         early.screen().contents().contains("WRONG"),
@@ -927,9 +916,22 @@ fn rows_written_ahead_wrongly_are_put_right_by_the_frame() {
     let sent = String::from_utf8_lossy(&ahead);
     assert!(sent.contains("\x1b[2;3Htwo\x1b[17X"), "{sent:?}");
     screen.process(&ahead);
-    // The frame puts both right.
+    // The frame owed puts both right.
     lean.draw_frame(Rect::new(0, 0, width, height), |b| paint(&second, "A", b))
         .expect("second frame");
+    assert!(!lean.frame_owed());
+    let draw_second = |i: usize, b: &mut Buffer| {
+        b.set_string(b.area.x, b.area.y, second[i], Style::default());
+    };
+    lean.remember_pane(Some(&Ahead {
+        area,
+        keys: &[2, 3, 4, 5, 6, 7],
+        chrome: 9,
+        draw_row: &draw_second,
+        row_links: &no_links,
+        rows: status,
+        draw_rows: &draw_a,
+    }));
     screen.process(&wire.take());
     let reference = reference_screen(Size::new(width, height), &|b: &mut Buffer| {
         paint(&second, "A", b)

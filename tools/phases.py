@@ -5,21 +5,21 @@ Builds brief with the `phase-trace` feature (into target/phases, so the
 release binary is left alone), opens a briefing in a pseudo-terminal of the
 given size, types `j` and `k` with a pause between keys (as a person does:
 the caches go cold between keys), and prints the median of each step of a
-key, in milliseconds:
+key, in milliseconds, on two lines: keys whose rows were written instead of
+a frame ("rows"), and keys that drew a frame ("frame"), each with its count:
 
     wake      from the key written to the terminal to brief's read returning
               (the kernel and the scheduler: a program that only echoes
               pays it too)
     applied   the key decoded and applied to the model
-    ahead     the reading pane's changed rows written ahead of the frame
-              (0 for keys that wrote none; the first bytes out then)
+    ahead     (rows) the reading pane's changed rows and the status line
+              made ready from the lines kept
     cleared   the frame's buffer made blank
     rendered  the panes drawn into it
     compared  the rows compared with the last frame, their glyphs built
     weighed   the ways of writing the change weighed, the bytes made
     written   the bytes written to the terminal
-    back      from the first write (ahead, else written) to this
-              script's read returning
+    back      from the write to this script's read returning
     total     from the key to the first byte read back (what
               tools/budgets.py and the shared probe call latency)
 
@@ -43,9 +43,12 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.path.join(ROOT, "target", "phases")
-STEPS = ["read", "applied", "ahead", "cleared", "rendered", "compared", "weighed", "written"]
-# Marked only for keys whose rows were written ahead of the frame.
-OPTIONAL = {"ahead"}
+# The steps of a key whose rows were written instead of a frame, and of one
+# that drew a frame.
+KINDS = {
+    "rows": ["read", "applied", "ahead", "written"],
+    "frame": ["read", "applied", "cleared", "rendered", "compared", "weighed", "written"],
+}
 
 
 def build():
@@ -108,17 +111,16 @@ def run(binary, path, cols, rows, presses, gap):
                 times[name] = when
             if name == "written" and name in times:
                 break
-        if any(step not in times for step in STEPS if step not in OPTIONAL):
+        kind = "rows" if "ahead" in times else "frame"
+        steps = KINDS[kind]
+        if any(step not in times for step in steps):
             continue
-        present = [step for step in STEPS if step in times]
-        points = [at] + [times[step] for step in present]
-        names = ["wake"] + present[1:]
+        points = [at] + [times[step] for step in steps]
+        names = ["wake"] + steps[1:]
         key = {name: (points[i + 1] - points[i]) * 1e3 for i, name in enumerate(names)}
-        key.setdefault("ahead", 0.0)
-        # The first bytes out: the rows written ahead, else the frame.
-        out = times.get("ahead", times["written"])
-        key["back"] = (first - out) * 1e3
+        key["back"] = (first - times["written"]) * 1e3
         key["total"] = (first - at) * 1e3
+        key["kind"] = kind
         keys.append(key)
     return keys
 
@@ -138,8 +140,14 @@ def main():
         keys = run(binary, a.file, cols, rows, a.presses, a.gap)
         if not keys:
             sys.exit("no key was traced: is the binary built with --features phase-trace?")
-        names = ["wake"] + STEPS[1:] + ["back", "total"]
-        print("  ".join(f"{n} {statistics.median(k[n] for k in keys):.3f}" for n in names))
+        for kind, steps in KINDS.items():
+            of_kind = [k for k in keys if k["kind"] == kind]
+            if not of_kind:
+                continue
+            names = ["wake"] + steps[1:] + ["back", "total"]
+            medians = "  ".join(
+                f"{n} {statistics.median(k[n] for k in of_kind):.3f}" for n in names)
+            print(f"{kind:5} {len(of_kind):3} keys  {medians}")
 
 
 if __name__ == "__main__":

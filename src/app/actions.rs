@@ -131,6 +131,9 @@ impl App {
                             reader.go_to_line(last_page);
                         } else {
                             reader.scroll(delta);
+                            if action != Action::Top {
+                                self.chrome_kept = true;
+                            }
                         }
                     }
                 }

@@ -122,6 +122,14 @@ pub enum Screen {
 /// The whole model.
 #[derive(Debug)]
 pub struct App {
+    /// Changes with every event but a scroll of the reading pane: what
+    /// the screen outside that pane shows may have changed (see
+    /// [`crate::ui::PaneRows::chrome`]).
+    pub chrome_generation: u64,
+    /// The event being applied changed nothing drawn outside the reading
+    /// pane's text and the status line, or only what a scroll of that pane
+    /// changes.
+    chrome_kept: bool,
     /// Keys in force.
     pub keymap: Keymap,
     /// Problems found in the user's keymap (shown, never fatal).
@@ -215,6 +223,8 @@ impl App {
 
     fn empty(settings: Settings, area: Rect) -> Self {
         Self {
+            chrome_generation: 0,
+            chrome_kept: false,
             keymap: settings.keymap,
             keymap_errors: settings.keymap_errors,
             theme: settings.theme,
@@ -446,7 +456,11 @@ impl App {
         if let Screen::Reader(reader) = &mut self.screen {
             reader.credit_reading(now, visible);
         }
+        self.chrome_kept = false;
         let outcome = self.apply(event);
+        if !self.chrome_kept {
+            self.chrome_generation = self.chrome_generation.wrapping_add(1);
+        }
         let visible = self.reading_visible() && outcome != Outcome::Suspend;
         if let Screen::Reader(reader) = &mut self.screen {
             reader.marks.reading.carry_on(now, visible);
@@ -483,8 +497,10 @@ impl App {
                     .and_then(|r| r.path.as_deref())
                     .and_then(|p| p.file_name())
                     .is_some_and(|n| n == name);
-                if let (true, Some(path)) = (open, self.reader().and_then(|r| r.path.clone())) {
-                    self.effects.push(Effect::Reload { path });
+                match (open, self.reader().and_then(|r| r.path.clone())) {
+                    (true, Some(path)) => self.effects.push(Effect::Reload { path }),
+                    // Another file in the folder: nothing to show.
+                    _ => self.chrome_kept = true,
                 }
                 Outcome::Idle
             }

@@ -1,21 +1,26 @@
-//! Rows written ahead of a frame: the reading pane's lines kept as the
-//! bytes that draw them, so that a scroll reaches the terminal before the
-//! frame is drawn in full.
+//! Rows written instead of a frame: the reading pane's lines kept as the
+//! bytes that draw them, so that a scroll reaches the terminal without a
+//! frame drawn in full.
 //!
 //! A line scroll changes every row of the reading pane, yet each row then
 //! shows a line that was on screen a moment before. Drawing, comparing and
 //! weighing a whole screen of cells to find that out costs several times
 //! what the terminal needs to show it. [`LeanBackend::write_ahead`] writes
-//! such rows at once from a small cache of encoded lines, keyed by what
-//! they show (the caller's hash of the text and styles drawn), together
-//! with the status line drawn on its own and compared with the screen.
-//! The frame is then drawn in full as usual ([`LeanBackend::draw_frame`]),
-//! right after: it writes only what the rows written ahead did not
-//! already show (a section title, the outline's marker).
+//! such rows from a small cache of encoded lines, keyed by what they show
+//! (the caller's hash of the text and styles drawn), together with the
+//! status line drawn on its own and compared with the screen. It does so
+//! only when that is the whole change: the caller's key for everything
+//! else on the screen (titles, outline, facts) is the one the last frame
+//! was drawn with, every changed row can be written from a line kept (one
+//! not kept, usually the new line, is drawn on its own first, with its
+//! links). Otherwise it writes nothing, and the frame is
+//! drawn in full as usual ([`LeanBackend::draw_frame`]).
 //!
-//! That frame also checks every row written ahead against what it draws
-//! there, by a hash of the glyphs: a row that differs is forgotten and
-//! written again whole. A wrong key costs bytes, never a wrong screen.
+//! The frame left out is still owed ([`LeanBackend::frame_owed`]): drawn
+//! once the keys stop, it checks every row written ahead against what it
+//! draws there, by a hash of the glyphs, and a row that differs is
+//! forgotten and written again whole. A wrong key costs bytes and a moment,
+//! never a screen left wrong.
 //!
 //! [`LeanBackend::remember_pane`], after each frame, says what the pane's
 //! rows now show and keeps the lines on screen encoded, so that the next
@@ -35,12 +40,16 @@ pub struct Ahead<'a> {
     /// What each row of `area` shows, as a key: rows with equal keys are
     /// drawn with equal cells.
     pub keys: &'a [u64],
+    /// A key for everything the frame draws outside `area` and `rows`:
+    /// rows are written ahead only while it is the one the last frame was
+    /// drawn with.
+    pub chrome: u64,
     /// Draws what row `i` of `area` shows into a buffer one row high and
     /// as wide as `area`, at the buffer's own position.
     pub draw_row: &'a dyn Fn(usize, &mut Buffer),
-    /// Whether row `i` of `area` shows a link: such a row is left to the
-    /// frame, which draws links.
-    pub row_linked: &'a dyn Fn(usize) -> bool,
+    /// The links row `i` of `area` shows, as columns from the area's left
+    /// edge and the address (empty where links are not drawn).
+    pub row_links: &'a dyn Fn(usize) -> Vec<(std::ops::Range<usize>, String)>,
     /// Full-width rows drawn with the pane's rows (the status line).
     pub rows: Rect,
     /// Draws `rows` into a buffer of exactly that area.
@@ -51,14 +60,15 @@ pub struct Ahead<'a> {
 #[derive(Debug)]
 struct Encoded {
     /// Written from the row's first column, starting and ending in the
-    /// default pen with no link open; `None` if it cannot be written
-    /// ahead (see [`encode_line`]).
+    /// default pen with no link open (its links opened and closed around
+    /// their cells); `None` if it cannot be written ahead (see
+    /// [`encode_line`]).
     bytes: Option<Vec<u8>>,
     /// Columns the cursor ends up right of the first.
     advance: usize,
-    /// The hash of its glyphs, as [`segment_hash`] takes it.
-    hash: u64,
-    /// It shows a link (see [`Ahead::row_linked`]).
+    /// Its glyphs, for the model of the screen.
+    glyphs: Row,
+    /// It shows a link (see [`Ahead::row_links`]).
     linked: bool,
 }
 
@@ -69,10 +79,16 @@ pub(super) struct LineCache {
     area: Rect,
     /// The key each row of `area` shows on screen, if known.
     shown: Option<Vec<u64>>,
+    /// The [`Ahead::chrome`] of the last frame drawn, if it had a pane.
+    chrome: Option<u64>,
     entries: HashMap<u64, Encoded, BuildHasherDefault<KeyIsHash>>,
-    /// Rows written ahead, with the hash of what they were written with,
-    /// for the next frame to check.
-    pending: Vec<(usize, u64)>,
+    /// By row: the key of the line last written ahead there, whose glyphs
+    /// the model of the screen takes in before the next frame.
+    pending: Vec<Option<u64>>,
+    /// Rows the model took in for this frame, and how many of them the
+    /// frame then drew otherwise.
+    applied: Vec<usize>,
+    unlike: usize,
     /// Rows whose cells in the last frame's buffer are not what the screen
     /// shows (they were written ahead): the next frame builds them whole.
     pub(super) stale: Vec<bool>,
@@ -80,10 +96,12 @@ pub(super) struct LineCache {
     row_buffer: Buffer,
     /// The full-width rows, to draw in.
     rows_buffer: Buffer,
-    /// Rows written ahead that the frame then drew otherwise.
+    /// Rows written ahead that the frame owed then drew otherwise.
     missed: usize,
     /// Rows written ahead.
     written: usize,
+    /// Frames not drawn because the rows written ahead were the change.
+    skipped: usize,
 }
 
 impl Default for LineCache {
@@ -91,13 +109,17 @@ impl Default for LineCache {
         LineCache {
             area: Rect::default(),
             shown: None,
+            chrome: None,
             entries: HashMap::default(),
             pending: Vec::new(),
+            applied: Vec::new(),
+            unlike: 0,
             stale: Vec::new(),
             row_buffer: Buffer::empty(Rect::default()),
             rows_buffer: Buffer::empty(Rect::default()),
             missed: 0,
             written: 0,
+            skipped: 0,
         }
     }
 }
@@ -138,14 +160,6 @@ impl Hasher for KeyIsHash {
     fn finish(&self) -> u64 {
         self.0
     }
-}
-
-/// The hash of a run of glyphs, each taken at its column from the run's
-/// start (the same run gives the same hash wherever it stands).
-fn segment_hash(glyphs: &[Glyph]) -> u64 {
-    glyphs.iter().enumerate().fold(0u64, |sum, (x, glyph)| {
-        sum.wrapping_add(glyph_hash(glyph, x))
-    })
 }
 
 /// The bytes that print `row`, standing at column `x0` of any row of the
@@ -198,15 +212,16 @@ where
     B: Backend + Write,
     B::Error: From<io::Error>,
 {
-    /// Writes now the rows of `pane` whose keys differ from what the
-    /// screen shows there, from the lines kept encoded (a line not kept is
-    /// drawn on its own), and the full-width rows of `pane.rows` where they
-    /// differ from the screen. Returns whether it wrote anything.
+    /// Writes the rows of `pane` whose keys differ from what the screen
+    /// shows there, from the lines kept encoded (a line not kept is drawn
+    /// on its own), and the full-width rows of `pane.rows` where they
+    /// differ from the screen, if that is the whole change (see the module
+    /// doc). Returns whether it did: the frame then has nothing to write,
+    /// and is owed ([`LeanBackend::frame_owed`]) only to check these rows.
+    /// The bytes go out at [`Backend::flush`].
     ///
-    /// Call [`LeanBackend::draw_frame`] right after: it finishes the frame
-    /// and checks what was written here. Nothing is written unless
-    /// [`LeanBackend::remember_pane`] said, after the last frame, what the
-    /// same pane showed.
+    /// Nothing is written unless [`LeanBackend::remember_pane`] said, after
+    /// the last frame, what the same pane showed.
     pub fn write_ahead(&mut self, pane: &Ahead<'_>) -> Result<bool, B::Error> {
         let (width, height) = (self.width(), self.height());
         let area = pane.area;
@@ -215,25 +230,20 @@ where
             && usize::from(pane.rows.width) == width
             && usize::from(pane.rows.bottom()) <= height
             && !pane.rows.intersects(area);
-        if !fits || self.ahead.area != area || self.long.len() > compact::MAX_LONG {
+        let same = self.ahead.area == area && self.ahead.chrome == Some(pane.chrome);
+        if !fits || !same || self.long.len() > compact::MAX_LONG {
             return Ok(false);
         }
-        let Some(shown) = self.ahead.shown.take() else {
+        let Some(mut shown) = self.ahead.shown.take() else {
             return Ok(false);
         };
-        // A jump (a page, a search hit) finds few of its lines kept: the
-        // frame draws them as fast as drawing them here would, and the
-        // work is not done twice.
-        let changed = pane.keys.iter().zip(&shown).filter(|(k, w)| k != w);
-        let (count, missing) = changed.fold((0, 0), |(count, missing), (key, _)| {
-            let kept = self.ahead.entries.contains_key(key);
-            (count + 1, missing + usize::from(!kept))
-        });
-        if missing * 2 > count {
+        let writable = self.ahead_writable(pane, &shown);
+        if !writable {
             self.ahead.shown = Some(shown);
             return Ok(false);
         }
         self.ahead.stale.resize(height, false);
+        self.ahead.pending.resize(height, None);
         let mut out = std::mem::take(&mut self.out);
         out.clear();
         let x0 = usize::from(area.x);
@@ -242,21 +252,20 @@ where
             if key == was {
                 continue;
             }
-            if !self.ahead.entries.contains_key(&key) {
-                let encoded = self.encode_row(area, i, pane);
-                self.ahead.entries.insert(key, encoded);
-            }
-            // A row with a link is the frame's to write: the link is not
-            // in the lines kept.
+            // Every one is kept and writable (`ahead_writable`).
             let Some(Encoded {
                 bytes: Some(bytes),
                 advance,
-                hash,
-                linked: false,
+                linked,
+                ..
             }) = self.ahead.entries.get(&key)
             else {
                 continue;
             };
+            // The frame that checks the row builds it whole either way.
+            if let Some(row) = self.linked_rows.get_mut(y) {
+                *row = *linked;
+            }
             set_link(0, &self.links, &mut self.state, &mut out);
             set_pen(Pen::DEFAULT, &mut self.state, &mut out);
             // Placed absolutely: a line feed in the bytes would make a
@@ -264,22 +273,60 @@ where
             let _ = write!(out, "\x1b[{};{}H", y + 1, x0 + 1);
             out.extend_from_slice(bytes);
             self.state.cursor = Some(((x0 + advance) as u16, y as u16));
-            self.ahead.pending.push((y, *hash));
+            self.ahead.pending[y] = Some(key);
             self.ahead.written += 1;
             self.ahead.stale[y] = true;
         }
-        self.ahead.shown = Some(shown);
-        if self.ahead.pending.is_empty() {
-            self.out = out;
-            return Ok(false);
-        }
         self.write_rows(pane.rows, pane.draw_rows, &mut out);
-        let written = self.inner.write_all(&out);
+        // No frame follows: the pane shows these keys now, and the lines
+        // kept are the ones on screen.
+        shown.clear();
+        shown.extend_from_slice(pane.keys);
+        self.ahead.shown = Some(shown);
+        self.ahead.entries.retain(|key, _| pane.keys.contains(key));
+        self.ahead.skipped += 1;
+        self.held.extend_from_slice(&out);
         out.clear();
         self.out = out;
-        written?;
-        Backend::flush(&mut self.inner)?;
         Ok(true)
+    }
+
+    /// Whether the change from `shown` to `pane.keys` can be written from
+    /// lines kept: some rows changed, and most of them were kept (a jump,
+    /// to a page or a search hit, is drawn as fast by the frame), and the
+    /// full-width rows show no link. Draws and keeps the few lines not
+    /// kept yet.
+    fn ahead_writable(&mut self, pane: &Ahead<'_>, shown: &[u64]) -> bool {
+        if (pane.rows.y..pane.rows.bottom()).any(|y| self.row_linked(usize::from(y))) {
+            return false;
+        }
+        let changed = pane.keys.iter().zip(shown).filter(|(k, w)| k != w);
+        let (count, missing) = changed.fold((0, 0), |(count, missing), (key, _)| {
+            let kept = self.ahead.entries.contains_key(key);
+            (count + 1, missing + usize::from(!kept))
+        });
+        if count == 0 || missing * 2 > count {
+            return false;
+        }
+        let area = pane.area;
+        for (i, (&key, &was)) in pane.keys.iter().zip(shown).enumerate() {
+            if key == was {
+                continue;
+            }
+            if !self.ahead.entries.contains_key(&key) {
+                let encoded = self.encode_row(area, i, pane);
+                self.ahead.entries.insert(key, encoded);
+            }
+            let writable = self
+                .ahead
+                .entries
+                .get(&key)
+                .is_some_and(|e| e.bytes.is_some());
+            if !writable {
+                return false;
+            }
+        }
+        true
     }
 }
 
@@ -288,15 +335,25 @@ impl<B: Backend + Write> LeanBackend<B> {
     /// that can be written ahead). The lines on screen are kept encoded,
     /// and no others.
     pub fn remember_pane(&mut self, pane: Option<&Ahead<'_>>) {
+        let unlike = std::mem::take(&mut self.ahead.unlike);
         let Some(pane) = pane else {
             self.ahead.shown = None;
+            self.ahead.chrome = None;
             return;
         };
         let area = pane.area;
         if !self.pane_fits(pane) {
             self.ahead.shown = None;
+            self.ahead.chrome = None;
             return;
         }
+        // A frame of what was written ahead (the frame owed) that drew its
+        // rows otherwise: those were wrong.
+        if self.ahead.chrome == Some(pane.chrome) && self.ahead.shown.as_deref() == Some(pane.keys)
+        {
+            self.ahead.missed += unlike;
+        }
+        self.ahead.chrome = Some(pane.chrome);
         if self.ahead.area != area {
             self.ahead.entries.clear();
             self.ahead.area = area;
@@ -323,10 +380,29 @@ impl<B: Backend + Write> LeanBackend<B> {
             && pane.keys.len() == usize::from(area.height)
     }
 
+    /// Whether row `y` shows a link on screen or will in the next frame.
+    fn row_linked(&self, y: usize) -> bool {
+        self.wanted_links.get(y).is_some_and(|l| !l.is_empty())
+            || self.linked_rows.get(y) == Some(&true)
+    }
+
     /// Rows written ahead so far, and of them those that the frame after
     /// them drew otherwise (and wrote again).
     pub fn rows_ahead(&self) -> (usize, usize) {
         (self.ahead.written, self.ahead.missed)
+    }
+
+    /// Frames left out so far because the rows written ahead were the
+    /// whole change.
+    pub fn frames_skipped(&self) -> usize {
+        self.ahead.skipped
+    }
+
+    /// Whether rows were written ahead that no frame has checked yet: the
+    /// caller draws one once the keys stop (a frame drawn for any other
+    /// reason checks them too).
+    pub fn frame_owed(&self) -> bool {
+        self.ahead.stale.contains(&true)
     }
 
     /// Draws row `i` of `area` on its own and encodes it.
@@ -339,21 +415,35 @@ impl<B: Backend + Write> LeanBackend<B> {
             *buffer = Buffer::empty(row_area);
         }
         (pane.draw_row)(i, buffer);
-        let mut row = self.scratch.spare.pop().unwrap_or_default();
-        let hash = display_row(
+        let found = (pane.row_links)(i);
+        // Numbered in the frame's own table, so the frame that checks the
+        // row finds the same glyphs; a full table leaves the row to it.
+        if self.links.urls.len() + found.len() > MAX_LINKS {
+            return Encoded {
+                bytes: None,
+                advance: 0,
+                glyphs: Row::new(),
+                linked: true,
+            };
+        }
+        let links: Vec<(usize, usize, u32)> = found
+            .iter()
+            .map(|(columns, url)| (columns.start, columns.end, self.links.id(url)))
+            .collect();
+        let mut glyphs = Row::new();
+        display_row(
             &buffer.content,
-            &[],
+            &links,
             &mut self.long,
-            &mut row,
+            &mut glyphs,
             Cover::Ignored,
         );
-        let (bytes, advance) = encode_line(&row, usize::from(area.x), (&self.links, &self.long));
-        self.scratch.spare.push(row);
+        let (bytes, advance) = encode_line(&glyphs, usize::from(area.x), (&self.links, &self.long));
         Encoded {
             bytes,
             advance,
-            hash,
-            linked: (pane.row_linked)(i),
+            glyphs,
+            linked: !links.is_empty(),
         }
     }
 
@@ -372,8 +462,7 @@ impl<B: Backend + Write> LeanBackend<B> {
         draw(&mut buffer);
         for dy in 0..usize::from(rows.height) {
             let y = usize::from(rows.y) + dy;
-            let linked = self.wanted_links.get(y).is_some_and(|l| !l.is_empty())
-                || self.linked_rows.get(y) == Some(&true);
+            let linked = self.row_linked(y);
             let Some(cells) = buffer.content.get(dy * width..(dy + 1) * width) else {
                 break;
             };
@@ -414,28 +503,31 @@ impl<B: Backend + Write> LeanBackend<B> {
         self.ahead.rows_buffer = buffer;
     }
 
-    /// Checks the rows written ahead against the frame's rows (built whole
-    /// in `scratch.target`): where they match, the model takes them as on
-    /// screen; elsewhere the row is forgotten, to be written whole.
-    pub(super) fn check_ahead(&mut self) {
+    /// Before a frame: the model of the screen takes in the glyphs of the
+    /// lines written ahead (the frame then writes only what differs from
+    /// them). A row whose line is no longer kept is forgotten, to be
+    /// written whole.
+    pub(super) fn take_in_ahead(&mut self) {
         let area = self.ahead.area;
         let (x0, x1) = (usize::from(area.x), usize::from(area.right()));
-        for (y, hash) in self.ahead.pending.drain(..) {
-            let target = self.scratch.target.get(y).and_then(Option::as_ref);
-            let segment = target.and_then(|row| row.get(x0..x1));
-            let matched = segment.is_some_and(|s| segment_hash(s) == hash);
-            match (matched, segment, self.screen.get_mut(y)) {
-                (true, Some(segment), Some(Some(shown))) if shown.len() >= x1 => {
-                    shown[x0..x1].copy_from_slice(segment);
+        self.ahead.applied.clear();
+        for (y, pending) in self.ahead.pending.iter_mut().enumerate() {
+            let Some(key) = pending.take() else {
+                continue;
+            };
+            let glyphs = self.ahead.entries.get(&key).map(|e| &e.glyphs);
+            match (glyphs, self.screen.get_mut(y)) {
+                (Some(glyphs), Some(Some(shown)))
+                    if shown.len() >= x1 && glyphs.len() == x1 - x0 =>
+                {
+                    shown[x0..x1].clone_from_slice(glyphs);
                     if let Some(stored) = self.hashes.get_mut(y) {
                         *stored = Some(row_hash(shown));
                     }
+                    self.ahead.applied.push(y);
                 }
-                _ => {
-                    if !matched {
-                        self.ahead.missed += 1;
-                    }
-                    if let Some(slot) = self.screen.get_mut(y) {
+                (_, slot) => {
+                    if let Some(slot) = slot {
                         *slot = None;
                     }
                     if let Some(stored) = self.hashes.get_mut(y) {
@@ -444,6 +536,22 @@ impl<B: Backend + Write> LeanBackend<B> {
                 }
             }
         }
+    }
+
+    /// After the frame's rows are built (`scratch.target`): counts the rows
+    /// taken in that the frame draws otherwise, and ends the rows'
+    /// staleness.
+    pub(super) fn check_ahead(&mut self) {
+        for &y in &self.ahead.applied {
+            let target = self.scratch.target.get(y).and_then(Option::as_ref);
+            let shown = self.screen.get(y).and_then(Option::as_ref);
+            if let (Some(target), Some(shown)) = (target, shown)
+                && target != shown
+            {
+                self.ahead.unlike += 1;
+            }
+        }
+        self.ahead.applied.clear();
         self.ahead.stale.iter_mut().for_each(|s| *s = false);
     }
 
@@ -451,15 +559,9 @@ impl<B: Backend + Write> LeanBackend<B> {
     /// rows are written whole next time.
     pub(super) fn drop_ahead(&mut self) {
         let stale = std::mem::take(&mut self.ahead.stale);
-        for (y, _) in self.ahead.pending.drain(..) {
-            if let Some(slot) = self.screen.get_mut(y) {
-                *slot = None;
-            }
-            if let Some(stored) = self.hashes.get_mut(y) {
-                *stored = None;
-            }
-        }
+        self.ahead.pending.iter_mut().for_each(|p| *p = None);
         for (y, stale) in stale.iter().enumerate() {
+            // Every row written ahead is stale too.
             if *stale {
                 if let Some(slot) = self.screen.get_mut(y) {
                     *slot = None;
@@ -470,5 +572,6 @@ impl<B: Backend + Write> LeanBackend<B> {
             }
         }
         self.ahead.shown = None;
+        self.ahead.chrome = None;
     }
 }

@@ -26,7 +26,7 @@ use crate::app::{App, Screen};
 use crate::glyphs::Glyphs;
 use crate::theme::Theme;
 pub use links::hyperlinks;
-pub use reader::{PaneRows, draw_pane_row, pane_row_linked, pane_rows};
+pub use reader::{PaneRows, draw_pane_row, pane_row_links, pane_rows};
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame<'_>) {

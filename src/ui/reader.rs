@@ -465,9 +465,12 @@ fn row_pieces<'a>(
 pub struct PaneRows {
     /// The reading pane's text area.
     pub area: Rect,
-    /// For each row of `area`, a hash of the pieces drawn on it and the
-    /// width they are cut to.
+    /// For each row of `area`, a hash of the pieces drawn on it, their
+    /// links if links are drawn, and the width they are cut to.
     pub keys: Vec<u64>,
+    /// A key for what the rest of the screen (but the status line) is
+    /// drawn from: see [`chrome_key`].
+    pub chrome: u64,
     /// The status line.
     pub status: Rect,
 }
@@ -515,6 +518,13 @@ pub fn pane_rows(app: &App) -> Option<PaneRows> {
                     text.hash(&mut hasher);
                     style.hash(&mut hasher);
                 }
+                // A link's address may go on from the lines around it.
+                if app.features.hyperlinks {
+                    for (columns, url) in crate::hyperlink::on_line(lines, index) {
+                        columns.hash(&mut hasher);
+                        url.hash(&mut hasher);
+                    }
+                }
             }
             hasher.finish()
         })
@@ -522,8 +532,53 @@ pub fn pane_rows(app: &App) -> Option<PaneRows> {
     Some(PaneRows {
         area,
         keys,
+        chrome: chrome_key(app, state),
         status: geometry.status,
     })
+}
+
+/// A key for what the reader's screen outside the reading pane's text
+/// and the status line is drawn from: equal keys, equal cells there.
+///
+/// Anything but a scroll of the reading pane changes
+/// [`App::chrome_generation`]; a scroll changes only what the reading
+/// position moves (the outline's marker and selection, the part read and
+/// its title, the facts shown) and the read marks it earns, which are
+/// taken in here one by one.
+fn chrome_key(app: &App, state: &ReaderState) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = KeyHasher::default();
+    let geometry = &state.geometry;
+    let rects = [
+        Some(geometry.header),
+        geometry.outline,
+        Some(geometry.reader),
+        geometry.facts,
+    ];
+    for rect in rects {
+        rect.hash(&mut hasher);
+    }
+    let (matches, current) = search_marks(state);
+    let counts = [
+        app.chrome_generation,
+        state.focus as u64,
+        state.current_entry() as u64,
+        state.outline.selected as u64,
+        state.facts.top as u64,
+        state.facts.lines.len() as u64,
+        state.facts.matches.len() as u64,
+        state.marks.read.len() as u64,
+        state.marks.notes.len() as u64,
+        state.marks.changed.len() as u64,
+        matches.len() as u64,
+        current.map_or(u64::MAX, |c| c as u64),
+    ];
+    for count in counts {
+        hasher.write_u64(count);
+    }
+    state.current_part().hash(&mut hasher);
+    state.facts.part.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A quick hash of what a row shows, for [`PaneRows::keys`]: a word at a
@@ -590,13 +645,24 @@ pub fn draw_pane_row(app: &App, row: usize, buffer: &mut Buffer) {
     put_line(buffer, area.x, area.y, usize::from(area.width), pieces);
 }
 
-/// Whether row `row` of the reading pane's text area shows a link.
-pub fn pane_row_linked(app: &App, row: usize) -> bool {
+/// The links row `row` of the reading pane's text area shows, as columns
+/// from the area's left edge (cut to its width) and the address; as
+/// [`super::hyperlinks`] finds them.
+pub fn pane_row_links(app: &App, row: usize) -> Vec<(std::ops::Range<usize>, String)> {
     let crate::app::Screen::Reader(state) = &app.screen else {
-        return false;
+        return Vec::new();
     };
     let index = state.view.top + row;
-    index < state.doc.lines.len() && !crate::hyperlink::on_line(&state.doc.lines, index).is_empty()
+    if index >= state.doc.lines.len() {
+        return Vec::new();
+    }
+    let width = usize::from(text_area(state.geometry.reader).width);
+    let mut links = crate::hyperlink::on_line(&state.doc.lines, index);
+    links.retain_mut(|(columns, _)| {
+        *columns = columns.start.min(width)..columns.end.min(width);
+        columns.start < columns.end
+    });
+    links
 }
 
 /// The search's matches and the current one, if a search is open.
