@@ -17,8 +17,9 @@ pub enum Phase {
     Read,
     /// The batch of messages was applied to the model.
     Applied,
-    /// The reading pane's changed rows were written ahead of the frame
-    /// (only for keys where they were).
+    /// The reading pane's changed rows and the status line were made
+    /// ready to be written instead of a frame (only for keys where they
+    /// were the whole change).
     Ahead,
     /// The frame's buffer was made blank, ready to draw in.
     Cleared,

@@ -465,8 +465,10 @@ fn row_pieces<'a>(
 pub struct PaneRows {
     /// The reading pane's text area.
     pub area: Rect,
-    /// For each row of `area`, a hash of the pieces drawn on it, their
-    /// links if links are drawn, and the width they are cut to.
+    /// For each row of `area`, a hash of the pieces drawn on it and the
+    /// width they are cut to. (Not of their links: two rows alike whose
+    /// addresses differ, which only an address broken across lines can
+    /// make, would show the first one's link until the frame owed.)
     pub keys: Vec<u64>,
     /// A key for what the rest of the screen (but the status line) is
     /// drawn from: see [`chrome_key`].
@@ -517,13 +519,6 @@ pub fn pane_rows(app: &App) -> Option<PaneRows> {
                 for (text, style) in &pieces {
                     text.hash(&mut hasher);
                     style.hash(&mut hasher);
-                }
-                // A link's address may go on from the lines around it.
-                if app.features.hyperlinks {
-                    for (columns, url) in crate::hyperlink::on_line(lines, index) {
-                        columns.hash(&mut hasher);
-                        url.hash(&mut hasher);
-                    }
                 }
             }
             hasher.finish()

@@ -54,14 +54,14 @@ fn hints(context: Context, help_open: bool) -> &'static [(Context, Action, &'sta
 pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
     let theme = &app.theme;
     let width = usize::from(rect.width);
-    let blank = " ".repeat(width);
-    put_line(
-        buffer,
-        rect.x,
-        rect.y,
-        width,
-        [(blank.as_str(), theme.status())],
-    );
+    // The bar's blank cells, set one by one (as writing a row of spaces
+    // would, without splitting it into graphemes first).
+    let bar = rect.intersection(buffer.area);
+    for x in bar.left()..bar.right() {
+        for y in bar.top()..bar.bottom() {
+            buffer[(x, y)].set_symbol(" ").set_style(theme.status());
+        }
+    }
 
     let writing_note = app.reader().is_some_and(|r| r.note_editor.is_some());
     let all_hints: Vec<String> = hints(app.context(), app.help_open() || app.changes_open())
