@@ -32,9 +32,12 @@
 //! terminal shows and their hashes. `weigh` chooses how to write a frame
 //! (rows in place or a band scrolled first), `encode` turns the choice
 //! into bytes (rows, cursor moves, colours, links, scrolls), `compact`
-//! packs a glyph's grapheme into a word, and `ahead` writes the reading
-//! pane's changed rows before the frame, from its lines kept as bytes
-//! ([`LeanBackend::write_ahead`]), for the frame to check.
+//! packs a glyph's grapheme into a word, and `ahead` writes a scroll of
+//! the reading pane instead of a frame, from its lines kept as bytes
+//! ([`LeanBackend::write_ahead`]), for the frame owed to check.
+//!
+//! A frame's bytes are held until [`Backend::flush`] and go out in one
+//! write: a reader woken by them then finds brief done.
 
 use std::io::{self, Write};
 

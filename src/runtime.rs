@@ -2,8 +2,9 @@
 //!
 //! Owns the order of things in a reading session: block for a message (or,
 //! after the reader moved, for at most a moment so the position is saved
-//! once they stop), apply it and everything already queued behind it, then
-//! draw once. A burst of resizes costs one layout and one frame.
+//! once they stop, and the frame owed after a scroll written without one
+//! is drawn), apply it and everything already queued behind it, then draw
+//! once, in one write. A burst of resizes costs one layout and one frame.
 //!
 //! It touches no process globals — no stdin or stdout, no signals, no
 //! environment: the [`Source`] brings every message and does whatever the
