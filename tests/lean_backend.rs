@@ -890,6 +890,22 @@ fn rows_written_wrongly_are_put_right_by_the_frame_owed() {
         rows: status,
         draw_rows: &draw_b,
     };
+    // Nor with a key a row missing, or full-width rows that are not a
+    // band of the screen's width clear of the pane.
+    let short = Ahead {
+        keys: &[2, 3, 4, 5, 6],
+        ..scroll(9)
+    };
+    assert!(!lean.write_ahead(&short).expect("ahead"), "a key short");
+    for rows in [
+        Rect::new(1, 9, width, 1),
+        Rect::new(0, 9, width - 1, 1),
+        Rect::new(0, 9, width, 2),
+        Rect::new(0, 6, width, 1),
+    ] {
+        let odd = Ahead { rows, ..scroll(9) };
+        assert!(!lean.write_ahead(&odd).expect("ahead"), "rows {rows:?}");
+    }
     // With anything else on the screen changed, the frame writes it all.
     assert!(
         !lean.write_ahead(&scroll(8)).expect("ahead"),
