@@ -601,7 +601,33 @@ fn under_job_control() -> bool {
 
 /// The screen: ratatui over a backend that sends each frame as the
 /// smallest change to what the terminal already shows.
-type Screen = Terminal<LeanBackend<CrosstermBackend<io::Stdout>>>;
+type Screen = Terminal<LeanBackend<CrosstermBackend<Direct>>>;
+
+/// Standard output written straight to its descriptor (on unix): a frame
+/// the lean backend sends in one write reaches the terminal in one
+/// `write`. The standard library's stdout is line-buffered, and splits a
+/// write at its last line feed into two. Nothing else writes to standard
+/// output while the screen is up.
+struct Direct;
+
+impl Write for Direct {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsFd;
+            Ok(rustix::io::write(io::stdout().as_fd(), bytes)?)
+        }
+        #[cfg(not(unix))]
+        {
+            io::stdout().write(bytes)
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        // Nothing held here; what the standard handle holds goes first.
+        io::stdout().flush()
+    }
+}
 
 /// Runs the reader until it ends, then gives the terminal back and calls
 /// `on_exit` with the model (to save the reading position) exactly once,
@@ -696,8 +722,10 @@ fn session<E: Effects>(
             ManuallyDrop::new(Terminal::new(Clamped(CrosstermBackend::new(io::stdout())))?);
         runtime::run(&mut screen, app, &mut host)
     } else {
+        // Whatever was written before the screen goes out before it.
+        io::stdout().flush()?;
         let mut screen: ManuallyDrop<Screen> = ManuallyDrop::new(crate::output::lean_terminal(
-            LeanBackend::new(CrosstermBackend::new(io::stdout())),
+            LeanBackend::new(CrosstermBackend::new(Direct)),
         )?);
         runtime::run(&mut screen, app, &mut host)
     }
