@@ -788,6 +788,11 @@ fn rows_written_instead_of_a_frame_show_what_the_frame_shows() {
                     .any(|row| !brief::ui::pane_row_links(&app, row).is_empty());
                 with_links += usize::from(skip && linked && app.features.hyperlinks);
             }
+            if step == 10 {
+                // A jump finds none of its lines kept: the frame draws it
+                // (and scrolls with the terminal where that is shorter).
+                assert!(!skip, "{what}: a jump written line by line");
+            }
             if step < 10 && pane.is_none() {
                 // Alone, the pane is scrolled by the terminal, in a few
                 // bytes.
@@ -906,6 +911,12 @@ fn rows_written_wrongly_are_put_right_by_the_frame_owed() {
         let odd = Ahead { rows, ..scroll(9) };
         assert!(!lean.write_ahead(&odd).expect("ahead"), "rows {rows:?}");
     }
+    // A jump, whose lines are mostly not kept, is the frame's to draw.
+    let jump = Ahead {
+        keys: &[11, 12, 13, 14, 15, 16],
+        ..scroll(9)
+    };
+    assert!(!lean.write_ahead(&jump).expect("ahead"), "a jump");
     // With anything else on the screen changed, the frame writes it all.
     assert!(
         !lean.write_ahead(&scroll(8)).expect("ahead"),
@@ -959,5 +970,22 @@ fn rows_written_wrongly_are_put_right_by_the_frame_owed() {
         lean.rows_ahead(),
         (6, 1),
         "six rows ahead, one of them wrong"
+    );
+    // A scroll whose status line is unchanged ends with the cursor after
+    // its last row, where the model says it is (the frame after it moves
+    // from there).
+    let keep_a = Ahead {
+        keys: &[3, 4, 5, 6, 7, 8],
+        draw_rows: &draw_a,
+        ..scroll(9)
+    };
+    assert!(lean.write_ahead(&keep_a).expect("ahead"));
+    Backend::flush(&mut lean).expect("flush");
+    screen.process(&wire.take());
+    let (row, column) = screen.screen().cursor_position();
+    assert_eq!(
+        Backend::get_cursor_position(&mut lean).expect("cursor"),
+        ratatui::layout::Position { x: column, y: row },
+        "the cursor after the last row written"
     );
 }

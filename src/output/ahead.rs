@@ -268,8 +268,7 @@ where
             }
             set_link(0, &self.links, &mut self.state, &mut out);
             set_pen(Pen::DEFAULT, &mut self.state, &mut out);
-            // Placed absolutely: a line feed in the bytes would make a
-            // line-buffered stdout split them into two writes.
+            // Placed absolutely: one move, wherever the row before ended.
             let _ = write!(out, "\x1b[{};{}H", y + 1, x0 + 1);
             out.extend_from_slice(bytes);
             self.state.cursor = Some(((x0 + advance) as u16, y as u16));
