@@ -988,4 +988,13 @@ fn rows_written_wrongly_are_put_right_by_the_frame_owed() {
         ratatui::layout::Position { x: column, y: row },
         "the cursor after the last row written"
     );
+    // Half the changed rows new is still written from the lines kept.
+    let half = Ahead {
+        keys: &[3, 4, 5, 6, 8, 9],
+        ..scroll(9)
+    };
+    assert!(
+        lean.write_ahead(&half).expect("ahead"),
+        "one new line of two"
+    );
 }
