@@ -951,13 +951,9 @@ fn rows_written_wrongly_are_put_right_by_the_frame_owed() {
         b.set_string(b.area.x, b.area.y, second[i], Style::default());
     };
     lean.remember_pane(Some(&Ahead {
-        area,
-        keys: &[2, 3, 4, 5, 6, 7],
-        chrome: 9,
         draw_row: &draw_second,
-        row_links: &no_links,
-        rows: status,
         draw_rows: &draw_a,
+        ..scroll(9)
     }));
     screen.process(&wire.take());
     let reference = reference_screen(Size::new(width, height), &|b: &mut Buffer| {
