@@ -68,8 +68,6 @@ struct Encoded {
     advance: usize,
     /// Its glyphs, for the model of the screen.
     glyphs: Row,
-    /// It shows a link (see [`Ahead::row_links`]).
-    linked: bool,
 }
 
 /// What the backend keeps for writing rows ahead (see the module doc).
@@ -253,19 +251,16 @@ where
                 continue;
             }
             // Every one is kept and writable (`ahead_writable`).
+            // A row written ahead is stale: the next frame builds it whole
+            // with its links, whatever was linked there before.
             let Some(Encoded {
                 bytes: Some(bytes),
                 advance,
-                linked,
                 ..
             }) = self.ahead.entries.get(&key)
             else {
                 continue;
             };
-            // The frame that checks the row builds it whole either way.
-            if let Some(row) = self.linked_rows.get_mut(y) {
-                *row = *linked;
-            }
             set_link(0, &self.links, &mut self.state, &mut out);
             set_pen(Pen::DEFAULT, &mut self.state, &mut out);
             // Placed absolutely: one move, wherever the row before ended.
@@ -422,7 +417,6 @@ impl<B: Backend + Write> LeanBackend<B> {
                 bytes: None,
                 advance: 0,
                 glyphs: Row::new(),
-                linked: true,
             };
         }
         let links: Vec<(usize, usize, u32)> = found
@@ -442,7 +436,6 @@ impl<B: Backend + Write> LeanBackend<B> {
             bytes,
             advance,
             glyphs,
-            linked: !links.is_empty(),
         }
     }
 
