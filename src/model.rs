@@ -293,6 +293,12 @@ fn empty_at_a_glance(text: &str) -> Option<bool> {
     if line.len() - unindented.len() > 3 {
         return None;
     }
+    // A backtick "fence" with a backtick after it is no fence (its info
+    // string may not hold one): inline code, perhaps of spaces only, which
+    // the parse settles.
+    if unindented.starts_with("```") && unindented.trim_start_matches('`').contains('`') {
+        return None;
+    }
     let fence = unindented.starts_with("```") || unindented.starts_with("~~~");
     (fence || starts_with_text(unindented, 0)).then_some(false)
 }
@@ -876,6 +882,7 @@ mod tests {
         "Term",
         "\u{202e}",
         "x <b>",
+        "``` ```",
     ];
 
     proptest::proptest! {
