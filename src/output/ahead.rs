@@ -272,12 +272,16 @@ where
             self.ahead.stale[y] = true;
         }
         self.write_rows(pane.rows, pane.draw_rows, &mut out);
-        // No frame follows: the pane shows these keys now, and the lines
-        // kept are the ones on screen.
+        // No frame follows: the pane shows these keys now. The lines kept
+        // are cut back to the ones on screen once they are twice as many
+        // (about a screen of keys), not on every key: each cut compares
+        // every line kept with every row.
         shown.clear();
         shown.extend_from_slice(pane.keys);
         self.ahead.shown = Some(shown);
-        self.ahead.entries.retain(|key, _| pane.keys.contains(key));
+        if self.ahead.entries.len() > 2 * pane.keys.len() {
+            self.ahead.entries.retain(|key, _| pane.keys.contains(key));
+        }
         self.ahead.skipped += 1;
         self.held.extend_from_slice(&out);
         out.clear();
