@@ -31,6 +31,7 @@ pub mod runtime;
 pub mod sanitize;
 pub mod search;
 pub mod serve;
+pub mod spot;
 pub mod state;
 pub mod terminal;
 pub mod testdata;

@@ -268,9 +268,10 @@ pub struct Reading {
     /// `None` while nothing is being read (help open, suspended, not yet
     /// drawn).
     since: Option<u64>,
-    /// Words credited per line of the current layout, with the line's
-    /// anchor, to carry them over to another width.
-    lines: BTreeMap<usize, (Anchor, f32)>,
+    /// Per line of the current layout shown while reading: its anchor (to
+    /// carry the credit over to another width), the words credited, and
+    /// the words it holds (counted once, not on every key).
+    lines: BTreeMap<usize, (Anchor, f32, f32)>,
     /// Per part: words credited and milliseconds on screen.
     parts: BTreeMap<Part, (f32, u64)>,
     /// Words per part in the current layout.
@@ -323,7 +324,7 @@ impl Reading {
     /// be read again before it counts).
     pub fn forget(&mut self, part: Part) {
         self.parts.remove(&part);
-        self.lines.retain(|_, (anchor, _)| anchor.part != part);
+        self.lines.retain(|_, (anchor, _, _)| anchor.part != part);
     }
 
     /// Credits the time since the last call to lines `top..top + height`
@@ -363,9 +364,11 @@ impl Reading {
             if budget <= 0.0 {
                 continue;
             }
-            let held = words(doc.lines.line_text(index)) as f32;
-            let entry = self.lines.entry(index).or_insert((anchor, 0.0));
-            let take = (held - entry.1).max(0.0).min(budget);
+            let entry = self
+                .lines
+                .entry(index)
+                .or_insert_with(|| (anchor, 0.0, words(doc.lines.line_text(index)) as f32));
+            let take = (entry.2 - entry.1).max(0.0).min(budget);
             if take > 0.0 {
                 entry.1 += take;
                 budget -= take;
@@ -409,7 +412,7 @@ impl Reading {
         }
         self.layout = layout;
         let mut by_block: BTreeMap<Anchor, f32> = BTreeMap::new();
-        for (anchor, credit) in self.lines.values() {
+        for (anchor, credit, _) in self.lines.values() {
             *by_block.entry(*anchor).or_default() += credit;
         }
         self.lines.clear();
@@ -425,10 +428,11 @@ impl Reading {
             if let Some(left) = by_block.get_mut(&anchor)
                 && *left > 0.0
             {
-                let take = left.min(words(doc.lines.line_text(index)) as f32);
+                let held = words(doc.lines.line_text(index)) as f32;
+                let take = left.min(held);
                 *left -= take;
                 if take > 0.0 {
-                    self.lines.insert(index, (anchor, take));
+                    self.lines.insert(index, (anchor, take, held));
                 }
             }
         }

@@ -53,6 +53,9 @@ pub struct OutlineState {
     pub entries: Vec<OutlineEntry>,
     /// The selected entry.
     pub selected: usize,
+    /// Where [`ReaderState::current_entry`] last found the reading
+    /// position.
+    pub spot: crate::spot::Spot,
 }
 
 impl OutlineState {
@@ -421,10 +424,10 @@ impl ReaderState {
 
     /// The outline entry the reading position is in.
     pub fn current_entry(&self) -> usize {
-        let after = self
-            .outline
-            .entries
-            .partition_point(|e| e.line <= self.view.top);
+        let outline = &self.outline;
+        let after = outline
+            .spot
+            .partition_point(&outline.entries, |e| e.line <= self.view.top);
         after.saturating_sub(1)
     }
 
@@ -815,6 +818,7 @@ mod pane_tests {
         let mut outline = OutlineState {
             entries: vec![entry(0), entry(5), entry(9)],
             selected: 0,
+            spot: Default::default(),
         };
         outline.select(-1);
         assert_eq!(outline.selected, 0);

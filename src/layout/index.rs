@@ -21,6 +21,8 @@ pub struct Document {
     /// Only the start of the briefing is laid out (the first screen of a
     /// large one, while the rest is laid out off the UI thread).
     pub partial: bool,
+    /// Where the last [`Document::part_at`] found its part.
+    pub part_spot: crate::spot::Spot,
 }
 
 /// A heading inside a section's body, where it was laid out.
@@ -39,7 +41,9 @@ pub struct Heading {
 impl Document {
     /// The part that line `index` belongs to.
     pub fn part_at(&self, index: usize) -> Part {
-        let position = self.parts.partition_point(|(_, start)| *start <= index);
+        let position = self
+            .part_spot
+            .partition_point(&self.parts, |(_, start)| *start <= index);
         self.parts
             .get(position.saturating_sub(1))
             .map_or(Part::Front, |(part, _)| *part)

@@ -102,6 +102,9 @@ pub struct Lines {
     refilled: Refilled,
     /// The budget the text held was last brought within, if it was.
     settled: Option<usize>,
+    /// The chunk the last line asked for was in: the next line asked for
+    /// is usually in it too.
+    spot: crate::spot::Spot,
 }
 
 /// Whether a section was laid out again (set through `&self`).
@@ -276,8 +279,8 @@ impl Lines {
             0 => return None,
             1 => 0,
             _ => self
-                .firsts
-                .partition_point(|first| *first <= index)
+                .spot
+                .partition_point(&self.firsts, |first| *first <= index)
                 .checked_sub(1)?,
         };
         let local = index.checked_sub(*self.firsts.get(chunk)?)?;

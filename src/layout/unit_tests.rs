@@ -990,6 +990,7 @@ fn an_anchor_of_a_block_with_no_lines_leads_to_the_block_before_it() {
         parts: vec![(section, 0)],
         headings: Vec::new(),
         partial: false,
+        part_spot: Default::default(),
     };
     assert_eq!(doc.line_of_anchor(at(section, 1)), Some(1));
     assert_eq!(doc.line_of_anchor(at(section, 2)), Some(2));
