@@ -417,9 +417,9 @@ where
     let draws_frames = terminal.backend().draws_frames();
     let backend = terminal.backend_mut();
     let pane = draws_frames.then(|| crate::ui::pane_rows(app)).flatten();
-    let draw_row = |row: usize, buffer: &mut Buffer| crate::ui::draw_pane_row(app, row, buffer);
+    let draw_row = |row: isize, buffer: &mut Buffer| crate::ui::draw_pane_row(app, row, buffer);
     let links_shown = app.features.hyperlinks;
-    let row_links = |row: usize| {
+    let row_links = |row: isize| {
         if links_shown {
             crate::ui::pane_row_links(app, row)
         } else {
@@ -430,10 +430,12 @@ where
     let ahead = pane.as_ref().map(|pane| Ahead {
         area: pane.area,
         keys: &pane.keys,
+        near: &pane.near,
         chrome: pane.chrome,
         draw_row: &draw_row,
         row_links: &row_links,
         rows: pane.status,
+        rows_key: pane.status_key,
         draw_rows: &draw_status,
     });
     if let Some(ahead) = &ahead

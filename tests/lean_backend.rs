@@ -784,7 +784,7 @@ fn rows_written_instead_of_a_frame_show_what_the_frame_shows() {
             if (name == "j" || name == "k") && moved {
                 scrolls += 1;
                 skipped += usize::from(skip);
-                let linked = (0..pane.as_ref().map_or(0, |p| p.keys.len()))
+                let linked = (0..pane.as_ref().map_or(0, |p| p.keys.len() as isize))
                     .any(|row| !brief::ui::pane_row_links(&app, row).is_empty());
                 with_links += usize::from(skip && linked && app.features.hyperlinks);
             }
@@ -861,38 +861,43 @@ fn rows_written_wrongly_are_put_right_by_the_frame_owed() {
     };
     let first = ["one", "two", "three", "four", "five", "six"];
     let second = ["two", "three", "four", "five", "six", "seven"];
-    let no_links = |_: usize| Vec::new();
+    let no_links = |_: isize| Vec::new();
     // The first frame, and its lines kept under keys 1 to 6.
     lean.draw_frame(Rect::new(0, 0, width, height), |b| paint(&first, "A", b))
         .expect("first frame");
     let first_frame = wire.take();
     screen.process(&first_frame);
-    let draw_first = |i: usize, b: &mut Buffer| {
-        b.set_string(b.area.x, b.area.y, first[i], Style::default());
+    let draw_first = |i: isize, b: &mut Buffer| {
+        let line = usize::try_from(i).ok().and_then(|i| first.get(i));
+        b.set_string(b.area.x, b.area.y, line.unwrap_or(&"?"), Style::default());
     };
     let draw_a = |b: &mut Buffer| b.set_string(0, status.y, "A", Style::default().fg(Color::Green));
     lean.remember_pane(Some(&Ahead {
         area,
         keys: &[1, 2, 3, 4, 5, 6],
+        near: &[],
         chrome: 9,
         draw_row: &draw_first,
         row_links: &no_links,
         rows: status,
+        rows_key: 1,
         draw_rows: &draw_a,
     }));
     // A line scroll written ahead, where the new line's key draws the
     // wrong text and the status line drawn alone says "B".
-    let draw_wrong = |_: usize, b: &mut Buffer| {
+    let draw_wrong = |_: isize, b: &mut Buffer| {
         b.set_string(b.area.x, b.area.y, "WRONG", Style::default());
     };
     let draw_b = |b: &mut Buffer| b.set_string(0, status.y, "B", Style::default().fg(Color::Green));
     let scroll = |chrome: u64| Ahead {
         area,
         keys: &[2, 3, 4, 5, 6, 7],
+        near: &[],
         chrome,
         draw_row: &draw_wrong,
         row_links: &no_links,
         rows: status,
+        rows_key: 2,
         draw_rows: &draw_b,
     };
     // Nor with a key a row missing, or full-width rows that are not a
@@ -947,11 +952,13 @@ fn rows_written_wrongly_are_put_right_by_the_frame_owed() {
     lean.draw_frame(Rect::new(0, 0, width, height), |b| paint(&second, "A", b))
         .expect("second frame");
     assert!(!lean.frame_owed());
-    let draw_second = |i: usize, b: &mut Buffer| {
-        b.set_string(b.area.x, b.area.y, second[i], Style::default());
+    let draw_second = |i: isize, b: &mut Buffer| {
+        let line = usize::try_from(i).ok().and_then(|i| second.get(i));
+        b.set_string(b.area.x, b.area.y, line.unwrap_or(&"?"), Style::default());
     };
     lean.remember_pane(Some(&Ahead {
         draw_row: &draw_second,
+        rows_key: 1,
         draw_rows: &draw_a,
         ..scroll(9)
     }));
@@ -970,14 +977,22 @@ fn rows_written_wrongly_are_put_right_by_the_frame_owed() {
     // A scroll whose status line is unchanged ends with the cursor after
     // its last row, where the model says it is (the frame after it moves
     // from there).
+    // The status line's key is the one on screen: it is not drawn again
+    // (a line drawn under it would show "B").
     let keep_a = Ahead {
         keys: &[3, 4, 5, 6, 7, 8],
-        draw_rows: &draw_a,
+        rows_key: 1,
+        draw_rows: &draw_b,
         ..scroll(9)
     };
     assert!(lean.write_ahead(&keep_a).expect("ahead"));
     Backend::flush(&mut lean).expect("flush");
-    screen.process(&wire.take());
+    let kept_status = wire.take();
+    assert!(
+        !String::from_utf8_lossy(&kept_status).contains('B'),
+        "the status line drawn again under the same key"
+    );
+    screen.process(&kept_status);
     let (row, column) = screen.screen().cursor_position();
     assert_eq!(
         Backend::get_cursor_position(&mut lean).expect("cursor"),
@@ -993,4 +1008,93 @@ fn rows_written_wrongly_are_put_right_by_the_frame_owed() {
         lean.write_ahead(&half).expect("ahead"),
         "one new line of two"
     );
+}
+
+/// The lines just outside the pane are kept after each frame, so the
+/// scroll that brings one in writes it without drawing it (the frame owed
+/// would put right a line drawn otherwise).
+#[test]
+fn lines_near_the_pane_are_ready_before_the_scroll() {
+    use brief::output::Ahead;
+    let (width, height) = (30u16, 6u16);
+    let size = Rc::new(RefCell::new(Size::new(width, height)));
+    let wire = Wire::default();
+    let mut lean = LeanBackend::new(FakeTty::new(wire.clone(), size.clone()));
+    Backend::clear(&mut lean).expect("clear");
+    let mut screen = vt100::Parser::new(nonzero(height), nonzero(width), 0);
+    let area = Rect::new(1, 0, 20, 4);
+    let status = Rect::new(0, 5, width, 1);
+    let text = ["zero", "one", "two", "three", "four", "five"];
+    let paint = |top: usize, buffer: &mut Buffer| {
+        for (i, line) in text[top..top + 4].iter().enumerate() {
+            buffer.set_string(area.x, area.y + i as u16, line, Style::default());
+        }
+        buffer.set_string(0, status.y, "S", Style::default());
+    };
+    let drawn = RefCell::new(Vec::new());
+    // Row i of the pane at `top`, noting every line drawn on its own.
+    let draw_at = |top: usize| {
+        let drawn = &drawn;
+        move |i: isize, b: &mut Buffer| {
+            let index = top.checked_add_signed(i).expect("a line");
+            drawn.borrow_mut().push(index);
+            b.set_string(b.area.x, b.area.y, text[index], Style::default());
+        }
+    };
+    let no_links = |_: isize| Vec::new();
+    let draw_status = |b: &mut Buffer| b.set_string(0, status.y, "S", Style::default());
+    let keys = [10, 11, 12, 13, 14, 15];
+    lean.draw_frame(Rect::new(0, 0, width, height), |b| paint(1, b))
+        .expect("frame");
+    screen.process(&wire.take());
+    let draw_one = draw_at(1);
+    lean.remember_pane(Some(&Ahead {
+        area,
+        keys: &keys[1..5],
+        near: &[(-1, keys[0]), (4, keys[5])],
+        chrome: 7,
+        draw_row: &draw_one,
+        row_links: &no_links,
+        rows: status,
+        rows_key: 3,
+        draw_rows: &draw_status,
+    }));
+    let mut made = drawn.borrow().clone();
+    made.sort_unstable();
+    assert_eq!(
+        made,
+        vec![0, 1, 2, 3, 4, 5],
+        "the pane's lines and both near it"
+    );
+    drawn.borrow_mut().clear();
+    // j: line 5 comes in; k back: line 1 comes in again. Neither is drawn.
+    for top in [2, 1] {
+        let draw = draw_at(top);
+        let near: Vec<(isize, u64)> = [(-1, top - 1), (4, top + 4)]
+            .into_iter()
+            .filter(|(_, i)| *i < text.len())
+            .map(|(row, i)| (row, keys[i]))
+            .collect();
+        let wrote = lean
+            .write_ahead(&Ahead {
+                area,
+                keys: &keys[top..top + 4],
+                near: &near,
+                chrome: 7,
+                draw_row: &draw,
+                row_links: &no_links,
+                rows: status,
+                rows_key: 3,
+                draw_rows: &draw_status,
+            })
+            .expect("ahead");
+        assert!(wrote, "the scroll to {top} written ahead");
+        Backend::flush(&mut lean).expect("flush");
+        screen.process(&wire.take());
+        assert!(drawn.borrow().is_empty(), "drew {:?}", drawn.borrow());
+        let reference = reference_screen(Size::new(width, height), &|b: &mut Buffer| paint(top, b));
+        if let Some(difference) = compare(reference.screen(), screen.screen()) {
+            panic!("top {top}: {difference}\n{}", screen.screen().contents());
+        }
+    }
 }

@@ -44,14 +44,23 @@ pub struct Ahead<'a> {
     /// rows are written ahead only while it is the one the last frame was
     /// drawn with.
     pub chrome: u64,
-    /// Draws what row `i` of `area` shows into a buffer one row high and
-    /// as wide as `area`, at the buffer's own position.
-    pub draw_row: &'a dyn Fn(usize, &mut Buffer),
-    /// The links row `i` of `area` shows, as columns from the area's left
-    /// edge and the address (empty where links are not drawn).
-    pub row_links: &'a dyn Fn(usize) -> Vec<(std::ops::Range<usize>, String)>,
+    /// Rows just outside `area` (such as -1, the line above it) and their
+    /// keys: the lines a scroll brings in next, kept ready after each
+    /// frame so that the scroll need not draw them.
+    pub near: &'a [(isize, u64)],
+    /// Draws what row `i` of `area` (or a row `near` it) shows into a
+    /// buffer one row high and as wide as `area`, at the buffer's own
+    /// position.
+    pub draw_row: &'a dyn Fn(isize, &mut Buffer),
+    /// The links row `i` of `area` (or a row `near` it) shows, as columns
+    /// from the area's left edge and the address (empty where links are
+    /// not drawn).
+    pub row_links: &'a dyn Fn(isize) -> Vec<(std::ops::Range<usize>, String)>,
     /// Full-width rows drawn with the pane's rows (the status line).
     pub rows: Rect,
+    /// A key for what `rows` show: equal keys, equal cells. They are not
+    /// drawn again while the key is the one they were last drawn with.
+    pub rows_key: u64,
     /// Draws `rows` into a buffer of exactly that area.
     pub draw_rows: &'a dyn Fn(&mut Buffer),
 }
@@ -79,6 +88,8 @@ pub(super) struct LineCache {
     shown: Option<Vec<u64>>,
     /// The [`Ahead::chrome`] of the last frame drawn, if it had a pane.
     chrome: Option<u64>,
+    /// The [`Ahead::rows_key`] of what the full-width rows show, if known.
+    rows_shown: Option<u64>,
     entries: HashMap<u64, Encoded, BuildHasherDefault<KeyIsHash>>,
     /// By row: the key of the line last written ahead there, whose glyphs
     /// the model of the screen takes in before the next frame.
@@ -108,6 +119,7 @@ impl Default for LineCache {
             area: Rect::default(),
             shown: None,
             chrome: None,
+            rows_shown: None,
             entries: HashMap::default(),
             pending: Vec::new(),
             applied: Vec::new(),
@@ -131,12 +143,14 @@ impl LineCache {
     /// Forgets what the pane's rows show (something else was written).
     pub(super) fn forget_shown(&mut self) {
         self.shown = None;
+        self.rows_shown = None;
     }
 
     /// Forgets the lines kept (their glyphs' numbers may be gone).
     pub(super) fn forget_lines(&mut self) {
         self.entries.clear();
         self.shown = None;
+        self.rows_shown = None;
     }
 }
 
@@ -271,16 +285,19 @@ where
             self.ahead.written += 1;
             self.ahead.stale[y] = true;
         }
-        self.write_rows(pane.rows, pane.draw_rows, &mut out);
+        if self.ahead.rows_shown != Some(pane.rows_key) {
+            self.write_rows(pane.rows, pane.draw_rows, &mut out);
+            self.ahead.rows_shown = Some(pane.rows_key);
+        }
         // No frame follows: the pane shows these keys now. The lines kept
-        // are cut back to the ones on screen once they are twice as many
-        // (about a screen of keys), not on every key: each cut compares
-        // every line kept with every row.
+        // are cut back to the ones on screen and near it once they are
+        // twice as many (about a screen of keys), not on every key: each
+        // cut compares every line kept with every row.
         shown.clear();
         shown.extend_from_slice(pane.keys);
         self.ahead.shown = Some(shown);
         if self.ahead.entries.len() > 2 * pane.keys.len() {
-            self.ahead.entries.retain(|key, _| pane.keys.contains(key));
+            self.ahead.entries.retain(|key, _| wanted(pane, *key));
         }
         self.ahead.skipped += 1;
         self.held.extend_from_slice(&out);
@@ -312,7 +329,7 @@ where
                 continue;
             }
             if !self.ahead.entries.contains_key(&key) {
-                let encoded = self.encode_row(area, i, pane);
+                let encoded = self.encode_row(area, i as isize, pane);
                 self.ahead.entries.insert(key, encoded);
             }
             let writable = self
@@ -330,21 +347,17 @@ where
 
 impl<B: Backend + Write> LeanBackend<B> {
     /// After a frame: `pane` is what it drew in the pane (`None`: nothing
-    /// that can be written ahead). The lines on screen are kept encoded,
-    /// and no others.
+    /// that can be written ahead). The lines on screen and near it are
+    /// kept encoded, and no others.
     pub fn remember_pane(&mut self, pane: Option<&Ahead<'_>>) {
         let unlike = std::mem::take(&mut self.ahead.unlike);
-        let Some(pane) = pane else {
+        let Some(pane) = pane.filter(|pane| self.pane_fits(pane)) else {
             self.ahead.shown = None;
             self.ahead.chrome = None;
+            self.ahead.rows_shown = None;
             return;
         };
         let area = pane.area;
-        if !self.pane_fits(pane) {
-            self.ahead.shown = None;
-            self.ahead.chrome = None;
-            return;
-        }
         // A frame of what was written ahead (the frame owed) that drew its
         // rows otherwise: those were wrong.
         if self.ahead.chrome == Some(pane.chrome) && self.ahead.shown.as_deref() == Some(pane.keys)
@@ -352,15 +365,21 @@ impl<B: Backend + Write> LeanBackend<B> {
             self.ahead.missed += unlike;
         }
         self.ahead.chrome = Some(pane.chrome);
+        self.ahead.rows_shown = Some(pane.rows_key);
         if self.ahead.area != area {
             self.ahead.entries.clear();
             self.ahead.area = area;
         }
-        self.ahead.entries.retain(|key, _| pane.keys.contains(key));
-        for (i, key) in pane.keys.iter().enumerate() {
-            if !self.ahead.entries.contains_key(key) {
+        self.ahead.entries.retain(|key, _| wanted(pane, *key));
+        let rows = pane
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, key)| (i as isize, *key));
+        for (i, key) in rows.chain(pane.near.iter().copied()) {
+            if !self.ahead.entries.contains_key(&key) {
                 let encoded = self.encode_row(area, i, pane);
-                self.ahead.entries.insert(*key, encoded);
+                self.ahead.entries.insert(key, encoded);
             }
         }
         let mut shown = self.ahead.shown.take().unwrap_or_default();
@@ -403,8 +422,8 @@ impl<B: Backend + Write> LeanBackend<B> {
         self.ahead.stale.contains(&true)
     }
 
-    /// Draws row `i` of `area` on its own and encodes it.
-    fn encode_row(&mut self, area: Rect, i: usize, pane: &Ahead<'_>) -> Encoded {
+    /// Draws row `i` of `area` (or near it) on its own and encodes it.
+    fn encode_row(&mut self, area: Rect, i: isize, pane: &Ahead<'_>) -> Encoded {
         let row_area = Rect::new(area.x, 0, area.width, 1);
         let buffer = &mut self.ahead.row_buffer;
         if buffer.area == row_area {
@@ -569,5 +588,11 @@ impl<B: Backend + Write> LeanBackend<B> {
         }
         self.ahead.shown = None;
         self.ahead.chrome = None;
+        self.ahead.rows_shown = None;
     }
+}
+
+/// Whether the line with `key` is on `pane` or near it: worth keeping.
+fn wanted(pane: &Ahead<'_>, key: u64) -> bool {
+    pane.keys.contains(&key) || pane.near.iter().any(|(_, near)| *near == key)
 }

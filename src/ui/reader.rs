@@ -470,11 +470,19 @@ pub struct PaneRows {
     /// addresses differ, which only an address broken across lines can
     /// make, would show the first one's link until the frame owed.)
     pub keys: Vec<u64>,
+    /// The keys of the lines just above and just below the pane, as rows
+    /// -1 and `area.height` (where there are such lines): a line scroll
+    /// brings one of them in next, so they are made ready while the
+    /// reader is idle.
+    pub near: Vec<(isize, u64)>,
     /// A key for what the rest of the screen (but the status line) is
     /// drawn from: see [`chrome_key`].
     pub chrome: u64,
     /// The status line.
     pub status: Rect,
+    /// A key for what the status line shows: see
+    /// [`super::status::status_key`].
+    pub status_key: u64,
 }
 
 /// See [`PaneRows`].
@@ -503,33 +511,48 @@ pub fn pane_rows(app: &App) -> Option<PaneRows> {
     if area.is_empty() {
         return None;
     }
-    let (matches, current) = search_marks(state);
     let top = state.view.top;
     let height = usize::from(area.height);
-    let marks = visible_marks(matches, current, top, height);
+    let marks = near_marks(state, height);
     let lines = &state.doc.lines;
     let mut pieces = Vec::new();
-    let keys = (0..height)
-        .map(|row| {
-            let mut hasher = KeyHasher::default();
-            area.width.hash(&mut hasher);
-            let index = top + row;
-            if index < lines.len() {
-                row_pieces(lines, index, &marks, &app.theme, &mut pieces);
-                for (text, style) in &pieces {
-                    text.hash(&mut hasher);
-                    style.hash(&mut hasher);
-                }
+    let mut key = |index: usize| {
+        let mut hasher = KeyHasher::default();
+        area.width.hash(&mut hasher);
+        if index < lines.len() {
+            row_pieces(lines, index, &marks, &app.theme, &mut pieces);
+            for (text, style) in &pieces {
+                text.hash(&mut hasher);
+                style.hash(&mut hasher);
             }
-            hasher.finish()
-        })
-        .collect();
+        }
+        hasher.finish()
+    };
+    let keys = (0..height).map(|row| key(top + row)).collect();
+    let mut near = Vec::with_capacity(2);
+    if top > 0 {
+        near.push((-1, key(top - 1)));
+    }
+    if top + height < lines.len() {
+        near.push((height as isize, key(top + height)));
+    }
     Some(PaneRows {
         area,
         keys,
+        near,
         chrome: chrome_key(app, state),
         status: geometry.status,
+        status_key: super::status::status_key(app, geometry.status),
     })
+}
+
+/// The search marks on the pane's lines and on the line just above and
+/// below it (a line's marks are the same whichever window finds them).
+fn near_marks(state: &ReaderState, height: usize) -> Vec<(Range, bool)> {
+    let (matches, current) = search_marks(state);
+    let top = state.view.top;
+    let first = top.saturating_sub(1);
+    visible_marks(matches, current, first, height + 1 + (top - first))
 }
 
 /// A key for what the reader's screen outside the reading pane's text
@@ -620,20 +643,18 @@ impl std::hash::Hasher for KeyHasher {
 
 /// Draws what row `row` of the reading pane's text area shows into
 /// `buffer`, at the buffer's position (see [`crate::output::Ahead`]).
-pub fn draw_pane_row(app: &App, row: usize, buffer: &mut Buffer) {
+pub fn draw_pane_row(app: &App, row: isize, buffer: &mut Buffer) {
     let crate::app::Screen::Reader(state) = &app.screen else {
         return;
     };
-    let index = state.view.top + row;
     let lines = &state.doc.lines;
-    if index >= lines.len() {
+    let Some(index) = pane_line(state, row) else {
         return;
-    }
+    };
     // The marks as the whole pane finds them, so the row is drawn as the
     // frame draws it.
-    let (matches, current) = search_marks(state);
     let height = usize::from(text_area(state.geometry.reader).height);
-    let marks = visible_marks(matches, current, state.view.top, height);
+    let marks = near_marks(state, height);
     let mut pieces = Vec::new();
     row_pieces(lines, index, &marks, &app.theme, &mut pieces);
     let area = buffer.area;
@@ -643,14 +664,13 @@ pub fn draw_pane_row(app: &App, row: usize, buffer: &mut Buffer) {
 /// The links row `row` of the reading pane's text area shows, as columns
 /// from the area's left edge (cut to its width) and the address; as
 /// [`super::hyperlinks`] finds them.
-pub fn pane_row_links(app: &App, row: usize) -> Vec<(std::ops::Range<usize>, String)> {
+pub fn pane_row_links(app: &App, row: isize) -> Vec<(std::ops::Range<usize>, String)> {
     let crate::app::Screen::Reader(state) = &app.screen else {
         return Vec::new();
     };
-    let index = state.view.top + row;
-    if index >= state.doc.lines.len() {
+    let Some(index) = pane_line(state, row) else {
         return Vec::new();
-    }
+    };
     let width = usize::from(text_area(state.geometry.reader).width);
     let mut links = crate::hyperlink::on_line(&state.doc.lines, index);
     links.retain_mut(|(columns, _)| {
@@ -658,6 +678,13 @@ pub fn pane_row_links(app: &App, row: usize) -> Vec<(std::ops::Range<usize>, Str
         columns.start < columns.end
     });
     links
+}
+
+/// The line shown on row `row` of the reading pane's text area (row -1:
+/// the line just above it), if there is one.
+fn pane_line(state: &ReaderState, row: isize) -> Option<usize> {
+    let index = state.view.top.checked_add_signed(row)?;
+    (index < state.doc.lines.len()).then_some(index)
 }
 
 /// The search's matches and the current one, if a search is open.

@@ -4,6 +4,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 
 use super::put_line;
 use crate::action::{Action, Context};
@@ -77,50 +78,7 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
     // In the export dialog, as in the note editor, keys type text: no
     // help hint there.
     let writing_note = writing_note || app.export.dialog.is_some();
-    let searching = app.reader().and_then(|r| r.search.as_ref());
-    let writing = app.reader().is_some_and(|r| r.note_editor.is_some());
-    let (left, style) = match (&app.message, searching) {
-        (None, _) if app.export.dialog.is_some() => (
-            "Export: where to write the one-page brief".to_owned(),
-            theme.status(),
-        ),
-        (None, _) if writing => {
-            let save = app.first_key(Context::Editor, Action::SaveNote);
-            let cancel = app.first_key(Context::Editor, Action::CancelNote);
-            let long = format!(
-                "Writing a note: {save} saves it, {cancel} cancels; an empty note is deleted"
-            );
-            // On a narrow screen the keys stay whole and the aside goes.
-            let text = if text::width(&long) + 2 <= width {
-                long
-            } else {
-                format!("Note: {save} saves, {cancel} cancels")
-            };
-            (text, theme.status())
-        }
-        (_, Some(search)) if search.editing => {
-            let query = crate::sanitize::line(&search.query);
-            let count = if search.query.is_empty() {
-                String::new()
-            } else {
-                format!("   {}", search.describe())
-            };
-            (format!("/{query}_{count}"), theme.status())
-        }
-        (Some(message), _) => {
-            let style = match message.level {
-                Level::Info => theme.status(),
-                Level::Warning => theme.warning().patch(theme.status()),
-                Level::Error => theme.error().patch(theme.status()),
-            };
-            (message.text.clone(), style)
-        }
-        (None, Some(search)) => (
-            format!("{} {} {}", position(app), app.glyphs.dot, search.describe()),
-            theme.status(),
-        ),
-        (None, None) => (position(app), theme.status()),
-    };
+    let (left, style) = left_text(app, width);
     let left = format!(" {}", app.glyphs.words(&left));
     let left_width = text::width(&left);
     // The most important hints are last (help, quit): on a narrow screen
@@ -175,6 +133,69 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
             [(hint_text.as_str(), theme.status())],
         );
     }
+}
+
+/// What the status line says on its left, and in what style: the message,
+/// the search being typed, or where the reader is.
+fn left_text(app: &App, width: usize) -> (String, Style) {
+    let theme = &app.theme;
+    let searching = app.reader().and_then(|r| r.search.as_ref());
+    let writing = app.reader().is_some_and(|r| r.note_editor.is_some());
+    match (&app.message, searching) {
+        (None, _) if app.export.dialog.is_some() => (
+            "Export: where to write the one-page brief".to_owned(),
+            theme.status(),
+        ),
+        (None, _) if writing => {
+            let save = app.first_key(Context::Editor, Action::SaveNote);
+            let cancel = app.first_key(Context::Editor, Action::CancelNote);
+            let long = format!(
+                "Writing a note: {save} saves it, {cancel} cancels; an empty note is deleted"
+            );
+            // On a narrow screen the keys stay whole and the aside goes.
+            let text = if text::width(&long) + 2 <= width {
+                long
+            } else {
+                format!("Note: {save} saves, {cancel} cancels")
+            };
+            (text, theme.status())
+        }
+        (_, Some(search)) if search.editing => {
+            let query = crate::sanitize::line(&search.query);
+            let count = if search.query.is_empty() {
+                String::new()
+            } else {
+                format!("   {}", search.describe())
+            };
+            (format!("/{query}_{count}"), theme.status())
+        }
+        (Some(message), _) => {
+            let style = match message.level {
+                Level::Info => theme.status(),
+                Level::Warning => theme.warning().patch(theme.status()),
+                Level::Error => theme.error().patch(theme.status()),
+            };
+            (message.text.clone(), style)
+        }
+        (None, Some(search)) => (
+            format!("{} {} {}", position(app), app.glyphs.dot, search.describe()),
+            theme.status(),
+        ),
+        (None, None) => (position(app), theme.status()),
+    }
+}
+
+/// A key for what the status line in `rect` shows: equal keys, equal
+/// cells. Its hints change only with the mode, the focus, the help or the
+/// keymap, each of which moves [`App::chrome_generation`]; the rest is
+/// the text on its left (where the reader is, a message, a search), taken
+/// in whole. Cheaper than drawing the line, which formats every hint.
+pub fn status_key(app: &App, rect: Rect) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let (left, style) = left_text(app, usize::from(rect.width));
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (app.chrome_generation, rect, left, style).hash(&mut hasher);
+    hasher.finish()
 }
 
 /// The first key that opens the help, if any is bound.
