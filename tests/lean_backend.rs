@@ -944,9 +944,14 @@ fn rows_written_wrongly_are_put_right_by_the_frame_owed() {
         early.screen().contents().contains("WRONG"),
         "the wrong line went out"
     );
-    // A line's blank end is erased (`CSI n X`), not printed as spaces.
+    // A line's blank end is not printed as spaces, and only what the line
+    // it replaces showed past it is erased (`CSI n X`).
     let sent = String::from_utf8_lossy(&ahead);
-    assert!(sent.contains("\x1b[2;3Htwo\x1b[17X"), "{sent:?}");
+    assert!(sent.contains("four\x1b[1X"), "{sent:?}");
+    assert!(
+        sent.contains("two\x1b[3;3Hthree\x1b[4;3H") && !sent.contains("  "),
+        "{sent:?}"
+    );
     screen.process(&ahead);
     // The frame owed puts both right.
     lean.draw_frame(Rect::new(0, 0, width, height), |b| paint(&second, "A", b))

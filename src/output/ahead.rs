@@ -210,12 +210,9 @@ fn encode_line(
         }
     }
     set_link(0, links, &mut state, &mut out);
-    // The blank end is erased, not printed (nor erased to the end of the
-    // line: the pane's border stands after it).
+    // The blank end is not printed: the writer erases what the line it
+    // replaces showed there.
     set_pen(Pen::DEFAULT, &mut state, &mut out);
-    if tail < row.len() {
-        let _ = write!(out, "\x1b[{}X", row.len() - tail);
-    }
     (Some(out), x)
 }
 
@@ -275,11 +272,23 @@ where
             else {
                 continue;
             };
+            // The line replaced is blank past its end: only the part of it
+            // past the new line's end is erased.
+            let old_end = match self.ahead.entries.get(&was) {
+                Some(Encoded {
+                    bytes: Some(_),
+                    advance,
+                    ..
+                }) => *advance,
+                _ => usize::from(area.width),
+            };
             set_link(0, &self.links, &mut self.state, &mut out);
             set_pen(Pen::DEFAULT, &mut self.state, &mut out);
-            // Placed absolutely: one move, wherever the row before ended.
-            let _ = write!(out, "\x1b[{};{}H", y + 1, x0 + 1);
+            move_to(x0, y, width, height, &mut self.state, &mut out);
             out.extend_from_slice(bytes);
+            if old_end > *advance {
+                let _ = write!(out, "\x1b[{}X", old_end - advance);
+            }
             self.state.cursor = Some(((x0 + advance) as u16, y as u16));
             self.ahead.pending[y] = Some(key);
             self.ahead.written += 1;
