@@ -216,6 +216,45 @@ pub struct ReaderState {
     /// The document is the start of a large briefing, and the whole of it
     /// is still to be asked for.
     layout_wanted: bool,
+    /// The keys the screen last made for the lines it showed: see
+    /// [`LineKeys`].
+    pub line_keys: LineKeys,
+}
+
+/// What the screen keeps from one frame to the next about the lines it
+/// showed: a key for what each line looked like, made for the reading
+/// pane's rows ([`crate::ui::PaneRows`]), for a run of lines from `first`,
+/// together with a stamp saying what they were made from. A line scroll
+/// makes one new key instead of hashing every row again. Only the screen
+/// reads it; the state it caches is never changed through it.
+#[derive(Debug, Default)]
+pub struct LineKeys(std::sync::Mutex<LineKeyRun>);
+
+/// A run of line keys (see [`LineKeys`]).
+#[derive(Debug, Default)]
+pub struct LineKeyRun {
+    /// What the keys were made from.
+    pub stamp: Option<u64>,
+    /// The line the first key is for.
+    pub first: usize,
+    /// The keys, line by line.
+    pub keys: Vec<u64>,
+}
+
+impl LineKeys {
+    /// The run kept, for the caller to use and put back.
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, LineKeyRun> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Clone for LineKeys {
+    /// A copy starts empty: it is a cache.
+    fn clone(&self) -> Self {
+        LineKeys::default()
+    }
 }
 
 /// A large briefing opened (or resized) with the reader in one of its
@@ -246,6 +285,7 @@ impl ReaderState {
             unsaved: false,
             path: None,
             note_editor: None,
+            line_keys: LineKeys::default(),
         };
         state.relayout(area);
         state

@@ -486,7 +486,7 @@ pub struct PaneRows {
 }
 
 /// See [`PaneRows`].
-pub fn pane_rows(app: &App) -> Option<PaneRows> {
+pub fn pane_rows<'a>(app: &'a App) -> Option<PaneRows> {
     use std::hash::{Hash, Hasher};
     let crate::app::Screen::Reader(state) = &app.screen else {
         return None;
@@ -516,26 +516,61 @@ pub fn pane_rows(app: &App) -> Option<PaneRows> {
     let marks = near_marks(state, height);
     let lines = &state.doc.lines;
     let mut pieces = Vec::new();
-    let mut key = |index: usize| {
+    let key = |index: usize, pieces: &mut Vec<(&'a str, Style)>| {
         let mut hasher = KeyHasher::default();
         area.width.hash(&mut hasher);
         if index < lines.len() {
-            row_pieces(lines, index, &marks, &app.theme, &mut pieces);
-            for (text, style) in &pieces {
+            row_pieces(lines, index, &marks, &app.theme, pieces);
+            for (text, style) in pieces.iter() {
                 text.hash(&mut hasher);
                 style.hash(&mut hasher);
             }
         }
         hasher.finish()
     };
-    let keys = (0..height).map(|row| key(top + row)).collect();
+    // The keys of the lines from just above the pane to just below it,
+    // those of the last frame reused where it made them from the same
+    // state: anything but a scroll of the pane moves the chrome
+    // generation, and the search marks are taken in too.
+    let stamp = {
+        let (matches, current) = search_marks(state);
+        let mut hasher = KeyHasher::default();
+        for word in [
+            app.chrome_generation,
+            u64::from(area.width),
+            lines.len() as u64,
+            matches.len() as u64,
+            current.map_or(u64::MAX, |c| c as u64),
+        ] {
+            hasher.write_u64(word);
+        }
+        hasher.finish()
+    };
+    let first = top.saturating_sub(1);
+    let end = top + height + 1;
+    let mut run = state.line_keys.lock();
+    let kept = (run.stamp == Some(stamp)).then(|| (run.first, std::mem::take(&mut run.keys)));
+    let mut made = Vec::with_capacity(end - first);
+    for index in first..end {
+        let old = kept
+            .as_ref()
+            .and_then(|(from, keys)| keys.get(index.checked_sub(*from)?));
+        made.push(old.copied().unwrap_or_else(|| key(index, &mut pieces)));
+    }
+    let keys = made[top - first..top - first + height].to_vec();
     let mut near = Vec::with_capacity(2);
     if top > 0 {
-        near.push((-1, key(top - 1)));
+        near.push((-1, made[0]));
     }
     if top + height < lines.len() {
-        near.push((height as isize, key(top + height)));
+        near.push((height as isize, made[made.len() - 1]));
     }
+    *run = crate::app::reader::LineKeyRun {
+        stamp: Some(stamp),
+        first,
+        keys: made,
+    };
+    drop(run);
     Some(PaneRows {
         area,
         keys,
