@@ -86,6 +86,9 @@ pub(super) struct LineCache {
     area: Rect,
     /// The key each row of `area` shows on screen, if known.
     shown: Option<Vec<u64>>,
+    /// Where the line on each row of `area` ends, in columns from its left
+    /// edge, while `shown` is known: the row is blank past it.
+    ends: Vec<usize>,
     /// The [`Ahead::chrome`] of the last frame drawn, if it had a pane.
     chrome: Option<u64>,
     /// The [`Ahead::rows_key`] of what the full-width rows show, if known.
@@ -118,6 +121,7 @@ impl Default for LineCache {
         LineCache {
             area: Rect::default(),
             shown: None,
+            ends: Vec::new(),
             chrome: None,
             rows_shown: None,
             entries: HashMap::default(),
@@ -256,6 +260,20 @@ where
         let mut out = std::mem::take(&mut self.out);
         out.clear();
         let x0 = usize::from(area.x);
+        // From the end of one row to the start of the next: the same move
+        // for every row (a line feed is safe: the rows are above the
+        // status line and any scrolling region's end is checked).
+        let mut next_row: Vec<u8> = b"\r\n".to_vec();
+        match x0 {
+            0 => {}
+            1 => next_row.extend_from_slice(b"\x1b[C"),
+            x => {
+                let _ = write!(next_row, "\x1b[{x}C");
+            }
+        }
+        self.ahead
+            .ends
+            .resize(pane.keys.len(), usize::from(area.width));
         for (i, (&key, &was)) in pane.keys.iter().zip(&shown).enumerate() {
             let y = usize::from(area.y) + i;
             if key == was {
@@ -272,20 +290,26 @@ where
             else {
                 continue;
             };
-            // The line replaced is blank past its end: only the part of it
-            // past the new line's end is erased.
-            let old_end = match self.ahead.entries.get(&was) {
-                Some(Encoded {
-                    bytes: Some(_),
-                    advance,
-                    ..
-                }) => *advance,
-                _ => usize::from(area.width),
-            };
             set_link(0, &self.links, &mut self.state, &mut out);
             set_pen(Pen::DEFAULT, &mut self.state, &mut out);
-            move_to(x0, y, width, height, &mut self.state, &mut out);
+            let below = self
+                .state
+                .cursor
+                .is_some_and(|(_, cy)| usize::from(cy) + 1 == y);
+            let scrolls = self
+                .state
+                .region
+                .is_some_and(|(_, bottom)| usize::from(bottom) == y);
+            if below && !scrolls {
+                out.extend_from_slice(&next_row);
+                self.state.cursor = Some((x0 as u16, y as u16));
+            } else {
+                move_to(x0, y, width, height, &mut self.state, &mut out);
+            }
             out.extend_from_slice(bytes);
+            // The line replaced is blank past its end: only the part of it
+            // past the new line's end is erased.
+            let old_end = std::mem::replace(&mut self.ahead.ends[i], *advance);
             if old_end > *advance {
                 let _ = write!(out, "\x1b[{}X", old_end - advance);
             }
@@ -395,6 +419,20 @@ impl<B: Backend + Write> LeanBackend<B> {
         shown.clear();
         shown.extend_from_slice(pane.keys);
         self.ahead.shown = Some(shown);
+        let whole = usize::from(area.width);
+        let ends = pane
+            .keys
+            .iter()
+            .map(|key| match self.ahead.entries.get(key) {
+                Some(Encoded {
+                    bytes: Some(_),
+                    advance,
+                    ..
+                }) => *advance,
+                _ => whole,
+            });
+        self.ahead.ends.clear();
+        self.ahead.ends.extend(ends);
     }
 
     /// Whether `pane`'s text area lies on the screen, with a key a row.
