@@ -43,6 +43,9 @@ pub(super) struct Bindings {
     pub(super) keys: HashMap<Action, Vec<Key>>,
     /// The reverse, rebuilt after every change.
     pub(super) by_key: HashMap<Key, Action>,
+    /// Each action's first key as the screen names it, rebuilt after
+    /// every change: the status line shows a few on every frame.
+    pub(super) first_names: HashMap<Action, String>,
 }
 
 /// The keys in force: one table of bindings per [`Context`].
@@ -116,6 +119,15 @@ impl Keymap {
         })
     }
 
+    /// How the screen names the first key bound to `action` in `context`
+    /// (the key hints), if one is.
+    pub fn first_name(&self, context: Context, action: Action) -> Option<&str> {
+        self.contexts[slot(context)]
+            .first_names
+            .get(&action)
+            .map(String::as_str)
+    }
+
     /// The keys bound to `action` in `context`, in file order; empty if none.
     pub fn keys(&self, context: Context, action: Action) -> &[Key] {
         self.contexts[slot(context)]
@@ -146,6 +158,9 @@ impl Keymap {
         for context in Context::ALL {
             let bindings = &mut self.contexts[slot(context)];
             bindings.by_key.clear();
+            bindings.first_names = (bindings.keys.iter())
+                .filter_map(|(action, keys)| Some((*action, keys.first()?.to_string())))
+                .collect();
             for action in Action::ALL {
                 for key in bindings.keys.get(action).into_iter().flatten() {
                     // Checking guarantees one action per key; were that ever

@@ -719,3 +719,26 @@ fn a_fifo_keymap_is_refused_without_blocking() {
         Some(Action::Quit)
     );
 }
+
+#[test]
+fn the_first_key_of_each_action_is_named_as_the_keys_are() {
+    let (keymap, errors) = overrides("[global]\nhelp = [\"f1\", \"?\"]\nnext_section = []\n");
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(keymap.first_name(Context::Global, Action::Help), Some("f1"));
+    assert_eq!(
+        keymap.first_name(Context::Global, Action::NextSection),
+        None
+    );
+    for keymap in [Keymap::defaults(), keymap] {
+        for context in Context::ALL {
+            for action in Action::ALL {
+                let first = keymap.keys(context, *action).first().map(Key::to_string);
+                assert_eq!(
+                    keymap.first_name(context, *action),
+                    first.as_deref(),
+                    "{context:?} {action:?}"
+                );
+            }
+        }
+    }
+}

@@ -68,10 +68,12 @@ pub fn render(app: &App, rect: Rect, buffer: &mut Buffer) {
     let all_hints: Vec<String> = hints(app.context(), app.help_open() || app.changes_open())
         .iter()
         .filter_map(|(context, action, label)| {
-            app.keymap
-                .keys(*context, *action)
-                .first()
-                .map(|key| format!("{key} {label}"))
+            let key = app.keymap.first_name(*context, *action)?;
+            let mut hint = String::with_capacity(key.len() + 1 + label.len());
+            hint.push_str(key);
+            hint.push(' ');
+            hint.push_str(label);
+            Some(hint)
         })
         .collect();
 
@@ -201,9 +203,8 @@ pub fn status_key(app: &App, rect: Rect) -> u64 {
 /// The first key that opens the help, if any is bound.
 fn help_key(app: &App) -> Option<String> {
     app.keymap
-        .keys(Context::Global, Action::Help)
-        .first()
-        .map(ToString::to_string)
+        .first_name(Context::Global, Action::Help)
+        .map(str::to_owned)
 }
 
 fn position(app: &App) -> String {
