@@ -292,16 +292,25 @@ where
             };
             set_link(0, &self.links, &mut self.state, &mut out);
             set_pen(Pen::DEFAULT, &mut self.state, &mut out);
-            let below = self
+            let from = self
                 .state
                 .cursor
-                .is_some_and(|(_, cy)| usize::from(cy) + 1 == y);
+                .map(|(x, y)| (usize::from(x), usize::from(y)));
+            let below = from.is_some_and(|(_, cy)| cy + 1 == y);
+            // Past the scrolling region's last row a line feed would
+            // scroll, and a move down would stay put.
             let scrolls = self
                 .state
                 .region
                 .is_some_and(|(_, bottom)| usize::from(bottom) == y);
             if below && !scrolls {
-                out.extend_from_slice(&next_row);
+                // Straight down from a blank line's start; else to the
+                // row's first column.
+                if from.is_some_and(|(cx, _)| cx == x0) {
+                    out.extend_from_slice(b"\x1b[B");
+                } else {
+                    out.extend_from_slice(&next_row);
+                }
                 self.state.cursor = Some((x0 as u16, y as u16));
             } else {
                 move_to(x0, y, width, height, &mut self.state, &mut out);
