@@ -93,5 +93,16 @@ mod tests {
         assert_eq!(spot.partition_point(&items, |i| *i <= 9_000), 901);
         assert_eq!(spot.partition_point(&items, |i| *i <= 99_999), 1000);
         assert_eq!(spot.clone().partition_point(&items, |i| *i <= 99_999), 1000);
+        // A copy remembers what the spot did: its next step is a check.
+        let copy = spot.clone();
+        let asked = std::cell::Cell::new(0);
+        let found = copy.partition_point(&items, |i| {
+            asked.set(asked.get() + 1);
+            *i <= 99_999
+        });
+        assert_eq!((found, asked.get()), (1000, 1), "searched again");
+        // What a spot remembers never makes two states unequal.
+        assert_eq!(spot, Spot::default());
+        assert!(spot == copy);
     }
 }
