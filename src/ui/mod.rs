@@ -10,6 +10,7 @@ mod export;
 mod help;
 mod library;
 mod links;
+mod pane_rows;
 mod reader;
 mod status;
 
@@ -26,7 +27,7 @@ use crate::app::{App, Screen};
 use crate::glyphs::Glyphs;
 use crate::theme::Theme;
 pub use links::hyperlinks;
-pub use reader::{PaneRows, draw_pane_row, pane_row_links, pane_rows};
+pub use pane_rows::{PaneRows, draw_pane_row, pane_row_links, pane_rows};
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame<'_>) {
