@@ -264,13 +264,7 @@ where
         // for every row (a line feed is safe: the rows are above the
         // status line and any scrolling region's end is checked).
         let mut next_row: Vec<u8> = b"\r\n".to_vec();
-        match x0 {
-            0 => {}
-            1 => next_row.extend_from_slice(b"\x1b[C"),
-            x => {
-                let _ = write!(next_row, "\x1b[{x}C");
-            }
-        }
+        forward(x0, &mut next_row);
         self.ahead
             .ends
             .resize(pane.keys.len(), usize::from(area.width));

@@ -242,13 +242,6 @@ pub(super) fn move_to(
             let _ = write!(out, "\x1b[{};{}H", y + 1, x + 1);
         }
     };
-    let forward = |n: usize, out: &mut Moves| match n {
-        0 => {}
-        1 => out.extend_from_slice(b"\x1b[C"),
-        n => {
-            let _ = write!(out, "\x1b[{n}C");
-        }
-    };
     // Candidates are built on the stack: this runs several times a frame.
     let mut best = Moves::default();
     absolute(&mut best);
@@ -286,6 +279,15 @@ pub(super) fn move_to(
     }
     out.extend_from_slice(best.bytes());
     state.cursor = Some((x as u16, y as u16));
+}
+
+/// Moves the cursor `n` columns right (`CSI n C`; nothing for none).
+pub(super) fn forward(n: usize, out: &mut impl Write) {
+    let _ = match n {
+        0 => Ok(()),
+        1 => out.write_all(b"\x1b[C"),
+        n => write!(out, "\x1b[{n}C"),
+    };
 }
 
 /// A cursor movement being weighed: at most `CSI 500;1000H`, 11 bytes.
