@@ -837,6 +837,17 @@ fn rows_written_instead_of_a_frame_show_what_the_frame_shows() {
     }
 }
 
+/// A lean backend on a fake terminal of `width` x `height`, cleared, the
+/// wire it writes to, and an emulator to play that into.
+fn cleared_lean(width: u16, height: u16) -> (LeanBackend<FakeTty>, Wire, vt100::Parser) {
+    let size = Rc::new(RefCell::new(Size::new(width, height)));
+    let wire = Wire::default();
+    let mut lean = LeanBackend::new(FakeTty::new(wire.clone(), size));
+    Backend::clear(&mut lean).expect("clear");
+    let screen = vt100::Parser::new(nonzero(height), nonzero(width), 0);
+    (lean, wire, screen)
+}
+
 /// What was written instead of a frame and the frame owed then draws
 /// otherwise is put right by that frame: a line kept under a wrong key, or
 /// a status line drawn alone unlike the frame's, costs bytes, never a
@@ -846,11 +857,7 @@ fn rows_written_instead_of_a_frame_show_what_the_frame_shows() {
 fn rows_written_wrongly_are_put_right_by_the_frame_owed() {
     use brief::output::Ahead;
     let (width, height) = (40u16, 10u16);
-    let size = Rc::new(RefCell::new(Size::new(width, height)));
-    let wire = Wire::default();
-    let mut lean = LeanBackend::new(FakeTty::new(wire.clone(), size.clone()));
-    Backend::clear(&mut lean).expect("clear");
-    let mut screen = vt100::Parser::new(nonzero(height), nonzero(width), 0);
+    let (mut lean, wire, mut screen) = cleared_lean(width, height);
     let area = Rect::new(2, 1, 20, 6);
     let status = Rect::new(0, 9, width, 1);
     let paint = |lines: &[&str], bar: &str, buffer: &mut Buffer| {
@@ -1022,11 +1029,7 @@ fn rows_written_wrongly_are_put_right_by_the_frame_owed() {
 fn lines_near_the_pane_are_ready_before_the_scroll() {
     use brief::output::Ahead;
     let (width, height) = (30u16, 6u16);
-    let size = Rc::new(RefCell::new(Size::new(width, height)));
-    let wire = Wire::default();
-    let mut lean = LeanBackend::new(FakeTty::new(wire.clone(), size.clone()));
-    Backend::clear(&mut lean).expect("clear");
-    let mut screen = vt100::Parser::new(nonzero(height), nonzero(width), 0);
+    let (mut lean, wire, mut screen) = cleared_lean(width, height);
     let area = Rect::new(1, 0, 20, 4);
     let status = Rect::new(0, 5, width, 1);
     let text = ["zero", "one", "two", "three", "four", "five"];
